@@ -1,0 +1,35 @@
+# Treillis: `make site` builds the demo site, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test check lint clean help
+
+help:
+	@echo "make site   install everything in .venv and build the demo site into output/"
+	@echo "make test   install everything in .venv and run the whole test suite"
+	@echo "make lint   check the code style (ruff)"
+	@echo "make clean  remove output/ and .venv/"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Treillis needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/treillis build content --output output
+	@echo ""
+	@echo "The demo site is in output/. Open output/index.html in a browser,"
+	@echo "or serve it: $(BIN)/python -m http.server --directory output 8000 --bind 127.0.0.1"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+
+clean:
+	rm -rf output $(VENV)

@@ -1,0 +1,136 @@
+"""The build: read → validate → plan pages → render into staging → swap into place."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.atlas import Atlas
+from generator.errors import BuildError, Problem, Problems
+from generator.model import Site
+from generator.output import Staging, check_output_folder
+from generator.readers import read_site
+from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
+from generator.validate import validate
+from generator.views import Views, all_pages
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build produced."""
+
+    output: Path
+    pages: int
+    dossiers: int
+    documents: int
+    descriptors: int
+    files: int
+    seconds: float
+
+
+def load(content: Path) -> Site:
+    """Read and check a content folder; raise `BuildError` with every problem found."""
+    problems = Problems()
+    if not content.is_dir():
+        raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
+    site = read_site(content, problems)
+    validate(site, problems)
+    problems.raise_if_any()
+    return site
+
+
+def theme_folders(site: Site, theme: Path | None) -> list[Path]:
+    """The theme folders, most specific first: the user theme, then the default one."""
+    chosen = theme
+    if chosen is None and site.config.theme and site.config.theme != "default":
+        chosen = _find_theme(site)
+    if chosen is None:
+        return [DEFAULT_THEME]
+    if not chosen.is_dir():
+        raise BuildError([Problem(str(chosen), 1, "this theme folder does not exist")])
+    return [chosen, DEFAULT_THEME]
+
+
+def _find_theme(site: Site) -> Path:
+    name = site.config.theme
+    for candidate in (site.root / name, site.root.parent / "themes" / name):
+        if candidate.is_dir():
+            return candidate
+    raise BuildError(
+        [
+            Problem(
+                Problems.display(site.root / "site.yaml"),
+                1,
+                f"theme '{name}' not found (looked in {site.root / name} and "
+                f"{site.root.parent / 'themes' / name})",
+            )
+        ]
+    )
+
+
+def build(
+    content: Path,
+    output: Path,
+    base_url: str | None = None,
+    theme: Path | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build the site of `content` into `output`; the old output survives any failure."""
+    started = time.perf_counter()
+    site = load(content)
+    if base_url is not None:
+        site.config.base_url = (
+            base_url if not base_url or base_url.endswith("/") else base_url + "/"
+        )
+    themes = theme_folders(site, theme)
+    check_output_folder(output, protected=[content, *themes[:-1]])
+    views = Views(site, Atlas(site))
+    pages = list(all_pages(views))
+    renderer = Renderer(themes, site.config)
+    staging = Staging(output)
+    try:
+        template_problems: list[Problem] = []
+        for done, page in enumerate(pages, 1):
+            try:
+                staging.write_text(page.path, renderer.render(page))
+            except TemplateProblem as error:
+                template_problems.append(error.problem)
+                if len(template_problems) >= 20:
+                    break
+            if progress is not None:
+                progress(done, len(pages))
+        if template_problems:
+            raise BuildError(template_problems)
+        files = _copy_static(site, themes, staging)
+        staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    return BuildReport(
+        output=output,
+        pages=len(pages),
+        dossiers=len(site.dossiers),
+        documents=len(site.documents),
+        descriptors=len(site.descriptors),
+        files=files,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _copy_static(site: Site, themes: list[Path], staging: Staging) -> int:
+    """Theme assets (default first, overridden by the user theme), content static files."""
+    count = 0
+    for theme in reversed(themes):
+        if (theme / "static").is_dir():
+            count += staging.copy_tree(theme / "static", "assets")
+    if (site.root / "static").is_dir():
+        count += staging.copy_tree(site.root / "static", "static")
+    for partner in site.config.partners:
+        if partner.logo and not (staging.root / partner.logo).exists():
+            staging.copy_file(site.root / partner.logo, partner.logo)
+            count += 1
+    return count

@@ -1,0 +1,208 @@
+"""The `treillis` command: build, check, new."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from generator import __version__, scaffold
+from generator.build import build as build_site
+from generator.build import load
+from generator.errors import BuildError, OutputError
+
+CONTENT = click.argument(
+    "content",
+    required=False,
+    default="content",
+    type=click.Path(file_okay=False, path_type=Path),
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _report_problems(error: BuildError) -> None:
+    for problem in error.problems:
+        # Plain text, not markup: paths and messages may contain brackets.
+        err.print(str(problem), markup=False)
+    count = len(error.problems)
+    err.print(f"[bold red]{count} problem{'s' if count > 1 else ''} found; nothing was written.[/]")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="treillis")
+def main() -> None:
+    """Treillis builds a static site of thematic dossiers and a relational atlas."""
+
+
+@main.command()
+@CONTENT
+@click.option(
+    "--output",
+    "-o",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the site to.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public address of the site (used for feeds and canonical links).",
+)
+@click.option(
+    "--theme",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A theme folder overriding templates or static files of the default theme.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+def build(
+    content: Path, output: Path, base_url: str | None, theme: Path | None, quiet: bool
+) -> None:
+    """Build the site of CONTENT (default ./content) into --output (default ./output)."""
+    try:
+        with Progress(
+            TextColumn("Rendering"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=quiet or not err.is_terminal,
+        ) as bar:
+            task = bar.add_task("pages", total=None)
+            report = build_site(
+                content,
+                output,
+                base_url=base_url,
+                theme=theme,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except BuildError as error:
+        _report_problems(error)
+        sys.exit(1)
+    except OutputError as error:
+        err.print(f"[bold red]error:[/] {error}", markup=True)
+        sys.exit(2)
+    if not quiet:
+        out.print(
+            f"Built {report.pages} pages ({report.dossiers} dossiers, {report.documents} documents, "
+            f"{report.descriptors} descriptors) and {report.files} files "
+            f"into {report.output} in {report.seconds:.2f} s."
+        )
+        out.print(f"Open {(report.output / 'index.html').resolve().as_uri()}", markup=False)
+
+
+@main.command()
+@CONTENT
+def check(content: Path) -> None:
+    """Check the content of CONTENT (default ./content) without writing anything."""
+    started = time.perf_counter()
+    try:
+        site = load(content)
+    except BuildError as error:
+        _report_problems(error)
+        sys.exit(1)
+    out.print(
+        f"No problem found: {len(site.dossiers)} dossiers, {len(site.documents)} documents, "
+        f"{len(site.descriptors)} descriptors, {len(site.families)} families "
+        f"({time.perf_counter() - started:.2f} s)."
+    )
+
+
+@main.group()
+def new() -> None:
+    """Create a new dossier, document or descriptor from a template."""
+
+
+def _created(path: Path) -> None:
+    out.print(f"Created {path}", markup=False)
+
+
+def _scaffold_error(error: scaffold.ScaffoldError) -> None:
+    err.print(f"[bold red]error:[/] {error}")
+    sys.exit(1)
+
+
+@new.command("dossier")
+@click.argument("slug")
+@click.option("--title", default=None, help="The dossier's title.")
+@click.option(
+    "--content",
+    "content",
+    default="content",
+    type=click.Path(file_okay=False, path_type=Path),
+    show_default=True,
+)
+def new_dossier(slug: str, title: str | None, content: Path) -> None:
+    """Create dossiers/SLUG/index.md."""
+    try:
+        _created(scaffold.new_dossier(content, slug, title))
+    except scaffold.ScaffoldError as error:
+        _scaffold_error(error)
+
+
+@new.command("document")
+@click.argument("key", metavar="DOSSIER/DOCUMENT")
+@click.option("--title", default=None, help="The document's title.")
+@click.option(
+    "--type",
+    "doc_type",
+    default="experience",
+    show_default=True,
+    type=click.Choice(scaffold.DOCUMENT_TYPES),
+    help="The document's type.",
+)
+@click.option(
+    "--content",
+    "content",
+    default="content",
+    type=click.Path(file_okay=False, path_type=Path),
+    show_default=True,
+)
+def new_document(key: str, title: str | None, doc_type: str, content: Path) -> None:
+    """Create dossiers/DOSSIER/DOCUMENT.md."""
+    try:
+        _created(scaffold.new_document(content, key, title, doc_type))
+    except scaffold.ScaffoldError as error:
+        _scaffold_error(error)
+
+
+@new.command("descriptor")
+@click.argument("descriptor_id", metavar="ID")
+@click.option("--family", required=True, help="The family of the descriptor.")
+@click.option("--label", default=None, help="The label in the default language.")
+@click.option("--broader", multiple=True, help="A broader descriptor (repeat for several).")
+@click.option(
+    "--file",
+    "file_name",
+    default=None,
+    help="The file of atlas/descriptors to add it to (default: one named after the family).",
+)
+@click.option(
+    "--content",
+    "content",
+    default="content",
+    type=click.Path(file_okay=False, path_type=Path),
+    show_default=True,
+)
+def new_descriptor(
+    descriptor_id: str,
+    family: str,
+    label: str | None,
+    broader: tuple[str, ...],
+    file_name: str | None,
+    content: Path,
+) -> None:
+    """Add a descriptor to the atlas."""
+    try:
+        _created(
+            scaffold.new_descriptor(content, descriptor_id, family, label, list(broader), file_name)
+        )
+    except scaffold.ScaffoldError as error:
+        _scaffold_error(error)

@@ -1,0 +1,116 @@
+"""Markdown rendering: CommonMark plus tables, with `[[id]]` links into the site.
+
+Raw HTML is not rendered (shown as text), and markdown-it refuses
+`javascript:`, `vbscript:`, `file:` and `data:` link targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+WIKILINK_OPEN = "[["
+WIKILINK_CLOSE = "]]"
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a `[[target]]` points: a relative URL, its text and the text's language."""
+
+    href: str
+    text: str
+    lang: str = ""
+
+
+Resolver = Callable[[str], Link | None]
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith(WIKILINK_OPEN, state.pos):
+        return False
+    end = state.src.find(WIKILINK_CLOSE, state.pos + 2)
+    if end < 0:
+        return False
+    inner = state.src[state.pos + 2 : end]
+    if not inner.strip() or "\n" in inner or "[" in inner:
+        return False
+    if not silent:
+        target, _, text = inner.partition("|")
+        token = state.push("wikilink", "", 0)
+        token.meta = {"target": target.strip(), "text": text.strip(), "pos": state.pos}
+    state.pos = end + 2
+    return True
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
+        ["table", "strikethrough"]
+    )
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.add_render_rule("wikilink", _render_wikilink)
+    return md
+
+
+def _render_wikilink(self, tokens: list[Token], idx: int, options, env) -> str:
+    meta = tokens[idx].meta
+    link: Link | None = meta.get("link")
+    text = meta["text"] or (link.text if link else meta["target"])
+    if link is None:
+        return f'<span class="broken-link">{escapeHtml(text)}</span>'
+    lang = f' lang="{escapeHtml(link.lang)}"' if link.lang and not meta["text"] else ""
+    return f'<a href="{escapeHtml(link.href)}"{lang}>{escapeHtml(text)}</a>'
+
+
+def _escapeHtml(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+_PARSER = _make_parser()
+
+
+def _wikilinks(tokens: list[Token], first_line: int):
+    """Yield (token, line) for every `[[...]]` in parsed tokens."""
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        block_line = first_line + (block.map[0] if block.map else 0)
+        for child in block.children:
+            if child.type == "wikilink":
+                yield child, block_line + block.content[: child.meta["pos"]].count("\n")
+
+
+def find_wikilinks(text: str, first_line: int = 1) -> list[tuple[str, int]]:
+    """The targets of every `[[...]]` in a Markdown text, with their file lines."""
+    if WIKILINK_OPEN not in text:
+        return []
+    return [
+        (token.meta["target"], line)
+        for token, line in _wikilinks(_PARSER.parse(text, {}), first_line)
+    ]
+
+
+def render(text: str, resolve: Resolver | None = None) -> str:
+    """Render Markdown to HTML, resolving `[[...]]` links with `resolve`."""
+    if not text.strip():
+        return ""
+    env: dict = {}
+    tokens = _PARSER.parse(text, env)
+    if resolve is not None and WIKILINK_OPEN in text:
+        for token, _line in _wikilinks(tokens, 1):
+            token.meta["link"] = resolve(token.meta["target"])
+    return _PARSER.renderer.render(tokens, _PARSER.options, env)
+
+
+def render_inline(text: str, resolve: Resolver | None = None) -> str:
+    """Render one paragraph of Markdown without the enclosing `<p>`."""
+    html = render(text, resolve).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

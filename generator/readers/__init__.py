@@ -1,0 +1,26 @@
+"""Content loading: one reader per kind of file, assembled into a `Site`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import Problems
+from generator.model import Site
+from generator.readers.atlas import read_descriptors, read_families
+from generator.readers.config import read_config
+from generator.readers.dossiers import read_dossiers
+
+
+def read_site(root: Path, problems: Problems) -> Site:
+    """Read a whole content folder; problems are collected, never raised."""
+    config = read_config(root, problems)
+    languages = config.languages
+    dossiers, documents = read_dossiers(root, problems, languages)
+    return Site(
+        root=root,
+        config=config,
+        families=read_families(root, problems, languages),
+        descriptors=read_descriptors(root, problems, languages),
+        dossiers=dossiers,
+        documents=documents,
+    )

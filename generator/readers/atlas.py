@@ -1,0 +1,100 @@
+"""Readers for the atlas: `atlas/families.yaml` and `atlas/descriptors/*.yaml`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import Problems
+from generator.model import Descriptor, Family, Origin, Ref
+from generator.readers.fields import Fields
+from generator.sources import LineDict, LineList, load_yaml_file
+
+FAMILY_FIELDS = ("id", "label", "colour", "parent", "description")
+DESCRIPTOR_FIELDS = ("id", "family", "label", "synonyms", "note", "broader", "related")
+
+
+def _items(path: Path, problems: Problems, what: str, kind: str) -> list[LineDict]:
+    """The mappings of a YAML file that must be a list of items."""
+    data = load_yaml_file(path, problems, kind)
+    if data is None:
+        return []
+    if not isinstance(data, LineList):
+        problems.add(path, 1, f"this file must be a list of {what}, each starting with '- id:'")
+        problems.unreadable.add(kind)
+        return []
+    items = []
+    for index, item in enumerate(data):
+        if isinstance(item, LineDict):
+            items.append(item)
+        else:
+            problems.add(path, data.line_of(index), f"each of the {what} must start with '- id:'")
+            problems.unreadable.add(kind)
+    return items
+
+
+def read_families(root: Path, problems: Problems, languages: list[str]) -> dict[str, Family]:
+    path = root / "atlas" / "families.yaml"
+    if not path.is_file():
+        problems.add(path, 1, "atlas/families.yaml is missing: descriptors need families")
+        return {}
+    families: dict[str, Family] = {}
+    for item in _items(path, problems, "families", "family"):
+        fields = Fields(item, path, problems, FAMILY_FIELDS, languages, "a family")
+        family_id = fields.ident("id")
+        family = Family(
+            id=family_id,
+            label=fields.text("label", required=True),
+            colour=fields.colour("colour", required=True),
+            parent=fields.ref("parent"),
+            description=fields.text("description"),
+            origin=Origin(path, item.line, fields.origin_fields()),
+        )
+        if not family_id:
+            problems.unreadable.add("family")
+            continue
+        if family_id in families:
+            first = families[family_id].origin
+            problems.add(
+                path,
+                item.line_of("id"),
+                f"duplicate family id '{family_id}' (first defined at line {first.line if first else 1})",
+            )
+            continue
+        families[family_id] = family
+    return families
+
+
+def read_descriptors(root: Path, problems: Problems, languages: list[str]) -> dict[str, Descriptor]:
+    folder = root / "atlas" / "descriptors"
+    descriptors: dict[str, Descriptor] = {}
+    if not folder.is_dir():
+        problems.add(folder, 1, "the folder atlas/descriptors is missing")
+        return descriptors
+    for path in sorted(folder.glob("*.y*ml")):
+        for item in _items(path, problems, "descriptors", "descriptor"):
+            fields = Fields(item, path, problems, DESCRIPTOR_FIELDS, languages, "a descriptor")
+            descriptor_id = fields.ident("id")
+            descriptor = Descriptor(
+                id=descriptor_id,
+                family=fields.ref("family", required=True) or Ref("", item.line),
+                label=fields.text("label", required=True),
+                synonyms=fields.synonyms("synonyms"),
+                note=fields.text("note"),
+                broader=fields.refs("broader"),
+                related=fields.refs("related"),
+                origin=Origin(path, item.line, fields.origin_fields()),
+            )
+            if not descriptor_id:
+                problems.unreadable.add("descriptor")
+                continue
+            if descriptor_id in descriptors:
+                first = descriptors[descriptor_id].origin
+                where = f"{problems.display(first.path)}:{first.line}" if first else "elsewhere"
+                problems.add(
+                    path,
+                    item.line_of("id"),
+                    f"duplicate descriptor id '{descriptor_id}' (first defined at {where})",
+                )
+                continue
+            descriptors[descriptor_id] = descriptor
+    return descriptors

@@ -1,0 +1,232 @@
+"""Typed access to the fields of one YAML mapping, reporting every problem with its line."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Problems, did_you_mean
+from generator.model import Ref, Text
+from generator.sources import LineDict, LineList
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+DATE_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}\Z")
+
+
+def slugify(text: str) -> str:
+    """A valid identifier close to `text` (accents dropped, spaces to hyphens)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def id_problem(value: str) -> str | None:
+    """Why `value` is not a valid identifier, or None when it is."""
+    if ID_PATTERN.match(value):
+        return None
+    hint = slugify(value)
+    suggestion = f" (for instance '{hint}')" if hint else ""
+    return (
+        f"'{value}' is not a valid identifier: use lower-case letters a-z, digits and "
+        f"hyphens only{suggestion}"
+    )
+
+
+def date_problem(value: str) -> str | None:
+    """Why `value` is not a date (YYYY, YYYY-MM or YYYY-MM-DD), or None when it is."""
+    match = DATE_PATTERN.match(value)
+    if match:
+        year, month, day = (int(part) if part else 1 for part in match.groups())
+        try:
+            datetime.date(year, month, day)
+            return None
+        except ValueError:
+            pass
+    return f"'{value}' is not a valid date: write it YYYY-MM-DD (for instance 2024-03-15)"
+
+
+class Fields:
+    """The fields of one item (a mapping read from YAML), checked one by one."""
+
+    def __init__(
+        self,
+        data: LineDict,
+        path: Path,
+        problems: Problems,
+        known: tuple[str, ...],
+        languages: list[str],
+        what: str,
+    ) -> None:
+        self.data = data
+        self.path = path
+        self.problems = problems
+        self.languages = languages
+        self.what = what
+        for key in data:
+            if key not in known:
+                self.error(key, f"unknown field '{key}' in {what}{did_you_mean(key, known)}")
+
+    def line(self, key: str) -> int:
+        return self.data.line_of(key)
+
+    def error(self, key: str | None, message: str) -> None:
+        self.problems.add(self.path, self.line(key) if key else self.data.line, message)
+
+    def _value(self, key: str, required: bool) -> Any:
+        value = self.data.get(key)
+        if value is None or value == "" or value == []:
+            if required:
+                self.error(None, f"{self.what}: the field '{key}' is required")
+            return None
+        return value
+
+    def string(self, key: str, required: bool = False) -> str:
+        value = self._value(key, required)
+        if value is None:
+            return ""
+        if isinstance(value, dict | list):
+            self.error(key, f"the field '{key}' must be a single text")
+            return ""
+        return str(value).strip()
+
+    def text(self, key: str, required: bool = False) -> Text:
+        """A text in several languages: a plain text, or one text per language."""
+        value = self._value(key, required)
+        default = self.languages[0]
+        if value is None:
+            return Text({}, default)
+        if isinstance(value, list):
+            self.error(key, f"the field '{key}' must be a text, or one text per language")
+            return Text({}, default)
+        if not isinstance(value, dict):
+            return Text({default: str(value).strip()}, default)
+        values: dict[str, str] = {}
+        for lang, item in value.items():
+            if lang not in self.languages:
+                self.problems.add(self.path, value.line_of(lang), self._unknown_language(lang, key))
+            elif isinstance(item, dict | list):
+                self.problems.add(
+                    self.path, value.line_of(lang), f"the '{lang}' text of '{key}' must be a text"
+                )
+            elif item is not None and str(item).strip():
+                values[lang] = str(item).strip()
+        if required and default not in values:
+            self.error(key, f"the field '{key}' needs a text in the default language '{default}'")
+        return Text(values, default)
+
+    def _unknown_language(self, lang: str, key: str) -> str:
+        return (
+            f"unknown language '{lang}' in '{key}': the site's languages are "
+            f"{', '.join(self.languages)}{did_you_mean(lang, self.languages)}"
+        )
+
+    def strings(self, key: str) -> list[str]:
+        """A list of texts (a single text is a list of one)."""
+        value = self._value(key, False)
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        result = []
+        for item in items:
+            if isinstance(item, dict | list):
+                self.error(key, f"each item of '{key}' must be a single text")
+            elif item is not None and str(item).strip():
+                result.append(str(item).strip())
+        return result
+
+    def synonyms(self, key: str) -> dict[str, list[str]]:
+        """A list of texts per language: {fr: [...], en: [...]} (a plain list is the default language's)."""
+        value = self._value(key, False)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            return {self.languages[0]: self.strings(key)}
+        result: dict[str, list[str]] = {}
+        for lang, items in value.items():
+            if lang not in self.languages:
+                self.problems.add(self.path, value.line_of(lang), self._unknown_language(lang, key))
+                continue
+            items = items if isinstance(items, list) else [items]
+            result[lang] = [str(i).strip() for i in items if i is not None and str(i).strip()]
+        return result
+
+    def refs(self, key: str) -> list[Ref]:
+        """A list of references to other items (identifiers), each with its line."""
+        value = self._value(key, False)
+        if value is None:
+            return []
+        if isinstance(value, dict):
+            self.error(key, f"the field '{key}' must be a list of identifiers")
+            return []
+        if not isinstance(value, list):
+            return [Ref(str(value).strip(), self.line(key))]
+        lines = value.item_lines if isinstance(value, LineList) else []
+        result = []
+        for index, item in enumerate(value):
+            line = lines[index] if index < len(lines) else self.line(key)
+            if isinstance(item, dict | list) or item is None:
+                self.problems.add(self.path, line, f"each item of '{key}' must be an identifier")
+            else:
+                result.append(Ref(str(item).strip(), line))
+        return result
+
+    def ref(self, key: str, required: bool = False) -> Ref | None:
+        value = self.string(key, required)
+        return Ref(value, self.line(key)) if value else None
+
+    def ident(self, key: str) -> str:
+        """The item's own identifier (required, checked)."""
+        value = self.string(key, required=True)
+        if value and (problem := id_problem(value)):
+            self.error(key, problem)
+            return ""
+        return value
+
+    def date(self, key: str, required: bool = False) -> str:
+        value = self.string(key, required)
+        if value and (problem := date_problem(value)):
+            self.error(key, problem)
+            return ""
+        return value
+
+    def choice(self, key: str, options: tuple[str, ...], required: bool = False) -> str:
+        value = self.string(key, required)
+        if value and value not in options:
+            self.error(
+                key,
+                f"unknown {key} '{value}': choose one of {', '.join(options)}"
+                f"{did_you_mean(value, options)}",
+            )
+            return ""
+        return value
+
+    def url(self, key: str, required: bool = False) -> str:
+        value = self.string(key, required)
+        if value and not re.match(r"https?://[^\s/$.?#].[^\s]*\Z", value, re.IGNORECASE):
+            self.error(
+                key, f"'{value}' is not a web address: it must start with https:// or http://"
+            )
+            return ""
+        return value
+
+    def colour(self, key: str, required: bool = False) -> str:
+        value = self.string(key, required)
+        if value and not COLOUR_PATTERN.match(value):
+            self.error(key, f"'{value}' is not a colour: write it #rrggbb (for instance #2b6f8f)")
+            return ""
+        return value
+
+    def mapping(self, key: str) -> LineDict | None:
+        value = self._value(key, False)
+        if value is None:
+            return None
+        if not isinstance(value, LineDict):
+            self.error(key, f"the field '{key}' must be a group of 'name: value' lines")
+            return None
+        return value
+
+    def origin_fields(self) -> dict[str, int]:
+        return dict(self.data.key_lines)

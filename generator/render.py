@@ -1,0 +1,108 @@
+"""Templates: a Jinja environment over the theme folders, rendering one page at a time.
+
+A user theme folder overrides any template or static file of the default theme.
+"""
+
+from __future__ import annotations
+
+import traceback
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.errors import Problem
+from generator.i18n import LANGUAGE_NAMES, translator
+from generator.model import SiteConfig
+from generator.urls import Paths, relative
+from generator.views.common import Page
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be compiled or rendered, located in its file."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class Renderer:
+    """Renders pages with the theme's templates; compiled templates are reused."""
+
+    def __init__(self, themes: list[Path], config: SiteConfig) -> None:
+        self.themes = themes
+        self.config = config
+        self.paths = Paths(config.languages)
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(
+                [jinja2.FileSystemLoader(str(theme / "templates")) for theme in themes]
+            ),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.translators = {lang: translator(lang) for lang in config.languages}
+
+    def render(self, page: Page) -> str:
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(self._context(page))
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateProblem(
+                Problem(
+                    error.filename or page.template,
+                    error.lineno or 1,
+                    f"template syntax: {error.message}",
+                )
+            ) from None
+        except jinja2.TemplateNotFound as error:
+            raise TemplateProblem(
+                Problem(page.template, 1, f"template not found: {error.name}")
+            ) from None
+        except Exception as error:  # an error raised while a template runs
+            raise TemplateProblem(_locate(error, page.template)) from None
+
+    def _context(self, page: Page) -> dict[str, Any]:
+        config, paths, lang = self.config, self.paths, page.lang
+        t = self.translators[lang]
+        url = partial(relative, page.path)
+        return {
+            **page.context,
+            "page": page,
+            "lang": lang,
+            "t": t,
+            "url": url,
+            "site_title": config.title.get(lang),
+            "home_path": paths.home(lang),
+            "stylesheet": paths.asset("treillis.css"),
+            "print_stylesheet": paths.asset("print.css"),
+            "canonical": config.base_url + page.path if config.base_url else "",
+            "base_url": config.base_url,
+            "nav": [
+                {"label": t("home"), "path": paths.home(lang)},
+                {"label": t("atlas"), "path": paths.atlas(lang)},
+            ],
+            "language_links": [
+                {
+                    "lang": other,
+                    "name": LANGUAGE_NAMES[other],
+                    "path": page.alternates.get(other, paths.home(other)),
+                    "current": other == lang,
+                }
+                for other in config.languages
+            ]
+            if len(config.languages) > 1
+            else [],
+        }
+
+
+def _locate(error: Exception, template: str) -> Problem:
+    """The template file and line where a rendering error happened."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".j2")):
+            return Problem(frame.filename, frame.lineno or 1, f"template error: {error}")
+    return Problem(template, 1, f"template error: {type(error).__name__}: {error}")

@@ -1,0 +1,140 @@
+"""`treillis new`: files that are valid from the start, for editors to fill in."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from generator.errors import Problems, did_you_mean
+from generator.model import DOCUMENT_TYPES
+from generator.readers.atlas import read_descriptors, read_families
+from generator.readers.config import read_config
+from generator.readers.fields import id_problem
+
+__all__ = ["DOCUMENT_TYPES", "ScaffoldError", "new_descriptor", "new_document", "new_dossier"]
+
+
+class ScaffoldError(Exception):
+    """The file cannot be created (bad identifier, already there, unknown dossier...)."""
+
+
+def _check_id(value: str, what: str) -> None:
+    if problem := id_problem(value):
+        raise ScaffoldError(f"{what}: {problem}")
+
+
+def _quote(text: str) -> str:
+    # JSON strings are valid YAML strings, with every special character escaped.
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _write_new(path: Path, text: str) -> Path:
+    if path.exists():
+        raise ScaffoldError(f"{path} already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def new_dossier(content: Path, slug: str, title: str | None = None) -> Path:
+    _check_id(slug, "dossier")
+    lang = read_config(content, Problems()).default_language
+    today = datetime.date.today().isoformat()
+    return _write_new(
+        content / "dossiers" / slug / "index.md",
+        f"""---
+title: {_quote(title or slug.replace("-", " ").capitalize())}
+lang: {lang}
+date: {today}
+summary: >
+  Two or three sentences that say what this dossier is about.
+coordinators: []
+committee: []
+partners: []
+descriptors: []
+principles: []
+---
+The introduction of the dossier.
+
+<!-- synthesis -->
+
+The synthesis note.
+""",
+    )
+
+
+def new_document(
+    content: Path, key: str, title: str | None = None, doc_type: str = "experience"
+) -> Path:
+    dossier, _, slug = key.partition("/")
+    if not slug:
+        raise ScaffoldError(
+            "write the document as DOSSIER/DOCUMENT, for instance mon-dossier/une-experience"
+        )
+    _check_id(dossier, "dossier")
+    _check_id(slug, "document")
+    folder = content / "dossiers" / dossier
+    if not (folder / "index.md").is_file():
+        existing = [p.name for p in (content / "dossiers").glob("*") if p.is_dir()]
+        raise ScaffoldError(
+            f"unknown dossier '{dossier}'{did_you_mean(dossier, existing)}: "
+            f"create it first with 'treillis new dossier {dossier}'"
+        )
+    if doc_type not in DOCUMENT_TYPES:
+        raise ScaffoldError(f"unknown type '{doc_type}': choose one of {', '.join(DOCUMENT_TYPES)}")
+    today = datetime.date.today().isoformat()
+    return _write_new(
+        folder / f"{slug}.md",
+        f"""---
+title: {_quote(title or slug.replace("-", " ").capitalize())}
+type: {doc_type}
+date: {today}
+authors: []
+descriptors: []
+summary: >
+  The lead: two or three sentences that stand on their own.
+---
+The text of the document.
+""",
+    )
+
+
+def new_descriptor(
+    content: Path,
+    descriptor_id: str,
+    family: str,
+    label: str | None = None,
+    broader: list[str] | None = None,
+    file_name: str | None = None,
+) -> Path:
+    _check_id(descriptor_id, "descriptor")
+    problems = Problems()
+    languages = read_config(content, problems).languages
+    families = read_families(content, problems, languages)
+    if family not in families:
+        raise ScaffoldError(f"unknown family '{family}'{did_you_mean(family, families)}")
+    descriptors = read_descriptors(content, problems, languages)
+    if descriptor_id in descriptors:
+        raise ScaffoldError(f"the descriptor '{descriptor_id}' already exists")
+    for parent in broader or []:
+        if parent not in descriptors:
+            raise ScaffoldError(
+                f"unknown broader descriptor '{parent}'{did_you_mean(parent, descriptors)}"
+            )
+    name = file_name or f"{family}.yaml"
+    _check_id(Path(name).stem, "file name")
+    path = content / "atlas" / "descriptors" / Path(name).with_suffix(".yaml").name
+    entry = (
+        f"- id: {descriptor_id}\n"
+        f"  family: {family}\n"
+        f"  label:\n    {languages[0]}: {_quote(label or descriptor_id.replace('-', ' ').capitalize())}\n"
+        f"  broader: [{', '.join(broader or [])}]\n"
+        f"  related: []\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    path.write_text(existing + entry, encoding="utf-8")
+    return path

@@ -1,0 +1,186 @@
+"""Reading content files: UTF-8 text, YAML with line numbers, Markdown front matter.
+
+Every value read from YAML keeps the line it came from, so that any later
+check can report `path:line: message`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Problems
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line of each key (1-based)."""
+
+    line: int = 1
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A YAML sequence that remembers the line of each item (1-based)."""
+
+    line: int = 1
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class DuplicateKey(yaml.MarkedYAMLError):
+    """A key written twice in the same mapping (PyYAML would silently keep the last)."""
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that keeps line numbers and refuses duplicate keys."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word", key_node.start_mark
+            )
+        key = str(key)
+        if key in result:
+            raise DuplicateKey(None, None, f"the key '{key}' is written twice", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    # Dates stay text here and are checked by the readers, which know the line.
+    return str(loader.construct_scalar(node))
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+class SourceError(Exception):
+    """A file that cannot be read at all; carries the line where reading stopped."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded as UTF-8 (a byte-order mark is dropped)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceError(
+            line,
+            f"this file is not valid UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, first_line: int = 1) -> Any:
+    """Parse YAML safely; `first_line` is the file line where `text` starts."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        problem = error.problem or error.context or "invalid YAML"
+        raise SourceError(line, f"YAML syntax: {problem}") from None
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        raise SourceError(first_line, f"YAML syntax: {error}") from None
+    if first_line != 1:
+        _shift_lines(data, first_line - 1)
+    return data
+
+
+def _shift_lines(value: Any, offset: int) -> None:
+    if isinstance(value, LineDict):
+        value.line += offset
+        value.key_lines = {k: v + offset for k, v in value.key_lines.items()}
+        for item in value.values():
+            _shift_lines(item, offset)
+    elif isinstance(value, LineList):
+        value.line += offset
+        value.item_lines = [v + offset for v in value.item_lines]
+        for item in value:
+            _shift_lines(item, offset)
+
+
+@dataclass
+class MarkdownSource:
+    """A Markdown file split into its front matter and its body."""
+
+    meta: LineDict
+    body: str
+    body_line: int  # file line where the body starts
+
+
+def split_front_matter(text: str) -> MarkdownSource:
+    """Split `---` front matter from the Markdown body, keeping line numbers."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise SourceError(1, "the file must start with a front matter block between '---' lines")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            meta = parse_yaml("\n".join(lines[1:index]), first_line=2)
+            if meta is None:
+                meta = LineDict()
+                meta.line, meta.key_lines = 2, {}
+            if not isinstance(meta, LineDict):
+                raise SourceError(2, "the front matter must be a list of 'field: value' lines")
+            return MarkdownSource(meta, "\n".join(lines[index + 1 :]), index + 2)
+    raise SourceError(1, "the front matter block is not closed by a '---' line")
+
+
+def load_yaml_file(path: Path, problems: Problems, kind: str = "") -> Any:
+    """Read and parse one YAML file; on failure record the problem and return None.
+
+    `kind` names what the file defines, marked unreadable when the file is.
+    """
+    try:
+        return parse_yaml(read_text(path))
+    except SourceError as error:
+        problems.add(path, error.line, error.message)
+    except OSError as error:
+        problems.add(path, 1, f"cannot read this file: {error.strerror}")
+    if kind:
+        problems.unreadable.add(kind)
+    return None
+
+
+def load_markdown_file(path: Path, problems: Problems, kind: str = "") -> MarkdownSource | None:
+    """Read one Markdown file with front matter; on failure record the problem."""
+    try:
+        return split_front_matter(read_text(path))
+    except SourceError as error:
+        problems.add(path, error.line, error.message)
+    except OSError as error:
+        problems.add(path, 1, f"cannot read this file: {error.strerror}")
+    if kind:
+        problems.unreadable.add(kind)
+    return None

@@ -1,0 +1,57 @@
+"""Where each page lives in the output, and relative links between pages.
+
+Every path here is relative to the output root and ends in `index.html`, so
+the site works in any sub-folder and opened from disk (file://).
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+
+class Paths:
+    """Output paths of every kind of page; languages other than the default get a prefix."""
+
+    def __init__(self, languages: list[str]) -> None:
+        self.default = languages[0]
+
+    def prefix(self, lang: str) -> str:
+        return "" if lang == self.default else f"{lang}/"
+
+    def home(self, lang: str) -> str:
+        return f"{self.prefix(lang)}index.html"
+
+    def atlas(self, lang: str) -> str:
+        return f"{self.prefix(lang)}atlas/index.html"
+
+    def permuted(self, lang: str) -> str:
+        return f"{self.prefix(lang)}atlas/permuted/index.html"
+
+    def descriptor(self, descriptor_id: str, lang: str) -> str:
+        return f"{self.prefix(lang)}atlas/{descriptor_id}/index.html"
+
+    def partner(self, partner_id: str, lang: str) -> str:
+        return f"{self.prefix(lang)}partners/{partner_id}/index.html"
+
+    def dossier(self, slug: str) -> str:
+        return f"dossiers/{slug}/index.html"
+
+    def document(self, key: str) -> str:
+        return f"dossiers/{key}/index.html"
+
+    @staticmethod
+    def asset(name: str) -> str:
+        return f"assets/{name}"
+
+    @staticmethod
+    def static(name: str) -> str:
+        return f"static/{name}"
+
+
+def relative(from_page: str, target: str) -> str:
+    """The link from the page at `from_page` to `target` (both output-relative)."""
+    target, hash_, fragment = target.partition("#")
+    if not target:
+        return f"#{fragment}"
+    link = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    return f"{link}{hash_}{fragment}"

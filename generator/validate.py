@@ -1,0 +1,211 @@
+"""Cross-checks of a whole site: every reference resolves, no cycle, files exist.
+
+The readers already checked each file on its own (syntax, fields, ids);
+this module checks what needs the whole site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.atlas import find_cycles
+from generator.errors import Problems, did_you_mean
+from generator.markdown import find_wikilinks
+from generator.model import Document, Dossier, Ref, Site
+
+
+def validate(site: Site, problems: Problems) -> None:
+    """Record every cross-reference problem of `site` in `problems`."""
+    _check_families(site, problems)
+    _check_descriptors(site, problems)
+    for dossier in site.dossiers.values():
+        _check_dossier(site, dossier, problems)
+    for document in site.documents.values():
+        _check_document(site, document, problems)
+    _check_partners(site, problems)
+
+
+def resolve_document(target: str, dossier: str) -> str:
+    """The key of a document written `doc` (same dossier) or `dossier/doc`."""
+    return target if "/" in target else f"{dossier}/{target}"
+
+
+def _unknown(kind: str, ref: Ref, known) -> str:
+    return f"unknown {kind} '{ref.target}'{did_you_mean(ref.target, known)}"
+
+
+def _report_unknown(problems: Problems, kind: str, path: Path, line: int, message: str) -> None:
+    """Report an unknown reference, unless items of that kind could not all be read."""
+    if kind not in problems.unreadable:
+        problems.add(path, line, message)
+
+
+def _check_families(site: Site, problems: Problems) -> None:
+    parents = {}
+    for family in site.families.values():
+        if family.parent is None or family.origin is None:
+            continue
+        if family.parent.target not in site.families:
+            _report_unknown(
+                problems,
+                "family",
+                family.origin.path,
+                family.parent.line,
+                _unknown("parent family", family.parent, site.families),
+            )
+        else:
+            parents[family.id] = [family.parent.target]
+    for cycle in find_cycles({f: parents.get(f, []) for f in site.families}):
+        origin = site.families[cycle[0]].origin
+        problems.add(
+            origin.path,
+            origin.line_of("parent"),
+            "families cannot be their own parent: " + " → ".join(cycle),
+        )
+
+
+def _check_descriptors(site: Site, problems: Problems) -> None:
+    descriptors = site.descriptors
+    for descriptor in descriptors.values():
+        path = descriptor.origin.path
+        if descriptor.family.target and descriptor.family.target not in site.families:
+            _report_unknown(
+                problems,
+                "family",
+                path,
+                descriptor.family.line,
+                _unknown("family", descriptor.family, site.families),
+            )
+        for field_name, refs in (("broader", descriptor.broader), ("related", descriptor.related)):
+            for ref in refs:
+                if ref.target == descriptor.id:
+                    problems.add(
+                        path, ref.line, f"'{descriptor.id}' cannot be {field_name} to itself"
+                    )
+                elif ref.target not in descriptors:
+                    _report_unknown(
+                        problems,
+                        "descriptor",
+                        path,
+                        ref.line,
+                        _unknown("descriptor", ref, descriptors),
+                    )
+        for note in descriptor.note.values.values():
+            _check_wikilinks(
+                site, note, descriptor.origin.line_of("note"), path, problems, exact_line=False
+            )
+    broader = {
+        d.id: [b for b in d.broader_ids if b in descriptors and b != d.id]
+        for d in descriptors.values()
+    }
+    for cycle in find_cycles(broader):
+        # Reported on the line that closes the cycle: the last link written.
+        last, first = cycle[-2], cycle[-1]
+        line = next(r.line for r in descriptors[last].broader if r.target == first)
+        problems.add(
+            descriptors[last].origin.path,
+            line,
+            "cycle in broader descriptors: " + " → ".join(cycle),
+        )
+
+
+def _check_dossier(site: Site, dossier: Dossier, problems: Problems) -> None:
+    path = dossier.origin.path
+    _check_refs(dossier.partners, site.partners, "partner", path, problems)
+    _check_refs(dossier.descriptors, site.descriptors, "descriptor", path, problems)
+    for principle in dossier.principles:
+        for ref in principle.documents:
+            _check_document_ref(site, ref, dossier.slug, path, problems)
+        _check_wikilinks(site, principle.text, principle.line, path, problems, exact_line=False)
+    _check_wikilinks(site, dossier.introduction, dossier.introduction_line, path, problems)
+    _check_wikilinks(site, dossier.synthesis, dossier.synthesis_line, path, problems)
+
+
+def _check_document(site: Site, document: Document, problems: Problems) -> None:
+    path = document.origin.path
+    if document.partner is not None:
+        _check_refs([document.partner], site.partners, "partner", path, problems)
+    _check_refs(document.descriptors, site.descriptors, "descriptor", path, problems)
+    for ref in document.translations:
+        key = _check_document_ref(site, ref, document.dossier, path, problems)
+        if key == document.key:
+            problems.add(path, ref.line, "a document cannot be its own translation")
+        elif key and site.documents[key].lang == document.lang:
+            problems.add(
+                path,
+                ref.line,
+                f"'{ref.target}' is in the same language ({document.lang}): "
+                "a translation must be in another language",
+            )
+    _check_wikilinks(site, document.body, document.body_line, path, problems)
+
+
+def _check_partners(site: Site, problems: Problems) -> None:
+    root = site.root.resolve()
+    for partner in site.config.partners:
+        if not partner.logo:
+            continue
+        logo = (root / partner.logo).resolve()
+        line = partner.origin.line_of("logo")
+        if not logo.is_relative_to(root):
+            problems.add(
+                partner.origin.path,
+                line,
+                f"the logo '{partner.logo}' must be a file inside the content folder",
+            )
+        elif not logo.is_file():
+            problems.add(
+                partner.origin.path, line, f"the logo file '{partner.logo}' does not exist"
+            )
+
+
+def _check_refs(refs: list[Ref], known, kind: str, path: Path, problems: Problems) -> None:
+    for ref in refs:
+        if ref.target not in known:
+            _report_unknown(problems, kind, path, ref.line, _unknown(kind, ref, known))
+
+
+def _check_document_ref(
+    site: Site, ref: Ref, dossier: str, path: Path, problems: Problems
+) -> str | None:
+    key = resolve_document(ref.target, dossier)
+    if key in site.documents:
+        return key
+    same_dossier = [k.split("/", 1)[1] for k in site.documents if k.startswith(dossier + "/")]
+    hint = did_you_mean(ref.target, same_dossier) or did_you_mean(ref.target, site.documents)
+    _report_unknown(problems, "document", path, ref.line, f"unknown document '{ref.target}'{hint}")
+    return None
+
+
+def _check_wikilinks(
+    site: Site,
+    text: str,
+    first_line: int,
+    path: Path,
+    problems: Problems,
+    exact_line: bool = True,
+) -> None:
+    """Check every `[[...]]`; texts inside YAML fields report the field's line."""
+    for target, line in find_wikilinks(text, first_line):
+        if not exact_line:
+            line = first_line
+        if "/" in target:
+            if target not in site.documents:
+                _report_unknown(
+                    problems,
+                    "document",
+                    path,
+                    line,
+                    f"unknown document '{target}' in [[...]]{did_you_mean(target, site.documents)}",
+                )
+        elif target not in site.descriptors and target not in site.dossiers:
+            candidates = list(site.descriptors) + list(site.dossiers)
+            kind = "descriptor" if "descriptor" in problems.unreadable else "dossier"
+            _report_unknown(
+                problems,
+                kind,
+                path,
+                line,
+                f"unknown descriptor or dossier '{target}' in [[...]]"
+                f"{did_you_mean(target, candidates)}",
+            )

@@ -1,0 +1,243 @@
+"""Views of the atlas: its index, the permuted list, and one page per descriptor."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any
+
+from generator.i18n import LANGUAGE_NAMES, translator
+from generator.model import Descriptor
+from generator.views.common import Page, Views, sort_key
+from generator.views.content import family_legend
+
+# Words that carry no meaning on their own: not keywords of the permuted index.
+STOP_WORDS = {
+    "fr": set(
+        [
+            "a",
+            "à",
+            "au",
+            "aux",
+            "avec",
+            "ce",
+            "ces",
+            "dans",
+            "de",
+            "des",
+            "du",
+            "en",
+            "et",
+            "la",
+            "le",
+            "les",
+            "leur",
+            "leurs",
+            "l",
+            "un",
+            "une",
+            "par",
+            "pour",
+            "sur",
+            "sous",
+            "ou",
+            "où",
+            "d",
+            "qu",
+            "que",
+            "qui",
+            "se",
+            "sa",
+            "son",
+            "ses",
+            "entre",
+        ]
+    ),
+    "en": set(
+        [
+            "a",
+            "an",
+            "and",
+            "as",
+            "at",
+            "by",
+            "for",
+            "from",
+            "in",
+            "into",
+            "of",
+            "on",
+            "or",
+            "the",
+            "to",
+            "with",
+            "its",
+            "their",
+        ]
+    ),
+    "es": set(
+        [
+            "a",
+            "al",
+            "con",
+            "de",
+            "del",
+            "el",
+            "en",
+            "entre",
+            "la",
+            "las",
+            "lo",
+            "los",
+            "o",
+            "para",
+            "por",
+            "su",
+            "sus",
+            "un",
+            "una",
+            "y",
+        ]
+    ),
+}
+WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
+ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.IGNORECASE)
+
+
+def atlas_pages(views: Views) -> Iterator[Page]:
+    alternates = {lang: views.paths.atlas(lang) for lang in views.languages}
+    permuted_alternates = {lang: views.paths.permuted(lang) for lang in views.languages}
+    for lang in views.languages:
+        t = translator(lang)
+        entries = _alphabetical_entries(views, lang)
+        yield Page(
+            path=views.paths.atlas(lang),
+            template="atlas.html",
+            lang=lang,
+            title=t("atlas"),
+            description=t("descriptors_count", n=len(views.site.descriptors)),
+            alternates=alternates,
+            context={
+                "families": family_legend(views, lang),
+                "top_descriptors": views.descriptor_links(views.atlas.top, lang),
+                "letters": [
+                    {"letter": letter, "entries": list(items)}
+                    for letter, items in groupby(entries, key=lambda e: e["letter"])
+                ],
+                "permuted_path": views.paths.permuted(lang),
+            },
+        )
+        yield Page(
+            path=views.paths.permuted(lang),
+            template="permuted.html",
+            lang=lang,
+            title=t("permuted"),
+            description=t("permuted_intro"),
+            alternates=permuted_alternates,
+            context={"entries": permuted_index(views, lang), "atlas_path": views.paths.atlas(lang)},
+        )
+
+
+def _alphabetical_entries(views: Views, lang: str) -> list[dict[str, Any]]:
+    """Every descriptor by label, with its synonyms as 'see' entries, A to Z."""
+    entries = []
+    for descriptor in views.site.descriptors.values():
+        link = views.descriptor_link(descriptor.id, lang)
+        entries.append({"text": link.label, "lang": link.lang, "link": link, "synonym": False})
+        for synonym in descriptor.synonyms.get(lang, []):
+            entries.append({"text": synonym, "lang": lang, "link": link, "synonym": True})
+    for entry in entries:
+        entry["key"] = sort_key(entry["text"])
+        first = entry["key"][:1].upper()
+        entry["letter"] = first if first.isalpha() else "#"
+    return sorted(entries, key=lambda e: (e["letter"] == "#", e["key"]))
+
+
+def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
+    """The keyword-in-context list: one line per significant word of each label."""
+    stop_words = STOP_WORDS.get(lang, set())
+    lines = []
+    for descriptor in views.site.descriptors.values():
+        link = views.descriptor_link(descriptor.id, lang)
+        label = link.label
+        for match in WORD.finditer(label):
+            word = match.group().strip("-'’")
+            start = match.start()
+            if elision := ELISION.match(word):
+                start += elision.end()
+                word = word[elision.end() :]
+            if len(word) < 3 or word.casefold() in stop_words:
+                continue
+            end = start + len(word)
+            lines.append(
+                {
+                    "before": label[:start],
+                    "keyword": label[start:end],
+                    "after": label[end:],
+                    "link": link,
+                    "key": (sort_key(label[start:]), sort_key(label[:start])),
+                }
+            )
+    return sorted(lines, key=lambda line: line["key"])
+
+
+def descriptor_pages(views: Views) -> Iterator[Page]:
+    for descriptor in views.site.descriptors.values():
+        alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
+        for lang in views.languages:
+            yield descriptor_page(views, descriptor, lang, alternates)
+
+
+def descriptor_page(
+    views: Views, descriptor: Descriptor, lang: str, alternates: dict[str, str]
+) -> Page:
+    atlas, site = views.atlas, views.site
+    path = views.paths.descriptor(descriptor.id, lang)
+    t = translator(lang)
+    neighbourhood = atlas.neighbourhood(descriptor.id)
+    link = views.descriptor_link(descriptor.id, lang)
+    family = site.families.get(descriptor.family.target)
+    direct = atlas.documents[descriptor.id]
+    total = atlas.documents_including_narrower(descriptor.id)
+    note = descriptor.note.get(lang)
+    return Page(
+        path=path,
+        template="descriptor.html",
+        lang=lang,
+        title=link.label,
+        description=f"{t('descriptor')} · {link.family} · {t('direct_count', n=len(direct))}",
+        alternates=alternates,
+        context={
+            "descriptor": link,
+            "family": {
+                "label": link.family,
+                "colour": link.colour,
+                "description": family.description.get(lang) if family else "",
+            },
+            "note": views.render_markdown(note, path, lang) if note else "",
+            "note_lang": descriptor.note.lang_of(lang),
+            "synonyms": descriptor.synonyms.get(lang, []),
+            "other_languages": [
+                {
+                    "lang": other,
+                    "name": LANGUAGE_NAMES[other],
+                    "label": descriptor.label.values[other],
+                    "path": views.paths.descriptor(descriptor.id, other),
+                }
+                for other in views.languages
+                if other != lang and other in descriptor.label.values
+            ],
+            "paths_to_top": [
+                views.descriptor_links_in_order(trail, lang)
+                for trail in atlas.paths_to_top(descriptor.id)
+            ],
+            "broader": views.descriptor_links(neighbourhood.broader, lang),
+            "narrower": views.descriptor_links(neighbourhood.narrower, lang),
+            "related": views.descriptor_links(neighbourhood.related, lang),
+            "documents_by_type": views.cards_by_type(direct, lang),
+            "direct_count": t("direct_count", n=len(direct)),
+            "total_count": t("total_count", n=len(total)),
+            "has_documents": bool(direct),
+        },
+    )

@@ -1,0 +1,188 @@
+"""Shared pieces of every page's view: links to descriptors and documents, sorting, Markdown."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from typing import Any
+
+from generator import markdown
+from generator.atlas import Atlas
+from generator.i18n import format_date, translator
+from generator.model import DOCUMENT_TYPES, Document, Site
+from generator.urls import Paths, relative
+from generator.validate import resolve_document
+
+
+@dataclass
+class Page:
+    """One page to write: where, with which template, in which language, showing what."""
+
+    path: str
+    template: str
+    lang: str
+    title: str
+    description: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    alternates: dict[str, str] = field(default_factory=dict)  # lang -> path of the same page
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order that ignores case and accents (é sorts with e, œ with oe)."""
+    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+@dataclass
+class DescriptorLink:
+    id: str
+    label: str
+    lang: str
+    path: str
+    colour: str
+    family: str
+    count: int
+
+
+@dataclass
+class DocumentCard:
+    key: str
+    title: str
+    lang: str
+    path: str
+    type: str
+    type_label: str
+    date: str
+    date_label: str
+    summary: str
+    dossier_title: str
+    dossier_path: str
+
+
+class Views:
+    """What every view needs: the site, its atlas, its paths, and small helpers."""
+
+    def __init__(self, site: Site, atlas: Atlas) -> None:
+        self.site = site
+        self.atlas = atlas
+        self.paths = Paths(site.config.languages)
+        self.languages = site.config.languages
+
+    def descriptor_link(self, descriptor_id: str, lang: str) -> DescriptorLink:
+        descriptor = self.site.descriptors[descriptor_id]
+        family = self.site.families.get(descriptor.family.target)
+        return DescriptorLink(
+            id=descriptor_id,
+            label=descriptor.label.get(lang),
+            lang=descriptor.label.lang_of(lang),
+            path=self.paths.descriptor(descriptor_id, lang),
+            colour=family.colour if family else "#777777",
+            family=family.label.get(lang) if family else "",
+            count=len(self.atlas.documents[descriptor_id]),
+        )
+
+    def descriptor_links(self, ids, lang: str) -> list[DescriptorLink]:
+        links = [
+            self.descriptor_link(i, lang) for i in dict.fromkeys(ids) if i in self.atlas.broader
+        ]
+        return sorted(links, key=lambda link: sort_key(link.label))
+
+    def descriptor_links_in_order(self, ids, lang: str) -> list[DescriptorLink]:
+        return [self.descriptor_link(i, lang) for i in ids]
+
+    def document_card(self, key: str, lang: str) -> DocumentCard:
+        document = self.site.documents[key]
+        dossier = self.site.dossiers[document.dossier]
+        return DocumentCard(
+            key=key,
+            title=document.title,
+            lang=document.lang,
+            path=self.paths.document(key),
+            type=document.type,
+            type_label=translator(lang)(f"type.{document.type}"),
+            date=document.date,
+            date_label=format_date(document.date, lang),
+            summary=document.summary,
+            dossier_title=dossier.title,
+            dossier_path=self.paths.dossier(dossier.slug),
+        )
+
+    def document_cards(self, keys, lang: str) -> list[DocumentCard]:
+        """Cards for documents, newest first."""
+        cards = [
+            self.document_card(k, lang) for k in dict.fromkeys(keys) if k in self.site.documents
+        ]
+        return sorted(cards, key=lambda card: (card.date, card.title), reverse=True)
+
+    def cards_by_type(self, keys, lang: str) -> list[dict[str, Any]]:
+        """Documents grouped by type, in the order of the types."""
+        t = translator(lang)
+        cards = self.document_cards(keys, lang)
+        return [
+            {
+                "type": doc_type,
+                "label": t(f"types.{doc_type}"),
+                "documents": [c for c in cards if c.type == doc_type],
+            }
+            for doc_type in DOCUMENT_TYPES
+            if any(c.type == doc_type for c in cards)
+        ]
+
+    def newest_documents(self, lang: str, limit: int = 8) -> list[DocumentCard]:
+        return self.document_cards(self.site.documents, lang)[:limit]
+
+    def render_markdown(self, text: str, page_path: str, lang: str, inline: bool = False) -> str:
+        """Markdown to HTML for a page: `[[...]]` become relative links labelled in `lang`."""
+        resolve = partial(self._resolve_wikilink, page_path, lang)
+        return (markdown.render_inline if inline else markdown.render)(text, resolve)
+
+    def _resolve_wikilink(self, page_path: str, lang: str, target: str) -> markdown.Link | None:
+        site = self.site
+        if "/" in target:
+            document: Document | None = site.documents.get(target)
+            if document is None:
+                return None
+            return markdown.Link(
+                relative(page_path, self.paths.document(target)), document.title, document.lang
+            )
+        if target in site.descriptors:
+            label = site.descriptors[target].label
+            return markdown.Link(
+                relative(page_path, self.paths.descriptor(target, lang)),
+                label.get(lang),
+                label.lang_of(lang),
+            )
+        if target in site.dossiers:
+            dossier = site.dossiers[target]
+            return markdown.Link(
+                relative(page_path, self.paths.dossier(target)), dossier.title, dossier.lang
+            )
+        return None
+
+    def document_key(self, target: str, dossier: str) -> str | None:
+        """The key of a document referenced from `dossier`, or None when it does not exist."""
+        key = resolve_document(target, dossier)
+        return key if key in self.site.documents else None
+
+    def translations(self, key: str) -> list[str]:
+        """Every translation of a document, whichever side declared it."""
+        return self.translation_index.get(key, [])
+
+    @cached_property
+    def translation_index(self) -> dict[str, list[str]]:
+        """Groups of documents that translate each other (fr ↔ en ↔ es is one group)."""
+        groups: dict[str, set[str]] = {}
+        for document in self.site.documents.values():
+            for ref in document.translations:
+                other = resolve_document(ref.target, document.dossier)
+                if other not in self.site.documents or other == document.key:
+                    continue
+                merged = groups.get(document.key, {document.key}) | groups.get(other, {other})
+                for key in merged:
+                    groups[key] = merged
+        return {
+            key: sorted(group - {key}, key=lambda o: self.site.documents[o].lang)
+            for key, group in groups.items()
+        }

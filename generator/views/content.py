@@ -1,0 +1,259 @@
+"""Views of the home page, dossiers, documents and partners."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from generator.i18n import format_date, translator
+from generator.model import Document, Dossier, Partner
+from generator.views.common import Page, Views, sort_key
+
+RELATED_DOCUMENTS = 6
+
+
+def home_pages(views: Views) -> Iterator[Page]:
+    site = views.site
+    alternates = {lang: views.paths.home(lang) for lang in views.languages}
+    for lang in views.languages:
+        path = views.paths.home(lang)
+        yield Page(
+            path=path,
+            template="home.html",
+            lang=lang,
+            title=site.config.title.get(lang),
+            description=site.config.description.get(lang),
+            alternates=alternates,
+            context={
+                "intro": views.render_markdown(site.config.description.get(lang), path, lang),
+                "dossiers": [dossier_card(views, d, lang) for d in _dossiers_newest_first(views)],
+                "families": family_legend(views, lang),
+                "top_descriptors": views.descriptor_links(views.atlas.top, lang),
+                "newest": views.newest_documents(lang),
+                "partners": [partner_card(views, p, lang) for p in site.config.partners],
+                "counts": {"documents": len(site.documents), "descriptors": len(site.descriptors)},
+            },
+        )
+
+
+def _dossiers_newest_first(views: Views) -> list[Dossier]:
+    return sorted(views.site.dossiers.values(), key=lambda d: (d.date, d.title), reverse=True)
+
+
+def dossier_card(views: Views, dossier: Dossier, lang: str) -> dict[str, Any]:
+    return {
+        "title": dossier.title,
+        "lang": dossier.lang,
+        "path": views.paths.dossier(dossier.slug),
+        "summary": dossier.summary,
+        "count": len(dossier.documents),
+        "date_label": format_date(dossier.date, lang),
+    }
+
+
+def family_legend(views: Views, lang: str) -> list[dict[str, Any]]:
+    """Families with their colour, nested under their parent, with descriptor counts."""
+    site = views.site
+    counts = Counter(d.family.target for d in site.descriptors.values())
+    children: dict[str | None, list[str]] = {}
+    for family in site.families.values():
+        parent = family.parent.target if family.parent else None
+        children.setdefault(parent if parent in site.families else None, []).append(family.id)
+
+    def entries(parent: str | None) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": fid,
+                "label": site.families[fid].label.get(lang),
+                "colour": site.families[fid].colour,
+                "description": site.families[fid].description.get(lang),
+                "count": counts[fid],
+                "children": entries(fid),
+            }
+            for fid in children.get(parent, [])
+        ]
+
+    return entries(None)
+
+
+def partner_card(views: Views, partner: Partner, lang: str) -> dict[str, Any]:
+    return {
+        "id": partner.id,
+        "name": partner.name,
+        "path": views.paths.partner(partner.id, lang),
+        "url": partner.url,
+        "logo": partner.logo,
+        "colours": {"primary": "", "secondary": "", **partner.colours},
+    }
+
+
+def dossier_pages(views: Views) -> Iterator[Page]:
+    for dossier in views.site.dossiers.values():
+        yield dossier_page(views, dossier)
+
+
+def dossier_page(views: Views, dossier: Dossier) -> Page:
+    site, lang = views.site, dossier.lang
+    path = views.paths.dossier(dossier.slug)
+    md = lambda text: views.render_markdown(text, path, lang)  # noqa: E731
+    principles = []
+    for principle in dossier.principles:
+        keys = [views.document_key(ref.target, dossier.slug) for ref in principle.documents]
+        principles.append(
+            {
+                "number": principle.number,
+                "anchor": principle_anchor(principle.number),
+                "title": principle.title,
+                "text": md(principle.text),
+                "documents": views.document_cards([k for k in keys if k], lang),
+            }
+        )
+    return Page(
+        path=path,
+        template="dossier.html",
+        lang=lang,
+        title=dossier.title,
+        description=dossier.summary,
+        context={
+            "dossier": dossier,
+            "date_label": format_date(dossier.date, lang),
+            "introduction": md(dossier.introduction),
+            "synthesis": md(dossier.synthesis),
+            "principles": principles,
+            "documents_by_type": views.cards_by_type(dossier.documents, lang),
+            "descriptors": views.descriptor_links((r.target for r in dossier.descriptors), lang),
+            "partners": [
+                partner_card(views, site.partners[r.target], lang)
+                for r in dossier.partners
+                if r.target in site.partners
+            ],
+        },
+    )
+
+
+def principle_anchor(number: int) -> str:
+    return f"principle-{number}"
+
+
+def document_pages(views: Views) -> Iterator[Page]:
+    supported = _principles_by_document(views)
+    for document in views.site.documents.values():
+        yield document_page(views, document, supported.get(document.key, []))
+
+
+def _principles_by_document(views: Views) -> dict[str, list[dict[str, Any]]]:
+    """For each document, the guiding principles it supports (and their dossier)."""
+    result: dict[str, list[dict[str, Any]]] = {}
+    for dossier in views.site.dossiers.values():
+        for principle in dossier.principles:
+            for ref in principle.documents:
+                key = views.document_key(ref.target, dossier.slug)
+                if key:
+                    result.setdefault(key, []).append(
+                        {
+                            "title": principle.title,
+                            "number": principle.number,
+                            "lang": dossier.lang,
+                            "path": f"{views.paths.dossier(dossier.slug)}#{principle_anchor(principle.number)}",
+                            "dossier_title": dossier.title,
+                        }
+                    )
+    return result
+
+
+def document_page(views: Views, document: Document, principles: list[dict[str, Any]]) -> Page:
+    site, lang = views.site, document.lang
+    path = views.paths.document(document.key)
+    dossier = site.dossiers[document.dossier]
+    t = translator(lang)
+    partner = site.partners.get(document.partner.target) if document.partner else None
+    translations = [
+        {
+            "title": site.documents[k].title,
+            "lang": site.documents[k].lang,
+            "path": views.paths.document(k),
+        }
+        for k in views.translations(document.key)
+    ]
+    return Page(
+        path=path,
+        template="document.html",
+        lang=lang,
+        title=document.title,
+        description=document.summary,
+        alternates={
+            lang: path,
+            **{tr["lang"]: tr["path"] for tr in translations},
+        },
+        context={
+            "document": document,
+            "type_label": t(f"type.{document.type}"),
+            "date_label": format_date(document.date, lang),
+            "body": views.render_markdown(document.body, path, lang),
+            "dossier": dossier_card(views, dossier, lang),
+            "descriptors": views.descriptor_links(document.descriptor_ids, lang),
+            "principles": principles,
+            "translations": translations,
+            "partner": partner_card(views, partner, lang) if partner else None,
+            "related_documents": _related_documents(views, document, lang),
+        },
+    )
+
+
+def _related_documents(views: Views, document: Document, lang: str) -> list[dict[str, Any]]:
+    """Documents that share the most descriptors with this one (ties: newest first)."""
+    shared: Counter[str] = Counter()
+    for descriptor_id in dict.fromkeys(document.descriptor_ids):
+        for key in views.atlas.documents.get(descriptor_id, ()):
+            if key != document.key:
+                shared[key] += 1
+    for key in views.translations(document.key):
+        shared.pop(key, None)
+    t = translator(lang)
+    ranked = sorted(
+        shared.items(),
+        key=lambda item: (-item[1], _negated_date(views.site.documents[item[0]].date), item[0]),
+    )
+    return [
+        {"card": views.document_card(key, lang), "shared": t("shared_count", n=count)}
+        for key, count in ranked[:RELATED_DOCUMENTS]
+    ]
+
+
+def _negated_date(date: str) -> str:
+    # Sort newest first inside an ascending sort: invert each digit.
+    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)
+
+
+def partner_pages(views: Views) -> Iterator[Page]:
+    site = views.site
+    for partner in site.config.partners:
+        alternates = {lang: views.paths.partner(partner.id, lang) for lang in views.languages}
+        dossiers = [
+            d for d in site.dossiers.values() if any(r.target == partner.id for r in d.partners)
+        ]
+        documents = [
+            d.key
+            for d in site.documents.values()
+            if d.partner is not None and d.partner.target == partner.id
+        ]
+        for lang in views.languages:
+            path = views.paths.partner(partner.id, lang)
+            yield Page(
+                path=path,
+                template="partner.html",
+                lang=lang,
+                title=partner.name,
+                description=partner.description.get(lang),
+                alternates=alternates,
+                context={
+                    "partner": partner_card(views, partner, lang),
+                    "description": views.render_markdown(partner.description.get(lang), path, lang),
+                    "dossiers": [
+                        dossier_card(views, d, lang)
+                        for d in sorted(dossiers, key=lambda d: sort_key(d.title))
+                    ],
+                    "documents_by_type": views.cards_by_type(documents, lang),
+                },
+            )

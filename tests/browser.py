@@ -1,0 +1,51 @@
+"""Debian's chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--allow-file-access-from-files",
+]
+
+
+def chromium_path() -> str:
+    path = os.environ.get("TREILLIS_CHROMIUM") or shutil.which("chromium")
+    if not path:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@contextmanager
+def browser_page() -> Iterator[object]:
+    """A fresh page in headless chromium; collects console errors and failed requests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            page = browser.new_page()
+            page.console_errors = []
+            page.failed_requests = []
+            page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+            page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+            page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
+            yield page
+        finally:
+            browser.close()

@@ -1,0 +1,131 @@
+"""Shared fixtures: a small valid content folder to break, and the demo site built once."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_CONTENT = REPO / "content"
+
+SMALL_SITE = {
+    "site.yaml": """\
+        title:
+          fr: Petit site
+          en: Small site
+        languages: [fr, en]
+        partners:
+          - id: reseau
+            name: Le Réseau
+            url: https://example.org/reseau
+        """,
+    "atlas/families.yaml": """\
+        - id: acteurs
+          label: {fr: Acteurs, en: Actors}
+          colour: "#336699"
+        - id: methodes
+          label: {fr: Méthodes, en: Methods}
+          colour: "#993366"
+          parent: acteurs
+        """,
+    "atlas/descriptors/main.yaml": """\
+        - id: gouvernance
+          family: acteurs
+          label: {fr: Gouvernance, en: Governance}
+        - id: territoire
+          family: acteurs
+          label: {fr: Territoire, en: Territory}
+        - id: participation
+          family: methodes
+          label: {fr: Participation des habitants, en: Residents' participation}
+          synonyms: {fr: [démocratie participative]}
+          note: {fr: "Voir aussi [[territoire]]."}
+          broader: [gouvernance, territoire]
+          related: [budget]
+        - id: budget
+          family: methodes
+          label: {fr: Budget participatif}
+          broader: participation
+        """,
+    "dossiers/essai/index.md": """\
+        ---
+        title: Un dossier d'essai
+        lang: fr
+        date: 2024-01-15
+        summary: Un dossier pour les tests.
+        coordinators: [Claire Martin]
+        partners: [reseau]
+        descriptors: [participation]
+        principles:
+          - title: Écouter d'abord
+            text: Les cas montrent qu'il faut écouter.
+            documents: [cas-un]
+        ---
+        L'introduction, qui cite [[participation]].
+
+        <!-- synthesis -->
+
+        La synthèse.
+        """,
+    "dossiers/essai/cas-un.md": """\
+        ---
+        title: Premier cas
+        type: experience
+        date: 2023-05-02
+        authors: [Ana Pérez]
+        partner: reseau
+        descriptors: [participation, budget]
+        summary: Un cas pour les tests.
+        translations: [case-one]
+        ---
+        Le corps du document, qui renvoie à [[essai/cas-deux]].
+        """,
+    "dossiers/essai/cas-deux.md": """\
+        ---
+        title: Deuxième cas
+        type: analysis
+        date: 2022
+        descriptors: [budget]
+        ---
+        Une analyse.
+        """,
+    "dossiers/essai/case-one.md": """\
+        ---
+        title: First case
+        type: experience
+        lang: en
+        date: 2023-05
+        descriptors: [participation]
+        ---
+        The body in English.
+        """,
+}
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def small_site(tmp_path: Path) -> Path:
+    """A small valid content folder, for tests that break one thing at a time."""
+    return write_site(tmp_path / "content", SMALL_SITE)
+
+
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled demo content, built once for the whole session."""
+    content = tmp_path_factory.mktemp("demo") / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    output = content.parent / "output"
+    build(content, output)
+    return output

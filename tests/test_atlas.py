@@ -1,0 +1,56 @@
+"""The atlas as a lattice: built from the small test site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.atlas import Atlas, find_cycles
+from generator.build import load
+
+
+def test_lattice_queries(small_site: Path) -> None:
+    atlas = Atlas(load(small_site))
+    assert atlas.broader["participation"] == ["gouvernance", "territoire"]
+    assert atlas.narrower["gouvernance"] == ["participation"]
+    assert atlas.narrower["territoire"] == ["participation"]
+    assert sorted(atlas.top) == ["gouvernance", "territoire"]
+    assert atlas.ancestors("budget") == {"participation", "gouvernance", "territoire"}
+    assert atlas.descendants("gouvernance") == {"participation", "budget"}
+
+
+def test_related_links_are_symmetric(small_site: Path) -> None:
+    atlas = Atlas(load(small_site))
+    assert atlas.related["participation"] == ["budget"]
+    assert atlas.related["budget"] == ["participation"]
+
+
+def test_every_path_to_the_top(small_site: Path) -> None:
+    atlas = Atlas(load(small_site))
+    assert sorted(atlas.paths_to_top("budget")) == [
+        ["gouvernance", "participation"],
+        ["territoire", "participation"],
+    ]
+    assert atlas.paths_to_top("gouvernance") == []
+
+
+def test_documents_direct_and_including_narrower(small_site: Path) -> None:
+    atlas = Atlas(load(small_site))
+    assert sorted(atlas.documents["budget"]) == ["essai/cas-deux", "essai/cas-un"]
+    assert atlas.documents["gouvernance"] == []
+    assert atlas.documents_including_narrower("gouvernance") == {
+        "essai/cas-un",
+        "essai/cas-deux",
+        "essai/case-one",
+    }
+
+
+def test_find_cycles_reports_each_cycle_once() -> None:
+    cycles = find_cycles({"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"], "e": ["e"]})
+    assert cycles == [["a", "b", "c", "a"], ["e", "e"]]
+    assert find_cycles({"a": ["b", "c"], "b": ["d"], "c": ["d"], "d": []}) == []
+
+
+def test_find_cycles_survives_a_very_long_chain() -> None:
+    chain = {f"n{i}": [f"n{i + 1}"] for i in range(50_000)}
+    chain["n50000"] = ["n0"]
+    assert len(find_cycles(chain)[0]) == 50_002

@@ -1,0 +1,65 @@
+"""Reading files: YAML with lines, front matter, UTF-8."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.sources import LineDict, SourceError, parse_yaml, read_text, split_front_matter
+
+
+def test_yaml_keeps_the_line_of_every_key_and_item() -> None:
+    data = parse_yaml("a: 1\nb:\n  - x\n  - y\nc: {d: 2}\n")
+    assert isinstance(data, LineDict)
+    assert data.line_of("a") == 1
+    assert data.line_of("b") == 2
+    assert data["b"].item_lines == [3, 4]
+    assert data["c"].line_of("d") == 5
+
+
+def test_yaml_dates_stay_text() -> None:
+    assert parse_yaml("date: 2024-03-15")["date"] == "2024-03-15"
+
+
+def test_yaml_duplicate_key_is_an_error_with_its_line() -> None:
+    with pytest.raises(SourceError) as error:
+        parse_yaml("title: a\nlang: fr\ntitle: b\n")
+    assert error.value.line == 3
+    assert "'title' is written twice" in error.value.message
+
+
+def test_yaml_syntax_error_has_the_line_in_the_file() -> None:
+    with pytest.raises(SourceError) as error:
+        parse_yaml("a: 1\nb: [unclosed\nc: 2\n", first_line=5)
+    assert error.value.line >= 6
+    assert error.value.message.startswith("YAML syntax:")
+
+
+def test_yaml_refuses_python_objects() -> None:
+    with pytest.raises(SourceError):
+        parse_yaml("a: !!python/object/apply:os.system ['true']")
+
+
+def test_front_matter_lines_are_file_lines() -> None:
+    source = split_front_matter("---\ntitle: T\ntype: analysis\n---\nBody\n")
+    assert source.meta.line_of("title") == 2
+    assert source.meta.line_of("type") == 3
+    assert source.body == "Body\n"
+    assert source.body_line == 5
+
+
+def test_front_matter_must_be_opened_and_closed() -> None:
+    with pytest.raises(SourceError, match="must start with a front matter"):
+        split_front_matter("title: T\n")
+    with pytest.raises(SourceError, match="not closed"):
+        split_front_matter("---\ntitle: T\n")
+
+
+def test_invalid_utf8_reports_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_bytes("ligne un\nligne deux\ncaf\xe9".encode("latin-1"))
+    with pytest.raises(SourceError) as error:
+        read_text(path)
+    assert error.value.line == 3
+    assert "not valid UTF-8" in error.value.message
