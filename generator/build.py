@@ -60,16 +60,13 @@ def _find_theme(site: Site) -> Path:
     for candidate in (site.root / name, site.root.parent / "themes" / name):
         if candidate.is_dir():
             return candidate
-    raise BuildError(
-        [
-            Problem(
-                Problems.display(site.root / "site.yaml"),
-                1,
-                f"theme '{name}' not found (looked in {site.root / name} and "
-                f"{site.root.parent / 'themes' / name})",
-            )
-        ]
+    origin = site.config.origin
+    line = origin.line_of("theme") if origin else 1
+    message = (
+        f"theme '{name}' not found (looked in {site.root / name} and "
+        f"{site.root.parent / 'themes' / name})"
     )
+    raise BuildError([Problem(Problems.display(site.root / "site.yaml"), line, message)])
 
 
 def build(

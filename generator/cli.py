@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from generator import __version__, scaffold
@@ -87,7 +88,12 @@ def build(
         _report_problems(error)
         sys.exit(1)
     except OutputError as error:
-        err.print(f"[bold red]error:[/] {error}", markup=True)
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        sys.exit(2)
+    except OSError as error:
+        # A disk full or a folder without write permission: say which file, no traceback.
+        where = f" {error.filename}" if error.filename else ""
+        err.print(f"[bold red]error:[/] cannot write{escape(where)}: {escape(str(error.strerror))}")
         sys.exit(2)
     if not quiet:
         out.print(
@@ -125,7 +131,7 @@ def _created(path: Path) -> None:
 
 
 def _scaffold_error(error: scaffold.ScaffoldError) -> None:
-    err.print(f"[bold red]error:[/] {error}")
+    err.print(f"[bold red]error:[/] {escape(str(error))}")
     sys.exit(1)
 
 

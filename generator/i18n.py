@@ -31,8 +31,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "synonyms": "Synonymes",
         "other_languages": "Dans les autres langues",
         "indexed_documents": "Documents indexés",
-        "direct_count": "{n} document(s) indexé(s) ici",
-        "total_count": "{n} en comptant les descripteurs plus précis",
+        "direct_count.one": "{n} document indexé ici",
+        "direct_count.other": "{n} documents indexés ici",
+        "total_count.one": "{n} en comptant les descripteurs plus précis",
+        "total_count.other": "{n} en comptant les descripteurs plus précis",
         "no_documents": "Aucun document n'est indexé par ce descripteur.",
         "introduction": "Introduction",
         "synthesis": "Note de synthèse",
@@ -48,7 +50,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "translations": "Traductions",
         "principles_supported": "Principes directeurs qu'il appuie",
         "shared_descriptors": "Documents proches",
-        "shared_count": "{n} descripteur(s) en commun",
+        "shared_count.one": "{n} descripteur en commun",
+        "shared_count.other": "{n} descripteurs en commun",
         "in_dossier": "Dans le dossier",
         "website": "Site web",
         "partner_dossiers": "Dossiers de ce partenaire",
@@ -60,8 +63,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "generated_by": "Site produit par Treillis",
         "not_found": "Page introuvable",
         "not_found_text": "Cette page n'existe pas ou plus. Repartez de l'accueil ou de l'atlas.",
-        "documents_count": "{n} documents",
-        "descriptors_count": "{n} descripteurs",
+        "documents_count.one": "{n} document",
+        "documents_count.other": "{n} documents",
+        "descriptors_count.one": "{n} descripteur",
+        "descriptors_count.other": "{n} descripteurs",
         "type.experience": "Expérience",
         "type.analysis": "Analyse",
         "type.proposal": "Proposition",
@@ -103,8 +108,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "synonyms": "Synonyms",
         "other_languages": "In other languages",
         "indexed_documents": "Indexed documents",
-        "direct_count": "{n} document(s) indexed here",
-        "total_count": "{n} including narrower descriptors",
+        "direct_count.one": "{n} document indexed here",
+        "direct_count.other": "{n} documents indexed here",
+        "total_count.one": "{n} including narrower descriptors",
+        "total_count.other": "{n} including narrower descriptors",
         "no_documents": "No document is indexed with this descriptor.",
         "introduction": "Introduction",
         "synthesis": "Synthesis note",
@@ -120,7 +127,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "translations": "Translations",
         "principles_supported": "Guiding principles it supports",
         "shared_descriptors": "Related documents",
-        "shared_count": "{n} descriptor(s) in common",
+        "shared_count.one": "{n} descriptor in common",
+        "shared_count.other": "{n} descriptors in common",
         "in_dossier": "In the dossier",
         "website": "Website",
         "partner_dossiers": "Dossiers of this partner",
@@ -132,8 +140,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "generated_by": "Site made with Treillis",
         "not_found": "Page not found",
         "not_found_text": "This page does not exist (any more). Start again from the home page or the atlas.",
-        "documents_count": "{n} documents",
-        "descriptors_count": "{n} descriptors",
+        "documents_count.one": "{n} document",
+        "documents_count.other": "{n} documents",
+        "descriptors_count.one": "{n} descriptor",
+        "descriptors_count.other": "{n} descriptors",
         "type.experience": "Experience",
         "type.analysis": "Analysis",
         "type.proposal": "Proposal",
@@ -175,8 +185,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "synonyms": "Sinónimos",
         "other_languages": "En otros idiomas",
         "indexed_documents": "Documentos indexados",
-        "direct_count": "{n} documento(s) indexado(s) aquí",
-        "total_count": "{n} contando los descriptores más específicos",
+        "direct_count.one": "{n} documento indexado aquí",
+        "direct_count.other": "{n} documentos indexados aquí",
+        "total_count.one": "{n} contando los descriptores más específicos",
+        "total_count.other": "{n} contando los descriptores más específicos",
         "no_documents": "Ningún documento está indexado con este descriptor.",
         "introduction": "Introducción",
         "synthesis": "Nota de síntesis",
@@ -192,7 +204,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "translations": "Traducciones",
         "principles_supported": "Principios rectores que apoya",
         "shared_descriptors": "Documentos cercanos",
-        "shared_count": "{n} descriptor(es) en común",
+        "shared_count.one": "{n} descriptor en común",
+        "shared_count.other": "{n} descriptores en común",
         "in_dossier": "En el dosier",
         "website": "Sitio web",
         "partner_dossiers": "Dosieres de este socio",
@@ -204,8 +217,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "generated_by": "Sitio hecho con Treillis",
         "not_found": "Página no encontrada",
         "not_found_text": "Esta página no existe (o ya no existe). Vuelva al inicio o al atlas.",
-        "documents_count": "{n} documentos",
-        "descriptors_count": "{n} descriptores",
+        "documents_count.one": "{n} documento",
+        "documents_count.other": "{n} documentos",
+        "descriptors_count.one": "{n} descriptor",
+        "descriptors_count.other": "{n} descriptores",
         "type.experience": "Experiencia",
         "type.analysis": "Análisis",
         "type.proposal": "Propuesta",
@@ -274,10 +289,18 @@ def translator(lang: str):
     strings = STRINGS[lang]
 
     def t(key: str, **values: object) -> str:
+        count = values.get("n")
+        if isinstance(count, int) and f"{key}.one" in strings:
+            key += ".one" if _is_singular(lang, count) else ".other"
         text = strings.get(key) or STRINGS["en"].get(key) or key
         return text.format(**values) if values else text
 
     return t
+
+
+def _is_singular(lang: str, count: int) -> bool:
+    # French uses the singular for 0 and 1; English and Spanish for 1 only.
+    return count in (0, 1) if lang == "fr" else count == 1
 
 
 def format_date(value: str, lang: str) -> str:

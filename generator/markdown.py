@@ -37,12 +37,13 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if end < 0:
         return False
     inner = state.src[state.pos + 2 : end]
-    if not inner.strip() or "\n" in inner or "[" in inner:
+    target, _, text = inner.partition("|")
+    # The target is one identifier; only the shown text may wrap onto the next line.
+    if not target.strip() or "\n" in target or "[" in inner:
         return False
     if not silent:
-        target, _, text = inner.partition("|")
         token = state.push("wikilink", "", 0)
-        token.meta = {"target": target.strip(), "text": text.strip(), "pos": state.pos}
+        token.meta = {"target": target.strip(), "text": " ".join(text.split()), "pos": state.pos}
     state.pos = end + 2
     return True
 
@@ -96,8 +97,12 @@ def find_wikilinks(text: str, first_line: int = 1) -> list[tuple[str, int]]:
     ]
 
 
-def render(text: str, resolve: Resolver | None = None) -> str:
-    """Render Markdown to HTML, resolving `[[...]]` links with `resolve`."""
+def render(text: str, resolve: Resolver | None = None, top_heading: int = 2) -> str:
+    """Render Markdown to HTML, resolving `[[...]]` links with `resolve`.
+
+    Headings are shifted so that the highest one in the text is at least
+    `top_heading`: a text placed under a page's `<h2>` section starts at `<h3>`.
+    """
     if not text.strip():
         return ""
     env: dict = {}
@@ -105,12 +110,15 @@ def render(text: str, resolve: Resolver | None = None) -> str:
     if resolve is not None and WIKILINK_OPEN in text:
         for token, _line in _wikilinks(tokens, 1):
             token.meta["link"] = resolve(token.meta["target"])
+    _shift_headings(tokens, top_heading)
     return _PARSER.renderer.render(tokens, _PARSER.options, env)
 
 
-def render_inline(text: str, resolve: Resolver | None = None) -> str:
-    """Render one paragraph of Markdown without the enclosing `<p>`."""
-    html = render(text, resolve).strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        return html[3:-4]
-    return html
+def _shift_headings(tokens: list[Token], top_heading: int) -> None:
+    headings = [t for t in tokens if t.type in ("heading_open", "heading_close")]
+    if not headings:
+        return
+    shift = top_heading - min(int(t.tag[1]) for t in headings)
+    if shift > 0:
+        for token in headings:
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"

@@ -75,6 +75,7 @@ class SiteConfig:
     base_url: str = ""
     theme: str = ""
     partners: list[Partner] = field(default_factory=list)
+    origin: Origin | None = None
 
     @property
     def default_language(self) -> str:

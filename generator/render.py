@@ -77,6 +77,8 @@ class Renderer:
             "t": t,
             "url": url,
             "site_title": config.title.get(lang),
+            # Every page gets a description, for search engines and link previews.
+            "description": page.description or config.description.get(lang) or page.title,
             "home_path": paths.home(lang),
             "stylesheet": paths.asset("treillis.css"),
             "print_stylesheet": paths.asset("print.css"),

@@ -36,6 +36,7 @@ def read_config(root: Path, problems: Problems) -> SiteConfig:
         base_url=_base_url(fields),
         theme=fields.string("theme"),
         partners=_partners(data.get("partners"), fields, path, problems, languages),
+        origin=Origin(path, 1, fields.origin_fields()),
     )
 
 

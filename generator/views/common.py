@@ -133,10 +133,10 @@ class Views:
     def newest_documents(self, lang: str, limit: int = 8) -> list[DocumentCard]:
         return self.document_cards(self.site.documents, lang)[:limit]
 
-    def render_markdown(self, text: str, page_path: str, lang: str, inline: bool = False) -> str:
+    def render_markdown(self, text: str, page_path: str, lang: str, top_heading: int = 2) -> str:
         """Markdown to HTML for a page: `[[...]]` become relative links labelled in `lang`."""
         resolve = partial(self._resolve_wikilink, page_path, lang)
-        return (markdown.render_inline if inline else markdown.render)(text, resolve)
+        return markdown.render(text, resolve, top_heading)
 
     def _resolve_wikilink(self, page_path: str, lang: str, target: str) -> markdown.Link | None:
         site = self.site

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from generator.i18n import format_date, translator
@@ -96,7 +97,7 @@ def dossier_pages(views: Views) -> Iterator[Page]:
 def dossier_page(views: Views, dossier: Dossier) -> Page:
     site, lang = views.site, dossier.lang
     path = views.paths.dossier(dossier.slug)
-    md = lambda text: views.render_markdown(text, path, lang)  # noqa: E731
+    md = partial(views.render_markdown, page_path=path, lang=lang)
     principles = []
     for principle in dossier.principles:
         keys = [views.document_key(ref.target, dossier.slug) for ref in principle.documents]
@@ -105,7 +106,7 @@ def dossier_page(views: Views, dossier: Dossier) -> Page:
                 "number": principle.number,
                 "anchor": principle_anchor(principle.number),
                 "title": principle.title,
-                "text": md(principle.text),
+                "text": md(principle.text, top_heading=4),
                 "documents": views.document_cards([k for k in keys if k], lang),
             }
         )
@@ -118,8 +119,8 @@ def dossier_page(views: Views, dossier: Dossier) -> Page:
         context={
             "dossier": dossier,
             "date_label": format_date(dossier.date, lang),
-            "introduction": md(dossier.introduction),
-            "synthesis": md(dossier.synthesis),
+            "introduction": md(dossier.introduction, top_heading=3),
+            "synthesis": md(dossier.synthesis, top_heading=3),
             "principles": principles,
             "documents_by_type": views.cards_by_type(dossier.documents, lang),
             "descriptors": views.descriptor_links((r.target for r in dossier.descriptors), lang),

@@ -1,0 +1,50 @@
+"""Markdown: CommonMark with tables, `[[...]]` links, no raw HTML, no dangerous URLs."""
+
+from __future__ import annotations
+
+from generator.markdown import Link, find_wikilinks, render
+
+
+def resolve(target: str) -> Link | None:
+    known = {"participation": Link("../participation/index.html", "Participation des habitants", "fr")}
+    return known.get(target)
+
+
+def test_wikilinks_render_with_the_targets_label_or_their_own_text() -> None:
+    html = render("Voir [[participation]] et [[participation|les habitants\nimpliqués]].", resolve)
+    assert '<a href="../participation/index.html" lang="fr">Participation des habitants</a>' in html
+    assert '<a href="../participation/index.html">les habitants impliqués</a>' in html
+
+
+def test_wikilinks_are_found_with_their_file_line_but_not_in_code() -> None:
+    text = "Intro.\n\nUn lien [[a]] puis,\nplus bas, [[b/c|texte]].\n\n```\n[[pas-un-lien]]\n```\n\n`[[non]]`\n"
+    assert find_wikilinks(text, first_line=10) == [("a", 12), ("b/c", 13)]
+
+
+def test_unknown_wikilink_is_not_a_link() -> None:
+    assert render("[[inconnu]]", resolve) == '<p><span class="broken-link">inconnu</span></p>\n'
+
+
+def test_raw_html_is_shown_as_text() -> None:
+    html = render('<script>alert("x")</script>\n\nText <img src=x onerror=alert(1)>')
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_dangerous_link_targets_are_not_links() -> None:
+    html = render("[a](javascript:alert(1)) [b](data:text/html;base64,xx) [c](https://example.org)")
+    assert "javascript:" not in html.split("[a]")[0] and 'href="javascript' not in html
+    assert 'href="data:' not in html
+    assert '<a href="https://example.org">c</a>' in html
+
+
+def test_headings_are_shifted_under_the_pages_sections() -> None:
+    assert "<h3>Titre</h3>" in render("## Titre\n\n### Sous-titre", top_heading=3)
+    assert "<h4>Sous-titre</h4>" in render("## Titre\n\n### Sous-titre", top_heading=3)
+    assert "<h2>Titre</h2>" in render("# Titre", top_heading=2)
+    assert "<h3>Déjà bas</h3>" in render("### Déjà bas", top_heading=2)
+
+
+def test_tables_are_rendered() -> None:
+    html = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert "<table>" in html and "<td>1</td>" in html

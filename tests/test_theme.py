@@ -1,0 +1,60 @@
+"""A user theme overrides any template or static file of the default theme, and only those."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import build
+
+
+def make_theme(folder: Path) -> Path:
+    (folder / "templates").mkdir(parents=True)
+    (folder / "static").mkdir()
+    (folder / "templates" / "partner.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1 class="custom">{{ partner.name }}</h1>{% endblock %}',
+        encoding="utf-8",
+    )
+    (folder / "static" / "treillis.css").write_text("body { background: black; }", encoding="utf-8")
+    (folder / "static" / "extra.js").write_text("// mine", encoding="utf-8")
+    return folder
+
+
+def test_theme_option_overrides_templates_and_static_files(
+    small_site: Path, tmp_path: Path
+) -> None:
+    theme = make_theme(tmp_path / "theme")
+    output = tmp_path / "output"
+    build(small_site, output, theme=theme)
+    partner = (output / "partners/reseau/index.html").read_text(encoding="utf-8")
+    assert '<h1 class="custom">Le Réseau</h1>' in partner
+    assert '<html lang="fr">' in partner  # base.html still comes from the default theme
+    assert (output / "assets/treillis.css").read_text(
+        encoding="utf-8"
+    ) == "body { background: black; }"
+    assert (output / "assets/extra.js").is_file()
+    assert (output / "assets/print.css").is_file()  # not overridden: the default one
+    dossier = (output / "dossiers/essai/index.html").read_text(encoding="utf-8")
+    assert 'class="principles"' in dossier  # not overridden: the default template
+
+
+def test_theme_named_in_site_yaml_is_found_next_to_the_content(small_site: Path) -> None:
+    make_theme(small_site.parent / "themes" / "maison")
+    config = small_site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "theme: maison\n", encoding="utf-8")
+    output = small_site.parent / "output"
+    build(small_site, output)
+    assert 'class="custom"' in (output / "partners/reseau/index.html").read_text(encoding="utf-8")
+
+
+def test_an_unknown_theme_is_reported_on_its_line(small_site: Path, tmp_path: Path) -> None:
+    import pytest
+
+    from generator.errors import BuildError
+
+    config = small_site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "theme: introuvable\n", encoding="utf-8")
+    with pytest.raises(BuildError) as error:
+        build(small_site, tmp_path / "output")
+    problem = error.value.problems[0]
+    assert problem.path.endswith("content/site.yaml") and problem.line == 9
+    assert problem.message.startswith("theme 'introuvable' not found")
