@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.atlas import Atlas
+from generator.diagrams import DiagramCache, DiagramReport, render_diagrams
 from generator.errors import BuildError, Problem, Problems
 from generator.model import Site
 from generator.output import Staging, check_output_folder
 from generator.readers import read_site
 from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
-from generator.validate import validate
+from generator.validate import complete_families, validate
 from generator.views import Views, all_pages
 
 Progress = Callable[[int, int], None]
@@ -30,6 +31,9 @@ class BuildReport:
     descriptors: int
     files: int
     seconds: float
+    diagrams: DiagramReport = field(default_factory=DiagramReport)
+    # page path → key of each diagram laid out (not taken from the cache) in this build
+    laid_out: dict[str, list[str]] = field(default_factory=dict)
 
 
 def load(content: Path) -> Site:
@@ -40,6 +44,7 @@ def load(content: Path) -> Site:
     site = read_site(content, problems)
     validate(site, problems)
     problems.raise_if_any()
+    complete_families(site)
     return site
 
 
@@ -75,8 +80,13 @@ def build(
     base_url: str | None = None,
     theme: Path | None = None,
     progress: Progress | None = None,
+    cache: Path | bool | None = True,
 ) -> BuildReport:
-    """Build the site of `content` into `output`; the old output survives any failure."""
+    """Build the site of `content` into `output`; the old output survives any failure.
+
+    `cache` is the folder that keeps laid-out diagrams between builds: True for
+    `.treillis-cache` beside the content folder, False or None for no cache.
+    """
     started = time.perf_counter()
     site = load(content)
     if base_url is not None:
@@ -87,7 +97,11 @@ def build(
     check_output_folder(output, protected=[content, *themes[:-1]])
     views = Views(site, Atlas(site))
     pages = list(all_pages(views))
-    renderer = Renderer(themes, site.config)
+    diagram_cache = DiagramCache(default_cache(content) if cache is True else cache or None)
+    svgs, diagram_report = render_diagrams(
+        (d for page in pages for d in page.diagrams), diagram_cache
+    )
+    renderer = Renderer(themes, site.config, svgs)
     staging = Staging(output)
     try:
         template_problems: list[Problem] = []
@@ -107,6 +121,8 @@ def build(
     except BaseException:
         staging.abort()
         raise
+    diagram_cache.prune()
+    fresh = set(diagram_report.laid_out)
     return BuildReport(
         output=output,
         pages=len(pages),
@@ -115,7 +131,18 @@ def build(
         descriptors=len(site.descriptors),
         files=files,
         seconds=time.perf_counter() - started,
+        diagrams=diagram_report,
+        laid_out={
+            page.path: [d.key for d in page.diagrams if d.key in fresh]
+            for page in pages
+            if any(d.key in fresh for d in page.diagrams)
+        },
     )
+
+
+def default_cache(content: Path) -> Path:
+    """Where laid-out diagrams are kept between builds: beside the content folder."""
+    return content.resolve().parent / ".treillis-cache"
 
 
 def _copy_static(site: Site, themes: list[Path], staging: Staging) -> int:

@@ -61,9 +61,24 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="A theme folder overriding templates or static files of the default theme.",
 )
+@click.option(
+    "--cache",
+    "cache_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder keeping laid-out diagrams between builds [default: .treillis-cache "
+    "beside CONTENT].",
+)
+@click.option("--no-cache", is_flag=True, help="Lay out every diagram again and keep nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 def build(
-    content: Path, output: Path, base_url: str | None, theme: Path | None, quiet: bool
+    content: Path,
+    output: Path,
+    base_url: str | None,
+    theme: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    quiet: bool,
 ) -> None:
     """Build the site of CONTENT (default ./content) into --output (default ./output)."""
     try:
@@ -83,6 +98,7 @@ def build(
                 base_url=base_url,
                 theme=theme,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                cache=False if no_cache else (cache_dir or True),
             )
     except BuildError as error:
         _report_problems(error)
@@ -101,6 +117,8 @@ def build(
             f"{report.descriptors} descriptors) and {report.files} files "
             f"into {report.output} in {report.seconds:.2f} s."
         )
+        diagrams = report.diagrams
+        out.print(f"Diagrams: {len(diagrams.laid_out)} laid out, {diagrams.cached} from the cache.")
         out.print(f"Open {(report.output / 'index.html').resolve().as_uri()}", markup=False)
 
 

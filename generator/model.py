@@ -82,13 +82,26 @@ class SiteConfig:
         return self.languages[0]
 
 
+FAMILY_AXES = ("component", "angle")
+
+
 @dataclass
 class Family:
+    """A family of descriptors: their colour on every map.
+
+    Families may form the two axes of the legend (components of the territory,
+    each with a number, and angles of approach, each with a letter); a family
+    that `crosses` one of each sits at their crossing.
+    """
+
     id: str
     label: Text
     colour: str
     parent: Ref | None = None
     description: Text = field(default_factory=Text)
+    axis: str = ""
+    code: str = ""
+    crossing: list[Ref] = field(default_factory=list)
     origin: Origin | None = None
 
 

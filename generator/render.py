@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator.errors import Problem
 from generator.i18n import LANGUAGE_NAMES, translator
@@ -32,9 +33,12 @@ class TemplateProblem(Exception):
 class Renderer:
     """Renders pages with the theme's templates; compiled templates are reused."""
 
-    def __init__(self, themes: list[Path], config: SiteConfig) -> None:
+    def __init__(
+        self, themes: list[Path], config: SiteConfig, svgs: dict[str, str] | None = None
+    ) -> None:
         self.themes = themes
         self.config = config
+        self.svgs = svgs or {}
         self.paths = Paths(config.languages)
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(
@@ -72,6 +76,8 @@ class Renderer:
         url = partial(relative, page.path)
         return {
             **page.context,
+            # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
+            "diagrams": {d.name: Markup(self.svgs[d.key]) for d in page.diagrams},
             "page": page,
             "lang": lang,
             "t": t,
@@ -84,9 +90,13 @@ class Renderer:
             "print_stylesheet": paths.asset("print.css"),
             "canonical": config.base_url + page.path if config.base_url else "",
             "base_url": config.base_url,
+            "script": paths.asset("treillis.js"),
+            "basket_path": paths.basket(lang),
             "nav": [
                 {"label": t("home"), "path": paths.home(lang)},
                 {"label": t("atlas"), "path": paths.atlas(lang)},
+                {"label": t("basket"), "path": paths.basket(lang)},
+                {"label": t("history"), "path": paths.history(lang)},
             ],
             "language_links": [
                 {

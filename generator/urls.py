@@ -27,6 +27,15 @@ class Paths:
     def permuted(self, lang: str) -> str:
         return f"{self.prefix(lang)}atlas/permuted/index.html"
 
+    def legend(self, lang: str) -> str:
+        return f"{self.prefix(lang)}atlas/legend/index.html"
+
+    def basket(self, lang: str) -> str:
+        return f"{self.prefix(lang)}basket/index.html"
+
+    def history(self, lang: str) -> str:
+        return f"{self.prefix(lang)}history/index.html"
+
     def descriptor(self, descriptor_id: str, lang: str) -> str:
         return f"{self.prefix(lang)}atlas/{descriptor_id}/index.html"
 

@@ -17,6 +17,7 @@ from generator.model import Document, Dossier, Ref, Site
 def validate(site: Site, problems: Problems) -> None:
     """Record every cross-reference problem of `site` in `problems`."""
     _check_families(site, problems)
+    _check_family_axes(site, problems)
     _check_descriptors(site, problems)
     for dossier in site.dossiers.values():
         _check_dossier(site, dossier, problems)
@@ -64,10 +65,80 @@ def _check_families(site: Site, problems: Problems) -> None:
         )
 
 
+def _check_family_axes(site: Site, problems: Problems) -> None:
+    """Axis families have a unique code; a crossing names one component and one angle."""
+    codes: dict[tuple[str, str], str] = {}
+    for family in site.families.values():
+        path, origin = family.origin.path, family.origin
+        if family.axis:
+            if not family.code:
+                problems.add(
+                    path,
+                    origin.line_of("axis"),
+                    f"the {family.axis} family '{family.id}' needs a 'code' "
+                    f"(a number for a component, a letter for an angle)",
+                )
+            elif (family.axis, family.code) in codes:
+                problems.add(
+                    path,
+                    origin.line_of("code"),
+                    f"the code '{family.code}' is already used by the {family.axis} "
+                    f"family '{codes[family.axis, family.code]}'",
+                )
+            else:
+                codes[family.axis, family.code] = family.id
+            if family.crossing:
+                problems.add(
+                    path,
+                    origin.line_of("crossing"),
+                    "a family is either on an axis or at a crossing, not both",
+                )
+        if not family.crossing:
+            continue
+        axes = []
+        for ref in family.crossing:
+            other = site.families.get(ref.target)
+            if other is None:
+                _report_unknown(
+                    problems, "family", path, ref.line, _unknown("family", ref, site.families)
+                )
+            else:
+                axes.append(other.axis)
+        if len(family.crossing) != 2 or (len(axes) == 2 and sorted(axes) != ["angle", "component"]):
+            problems.add(
+                path,
+                origin.line_of("crossing"),
+                "'crossing' names two families: one with 'axis: component' and one "
+                "with 'axis: angle'",
+            )
+
+
+def complete_families(site: Site) -> None:
+    """Give each crossing family without a colour the colour of its component."""
+    for family in site.families.values():
+        if family.colour:
+            continue
+        for ref in family.crossing:
+            other = site.families.get(ref.target)
+            if other is not None and other.axis == "component" and other.colour:
+                family.colour = other.colour
+
+
+# Pages of the atlas that live beside the descriptors' pages (atlas/<id>/index.html).
+RESERVED_DESCRIPTOR_IDS = ("legend", "permuted")
+
+
 def _check_descriptors(site: Site, problems: Problems) -> None:
     descriptors = site.descriptors
     for descriptor in descriptors.values():
         path = descriptor.origin.path
+        if descriptor.id in RESERVED_DESCRIPTOR_IDS:
+            problems.add(
+                path,
+                descriptor.origin.line_of("id"),
+                f"the id '{descriptor.id}' is reserved for a page of the atlas: "
+                f"choose another one (for instance '{descriptor.id}-1')",
+            )
         if descriptor.family.target and descriptor.family.target not in site.families:
             _report_unknown(
                 problems,

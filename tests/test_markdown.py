@@ -6,7 +6,9 @@ from generator.markdown import Link, find_wikilinks, render
 
 
 def resolve(target: str) -> Link | None:
-    known = {"participation": Link("../participation/index.html", "Participation des habitants", "fr")}
+    known = {
+        "participation": Link("../participation/index.html", "Participation des habitants", "fr")
+    }
     return known.get(target)
 
 

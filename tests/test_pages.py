@@ -40,6 +40,15 @@ def test_every_page_has_lang_title_and_description(site: Site, content: ContentS
         assert len(soup.find_all("h1")) == 1, page
 
 
+def test_no_id_is_used_twice_in_a_page(site: Site) -> None:
+    for page in site.pages:
+        ids = [element["id"] for element in site.soup(page).find_all(id=True)]
+        assert len(ids) == len(set(ids)), (
+            site.relative(page),
+            sorted(i for i in ids if ids.count(i) > 1),
+        )
+
+
 def test_every_internal_link_resolves_to_a_file_and_anchor(site: Site) -> None:
     checked = 0
     for page in site.pages:
@@ -147,7 +156,7 @@ def test_document_page(site: Site, content: ContentSite) -> None:
                 document.summary.split()
             )
         descriptors = site.hrefs_to(
-            page, relative, "section[aria-labelledby=document-descriptors] a"
+            page, relative, "section[aria-labelledby=document-descriptors] .descriptor-list a"
         )
         assert sorted(descriptors) == sorted(
             f"{'' if document.lang == content.config.default_language else document.lang + '/'}atlas/{d}/index.html"

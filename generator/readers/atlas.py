@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import Problems
-from generator.model import Descriptor, Family, Origin, Ref
+from generator.model import FAMILY_AXES, Descriptor, Family, Origin, Ref
 from generator.readers.fields import Fields
 from generator.sources import LineDict, LineList, load_yaml_file
 
-FAMILY_FIELDS = ("id", "label", "colour", "parent", "description")
+FAMILY_FIELDS = ("id", "label", "colour", "parent", "description", "axis", "code", "crossing")
 DESCRIPTOR_FIELDS = ("id", "family", "label", "synonyms", "note", "broader", "related")
 
 
@@ -41,12 +41,17 @@ def read_families(root: Path, problems: Problems, languages: list[str]) -> dict[
     for item in _items(path, problems, "families", "family"):
         fields = Fields(item, path, problems, FAMILY_FIELDS, languages, "a family")
         family_id = fields.ident("id")
+        crossing = fields.refs("crossing")
         family = Family(
             id=family_id,
             label=fields.text("label", required=True),
-            colour=fields.colour("colour", required=True),
+            # A crossing family may take the colour of its component.
+            colour=fields.colour("colour", required=not crossing),
             parent=fields.ref("parent"),
             description=fields.text("description"),
+            axis=fields.choice("axis", FAMILY_AXES),
+            code=fields.string("code"),
+            crossing=crossing,
             origin=Origin(path, item.line, fields.origin_fields()),
         )
         if not family_id:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.views.atlas import atlas_pages, descriptor_pages
+from generator.views.atlas import atlas_pages, descriptor_pages, legend_pages
 from generator.views.common import Page, Views
-from generator.views.content import document_pages, dossier_pages, home_pages, partner_pages
+from generator.views.content import (
+    document_pages,
+    dossier_pages,
+    home_pages,
+    partner_pages,
+    reader_pages,
+)
 
 __all__ = ["Page", "Views", "all_pages"]
 
@@ -15,7 +21,9 @@ def all_pages(views: Views) -> Iterator[Page]:
     """Every page of the site, in a stable order."""
     yield from home_pages(views)
     yield from atlas_pages(views)
+    yield from legend_pages(views)
     yield from dossier_pages(views)
     yield from document_pages(views)
     yield from descriptor_pages(views)
     yield from partner_pages(views)
+    yield from reader_pages(views)

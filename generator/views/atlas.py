@@ -8,9 +8,10 @@ from itertools import groupby
 from typing import Any
 
 from generator.i18n import LANGUAGE_NAMES, translator
-from generator.model import Descriptor
+from generator.model import Descriptor, Family
 from generator.views.common import Page, Views, sort_key
 from generator.views.content import family_legend
+from generator.views.diagrams import neighbourhood_diagram
 
 # Words that carry no meaning on their own: not keywords of the permuted index.
 STOP_WORDS = {
@@ -126,6 +127,7 @@ def atlas_pages(views: Views) -> Iterator[Page]:
                     for letter, items in groupby(entries, key=lambda e: e["letter"])
                 ],
                 "permuted_path": views.paths.permuted(lang),
+                "legend_path": views.paths.legend(lang),
             },
         )
         yield Page(
@@ -137,6 +139,78 @@ def atlas_pages(views: Views) -> Iterator[Page]:
             alternates=permuted_alternates,
             context={"entries": permuted_index(views, lang), "atlas_path": views.paths.atlas(lang)},
         )
+
+
+def legend_pages(views: Views) -> Iterator[Page]:
+    alternates = {lang: views.paths.legend(lang) for lang in views.languages}
+    for lang in views.languages:
+        t = translator(lang)
+        yield Page(
+            path=views.paths.legend(lang),
+            template="legend.html",
+            lang=lang,
+            title=t("legend"),
+            description=t("legend_intro"),
+            alternates=alternates,
+            context={"families": family_legend(views, lang), "matrix": legend_matrix(views, lang)},
+        )
+
+
+def family_position(views: Views, family_id: str) -> tuple[str | None, str | None]:
+    """The (component, angle) families a family belongs to, through its crossing or parents."""
+    component = angle = None
+    seen: set[str] = set()
+    current = views.site.families.get(family_id)
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        if current.crossing:
+            for ref in current.crossing:
+                other = views.site.families.get(ref.target)
+                if other is not None and other.axis == "component":
+                    component = component or other.id
+                elif other is not None and other.axis == "angle":
+                    angle = angle or other.id
+        elif current.axis == "component":
+            component = component or current.id
+        elif current.axis == "angle":
+            angle = angle or current.id
+        current = views.site.families.get(current.parent.target) if current.parent else None
+    return component, angle
+
+
+def legend_matrix(views: Views, lang: str) -> dict[str, Any] | None:
+    """Descriptors at the crossings of components (rows) and angles (columns), if declared."""
+    families = views.site.families.values()
+    components = sorted((f for f in families if f.axis == "component"), key=lambda f: f.code)
+    angles = sorted((f for f in families if f.axis == "angle"), key=lambda f: f.code)
+    if not components or not angles:
+        return None
+    cells: dict[tuple[str | None, str | None], list[str]] = {}
+    for descriptor in views.site.descriptors.values():
+        position = family_position(views, descriptor.family.target)
+        if position != (None, None):
+            cells.setdefault(position, []).append(descriptor.id)
+
+    def header(family: Family) -> dict[str, str]:
+        return {"code": family.code, "label": family.label.get(lang), "colour": family.colour}
+
+    columns = [*angles, None]
+    return {
+        "columns": [header(a) if a else None for a in columns],
+        "rows": [
+            {
+                "header": header(component) if component else None,
+                "cells": [
+                    views.descriptor_links(
+                        cells.get((component.id if component else None, a.id if a else None), []),
+                        lang,
+                    )
+                    for a in columns
+                ],
+            }
+            for component in [*components, None]
+        ],
+    }
 
 
 def _alphabetical_entries(views: Views, lang: str) -> list[dict[str, Any]]:
@@ -205,6 +279,8 @@ def descriptor_page(
         path=path,
         template="descriptor.html",
         lang=lang,
+        kind="descriptor",
+        diagrams=[neighbourhood_diagram(views, descriptor.id, lang)],
         title=link.label,
         description=f"{t('descriptor')} · {link.family} · {t('direct_count', n=len(direct))}",
         alternates=alternates,

@@ -9,6 +9,7 @@ from typing import Any
 
 from generator import markdown
 from generator.atlas import Atlas
+from generator.diagrams import Diagram
 from generator.i18n import format_date, translator
 from generator.model import DOCUMENT_TYPES, Document, Site
 from generator.urls import Paths, relative
@@ -26,6 +27,8 @@ class Page:
     description: str = ""
     context: dict[str, Any] = field(default_factory=dict)
     alternates: dict[str, str] = field(default_factory=dict)  # lang -> path of the same page
+    diagrams: list[Diagram] = field(default_factory=list)
+    kind: str = ""  # "descriptor" or "document": pages the reader's path records
 
 
 def sort_key(text: str) -> str:

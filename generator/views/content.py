@@ -10,6 +10,7 @@ from typing import Any
 from generator.i18n import format_date, translator
 from generator.model import Document, Dossier, Partner
 from generator.views.common import Page, Views, sort_key
+from generator.views.diagrams import indexing_diagram, principles_diagram
 
 RELATED_DOCUMENTS = 6
 
@@ -66,6 +67,7 @@ def family_legend(views: Views, lang: str) -> list[dict[str, Any]]:
         return [
             {
                 "id": fid,
+                "code": site.families[fid].code,
                 "label": site.families[fid].label.get(lang),
                 "colour": site.families[fid].colour,
                 "description": site.families[fid].description.get(lang),
@@ -110,10 +112,12 @@ def dossier_page(views: Views, dossier: Dossier) -> Page:
                 "documents": views.document_cards([k for k in keys if k], lang),
             }
         )
+    principles_picture = principles_diagram(views, dossier)
     return Page(
         path=path,
         template="dossier.html",
         lang=lang,
+        diagrams=[principles_picture] if principles_picture else [],
         title=dossier.title,
         description=dossier.summary,
         context={
@@ -181,6 +185,8 @@ def document_page(views: Views, document: Document, principles: list[dict[str, A
         path=path,
         template="document.html",
         lang=lang,
+        kind="document",
+        diagrams=[indexing_diagram(views, document)],
         title=document.title,
         description=document.summary,
         alternates={
@@ -257,4 +263,21 @@ def partner_pages(views: Views) -> Iterator[Page]:
                     ],
                     "documents_by_type": views.cards_by_type(documents, lang),
                 },
+            )
+
+
+def reader_pages(views: Views) -> Iterator[Page]:
+    """The reader's basket and reading path: filled in the browser from what it kept."""
+    for name, template in (("basket", "basket.html"), ("history", "history.html")):
+        path_of = getattr(views.paths, name)
+        alternates = {lang: path_of(lang) for lang in views.languages}
+        for lang in views.languages:
+            t = translator(lang)
+            yield Page(
+                path=path_of(lang),
+                template=template,
+                lang=lang,
+                title=t(name),
+                description=t("history_intro") if name == "history" else t("basket_empty"),
+                alternates=alternates,
             )

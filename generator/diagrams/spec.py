@@ -1,0 +1,60 @@
+"""What a diagram shows, as plain data: nodes, edges, ranks, and its accessible text.
+
+A `Diagram` is everything its picture depends on, so its hash is the cache key:
+an unchanged neighbourhood is never laid out again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import textwrap
+from dataclasses import asdict, dataclass, field
+
+# Bump when the layout code changes what it draws: every cached picture is redone.
+LAYOUT_VERSION = 2
+WRAP_WIDTH = 22
+
+
+@dataclass(frozen=True)
+class Node:
+    """One box of a diagram."""
+
+    id: str  # unique in the diagram, letters, digits and underscores
+    label: str
+    role: str  # centre, broader, narrower, related, more, document, principle
+    colour: str  # the family's colour (or the role's)
+    href: str = ""  # relative link; empty for the current page
+    count: int | None = None  # documents indexed, shown under the label
+
+
+@dataclass(frozen=True)
+class Edge:
+    tail: str
+    head: str
+    style: str = "solid"  # solid (broader → narrower) or dashed (related)
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A picture to lay out, and the text that names it for assistive technologies."""
+
+    name: str  # prefix of every id in the picture, unique in its page
+    title: str
+    description: str
+    lang: str
+    direction: str = "TB"  # TB: top to bottom; LR: left to right
+    nodes: tuple[Node, ...] = ()
+    edges: tuple[Edge, ...] = ()
+    same_rank: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+
+    @property
+    def key(self) -> str:
+        """A hash of exactly what the picture shows (and of the layout code's version)."""
+        data = json.dumps([LAYOUT_VERSION, asdict(self)], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def wrap(label: str, width: int = WRAP_WIDTH) -> list[str]:
+    """Lines of a label, cut at word boundaries only (a long word stays whole)."""
+    return textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [label]
