@@ -91,6 +91,7 @@ class Renderer:
             "canonical": config.base_url + page.path if config.base_url else "",
             "base_url": config.base_url,
             "script": paths.asset("treillis.js"),
+            "favicon": paths.asset("favicon.svg"),
             "basket_path": paths.basket(lang),
             "nav": [
                 {"label": t("home"), "path": paths.home(lang)},

@@ -49,3 +49,42 @@ def browser_page() -> Iterator[object]:
             yield page
         finally:
             browser.close()
+
+
+@contextmanager
+def served(folder) -> Iterator[str]:  # noqa: ANN001
+    """A static HTTP server on 127.0.0.1 for `folder`; yields its base URL."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _quiet_handler_base():  # noqa: ANN202
+    import http.server
+
+    return http.server.SimpleHTTPRequestHandler
+
+
+class _QuietHandler(_quiet_handler_base()):
+    def log_message(self, format, *args) -> None:  # noqa: A002, ANN001
+        pass
+
+
+@contextmanager
+def site_base(output, scheme: str) -> Iterator[str]:  # noqa: ANN001
+    """The demo site's base URL over file:// or over http://."""
+    if scheme == "file":
+        yield output.resolve().as_uri() + "/"
+    else:
+        with served(output) as base:
+            yield base

@@ -1,0 +1,270 @@
+"""Diagrams as readers meet them: inline, accessible, linked, never cut, laid out once."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.atlas import Atlas
+from generator.build import build, load
+from generator.diagrams import DiagramCache, render_diagrams
+from generator.model import Site as ContentSite
+from generator.views import Views
+from generator.views.diagrams import MAX_SHOWN, neighbourhood_diagram
+from tests.conftest import DEMO_CONTENT, write_site
+from tests.htmlsite import Site
+
+
+@pytest.fixture(scope="module")
+def site(demo_output: Path) -> Site:
+    return Site(demo_output)
+
+
+@pytest.fixture(scope="module")
+def content() -> ContentSite:
+    return load(DEMO_CONTENT)
+
+
+@pytest.fixture(scope="module")
+def atlas(content: ContentSite) -> Atlas:
+    return Atlas(content)
+
+
+def node_texts(svg) -> list[str]:  # noqa: ANN001
+    """The text of each linked node, lines joined, without its count."""
+    texts = []
+    for link in svg.find_all("a"):
+        lines = [t.get_text() for t in link.find_all("text")]
+        texts.append(" ".join(line for line in lines if not re.fullmatch(r"\(\d+\)", line)))
+    return texts
+
+
+def prefix(content: ContentSite, lang: str) -> str:
+    return "" if lang == content.config.default_language else f"{lang}/"
+
+
+def test_every_descriptor_page_has_an_accessible_inline_diagram(
+    site: Site, content: ContentSite
+) -> None:
+    for lang in content.config.languages:
+        for descriptor in content.descriptors.values():
+            page = site.page(f"{prefix(content, lang)}atlas/{descriptor.id}/index.html")
+            svgs = page.select("figure.diagram-figure > svg.diagram")
+            assert len(svgs) == 1
+            svg = svgs[0]
+            assert svg["role"] == "img"
+            title_id, desc_id = svg["aria-labelledby"].split()
+            title = svg.find(id=title_id).get_text()
+            assert descriptor.label.get(lang) in title
+            assert svg.find(id=desc_id).get_text().strip()
+            # Internal ids never reach the reader: no <title> but the diagram's own.
+            assert [t.get("id") for t in svg.find_all("title")] == [title_id]
+            assert f">{descriptor.id}<" not in str(svg) or descriptor.id in descriptor.label.get(
+                lang
+            )
+
+
+def words(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace(":", " ").split())
+
+
+def test_the_accessible_text_and_the_lists_name_the_same_neighbours(
+    site: Site, content: ContentSite
+) -> None:
+    for lang in content.config.languages:
+        for descriptor in content.descriptors.values():
+            page = site.page(f"{prefix(content, lang)}atlas/{descriptor.id}/index.html")
+            svg = page.select_one("svg.diagram")
+            description = svg.find(id=svg["aria-labelledby"].split()[1]).get_text()
+            sentences = []
+            for role in ("broader", "narrower", "related"):
+                block = page.select_one(f".neighbourhood__{role}")
+                links = block.select(".descriptor-list a") if block else []
+                if links:
+                    labels = [a.get_text(" ", strip=True).rsplit(" (", 1)[0] for a in links]
+                    sentences.append(f"{block.h3.get_text()} {', '.join(labels)}.")
+            if sentences:
+                assert words(description) == words(" ".join(sentences)), page.h1.get_text()
+
+
+def test_diagram_nodes_link_to_the_neighbours_of_the_lists(
+    site: Site, content: ContentSite
+) -> None:
+    for descriptor in content.descriptors.values():
+        relative = f"atlas/{descriptor.id}/index.html"
+        page = site.page(relative)
+        svg_targets = site.hrefs_to(page, relative, "svg.diagram a[href]:not([href^='#'])")
+        list_targets = site.hrefs_to(page, relative, ".neighbourhood__lists a")
+        assert svg_targets and set(svg_targets) <= set(list_targets) or not list_targets
+        if len(list_targets) <= min(MAX_SHOWN.values()):
+            assert sorted(svg_targets) == sorted(list_targets)
+
+
+def test_node_labels_are_wrapped_at_word_boundaries_never_cut(
+    site: Site, content: ContentSite
+) -> None:
+    labels = {d.label.get("fr") for d in content.descriptors.values()}
+    checked = 0
+    for descriptor in content.descriptors.values():
+        svg = site.page(f"atlas/{descriptor.id}/index.html").select_one("svg.diagram")
+        for text in node_texts(svg):
+            assert text in labels, text
+            checked += 1
+    assert checked > 200
+
+
+def test_a_descriptor_with_several_broader_ones_shows_all_of_them(site: Site, atlas: Atlas) -> None:
+    several = [d for d, parents in atlas.broader.items() if len(parents) >= 2]
+    assert several
+    for descriptor_id in several:
+        relative = f"atlas/{descriptor_id}/index.html"
+        targets = site.hrefs_to(site.page(relative), relative, "svg.diagram a[href]")
+        for parent in atlas.broader[descriptor_id]:
+            assert f"atlas/{parent}/index.html" in targets
+
+
+def test_document_pages_show_their_indexing_with_broader_descriptors(
+    site: Site, content: ContentSite, atlas: Atlas
+) -> None:
+    for document in content.documents.values():
+        relative = f"dossiers/{document.key}/index.html"
+        page = site.page(relative)
+        svg = page.select_one("section[aria-labelledby=document-descriptors] svg.diagram")
+        assert svg is not None and svg["role"] == "img"
+        targets = {t.split("/")[-2] for t in site.hrefs_to(page, relative, "svg.diagram a[href]")}
+        expected = set(document.descriptor_ids)
+        for descriptor_id in document.descriptor_ids:
+            expected |= atlas.ancestors(descriptor_id)
+        assert targets == expected
+
+
+def test_dossier_pages_trace_cases_to_principles(site: Site, content: ContentSite) -> None:
+    for dossier in content.dossiers.values():
+        relative = f"dossiers/{dossier.slug}/index.html"
+        page = site.page(relative)
+        svg = page.select_one("#principles ~ figure svg.diagram")
+        assert svg is not None
+        hrefs = [a["href"] for a in svg.find_all("a")]
+        assert sorted(h for h in hrefs if h.startswith("#")) == sorted(
+            f"#principle-{p.number}" for p in dossier.principles
+        )
+        documents = {
+            (r.target if "/" in r.target else f"{dossier.slug}/{r.target}")
+            for p in dossier.principles
+            for r in p.documents
+        }
+        targets = site.hrefs_to(page, relative, "svg.diagram a[href]:not([href^='#'])")
+        assert sorted(targets) == sorted(f"dossiers/{k}/index.html" for k in documents)
+
+
+def crowded_site(root: Path) -> Path:
+    descriptors = "- id: centre\n  family: f\n  label: Centre\n"
+    for index in range(60):
+        descriptors += f"- id: n{index}\n  family: f\n  label: Descripteur précis numéro {index}\n  broader: centre\n"
+    documents = {
+        f"dossiers/d/doc{index}.md": f"---\ntitle: Doc {index}\ntype: concept\ndate: 2020\n"
+        f"descriptors: [{', '.join(f'n{j}' for j in range(index, 60, 7))}]\n---\nTexte.\n"
+        for index in range(7)
+    }
+    return write_site(
+        root,
+        {
+            "site.yaml": "title: Encombré\n",
+            "atlas/families.yaml": "- id: f\n  label: F\n  colour: '#336699'\n",
+            "atlas/descriptors/all.yaml": descriptors,
+            "dossiers/d/index.md": "---\ntitle: D\n---\nIntro.\n",
+            **documents,
+        },
+    )
+
+
+def test_a_crowded_neighbourhood_shows_the_most_used_and_a_more_node(tmp_path: Path) -> None:
+    content = crowded_site(tmp_path / "content")
+    build(content, tmp_path / "output")
+    page = BeautifulSoup(
+        (tmp_path / "output/atlas/centre/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    svg = page.select_one("svg.diagram")
+    shown = [a for a in svg.find_all("a") if not a["href"].startswith("#")]
+    assert len(shown) == MAX_SHOWN["narrower"]
+    more = svg.find("a", href="#narrower")
+    assert more is not None and "+ 48 autres" in more.get_text()
+    assert page.find(id="narrower") is not None
+    assert len(page.select("#narrower .descriptor-list a")) == 60
+    # The most used are the ones shown: n0..n6 index the most documents.
+    site = load(content)
+    atlas = Atlas(site)
+    counts = sorted((len(atlas.documents[f"n{i}"]) for i in range(60)), reverse=True)
+    shown_counts = sorted(
+        (len(atlas.documents[a["href"].split("/")[-2]]) for a in shown), reverse=True
+    )
+    assert shown_counts == counts[: MAX_SHOWN["narrower"]]
+
+
+def test_labels_are_escaped_inside_diagrams(small_site: Path, tmp_path: Path) -> None:
+    descriptors = small_site / "atlas/descriptors/main.yaml"
+    text = descriptors.read_text(encoding="utf-8")
+    descriptors.write_text(
+        text.replace(
+            "label: {fr: Budget participatif}", "label: {fr: '<script>alert(1)</script> & \"co\"'}"
+        ),
+        encoding="utf-8",
+    )
+    build(small_site, tmp_path / "output")
+    html = (tmp_path / "output/atlas/participation/index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    svg = BeautifulSoup(html, "html.parser").select_one("svg.diagram")
+    assert '<script>alert(1)</script> & "co"' in " ".join(node_texts(svg))
+
+
+def test_parallel_and_serial_layouts_give_the_same_pictures(tmp_path: Path) -> None:
+    site = load(DEMO_CONTENT)
+    views = Views(site, Atlas(site))
+    diagrams = [neighbourhood_diagram(views, d, "fr") for d in list(site.descriptors)[:40]]
+    serial, report = render_diagrams(diagrams, DiagramCache(None), workers=1)
+    parallel, _ = render_diagrams(diagrams, DiagramCache(None), workers=2)
+    assert serial == parallel and len(report.laid_out) == 40
+
+
+def test_second_build_lays_out_nothing_and_a_label_change_only_what_shows_it(
+    tmp_path: Path,
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    output = tmp_path / "output"
+    first = build(content, output)
+    assert len(first.diagrams.laid_out) > 300 and first.diagrams.cached == 0
+    second = build(content, output)
+    assert second.diagrams.laid_out == [] and second.laid_out == {}
+    assert second.diagrams.cached == len(first.diagrams.laid_out)
+
+    # Pick a well-connected descriptor; find, in the built pages, every diagram that shows it.
+    site = Site(output)
+    target = "initiatives-citoyennes"
+    target_page = (output / f"atlas/{target}/index.html").resolve()
+    expected = {f"atlas/{target}/index.html"}
+    for page in site.pages:
+        for svg in site.soup(page).select("svg.diagram"):
+            for link in svg.find_all("a"):
+                if (page.parent / link["href"]).resolve() == target_page:
+                    expected.add(site.relative(page))
+    assert len(expected) >= 8
+
+    path = next(
+        p
+        for p in (content / "atlas/descriptors").glob("*.yaml")
+        if f"id: {target}\n" in p.read_text(encoding="utf-8")
+    )
+    text = path.read_text(encoding="utf-8")
+    old_label = "fr: Initiatives citoyennes"
+    assert old_label in text
+    path.write_text(text.replace(old_label, "fr: Initiatives des citoyens", 1), encoding="utf-8")
+    third = build(content, output)
+    assert set(third.laid_out) == expected
+    assert "Initiatives des citoyens" in (output / f"atlas/{target}/index.html").read_text(
+        encoding="utf-8"
+    )
