@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check lint clean help
+.PHONY: site test bench lint clean help
 
 help:
 	@echo "make site   install everything in .venv and build the demo site into output/"
 	@echo "make test   install everything in .venv and run the whole test suite"
+	@echo "make bench  measure the diagrams on the demo and a synthetic atlas (benchmarks/results/)"
 	@echo "make lint   check the code style (ruff)"
 	@echo "make clean  remove output/ and .venv/"
 
@@ -28,8 +29,11 @@ site: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.diagrams --json benchmarks/results/diagrams.json
+
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests benchmarks
 
 clean:
 	rm -rf output $(VENV)

@@ -31,6 +31,8 @@ class BuildReport:
     descriptors: int
     files: int
     seconds: float
+    # seconds spent in each step: read, pages (views), diagrams, write
+    steps: dict[str, float] = field(default_factory=dict)
     diagrams: DiagramReport = field(default_factory=DiagramReport)
     # page path → key of each diagram laid out (not taken from the cache) in this build
     laid_out: dict[str, list[str]] = field(default_factory=dict)
@@ -88,7 +90,17 @@ def build(
     `.treillis-cache` beside the content folder, False or None for no cache.
     """
     started = time.perf_counter()
+    steps: dict[str, float] = {}
+    clock = started
+
+    def step(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        steps[name] = now - clock
+        clock = now
+
     site = load(content)
+    step("read")
     if base_url is not None:
         site.config.base_url = (
             base_url if not base_url or base_url.endswith("/") else base_url + "/"
@@ -97,10 +109,12 @@ def build(
     check_output_folder(output, protected=[content, *themes[:-1]])
     views = Views(site, Atlas(site))
     pages = list(all_pages(views))
+    step("pages")
     diagram_cache = DiagramCache(default_cache(content) if cache is True else cache or None)
     svgs, diagram_report = render_diagrams(
         (d for page in pages for d in page.diagrams), diagram_cache
     )
+    step("diagrams")
     renderer = Renderer(themes, site.config, svgs)
     staging = Staging(output)
     try:
@@ -121,6 +135,7 @@ def build(
     except BaseException:
         staging.abort()
         raise
+    step("write")
     diagram_cache.prune()
     fresh = set(diagram_report.laid_out)
     return BuildReport(
@@ -131,6 +146,7 @@ def build(
         descriptors=len(site.descriptors),
         files=files,
         seconds=time.perf_counter() - started,
+        steps=steps,
         diagrams=diagram_report,
         laid_out={
             page.path: [d.key for d in page.diagrams if d.key in fresh]

@@ -22,6 +22,14 @@ CONTENT = click.argument(
     default="content",
     type=click.Path(file_okay=False, path_type=Path),
 )
+CONTENT_OPTION = click.option(
+    "--content",
+    "content",
+    default="content",
+    type=click.Path(file_okay=False, path_type=Path),
+    show_default=True,
+    help="The content folder.",
+)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
@@ -156,13 +164,7 @@ def _scaffold_error(error: scaffold.ScaffoldError) -> None:
 @new.command("dossier")
 @click.argument("slug")
 @click.option("--title", default=None, help="The dossier's title.")
-@click.option(
-    "--content",
-    "content",
-    default="content",
-    type=click.Path(file_okay=False, path_type=Path),
-    show_default=True,
-)
+@CONTENT_OPTION
 def new_dossier(slug: str, title: str | None, content: Path) -> None:
     """Create dossiers/SLUG/index.md."""
     try:
@@ -182,13 +184,7 @@ def new_dossier(slug: str, title: str | None, content: Path) -> None:
     type=click.Choice(scaffold.DOCUMENT_TYPES),
     help="The document's type.",
 )
-@click.option(
-    "--content",
-    "content",
-    default="content",
-    type=click.Path(file_okay=False, path_type=Path),
-    show_default=True,
-)
+@CONTENT_OPTION
 def new_document(key: str, title: str | None, doc_type: str, content: Path) -> None:
     """Create dossiers/DOSSIER/DOCUMENT.md."""
     try:
@@ -208,13 +204,7 @@ def new_document(key: str, title: str | None, doc_type: str, content: Path) -> N
     default=None,
     help="The file of atlas/descriptors to add it to (default: one named after the family).",
 )
-@click.option(
-    "--content",
-    "content",
-    default="content",
-    type=click.Path(file_okay=False, path_type=Path),
-    show_default=True,
-)
+@CONTENT_OPTION
 def new_descriptor(
     descriptor_id: str,
     family: str,

@@ -6,6 +6,7 @@ check can report `path:line: message`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,30 +158,26 @@ def split_front_matter(text: str) -> MarkdownSource:
     raise SourceError(1, "the front matter block is not closed by a '---' line")
 
 
+def _load(path: Path, problems: Problems, kind: str, parse: Callable[[str], Any]) -> Any:
+    try:
+        return parse(read_text(path))
+    except SourceError as error:
+        problems.add(path, error.line, error.message)
+    except OSError as error:
+        problems.add(path, 1, f"cannot read this file: {error.strerror}")
+    if kind:
+        problems.unreadable.add(kind)
+    return None
+
+
 def load_yaml_file(path: Path, problems: Problems, kind: str = "") -> Any:
     """Read and parse one YAML file; on failure record the problem and return None.
 
     `kind` names what the file defines, marked unreadable when the file is.
     """
-    try:
-        return parse_yaml(read_text(path))
-    except SourceError as error:
-        problems.add(path, error.line, error.message)
-    except OSError as error:
-        problems.add(path, 1, f"cannot read this file: {error.strerror}")
-    if kind:
-        problems.unreadable.add(kind)
-    return None
+    return _load(path, problems, kind, parse_yaml)
 
 
 def load_markdown_file(path: Path, problems: Problems, kind: str = "") -> MarkdownSource | None:
     """Read one Markdown file with front matter; on failure record the problem."""
-    try:
-        return split_front_matter(read_text(path))
-    except SourceError as error:
-        problems.add(path, error.line, error.message)
-    except OSError as error:
-        problems.add(path, 1, f"cannot read this file: {error.strerror}")
-    if kind:
-        problems.unreadable.add(kind)
-    return None
+    return _load(path, problems, kind, split_front_matter)

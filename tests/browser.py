@@ -45,14 +45,20 @@ def browser_page() -> Iterator[object]:
             page.failed_requests = []
             page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
             page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-            page.on("requestfailed", lambda r: page.failed_requests.append(r.url))
+            # A request cut short by a navigation (net::ERR_ABORTED) is not a broken link;
+            # a missing file is (net::ERR_FILE_NOT_FOUND over file://, a 4xx/5xx over http).
+            page.on(
+                "requestfailed",
+                lambda r: r.failure != "net::ERR_ABORTED" and page.failed_requests.append(r.url),
+            )
+            page.on("response", lambda r: r.status >= 400 and page.failed_requests.append(r.url))
             yield page
         finally:
             browser.close()
 
 
 @contextmanager
-def served(folder) -> Iterator[str]:  # noqa: ANN001
+def served(folder) -> Iterator[str]:
     """A static HTTP server on 127.0.0.1 for `folder`; yields its base URL."""
     import functools
     import http.server
@@ -69,19 +75,19 @@ def served(folder) -> Iterator[str]:  # noqa: ANN001
         server.server_close()
 
 
-def _quiet_handler_base():  # noqa: ANN202
+def _quiet_handler_base():
     import http.server
 
     return http.server.SimpleHTTPRequestHandler
 
 
 class _QuietHandler(_quiet_handler_base()):
-    def log_message(self, format, *args) -> None:  # noqa: A002, ANN001
+    def log_message(self, format, *args) -> None:
         pass
 
 
 @contextmanager
-def site_base(output, scheme: str) -> Iterator[str]:  # noqa: ANN001
+def site_base(output, scheme: str) -> Iterator[str]:
     """The demo site's base URL over file:// or over http://."""
     if scheme == "file":
         yield output.resolve().as_uri() + "/"

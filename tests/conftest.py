@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.atlas import Atlas
+from generator.build import build, load
+from generator.model import Site as ContentSite
+from tests.htmlsite import Site
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = REPO / "content"
@@ -129,3 +132,20 @@ def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = content.parent / "output"
     build(content, output)
     return output
+
+
+@pytest.fixture(scope="session")
+def site(demo_output: Path) -> Site:
+    """The built demo site, read as HTML."""
+    return Site(demo_output)
+
+
+@pytest.fixture(scope="session")
+def content() -> ContentSite:
+    """The demo content, as the model."""
+    return load(DEMO_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def atlas(content: ContentSite) -> Atlas:
+    return Atlas(content)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser import browser_page
+import pytest
+
+from tests.browser import browser_page, site_base
 
 
 def test_demo_site_works_over_file_url(demo_output: Path) -> None:
@@ -35,3 +37,16 @@ def test_demo_site_works_over_file_url(demo_output: Path) -> None:
         page.click(".site-nav a >> text=Atlas")
         assert page.url.endswith("/en/atlas/index.html")
         assert page.failed_requests == [] and page.console_errors == []
+
+
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_a_missing_file_is_noticed(small_site: Path, tmp_path: Path, scheme: str) -> None:
+    # The browser checks above would catch a broken page: prove it on a damaged copy.
+    from generator.build import build
+
+    output = tmp_path / "output"
+    build(small_site, output)
+    (output / "assets" / "treillis.css").unlink()
+    with site_base(output, scheme) as base, browser_page() as page:
+        page.goto(base + "index.html")
+        assert any(url.endswith("assets/treillis.css") for url in page.failed_requests)

@@ -6,7 +6,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 
 from generator.atlas import Atlas
@@ -19,22 +18,7 @@ from tests.conftest import DEMO_CONTENT, write_site
 from tests.htmlsite import Site
 
 
-@pytest.fixture(scope="module")
-def site(demo_output: Path) -> Site:
-    return Site(demo_output)
-
-
-@pytest.fixture(scope="module")
-def content() -> ContentSite:
-    return load(DEMO_CONTENT)
-
-
-@pytest.fixture(scope="module")
-def atlas(content: ContentSite) -> Atlas:
-    return Atlas(content)
-
-
-def node_texts(svg) -> list[str]:  # noqa: ANN001
+def node_texts(svg) -> list[str]:
     """The text of each linked node, lines joined, without its count."""
     texts = []
     for link in svg.find_all("a"):
@@ -99,7 +83,7 @@ def test_diagram_nodes_link_to_the_neighbours_of_the_lists(
         page = site.page(relative)
         svg_targets = site.hrefs_to(page, relative, "svg.diagram a[href]:not([href^='#'])")
         list_targets = site.hrefs_to(page, relative, ".neighbourhood__lists a")
-        assert svg_targets and set(svg_targets) <= set(list_targets) or not list_targets
+        assert (svg_targets and set(svg_targets) <= set(list_targets)) or not list_targets
         if len(list_targets) <= min(MAX_SHOWN.values()):
             assert sorted(svg_targets) == sorted(list_targets)
 

@@ -4,28 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from generator.atlas import Atlas
-from generator.build import load
 from generator.model import Site as ContentSite
-from tests.conftest import DEMO_CONTENT
 from tests.htmlsite import Site
-
-
-@pytest.fixture(scope="module")
-def site(demo_output: Path) -> Site:
-    return Site(demo_output)
-
-
-@pytest.fixture(scope="module")
-def content() -> ContentSite:
-    return load(DEMO_CONTENT)
-
-
-@pytest.fixture(scope="module")
-def atlas(content: ContentSite) -> Atlas:
-    return Atlas(content)
 
 
 def test_every_page_has_lang_title_and_description(site: Site, content: ContentSite) -> None:
@@ -276,3 +257,31 @@ def test_content_text_is_escaped(small_site: Path, tmp_path: Path) -> None:
     assert "<img src=x" not in html
     assert "<b>gras</b>" not in html and "&lt;b&gt;gras&lt;/b&gt;" in html
     assert 'href="javascript:' not in html
+
+
+def test_legend_crosses_components_and_angles(site: Site, content: ContentSite) -> None:
+    page = site.page("atlas/legend/index.html")
+    families = content.families
+    components = sorted(
+        (f for f in families.values() if f.axis == "component"), key=lambda f: f.code
+    )
+    angles = sorted((f for f in families.values() if f.axis == "angle"), key=lambda f: f.code)
+    assert len(components) >= 2 and len(angles) >= 2
+    table = page.select_one("table.legend-matrix")
+    columns = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+    assert columns[: len(angles)] == [f"{a.code} {a.label.get('fr')}" for a in angles]
+    rows = table.select("tbody tr")
+    crossings = [f for f in families.values() if f.crossing]
+    assert crossings
+    for family in crossings:
+        component, angle = (families[r.target] for r in family.crossing)
+        if component.axis != "component":
+            component, angle = angle, component
+        row = rows[components.index(component)]
+        assert row.th.get_text(" ", strip=True).endswith(
+            f"{component.code} {component.label.get('fr')}"
+        )
+        cell = row.select("td")[angles.index(angle)]
+        shown = {a["href"].split("/")[-2] for a in cell.select("a")}
+        members = {d.id for d in content.descriptors.values() if d.family.target == family.id}
+        assert members and members <= shown

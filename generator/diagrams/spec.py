@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import asdict, dataclass, field
 
 # Bump when the layout code changes what it draws: every cached picture is redone.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 WRAP_WIDTH = 22
 
 

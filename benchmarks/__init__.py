@@ -1,0 +1,1 @@
+"""Benchmarks: corpora generated into temporary folders, measured in separate processes."""

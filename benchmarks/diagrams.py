@@ -1,0 +1,89 @@
+"""Diagram benchmark: time per diagram, cold and warm diagram steps, dot against twopi.
+
+    python -m benchmarks.diagrams [--json FILE]
+
+Sites: the demo content and a synthetic CITEGO-scale atlas (1,800 descriptors),
+generated into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import write_site
+from generator.atlas import Atlas
+from generator.build import load
+from generator.diagrams import DiagramCache, render_diagrams
+from generator.diagrams.layout import layout
+from generator.views import Views, all_pages
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = 300
+
+
+def measure(name: str, content: Path, scratch: Path) -> dict:
+    site = load(content)
+    pages = list(all_pages(Views(site, Atlas(site))))
+    diagrams = [d for page in pages for d in page.diagrams]
+    sample = diagrams[:: max(1, len(diagrams) // SAMPLE)][:SAMPLE]
+    per_diagram = {}
+    for engine in ("dot", "twopi"):
+        times = []
+        for diagram in sample:
+            started = time.perf_counter()
+            layout(diagram, engine)
+            times.append((time.perf_counter() - started) * 1000)
+        per_diagram[engine] = {
+            "median_ms": statistics.median(times),
+            "p90_ms": statistics.quantiles(times, n=10)[-1],
+        }
+    cache = DiagramCache(scratch / name)
+    started = time.perf_counter()
+    _, cold = render_diagrams(diagrams, cache)
+    cold_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    _, warm = render_diagrams(diagrams, cache)
+    warm_seconds = time.perf_counter() - started
+    assert warm.laid_out == [] and warm.cached == len(cold.laid_out)
+    return {
+        "site": name,
+        "descriptors": len(site.descriptors),
+        "diagrams": len(diagrams),
+        "distinct": len(cold.laid_out),
+        "sample": len(sample),
+        "dot_median_ms": round(per_diagram["dot"]["median_ms"], 2),
+        "dot_p90_ms": round(per_diagram["dot"]["p90_ms"], 2),
+        "twopi_median_ms": round(per_diagram["twopi"]["median_ms"], 2),
+        "cold_s": round(cold_seconds, 2),
+        "warm_s": round(warm_seconds, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="treillis-bench-") as folder:
+        scratch = Path(folder)
+        synthetic = write_site(scratch / "synthetic", descriptors=1800, documents=1600)
+        results = [
+            measure("demo", REPO / "content", scratch / "cache"),
+            measure("synthetic-1800", synthetic, scratch / "cache"),
+        ]
+    columns = list(results[0])
+    widths = [max(len(c), *(len(str(r[c])) for r in results)) for c in columns]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for row in results:
+        print("  ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
