@@ -13,11 +13,13 @@ help:
 	@echo "make lint   check the code style (ruff)"
 	@echo "make clean  remove output/ and .venv/"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Treillis needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@command -v npm >/dev/null || { echo "Treillis needs node and npm for the search libraries"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(STAMP)
 
 site: $(STAMP)

@@ -14,6 +14,7 @@ from generator.model import Site
 from generator.output import Staging, check_output_folder
 from generator.readers import read_site
 from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
+from generator.search import browser_libraries, search_files
 from generator.validate import complete_families, validate
 from generator.views import Views, all_pages
 
@@ -31,7 +32,7 @@ class BuildReport:
     descriptors: int
     files: int
     seconds: float
-    # seconds spent in each step: read, pages (views), diagrams, write
+    # seconds spent in each step: read, pages (views), diagrams, write, search
     steps: dict[str, float] = field(default_factory=dict)
     diagrams: DiagramReport = field(default_factory=DiagramReport)
     # page path → key of each diagram laid out (not taken from the cache) in this build
@@ -107,6 +108,7 @@ def build(
         )
     themes = theme_folders(site, theme)
     check_output_folder(output, protected=[content, *themes[:-1]])
+    libraries = browser_libraries()
     views = Views(site, Atlas(site))
     pages = list(all_pages(views))
     step("pages")
@@ -130,12 +132,18 @@ def build(
                 progress(done, len(pages))
         if template_problems:
             raise BuildError(template_problems)
-        files = _copy_static(site, themes, staging)
+        step("write")
+        search = search_files(site, views.paths)
+        for search_file in search:
+            staging.write_text(f"assets/search/data/{search_file.name}.js", search_file.script())
+        for source, name in libraries.items():
+            staging.copy_file(source, f"assets/search/{name}")
+        step("search")
+        files = _copy_static(site, themes, staging) + len(search) + len(libraries)
         staging.commit()
     except BaseException:
         staging.abort()
         raise
-    step("write")
     diagram_cache.prune()
     fresh = set(diagram_report.laid_out)
     return BuildReport(

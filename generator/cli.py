@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from generator import __version__, scaffold
 from generator.build import build as build_site
 from generator.build import load
-from generator.errors import BuildError, OutputError
+from generator.errors import BuildError, OutputError, SetupError
 
 CONTENT = click.argument(
     "content",
@@ -111,7 +111,7 @@ def build(
     except BuildError as error:
         _report_problems(error)
         sys.exit(1)
-    except OutputError as error:
+    except (OutputError, SetupError) as error:
         err.print(f"[bold red]error:[/] {escape(str(error))}")
         sys.exit(2)
     except OSError as error:

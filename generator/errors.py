@@ -32,6 +32,10 @@ class OutputError(Exception):
     """Raised when the output folder cannot be written safely."""
 
 
+class SetupError(Exception):
+    """Raised when something Treillis needs is not installed (say how to install it)."""
+
+
 @dataclass
 class Problems:
     """A collector of problems, shared by the readers and the validator."""

@@ -122,3 +122,27 @@ def _shift_headings(tokens: list[Token], top_heading: int) -> None:
     if shift > 0:
         for token in headings:
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+
+
+def plain_text(text: str) -> str:
+    """The words of a Markdown text without its markup (for the search index).
+
+    `[[target|text]]` keeps its text; `[[target]]` keeps nothing (the target's
+    label is indexed with the descriptors already).
+    """
+    if not text.strip():
+        return ""
+    words: list[str] = []
+    for block in _PARSER.parse(text, {}):
+        if block.type == "inline" and block.children:
+            for child in block.children:
+                if child.type in ("text", "code_inline"):
+                    words.append(child.content)
+                elif child.type == "wikilink" and child.meta["text"]:
+                    words.append(child.meta["text"])
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+            words.append("\n")
+        elif block.type in ("fence", "code_block"):
+            words.append(block.content)
+    return "".join(words)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from generator.errors import Problem
 from generator.i18n import LANGUAGE_NAMES, translator
-from generator.model import SiteConfig
+from generator.model import DOCUMENT_TYPES, SiteConfig
 from generator.urls import Paths, relative
 from generator.views.common import Page
 
@@ -93,6 +93,19 @@ class Renderer:
             "script": paths.asset("treillis.js"),
             "favicon": paths.asset("favicon.svg"),
             "basket_path": paths.basket(lang),
+            "search_path": paths.search(lang),
+            "search_script": paths.asset("search/search-ui.js"),
+            "search_box": {
+                "label": t("search_label"),
+                "button": t("search"),
+                "placeholder": t("search_placeholder"),
+                "strings": {
+                    "no_results": t("search_no_results"),
+                    "bare_wildcard": t("search_bare_wildcard"),
+                    "all_results": t("search_all_results"),
+                    "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
+                },
+            },
             "nav": [
                 {"label": t("home"), "path": paths.home(lang)},
                 {"label": t("atlas"), "path": paths.atlas(lang)},

@@ -30,6 +30,9 @@ class Paths:
     def legend(self, lang: str) -> str:
         return f"{self.prefix(lang)}atlas/legend/index.html"
 
+    def search(self, lang: str) -> str:
+        return f"{self.prefix(lang)}search/index.html"
+
     def basket(self, lang: str) -> str:
         return f"{self.prefix(lang)}basket/index.html"
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from generator.i18n import format_date, translator
-from generator.model import Document, Dossier, Partner
+from generator.i18n import LANGUAGE_NAMES, format_date, translator
+from generator.model import DOCUMENT_TYPES, Document, Dossier, Partner
 from generator.views.common import Page, Views, sort_key
 from generator.views.diagrams import indexing_diagram, principles_diagram
 
@@ -268,7 +268,11 @@ def partner_pages(views: Views) -> Iterator[Page]:
 
 def reader_pages(views: Views) -> Iterator[Page]:
     """The reader's basket and reading path: filled in the browser from what it kept."""
-    for name, template in (("basket", "basket.html"), ("history", "history.html")):
+    for name, template in (
+        ("basket", "basket.html"),
+        ("history", "history.html"),
+        ("search", "search.html"),
+    ):
         path_of = getattr(views.paths, name)
         alternates = {lang: path_of(lang) for lang in views.languages}
         for lang in views.languages:
@@ -278,6 +282,35 @@ def reader_pages(views: Views) -> Iterator[Page]:
                 template=template,
                 lang=lang,
                 title=t(name),
-                description=t("history_intro") if name == "history" else t("basket_empty"),
+                context={"search_strings": search_strings(lang)} if name == "search" else {},
+                description=t(
+                    {
+                        "history": "history_intro",
+                        "basket": "basket_empty",
+                        "search": "search_label",
+                    }[name]
+                ),
                 alternates=alternates,
             )
+
+
+def search_strings(lang: str) -> dict[str, Any]:
+    """What the search page's script says, in the page's language."""
+    t = translator(lang)
+    return {
+        "loading": t("search_loading"),
+        "failed": t("search_failed"),
+        "count_one": t("search_count.one"),
+        "count_other": t("search_count.other"),
+        "partial": t("search_partial"),
+        "bare_wildcard": t("search_bare_wildcard"),
+        "suggestions": t("search_suggestions"),
+        "atlas": t("search_atlas"),
+        "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
+        "type_groups": [t(f"types.{name}") for name in DOCUMENT_TYPES],
+        "facets": {facet: t(f"facet.{facet}") for facet in FACETS},
+        "languages": dict(LANGUAGE_NAMES),
+    }
+
+
+FACETS = ("type", "dossier", "family", "descriptor", "partner", "lang", "year")

@@ -1,0 +1,668 @@
+"""Text pipelines for lunr.py that give exactly what lunr.js and lunr-languages give.
+
+French and Spanish reproduce lunr-languages 1.22.0 (pinned in package.json):
+its trimmer (word characters plus ASCII digits), its stop word lists, its
+French accent fold (the characters it lists, not Unicode decomposition) and
+the classic Snowball stemmers of snowballstemmer 2.2.0, whose French agrees
+with the JavaScript one once accents are folded. French adds `elision-fr`
+(l'habitant → habitant), registered in the browser by our `elision-fr.js`.
+English is lunr's own pipeline. The tests compare these lists with the
+pinned JavaScript files, and run queries in both engines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lunr.pipeline import Pipeline
+from lunr.stemmer import stemmer as english_stemmer
+from lunr.stop_word_filter import WORDS as ENGLISH_STOP_WORDS
+from lunr.stop_word_filter import stop_word_filter as english_stop_word_filter
+from lunr.token import Token
+from lunr.trimmer import trimmer as english_trimmer
+from snowballstemmer.french_stemmer import FrenchStemmer
+from snowballstemmer.spanish_stemmer import SpanishStemmer
+
+# JavaScript's \s (what lunr.js splits on, with "-"): Python's \s differs.
+JS_SPACES = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+SEPARATOR = re.compile(f"[{re.escape(JS_SPACES)}-]+")
+
+WORD_CHARACTERS = (
+    "A-Za-z\u00aa\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u02e0-\u02e4\u1d00-\u1d25"
+    "\u1d2c-\u1d5c\u1d62-\u1d65\u1d6b-\u1d77\u1d79-\u1dbe\u1e00-\u1eff\u2071\u207f"
+    "\u2090-\u209c\u212a\u212b\u2132\u214e\u2160-\u2188\u2c60-\u2c7f\ua722-\ua787"
+    "\ua78b-\ua7ad\ua7b0-\ua7b7\ua7f7-\ua7ff\uab30-\uab5a\uab5c-\uab64\ufb00-\ufb06"
+    "\uff21-\uff3a\uff41-\uff5a"
+) + "0-9"
+
+FRENCH_STOP_WORDS = frozenset(
+    [
+        "ai",
+        "aie",
+        "aient",
+        "aies",
+        "ait",
+        "as",
+        "au",
+        "aura",
+        "aurai",
+        "auraient",
+        "aurais",
+        "aurait",
+        "auras",
+        "aurez",
+        "auriez",
+        "aurions",
+        "aurons",
+        "auront",
+        "aux",
+        "avaient",
+        "avais",
+        "avait",
+        "avec",
+        "avez",
+        "aviez",
+        "avions",
+        "avons",
+        "ayant",
+        "ayez",
+        "ayons",
+        "c",
+        "ce",
+        "ceci",
+        "celà",
+        "ces",
+        "cet",
+        "cette",
+        "d",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "en",
+        "es",
+        "est",
+        "et",
+        "eu",
+        "eue",
+        "eues",
+        "eurent",
+        "eus",
+        "eusse",
+        "eussent",
+        "eusses",
+        "eussiez",
+        "eussions",
+        "eut",
+        "eux",
+        "eûmes",
+        "eût",
+        "eûtes",
+        "furent",
+        "fus",
+        "fusse",
+        "fussent",
+        "fusses",
+        "fussiez",
+        "fussions",
+        "fut",
+        "fûmes",
+        "fût",
+        "fûtes",
+        "ici",
+        "il",
+        "ils",
+        "j",
+        "je",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "lui",
+        "m",
+        "ma",
+        "mais",
+        "me",
+        "mes",
+        "moi",
+        "mon",
+        "même",
+        "n",
+        "ne",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ont",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "quel",
+        "quelle",
+        "quelles",
+        "quels",
+        "qui",
+        "s",
+        "sa",
+        "sans",
+        "se",
+        "sera",
+        "serai",
+        "seraient",
+        "serais",
+        "serait",
+        "seras",
+        "serez",
+        "seriez",
+        "serions",
+        "serons",
+        "seront",
+        "ses",
+        "soi",
+        "soient",
+        "sois",
+        "soit",
+        "sommes",
+        "son",
+        "sont",
+        "soyez",
+        "soyons",
+        "suis",
+        "sur",
+        "t",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "y",
+        "à",
+        "étaient",
+        "étais",
+        "était",
+        "étant",
+        "étiez",
+        "étions",
+        "été",
+        "étée",
+        "étées",
+        "étés",
+        "êtes",
+    ]
+)
+
+SPANISH_STOP_WORDS = frozenset(
+    [
+        "a",
+        "al",
+        "algo",
+        "algunas",
+        "algunos",
+        "ante",
+        "antes",
+        "como",
+        "con",
+        "contra",
+        "cual",
+        "cuando",
+        "de",
+        "del",
+        "desde",
+        "donde",
+        "durante",
+        "e",
+        "el",
+        "ella",
+        "ellas",
+        "ellos",
+        "en",
+        "entre",
+        "era",
+        "erais",
+        "eran",
+        "eras",
+        "eres",
+        "es",
+        "esa",
+        "esas",
+        "ese",
+        "eso",
+        "esos",
+        "esta",
+        "estaba",
+        "estabais",
+        "estaban",
+        "estabas",
+        "estad",
+        "estada",
+        "estadas",
+        "estado",
+        "estados",
+        "estamos",
+        "estando",
+        "estar",
+        "estaremos",
+        "estará",
+        "estarán",
+        "estarás",
+        "estaré",
+        "estaréis",
+        "estaría",
+        "estaríais",
+        "estaríamos",
+        "estarían",
+        "estarías",
+        "estas",
+        "este",
+        "estemos",
+        "esto",
+        "estos",
+        "estoy",
+        "estuve",
+        "estuviera",
+        "estuvierais",
+        "estuvieran",
+        "estuvieras",
+        "estuvieron",
+        "estuviese",
+        "estuvieseis",
+        "estuviesen",
+        "estuvieses",
+        "estuvimos",
+        "estuviste",
+        "estuvisteis",
+        "estuviéramos",
+        "estuviésemos",
+        "estuvo",
+        "está",
+        "estábamos",
+        "estáis",
+        "están",
+        "estás",
+        "esté",
+        "estéis",
+        "estén",
+        "estés",
+        "fue",
+        "fuera",
+        "fuerais",
+        "fueran",
+        "fueras",
+        "fueron",
+        "fuese",
+        "fueseis",
+        "fuesen",
+        "fueses",
+        "fui",
+        "fuimos",
+        "fuiste",
+        "fuisteis",
+        "fuéramos",
+        "fuésemos",
+        "ha",
+        "habida",
+        "habidas",
+        "habido",
+        "habidos",
+        "habiendo",
+        "habremos",
+        "habrá",
+        "habrán",
+        "habrás",
+        "habré",
+        "habréis",
+        "habría",
+        "habríais",
+        "habríamos",
+        "habrían",
+        "habrías",
+        "habéis",
+        "había",
+        "habíais",
+        "habíamos",
+        "habían",
+        "habías",
+        "han",
+        "has",
+        "hasta",
+        "hay",
+        "haya",
+        "hayamos",
+        "hayan",
+        "hayas",
+        "hayáis",
+        "he",
+        "hemos",
+        "hube",
+        "hubiera",
+        "hubierais",
+        "hubieran",
+        "hubieras",
+        "hubieron",
+        "hubiese",
+        "hubieseis",
+        "hubiesen",
+        "hubieses",
+        "hubimos",
+        "hubiste",
+        "hubisteis",
+        "hubiéramos",
+        "hubiésemos",
+        "hubo",
+        "la",
+        "las",
+        "le",
+        "les",
+        "lo",
+        "los",
+        "me",
+        "mi",
+        "mis",
+        "mucho",
+        "muchos",
+        "muy",
+        "más",
+        "mí",
+        "mía",
+        "mías",
+        "mío",
+        "míos",
+        "nada",
+        "ni",
+        "no",
+        "nos",
+        "nosotras",
+        "nosotros",
+        "nuestra",
+        "nuestras",
+        "nuestro",
+        "nuestros",
+        "o",
+        "os",
+        "otra",
+        "otras",
+        "otro",
+        "otros",
+        "para",
+        "pero",
+        "poco",
+        "por",
+        "porque",
+        "que",
+        "quien",
+        "quienes",
+        "qué",
+        "se",
+        "sea",
+        "seamos",
+        "sean",
+        "seas",
+        "seremos",
+        "será",
+        "serán",
+        "serás",
+        "seré",
+        "seréis",
+        "sería",
+        "seríais",
+        "seríamos",
+        "serían",
+        "serías",
+        "seáis",
+        "sido",
+        "siendo",
+        "sin",
+        "sobre",
+        "sois",
+        "somos",
+        "son",
+        "soy",
+        "su",
+        "sus",
+        "suya",
+        "suyas",
+        "suyo",
+        "suyos",
+        "sí",
+        "también",
+        "tanto",
+        "te",
+        "tendremos",
+        "tendrá",
+        "tendrán",
+        "tendrás",
+        "tendré",
+        "tendréis",
+        "tendría",
+        "tendríais",
+        "tendríamos",
+        "tendrían",
+        "tendrías",
+        "tened",
+        "tenemos",
+        "tenga",
+        "tengamos",
+        "tengan",
+        "tengas",
+        "tengo",
+        "tengáis",
+        "tenida",
+        "tenidas",
+        "tenido",
+        "tenidos",
+        "teniendo",
+        "tenéis",
+        "tenía",
+        "teníais",
+        "teníamos",
+        "tenían",
+        "tenías",
+        "ti",
+        "tiene",
+        "tienen",
+        "tienes",
+        "todo",
+        "todos",
+        "tu",
+        "tus",
+        "tuve",
+        "tuviera",
+        "tuvierais",
+        "tuvieran",
+        "tuvieras",
+        "tuvieron",
+        "tuviese",
+        "tuvieseis",
+        "tuviesen",
+        "tuvieses",
+        "tuvimos",
+        "tuviste",
+        "tuvisteis",
+        "tuviéramos",
+        "tuviésemos",
+        "tuvo",
+        "tuya",
+        "tuyas",
+        "tuyo",
+        "tuyos",
+        "tú",
+        "un",
+        "una",
+        "uno",
+        "unos",
+        "vosotras",
+        "vosotros",
+        "vuestra",
+        "vuestras",
+        "vuestro",
+        "vuestros",
+        "y",
+        "ya",
+        "yo",
+        "él",
+        "éramos",
+    ]
+)
+
+FRENCH_FOLDS = (
+    ("àáâäÀÁÂÄ", "a"),
+    ("çÇ", "c"),
+    ("éèêëÉÈÊË", "e"),
+    ("îïÎÏ", "i"),
+    ("ôöÔÖ", "o"),
+    ("ùûüÙÛÜ", "u"),
+    ("Ÿÿ", "y"),
+    ("æÆ", "ae"),
+    ("œŒ", "oe"),
+)
+_FRENCH_FOLD_TABLE = str.maketrans({c: out for chars, out in FRENCH_FOLDS for c in chars})
+
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+ELISION = re.compile(r"^(?:qu|jusqu|lorsqu|puisqu|quoiqu|c|d|j|l|m|n|s|t)'")
+
+_LEADING = re.compile(f"^[^{WORD_CHARACTERS}]+")
+_TRAILING = re.compile(f"[^{WORD_CHARACTERS}]+$")
+
+
+def trimmer(token: Token, *_: object) -> Token:
+    """lunr-languages' trimmer: strip non-word characters at both ends (digits stay)."""
+    return token.update(lambda text, _m=None: _TRAILING.sub("", _LEADING.sub("", text)))
+
+
+def elision_fr(token: Token, *_: object) -> Token:
+    """l'habitant, l’habitant → habitant; qu'il → il."""
+    return token.update(lambda text, _m=None: ELISION.sub("", text.translate(APOSTROPHES)))
+
+
+def accent_fold_fr(token: Token, *_: object) -> Token:
+    return token.update(lambda text, _m=None: text.translate(_FRENCH_FOLD_TABLE))
+
+
+def _stop_word_filter(words: frozenset[str]) -> Callable[..., Token | None]:
+    def stop_word_filter(token: Token, *_: object) -> Token | None:
+        return token if token and str(token) not in words else None
+
+    return stop_word_filter
+
+
+def _stemmer(stemmer: FrenchStemmer | SpanishStemmer) -> Callable[..., Token]:
+    cache: dict[str, str] = {}
+
+    def stem(token: Token, *_: object) -> Token:
+        def change(text: str, _m: object = None) -> str:
+            if text not in cache:
+                cache[text] = stemmer.stemWord(text)
+            return cache[text]
+
+        return token.update(change)
+
+    return stem
+
+
+stop_word_filter_fr = _stop_word_filter(FRENCH_STOP_WORDS)
+stop_word_filter_es = _stop_word_filter(SPANISH_STOP_WORDS)
+stemmer_fr = _stemmer(FrenchStemmer())
+stemmer_es = _stemmer(SpanishStemmer())
+
+for function, label in (
+    (trimmer, "trimmer-fr"),
+    (elision_fr, "elision-fr"),
+    (stop_word_filter_fr, "stopWordFilter-fr"),
+    (accent_fold_fr, "accentFold-fr"),
+    (stemmer_fr, "stemmer-fr"),
+    (stop_word_filter_es, "stopWordFilter-es"),
+    (stemmer_es, "stemmer-es"),
+):
+    Pipeline.register_function(function, label)
+
+
+def _trimmer_es(token: Token, *_: object) -> Token:
+    return trimmer(token)
+
+
+Pipeline.register_function(_trimmer_es, "trimmer-es")
+
+
+@dataclass(frozen=True)
+class Language:
+    """How one language's texts are indexed and searched."""
+
+    code: str
+    index: tuple[Callable[..., object], ...]
+    search: tuple[Callable[..., object], ...]
+    stop_words: frozenset[str]
+    scripts: tuple[str, ...]  # lunr-languages files the browser needs, in order
+    clean: tuple[Callable[..., object], ...] = ()  # the steps before the stop word filter
+
+
+LANGUAGES = {
+    "fr": Language(
+        "fr",
+        (trimmer, elision_fr, stop_word_filter_fr, accent_fold_fr, stemmer_fr),
+        (trimmer, elision_fr, accent_fold_fr, stemmer_fr),
+        FRENCH_STOP_WORDS,
+        ("lunr.stemmer.support.js", "lunr.fr.js"),
+        (trimmer, elision_fr),
+    ),
+    "es": Language(
+        "es",
+        (_trimmer_es, stop_word_filter_es, stemmer_es),
+        (_trimmer_es, stemmer_es),
+        SPANISH_STOP_WORDS,
+        ("lunr.stemmer.support.js", "lunr.es.js"),
+        (_trimmer_es,),
+    ),
+    "en": Language(
+        "en",
+        (english_trimmer, english_stop_word_filter, english_stemmer),
+        (english_trimmer, english_stemmer),
+        frozenset(ENGLISH_STOP_WORDS),
+        (),
+        (english_trimmer,),
+    ),
+}
+
+
+def normalise(text: str) -> str:
+    """NFC, as every field is indexed and every query searched."""
+    return unicodedata.normalize("NFC", text)
+
+
+def tokens(text: str) -> list[str]:
+    """Split like lunr.js: lower case, then on JavaScript whitespace and hyphens."""
+    return [part for part in SEPARATOR.split(normalise(text).lower()) if part]
+
+
+def run_search_pipeline(language: Language, word: str) -> list[str]:
+    """A query word through the language's search pipeline (for wildcards)."""
+    return _run(language.search, word)
+
+
+def clean_word(language: Language, word: str) -> str:
+    """A query word through the steps before the stop word filter (trim, elision)."""
+    result = _run(language.clean, word)
+    return result[0] if result else ""
+
+
+def _run(functions: tuple[Callable[..., object], ...], word: str) -> list[str]:
+    pipeline = Pipeline()
+    pipeline.add(*functions)
+    return pipeline.run_string(word)

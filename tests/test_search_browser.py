@@ -1,0 +1,169 @@
+"""Search in a real browser, over http and from disk: French words, filters, permalinks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from generator.search.engine import load_index, search
+from tests.browser import browser_page, site_base
+
+SCHEMES = ["file", "http"]
+
+
+def store(output: Path) -> dict:
+    script = (output / "assets/search/data/store-fr.js").read_text(encoding="utf-8")
+    return json.loads(
+        json.loads(
+            re.fullmatch(r'TreillisSearch\.add\("store-fr",(.*)\);\n', script, re.S).group(1)
+        )
+    )
+
+
+def python_paths(output: Path, query: str) -> set[str]:
+    """What the Python engine finds in every language's full index, as page paths."""
+    docs = store(output)["docs"]
+    found = set()
+    for lang in store(output)["languages"]:
+        script = (output / f"assets/search/data/{lang}-full.js").read_text(encoding="utf-8")
+        data = json.loads(json.loads(script.split(",", 1)[1].rsplit(");", 1)[0]))
+        _, refs = search(load_index(data), lang, query)
+        found |= {docs[int(ref, 36)][0] for ref in refs}
+    return found
+
+
+def run_search(page, base: str, query: str, extra: str = "") -> list[str]:
+    page.goto(f"{base}search/index.html?q={quote(query)}{extra}")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('search-status').textContent;"
+        " return s && !s.includes('premiers') && !s.includes('Chargement'); }"
+    )
+    links = page.locator(".search-result__title a")
+    return [links.nth(i).get_attribute("href") for i in range(links.count())]
+
+
+def as_paths(base: str, hrefs: list[str]) -> set[str]:
+    return {h.replace(base, "", 1) for h in hrefs}
+
+
+def french_documents_containing(content: Path, word: str) -> set[str]:
+    from generator.build import load
+
+    site = load(content)
+    found = set()
+    for document in site.documents.values():
+        text = " ".join((document.title, document.summary, document.body))
+        if document.lang == "fr" and re.search(rf"\b{word}\b", text):
+            found.add(f"dossiers/{document.key}/index.html")
+    return found
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_french_searches_find_what_a_reader_expects(demo_output: Path, scheme: str) -> None:
+    from tests.conftest import DEMO_CONTENT
+
+    with site_base(demo_output, scheme) as base, browser_page() as page:
+        for query, word in (
+            ("collectivite", "collectivités"),
+            ("l'habitant", "habitants"),
+            ("l’habitant", "habitants"),
+            ("oeuvre", "œuvre"),
+        ):
+            shown = as_paths(base, run_search(page, base, query))
+            assert shown == python_paths(demo_output, query), query
+            expected = french_documents_containing(DEMO_CONTENT, word)
+            assert expected and expected <= shown, query
+        assert page.console_errors == [] and page.failed_requests == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_filters_and_permalinks(demo_output: Path, scheme: str) -> None:
+    with site_base(demo_output, scheme) as base, browser_page() as page:
+        everything = run_search(page, base, "habitants")
+        assert len(everything) > 10
+        # Filter by type: only experiences remain, and the address says so.
+        page.check(".facet input[name=type][value='0']")
+        page.wait_for_function("() => location.search.includes('type=0')")
+        filtered = page.locator(".search-result__title a")
+        assert 0 < filtered.count() < len(everything)
+        assert page.locator(".search-group h2").count() == 1
+        assert page.inner_text(".search-group h2").startswith("Expériences")
+        permalink = page.get_attribute("#search-permalink", "href")
+        assert "q=habitants" in permalink and "type=0" in permalink
+        count = filtered.count()
+        # The permalink, opened anew, gives the same search and filters.
+        again = run_search(page, base, "habitants", "&type=0")
+        assert len(again) == count and page.is_checked(".facet input[name=type][value='0']")
+        # Counts next to each facet value match what checking it gives.
+        label = page.locator(".facet:has(legend:text('Année')) .facet__option").first
+        expected = int(re.search(r"\((\d+)\)", label.inner_text()).group(1))
+        label.locator("input").check()
+        page.wait_for_function("() => location.search.includes('year=')")
+        assert page.locator(".search-result__title a").count() == expected
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_search_box_on_every_page(demo_output: Path, scheme: str) -> None:
+    with site_base(demo_output, scheme) as base, browser_page() as page:
+        page.goto(base + "atlas/index.html")
+        box = page.locator("#site-search")
+        box.click()
+        box.type("budget participatif", delay=20)
+        page.wait_for_selector("#site-search-options [role=option]")
+        first = page.locator("#site-search-options [role=option] a").first
+        target = first.get_attribute("href")
+        assert box.get_attribute("aria-expanded") == "true"
+        box.press("ArrowDown")
+        assert box.get_attribute("aria-activedescendant") == "search-option-0"
+        with page.expect_navigation():
+            box.press("Enter")
+        assert page.url == target
+        # Without choosing an option, Enter opens the search page with the query.
+        box = page.locator("#site-search")
+        box.fill("charte")
+        with page.expect_navigation():
+            box.press("Enter")
+        assert "search/index.html?q=charte" in page.url
+        page.wait_for_selector(".search-result")
+        assert page.console_errors == []
+
+
+def test_bare_wildcard_is_refused_at_once_and_typos_get_suggestions(demo_output: Path) -> None:
+    with site_base(demo_output, "file") as base, browser_page() as page:
+        assert run_search(page, base, "*") == []
+        assert "deux lettres" in page.inner_text("#search-status")
+        assert run_search(page, base, "partcipation") == []
+        suggestions = page.locator(".search-suggestion")
+        assert suggestions.count() >= 1
+        assert any(
+            "articipation" in suggestions.nth(i).inner_text() for i in range(suggestions.count())
+        )
+        suggestions.first.click()
+        page.wait_for_selector(".search-result")
+        # Wildcards work with stemming: habitant* finds "habitants".
+        assert len(run_search(page, base, "habitant*")) > 10
+
+
+def test_content_is_text_in_results(small_site: Path, tmp_path: Path) -> None:
+    from generator.build import build
+
+    document = small_site / "dossiers/essai/cas-deux.md"
+    document.write_text(
+        "---\ntitle: 'Budget <img src=x onerror=\"window.hacked=1\">'\ntype: analysis\ndate: 2022\n"
+        "summary: '<b>gras</b> budget'\n---\nTexte.\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "output"
+    build(small_site, output)
+    with site_base(output, "file") as base, browser_page() as page:
+        run_search(page, base, "budget")
+        assert page.locator(".search-result img, .search-result b").count() == 0
+        assert "<img src=x" in page.inner_text("#search-results")
+        page.locator("#site-search").fill("budget")
+        page.locator("#site-search").click()
+        page.wait_for_timeout(400)
+        assert page.evaluate("window.hacked") is None

@@ -1,0 +1,191 @@
+"""The same French queries in lunr.py and in lunr.js (node) give the same references, in order."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.search import node_modules
+from generator.search.engine import load_index, search
+from generator.search.pipelines import FRENCH_STOP_WORDS, SPANISH_STOP_WORDS, WORD_CHARACTERS
+
+FRENCH_QUERIES = [
+    # accents or not, plurals
+    "collectivité",
+    "collectivite",
+    "collectivités",
+    "COLLECTIVITÉS",
+    "territoire",
+    "territoires",
+    "élus",
+    "elus",
+    "élu",
+    "équipe",
+    "equipes",
+    "œuvre",
+    "oeuvre",
+    "mise en œuvre",
+    "françaises",
+    "francais",
+    "intercommunalité",
+    "intercommunalites",
+    "démocratie participative",
+    # elisions with ’ and '
+    "l'habitant",
+    "l’habitant",
+    "d'habitants",
+    "d’habitants",
+    "l’intercommunalité",
+    "qu'il",
+    "jusqu'à",
+    "s’engager",
+    "l'état",
+    "L’ÉTAT",
+    # wildcards
+    "habitant*",
+    "particip*",
+    "collectiv*",
+    "*tion",
+    "mutualis*",
+    "con*",
+    "*",
+    "**",
+    "a*",
+    # field prefixes
+    "titre:charte",
+    "title:conseil",
+    "chapo:habitants",
+    "texte:budget",
+    "descripteur:participation",
+    "titre:charte conseil",
+    "inconnu:charte",
+    # presence
+    "+conseil -quartier",
+    "+budget +participatif",
+    "-commune habitants",
+    "+la",
+    "charte -ville",
+    # and/or, boosts, fuzzy
+    "participation ET budget",
+    "mutualisation OU coopération",
+    "budget^5 charte",
+    "budjet~1",
+    "cooperation~1 rurale",
+    "10 000 habitants",
+    "10\u202f000",
+    "2019",
+    # stop words and punctuation
+    "la",
+    "le conseil des habitants",
+    "« participation »",
+    "(budget)",
+    "participation,",
+    "été",
+]
+
+
+def node_results(index_name: str, lang: str, queries: list[str], output: Path) -> list[dict]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    result = subprocess.run(
+        [
+            node,
+            str(Path(__file__).parent / "js" / "search.js"),
+            str(node_modules()),
+            str(output / "assets" / "search"),
+            index_name,
+            lang,
+        ],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)["results"]
+
+
+def python_index(output: Path, name: str):
+    script = (output / "assets" / "search" / "data" / f"{name}.js").read_text(encoding="utf-8")
+    match = re.fullmatch(r'TreillisSearch\.add\("([^"]+)",(.*)\);\n', script, re.S)
+    assert match and match.group(1) == name
+    return load_index(json.loads(match.group(2)))
+
+
+@pytest.mark.parametrize("name", ["fr-quick", "fr-full", "fr-atlas"])
+def test_french_queries_give_the_same_results_in_python_and_javascript(
+    demo_output: Path, name: str
+) -> None:
+    index = python_index(demo_output, name)
+    expected = [search(index, "fr", query) for query in FRENCH_QUERIES]
+    found = node_results(name, "fr", FRENCH_QUERIES, demo_output)
+    assert len(FRENCH_QUERIES) >= 50
+    for query, (prepared, refs), javascript in zip(FRENCH_QUERIES, expected, found, strict=True):
+        assert javascript["prepared"] == prepared, query
+        assert javascript["refs"] == refs, query
+    # The queries find things: this is not a comparison of empty lists.
+    assert sum(bool(refs) for _, refs in expected) >= 35
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "queries"),
+    [
+        (
+            "en-full",
+            "en",
+            [
+                "council",
+                "councils",
+                "citizens'",
+                "library*",
+                "title:council",
+                "+asset -library",
+                "the",
+            ],
+        ),
+        (
+            "es-full",
+            "es",
+            [
+                "presupuesto",
+                "presupuestos participativos",
+                "vecinos",
+                "iniciativ*",
+                "la",
+                "título:servicio",
+            ],
+        ),
+    ],
+)
+def test_english_and_spanish_queries_agree_too(
+    demo_output: Path, name: str, lang: str, queries: list[str]
+) -> None:
+    index = python_index(demo_output, name)
+    for query, javascript in zip(
+        queries, node_results(name, lang, queries, demo_output), strict=True
+    ):
+        prepared, refs = search(index, lang, query)
+        assert (javascript["prepared"], javascript["refs"]) == (prepared, refs), query
+
+
+def test_the_python_pipelines_copy_the_pinned_javascript_exactly() -> None:
+    french = (node_modules() / "lunr-languages" / "lunr.fr.js").read_text(encoding="utf-8")
+    spanish = (node_modules() / "lunr-languages" / "lunr.es.js").read_text(encoding="utf-8")
+
+    def stop_words(source: str, lang: str) -> set[str]:
+        match = re.search(
+            rf"lunr\.{lang}\.stopWordFilter = lunr\.generateStopWordFilter\('([^']*)'", source
+        )
+        return set(match.group(1).split(" "))
+
+    assert stop_words(french, "fr") == FRENCH_STOP_WORDS and len(FRENCH_STOP_WORDS) == 163
+    assert stop_words(spanish, "es") == SPANISH_STOP_WORDS
+    characters = re.search(r'lunr\.fr\.wordCharacters = "([^"]*)"', french).group(1)
+    decoded = characters.encode("ascii").decode("unicode_escape")
+    assert decoded + "0-9" == WORD_CHARACTERS
+    assert "lunr.fr.accentFold," in french  # the pipeline we reproduce includes the fold

@@ -1,0 +1,124 @@
+/* Treillis search core: data registry, query preparation and search over lunr indexes.
+ * Shared by the browser (window.TreillisSearch) and node (tests). prepareQuery does
+ * exactly what generator/search/query.py does; the tests compare them. */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module.exports) {
+    module.exports = factory;
+  } else {
+    root.TreillisSearch = factory(root.lunr);
+  }
+})(this, function (lunr) {
+  "use strict";
+
+  var FIELD_ALIASES = {
+    title: "t", titre: "t", titulo: "t", "título": "t",
+    descriptor: "d", descriptors: "d", descripteur: "d", descripteurs: "d",
+    descriptor_es: "d", descriptores: "d",
+    lead: "l", chapo: "l", "chapô": "l", resume: "l", "résumé": "l", summary: "l",
+    body: "b", text: "b", texte: "b", corps: "b", texto: "b"
+  };
+  var AND_WORDS = { ET: true, AND: true, Y: true };
+  var OR_WORDS = { OU: true, OR: true, O: true };
+  var WORD = /^([+-]?)(?:([^:*~^]+):)?([^~^]*)((?:[~^]\d+)*)$/;
+  var SPACES = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
+  var APOSTROPHES = /[\u2019\u2018\u02bc]/g;
+
+  function languageTools(lang) {
+    if (lang === "fr") {
+      return { clean: [lunr.fr.trimmer, lunr.fr.elision], stop: lunr.fr.stopWordFilter };
+    }
+    if (lang === "es") {
+      return { clean: [lunr.es.trimmer], stop: lunr.es.stopWordFilter };
+    }
+    return { clean: [lunr.trimmer], stop: lunr.stopWordFilter };
+  }
+
+  function run(functions, word) {
+    var pipeline = new lunr.Pipeline();
+    functions.forEach(function (fn) { pipeline.add(fn); });
+    return pipeline.runString(word);
+  }
+
+  function prepareTerm(term, lang, index) {
+    var tools = languageTools(lang);
+    if (term.indexOf("*") === -1) {
+      var cleaned = run(tools.clean, term)[0] || "";
+      if (!cleaned || !tools.stop(new lunr.Token(cleaned))) return "";
+      return term;
+    }
+    var core = term.replace(/\*/g, "");
+    if (core.length < 2) return "";
+    var processed = index.pipeline.runString(core)[0];
+    if (!processed) return "";
+    return (term.charAt(0) === "*" ? "*" : "") + processed + (term.charAt(term.length - 1) === "*" ? "*" : "");
+  }
+
+  /* The lunr query for a reader's query ("" when nothing can be searched). */
+  function prepareQuery(text, lang, index) {
+    var fields = index.fields;
+    var words = text.normalize("NFC").replace(APOSTROPHES, "'").split(SPACES).filter(Boolean);
+    var terms = [];
+    var joinNext = false;
+    words.forEach(function (word) {
+      if (AND_WORDS[word]) { joinNext = terms.length > 0; return; }
+      if (OR_WORDS[word]) return;
+      var match = WORD.exec(word);
+      if (!match) return;
+      var presence = match[1], field = FIELD_ALIASES[(match[2] || "").toLowerCase()] || "";
+      var suffix = match[4];
+      if (field && fields.indexOf(field) === -1) field = "";
+      var term = prepareTerm(match[3].toLowerCase(), lang, index);
+      if (!term) return;
+      if (joinNext) {
+        terms[terms.length - 1][0] = terms[terms.length - 1][0] || "+";
+        presence = presence || "+";
+        joinNext = false;
+      }
+      terms.push([presence, field, term, suffix]);
+    });
+    return terms.map(function (t) { return t[0] + (t[1] ? t[1] + ":" : "") + t[2] + t[3]; }).join(" ");
+  }
+
+  /* Results of a prepared query, best first; equal scores in reference order (as in Python). */
+  function search(index, prepared) {
+    if (!prepared) return [];
+    var results;
+    try {
+      results = index.search(prepared);
+    } catch (error) {
+      if (error instanceof lunr.QueryParseError) return [];
+      throw error;
+    }
+    return results.map(function (r) {
+      return { ref: r.ref, score: r.score, rank: Math.floor(r.score * 1e6), matchData: r.matchData };
+    }).sort(function (a, b) {
+      return (b.rank - a.rank) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+    });
+  }
+
+  var data = {};
+  var waiting = {};
+
+  /* Called by each data file: TreillisSearch.add(name, json). */
+  function add(name, json) {
+    data[name] = JSON.parse(json);
+    (waiting[name] || []).forEach(function (resolve) { resolve(data[name]); });
+    delete waiting[name];
+  }
+
+  var indexes = {};
+  function index(name) {
+    if (!indexes[name] && data[name]) indexes[name] = lunr.Index.load(data[name]);
+    return indexes[name];
+  }
+
+  return {
+    prepareQuery: prepareQuery,
+    search: search,
+    add: add,
+    data: data,
+    waiting: waiting,
+    index: index
+  };
+});

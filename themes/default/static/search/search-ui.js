@@ -1,0 +1,482 @@
+/* Treillis search in the page: the search box of every page and the search page.
+ * Loads lunr and the site's search data on demand with <script> tags (works over
+ * file://, where fetch() is refused). Every text from the content is inserted as
+ * text, never as HTML. */
+(function () {
+  "use strict";
+
+  var me = document.currentScript;
+  var BASE = new URL(".", me.src).href; /* …/assets/search/ */
+  var ROOT = new URL("../../", BASE).href; /* the site's root */
+  var LIBRARIES = ["lunr.js", "lunr.stemmer.support.js", "lunr.fr.js", "lunr.es.js", "elision-fr.js", "search-core.js"];
+  var UI_LANG = document.documentElement.lang || "fr";
+  var DEBOUNCE_MS = 120;
+  var scripts = {};
+
+  function loadScript(url) {
+    if (!scripts[url]) {
+      scripts[url] = new Promise(function (resolve, reject) {
+        var element = document.createElement("script");
+        element.src = url;
+        element.async = false;
+        element.onload = function () { resolve(); };
+        element.onerror = function () { reject(new Error("cannot load " + url)); };
+        document.head.appendChild(element);
+      });
+    }
+    return scripts[url];
+  }
+
+  var librariesReady = null;
+  function loadLibraries() {
+    if (!librariesReady) {
+      librariesReady = LIBRARIES.reduce(function (previous, name) {
+        return previous.then(function () { return loadScript(BASE + name); });
+      }, Promise.resolve());
+    }
+    return librariesReady;
+  }
+
+  function loadData(name) {
+    return loadLibraries().then(function () {
+      var search = window.TreillisSearch;
+      if (search.data[name]) return search.data[name];
+      return new Promise(function (resolve, reject) {
+        (search.waiting[name] = search.waiting[name] || []).push(resolve);
+        loadScript(BASE + "data/" + name + ".js").catch(reject);
+      });
+    });
+  }
+
+  /* The store and the quick indexes: what the first results need. */
+  function loadQuick() {
+    return loadData("store-" + UI_LANG).then(function (store) {
+      return Promise.all(store.languages.map(function (lang) { return loadData(lang + "-quick"); }))
+        .then(function () { return store; });
+    });
+  }
+
+  function loadFull(store) {
+    var names = store.languages.map(function (lang) { return lang + "-full"; });
+    names.push(UI_LANG + "-atlas");
+    return Promise.all(names.map(loadData));
+  }
+
+  function hasFull(store) {
+    return store.languages.every(function (lang) { return !!window.TreillisSearch.data[lang + "-full"]; });
+  }
+
+  /* Documents found in every language's index, best first. */
+  function findDocuments(store, query) {
+    var search = window.TreillisSearch;
+    var kind = hasFull(store) ? "-full" : "-quick";
+    var found = [];
+    var prepared = {};
+    store.languages.forEach(function (lang) {
+      var index = search.index(lang + kind);
+      var lunrQuery = search.prepareQuery(query, lang, index);
+      prepared[lang] = { query: lunrQuery, index: index };
+      search.search(index, lunrQuery).forEach(function (result) {
+        found.push({ doc: parseInt(result.ref, 36), score: result.score, lang: lang });
+      });
+    });
+    found.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    var empty = Object.keys(prepared).every(function (lang) { return !prepared[lang].query; });
+    return { results: found, prepared: prepared, empty: empty, complete: kind === "-full" };
+  }
+
+  function findDescriptors(query) {
+    var search = window.TreillisSearch;
+    var index = search.index(UI_LANG + "-atlas");
+    if (!index) return [];
+    return search.search(index, search.prepareQuery(query, UI_LANG, index)).map(function (r) {
+      return parseInt(r.ref, 36);
+    });
+  }
+
+  /* Closest descriptor labels to the words of a query that found nothing. */
+  function suggestions(query) {
+    var search = window.TreillisSearch;
+    var index = search.index(UI_LANG + "-atlas");
+    if (!index) return [];
+    var words = query.split(/\s+/).filter(function (w) { return /\w{3,}/.test(w); }).slice(0, 6);
+    var seen = {};
+    var out = [];
+    words.forEach(function (word) {
+      var clean = word.replace(/[^\p{L}\p{N}'’-]/gu, "");
+      if (!clean) return;
+      var fuzzy = clean.length > 5 ? "~2" : "~1";
+      search.search(index, search.prepareQuery(clean + fuzzy, UI_LANG, index)).slice(0, 5).forEach(function (r) {
+        if (!seen[r.ref]) { seen[r.ref] = true; out.push(parseInt(r.ref, 36)); }
+      });
+    });
+    return out.slice(0, 6);
+  }
+
+  /* Stems of the query words, to highlight them in titles and excerpts. */
+  function highlighter(prepared) {
+    var tests = [];
+    Object.keys(prepared).forEach(function (lang) {
+      var entry = prepared[lang];
+      if (!entry.query) return;
+      entry.query.split(" ").forEach(function (term) {
+        if (term.charAt(0) === "-") return;
+        var bare = term.replace(/^[+-]/, "").replace(/^[a-z]:/, "").replace(/[~^]\d+$/, "");
+        if (bare.slice(-1) === "*") {
+          var prefix = bare.replace(/\*/g, "");
+          tests.push(function (stem) { return stem.indexOf(prefix) === 0; });
+        } else {
+          var stem = entry.index.pipeline.runString(bare)[0];
+          if (stem) tests.push(function (candidate) { return candidate === stem; });
+        }
+      });
+    });
+    var pipelines = Object.keys(prepared).map(function (lang) { return prepared[lang].index.pipeline; });
+    return function (element, text) {
+      text.split(/(\s+)/).forEach(function (part) {
+        var matches = /\S/.test(part) && pipelines.some(function (pipeline) {
+          var stem = pipeline.runString(part.toLowerCase())[0];
+          return stem && tests.some(function (test) { return test(stem); });
+        });
+        if (matches) {
+          var mark = document.createElement("mark");
+          mark.textContent = part;
+          element.appendChild(mark);
+        } else {
+          element.appendChild(document.createTextNode(part));
+        }
+      });
+    };
+  }
+
+  function el(tag, className, text) {
+    var element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  /* ---- The search box of every page ---- */
+
+  function setupBox(form) {
+    var input = form.querySelector("input[type=search]");
+    var list = form.querySelector("[role=listbox]");
+    var strings = JSON.parse(form.getAttribute("data-strings"));
+    var store = null;
+    var active = -1;
+    var timer = null;
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function options() { return list.querySelectorAll("[role=option]"); }
+
+    function highlight(position) {
+      var items = options();
+      if (!items.length) return;
+      active = (position + items.length) % items.length;
+      Array.prototype.forEach.call(items, function (item, i) {
+        item.setAttribute("aria-selected", i === active ? "true" : "false");
+      });
+      input.setAttribute("aria-activedescendant", items[active].id);
+    }
+
+    function show() {
+      var query = input.value.trim();
+      if (!query || !store) { close(); return; }
+      var found = findDocuments(store, query);
+      list.textContent = "";
+      if (found.empty && query.indexOf("*") !== -1) {
+        list.appendChild(el("li", "search-box__note", strings.bare_wildcard));
+      } else if (!found.results.length) {
+        list.appendChild(el("li", "search-box__note", strings.no_results));
+      }
+      found.results.slice(0, 8).forEach(function (result, i) {
+        var doc = store.docs[result.doc];
+        var item = el("li", "search-box__option");
+        item.id = "search-option-" + i;
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", "false");
+        var link = el("a", "", doc[1]);
+        link.href = ROOT + doc[0];
+        link.setAttribute("lang", doc[6]);
+        link.tabIndex = -1;
+        item.appendChild(link);
+        item.appendChild(el("span", "search-box__type", strings.types[doc[2]]));
+        list.appendChild(item);
+      });
+      var all = el("li", "search-box__all");
+      var more = el("a", "", strings.all_results);
+      more.href = form.action + "?q=" + encodeURIComponent(query);
+      all.appendChild(more);
+      list.appendChild(all);
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      active = -1;
+    }
+
+    function start() {
+      loadQuick().then(function (loaded) {
+        store = loaded;
+        show();
+        return loadFull(store);
+      }).then(show).catch(function () { /* the form still submits to the search page */ });
+    }
+
+    input.addEventListener("focus", start, { once: true });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(show, DEBOUNCE_MS);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); if (list.hidden) show(); highlight(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
+      else if (event.key === "Escape") { close(); }
+      else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        window.location.href = options()[active].querySelector("a").href;
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) close();
+    });
+  }
+
+  /* ---- The search page ---- */
+
+  var FACETS = ["type", "dossier", "family", "descriptor", "partner", "lang", "year"];
+
+  function facetValues(store, doc) {
+    var families = {};
+    doc[8].forEach(function (d) { var f = store.descriptors[d][1]; if (f >= 0) families[f] = true; });
+    return {
+      type: [String(doc[2])],
+      dossier: [String(doc[4])],
+      family: Object.keys(families),
+      descriptor: doc[8].map(String),
+      partner: doc[7] >= 0 ? [String(doc[7])] : [],
+      lang: [doc[6]],
+      year: doc[5] ? [doc[5].slice(0, 4)] : []
+    };
+  }
+
+  function facetLabel(store, strings, facet, value) {
+    if (facet === "type") return strings.types[+value];
+    if (facet === "dossier") return store.dossiers[+value][0];
+    if (facet === "family") return store.families[+value][0];
+    if (facet === "descriptor") return store.descriptors[+value][0];
+    if (facet === "partner") return store.partners[+value];
+    if (facet === "lang") return strings.languages[value] || value;
+    return value;
+  }
+
+  function setupPage(page) {
+    var strings = JSON.parse(document.getElementById("search-strings").textContent);
+    var form = page.querySelector("form");
+    var input = page.querySelector("#search-query");
+    var status = page.querySelector("#search-status");
+    var resultsBox = page.querySelector("#search-results");
+    var facetsBox = page.querySelector("#search-facets");
+    var atlasBox = page.querySelector("#search-atlas");
+    var permalink = page.querySelector("#search-permalink");
+    var params = new URLSearchParams(window.location.search);
+    var selected = {};
+    FACETS.forEach(function (facet) { selected[facet] = params.getAll(facet); });
+    input.value = params.get("q") || "";
+    var store = null;
+    var timer = null;
+
+    function updateAddress() {
+      var next = new URLSearchParams();
+      if (input.value.trim()) next.set("q", input.value.trim());
+      FACETS.forEach(function (facet) {
+        selected[facet].forEach(function (value) { next.append(facet, value); });
+      });
+      var address = window.location.pathname + (next.toString() ? "?" + next.toString() : "");
+      try { window.history.replaceState(null, "", address); } catch (error) { /* file:// may refuse */ }
+      permalink.href = address;
+      permalink.hidden = !next.toString();
+    }
+
+    function render() {
+      updateAddress();
+      var query = input.value.trim();
+      resultsBox.textContent = "";
+      facetsBox.textContent = "";
+      atlasBox.textContent = "";
+      if (!store) return;
+      if (!query) { status.textContent = ""; return; }
+      var found = findDocuments(store, query);
+      var matching = found.results.filter(function (result) { return passes(result, null); });
+      if (found.empty && query.indexOf("*") !== -1) {
+        status.textContent = strings.bare_wildcard;
+      } else {
+        var singular = UI_LANG === "fr" ? matching.length <= 1 : matching.length === 1;
+        status.textContent = strings[singular ? "count_one" : "count_other"].replace("{n}", matching.length) +
+          (found.complete ? "" : " " + strings.partial);
+      }
+      renderFacets(found.results);
+      renderResults(matching, highlighter(found.prepared));
+      renderDescriptors(query);
+      if (!found.results.length && !found.empty) renderSuggestions(query);
+    }
+
+    /* Whether a result passes the selected filters, leaving out one facet (or none). */
+    function passes(result, except) {
+      var values = facetValues(store, store.docs[result.doc]);
+      return FACETS.every(function (facet) {
+        return facet === except || !selected[facet].length ||
+          selected[facet].some(function (v) { return values[facet].indexOf(v) !== -1; });
+      });
+    }
+
+    function renderResults(matching, mark) {
+      var groups = {};
+      matching.forEach(function (result) {
+        var type = store.docs[result.doc][2];
+        (groups[type] = groups[type] || []).push(result);
+      });
+      store.types.forEach(function (_type, typeIndex) {
+        var group = groups[typeIndex];
+        if (!group) return;
+        var section = el("section", "search-group");
+        var heading = el("h2", "", strings.type_groups[typeIndex] + " (" + group.length + ")");
+        section.appendChild(heading);
+        var list = el("ol", "search-results");
+        group.forEach(function (result) {
+          var doc = store.docs[result.doc];
+          var item = el("li", "search-result");
+          item.setAttribute("lang", doc[6]);
+          var title = el("h3", "search-result__title");
+          var link = el("a");
+          link.href = ROOT + doc[0];
+          mark(link, doc[1]);
+          title.appendChild(link);
+          item.appendChild(title);
+          var dossier = store.dossiers[doc[4]];
+          var meta = el("p", "search-result__meta");
+          meta.appendChild(el("span", "type-badge type-badge--" + store.types[doc[2]], strings.types[doc[2]]));
+          meta.appendChild(document.createTextNode(" · " + doc[5] + " · "));
+          var dossierLink = el("a", "", dossier[0]);
+          dossierLink.href = ROOT + dossier[1];
+          meta.appendChild(dossierLink);
+          item.appendChild(meta);
+          var excerpt = el("p", "search-result__excerpt");
+          mark(excerpt, doc[3]);
+          item.appendChild(excerpt);
+          list.appendChild(item);
+        });
+        section.appendChild(list);
+        resultsBox.appendChild(section);
+      });
+    }
+
+    function renderFacets(results) {
+      FACETS.forEach(function (facet) {
+        /* Each facet counts what checking one of its values would show: the results
+         * that pass every other facet's filters. */
+        var counts = {};
+        results.filter(function (result) { return passes(result, facet); }).forEach(function (result) {
+          facetValues(store, store.docs[result.doc])[facet].forEach(function (value) {
+            counts[value] = (counts[value] || 0) + 1;
+          });
+        });
+        var values = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); });
+        if (facet === "descriptor") values = values.slice(0, 12);
+        selected[facet].forEach(function (value) { if (values.indexOf(value) === -1) values.push(value); });
+        if (!values.length) return;
+        var fieldset = el("fieldset", "facet");
+        fieldset.appendChild(el("legend", "", strings.facets[facet]));
+        values.forEach(function (value) {
+          var label = el("label", "facet__option");
+          var box = el("input");
+          box.type = "checkbox";
+          box.name = facet;
+          box.value = value;
+          box.checked = selected[facet].indexOf(value) !== -1;
+          box.addEventListener("change", function () {
+            selected[facet] = box.checked ? selected[facet].concat([value])
+              : selected[facet].filter(function (v) { return v !== value; });
+            render();
+          });
+          label.appendChild(box);
+          label.appendChild(document.createTextNode(" " + facetLabel(store, strings, facet, value) + " "));
+          label.appendChild(el("span", "count", "(" + (counts[value] || 0) + ")"));
+          fieldset.appendChild(label);
+        });
+        facetsBox.appendChild(fieldset);
+      });
+    }
+
+    function descriptorLink(number) {
+      var descriptor = store.descriptors[number];
+      var link = el("a", "descriptor", descriptor[0]);
+      link.href = ROOT + descriptor[2];
+      var family = store.families[descriptor[1]];
+      if (family) link.style.setProperty("--family-colour", family[1]);
+      return link;
+    }
+
+    function renderDescriptors(query) {
+      var found = findDescriptors(query).slice(0, 10);
+      if (!found.length) return;
+      atlasBox.appendChild(el("h2", "", strings.atlas));
+      var list = el("ul", "descriptor-list");
+      found.forEach(function (number) {
+        var item = el("li");
+        item.appendChild(descriptorLink(number));
+        list.appendChild(item);
+      });
+      atlasBox.appendChild(list);
+    }
+
+    function renderSuggestions(query) {
+      var found = suggestions(query);
+      if (!found.length) return;
+      var box = el("div", "search-suggestions");
+      box.appendChild(el("p", "", strings.suggestions));
+      var list = el("ul", "descriptor-list");
+      found.forEach(function (number) {
+        var item = el("li");
+        var button = el("button", "search-suggestion", store.descriptors[number][0]);
+        button.type = "button";
+        button.addEventListener("click", function () {
+          input.value = store.descriptors[number][0];
+          render();
+        });
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+      resultsBox.appendChild(box);
+    }
+
+    form.addEventListener("submit", function (event) { event.preventDefault(); render(); });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(render, DEBOUNCE_MS);
+    });
+    status.textContent = strings.loading;
+    loadQuick().then(function (loaded) {
+      store = loaded;
+      render();
+      return loadFull(store);
+    }).then(render).catch(function (error) {
+      status.textContent = strings.failed + " (" + error.message + ")";
+    });
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.search-box"), setupBox);
+    var page = document.getElementById("search-page");
+    if (page) setupPage(page);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
