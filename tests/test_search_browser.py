@@ -15,24 +15,23 @@ from tests.browser import browser_page, site_base
 SCHEMES = ["file", "http"]
 
 
-def store(output: Path) -> dict:
-    script = (output / "assets/search/data/store-fr.js").read_text(encoding="utf-8")
-    return json.loads(
-        json.loads(
-            re.fullmatch(r'TreillisSearch\.add\("store-fr",(.*)\);\n', script, re.S).group(1)
-        )
-    )
+def data_file(output: Path, name: str) -> object:
+    script = (output / f"assets/search/data/{name}.js").read_text(encoding="utf-8")
+    match = re.fullmatch(rf'TreillisSearch\.add\("{name}",(.*)\);\n', script, re.S)
+    return json.loads(json.loads(match.group(1)))
 
 
 def python_paths(output: Path, query: str) -> set[str]:
     """What the Python engine finds in every language's full index, as page paths."""
-    docs = store(output)["docs"]
+    store = data_file(output, "store")
     found = set()
-    for lang in store(output)["languages"]:
-        script = (output / f"assets/search/data/{lang}-full.js").read_text(encoding="utf-8")
-        data = json.loads(json.loads(script.split(",", 1)[1].rsplit(");", 1)[0]))
-        _, refs = search(load_index(data), lang, query)
-        found |= {docs[int(ref, 36)][0] for ref in refs}
+    for lang in store["languages"]:
+        _, refs = search(load_index(data_file(output, f"{lang}-full")), lang, query)
+        for ref in refs:
+            slug, _title, _type, dossier = store["docs"][int(ref, 36)][:4]
+            found.add(
+                store["dossiers"][dossier][1].removesuffix("index.html") + f"{slug}/index.html"
+            )
     return found
 
 

@@ -1,9 +1,10 @@
 """The search data of a site: lunr indexes per language, a display store, as scripts.
 
-Size is what readers pay for: a *quick* index (titles, descriptors, leads)
-gives the first results; the *full* index adds the body text and is loaded in
-the background. Display data (title, type, lead excerpt, address, dossier,
-date, facets) lives in a compact store per interface language. Every file is
+Size is what readers pay for: a *quick* index (titles and descriptors) gives
+the first results; the *full* index adds leads and body text and is loaded in
+the background. Display data (title, type, address, dossier, date, facets)
+lives in a compact store; lead excerpts and the labels of the atlas in files
+of their own. Every file is
 a script calling `TreillisSearch.add(name, json)`, so it loads from disk
 (file://) where `fetch()` is refused.
 """
@@ -15,14 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lunr.builder import Builder
+from lunr.pipeline import Pipeline
 
 from generator import markdown
-from generator.model import DOCUMENT_TYPES, Site
+from generator.model import DOCUMENT_TYPES, Document, Site
 from generator.search.pipelines import LANGUAGES, Language, normalise, tokens
 from generator.urls import Paths
 
-QUICK_FIELDS = (("t", 10), ("d", 4), ("l", 2))
-FULL_FIELDS = (*QUICK_FIELDS, ("b", 1))
+FULL_FIELDS = (("t", 10), ("d", 4), ("l", 2), ("b", 1))
+QUICK_FIELDS = ("t", "d")  # titles and descriptors: small, and what type-ahead needs
 ATLAS_FIELDS = (("t", 3), ("s", 1))
 EXCERPT = 180  # characters of the lead kept for display
 
@@ -50,24 +52,92 @@ def ref(number: int) -> str:
             return text
 
 
+class _TermBuilder(Builder):
+    """lunr.py's Builder fed with terms already analysed.
+
+    lunr.py runs its pipeline token by token and deep-copies metadata for each
+    one; the same words recur thousands of times in a corpus, so each distinct
+    word is analysed once here. The index is identical (a test compares them).
+    """
+
+    def add_terms(self, doc_ref: str, fields: dict[str, list[str]]) -> None:
+        self._documents[doc_ref] = {}
+        self.document_count += 1
+        inverted = self.inverted_index
+        for field_name in self._fields:
+            terms = fields[field_name]
+            field_ref = f"{field_name}/{doc_ref}"
+            frequencies: dict[str, int] = {}
+            for term in terms:
+                frequencies[term] = frequencies.get(term, 0) + 1
+            self.field_term_frequencies[field_ref] = frequencies
+            self.field_lengths[field_ref] = len(terms)
+            for term in frequencies:
+                posting = inverted.get(term)
+                if posting is None:
+                    posting = {name: {} for name in self._fields}
+                    posting["_index"] = self.term_index
+                    self.term_index += 1
+                    inverted[term] = posting
+                posting[field_name][doc_ref] = {}
+
+
+class Analyser:
+    """A language's index pipeline, applied once per distinct word."""
+
+    def __init__(self, language: Language) -> None:
+        self.pipeline = Pipeline()
+        self.pipeline.add(*language.index)
+        self.terms: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        result: list[str] = []
+        for word in tokens(text):
+            terms = self.terms.get(word)
+            if terms is None:
+                terms = self.terms[word] = self.pipeline.run_string(word)
+            result.extend(terms)
+        return result
+
+
 def build_index(
     language: Language, fields: tuple[tuple[str, int], ...], records: Iterable[dict[str, str]]
 ) -> dict:
     """A lunr index of `records` (each: `id` and one text per field), serialised."""
-    builder = Builder()
-    builder.pipeline.add(*language.index)
+    builder = _TermBuilder()
     builder.search_pipeline.add(*language.search)
     builder.ref("id")
     for name, boost in fields:
         builder.field(name, boost=boost)
+    analyse = Analyser(language)
     for record in records:
-        # Tokenised here, as lunr.js would: lunr.py's own separators differ.
-        builder.add({"id": record["id"], **{n: tokens(record.get(n, "")) for n, _ in fields}})
+        builder.add_terms(record["id"], {name: analyse(record.get(name, "")) for name, _ in fields})
     return builder.build().serialize()
 
 
 def _compact(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def restrict(index: dict, fields: tuple[str, ...]) -> dict:
+    """The same index limited to some fields: a smaller index scoring those fields alike.
+
+    Field vectors keep the weights computed over the whole corpus, so a
+    result found in the quick index ranks as it will in the full one.
+    """
+    inverted = []
+    for term, posting in index["invertedIndex"]:
+        kept = {field: posting[field] for field in fields}
+        if any(kept.values()):
+            inverted.append([term, {"_index": posting["_index"], **kept}])
+    return {
+        **index,
+        "fields": [field for field in index["fields"] if field in fields],
+        "fieldVectors": [
+            vector for vector in index["fieldVectors"] if vector[0].split("/", 1)[0] in fields
+        ],
+        "invertedIndex": inverted,
+    }
 
 
 def search_files(site: Site, paths: Paths) -> list[SearchFile]:
@@ -80,7 +150,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
     partners = [p.id for p in site.config.partners]
     files: list[SearchFile] = []
 
-    # Documents: one quick and one full index per language of the documents.
+    # Documents: one full index per language of the documents, and its quick part.
     by_language: dict[str, list[dict[str, str]]] = {}
     for number, document in enumerate(documents):
         labels = []
@@ -99,13 +169,9 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             }
         )
     for lang, records in sorted(by_language.items()):
-        language = LANGUAGES[lang]
-        files.append(
-            SearchFile(f"{lang}-quick", _compact(build_index(language, QUICK_FIELDS, records)))
-        )
-        files.append(
-            SearchFile(f"{lang}-full", _compact(build_index(language, FULL_FIELDS, records)))
-        )
+        full = build_index(LANGUAGES[lang], FULL_FIELDS, records)
+        files.append(SearchFile(f"{lang}-quick", _compact(restrict(full, QUICK_FIELDS))))
+        files.append(SearchFile(f"{lang}-full", _compact(full)))
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
     for lang in site.config.languages:
@@ -117,19 +183,38 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             }
             for number, d in enumerate(descriptors)
         ]
-        files.append(
-            SearchFile(
-                f"{lang}-atlas", _compact(build_index(LANGUAGES[lang], ATLAS_FIELDS, records))
-            )
-        )
+        atlas = build_index(LANGUAGES[lang], ATLAS_FIELDS, records)
+        files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
 
-    # Display data, one store per interface language (labels differ).
+    # Display data: what every result shows (excerpts come with the full index).
+    def partner_number(document: Document) -> int:
+        target = document.partner.target if document.partner else ""
+        return partners.index(target) if target in partners else -1
+
+    store = {
+        "languages": sorted(by_language),
+        "types": list(DOCUMENT_TYPES),
+        "dossiers": [[site.dossiers[s].title, paths.dossier(s)] for s in dossiers],
+        "partners": [site.partners[p].name for p in partners],
+        "docs": [
+            [
+                document.slug,
+                document.title,
+                DOCUMENT_TYPES.index(document.type),
+                dossiers.index(document.dossier),
+                document.date,
+                document.lang,
+                partner_number(document),
+                [descriptor_number[d] for d in document.descriptor_ids if d in descriptor_number],
+            ]
+            for document in documents
+        ],
+    }
+    files.append(SearchFile("store", _compact(store)))
+    files.append(SearchFile("excerpts", _compact([_excerpt(d.summary) for d in documents])))
+    # Labels of the atlas, one file per interface language.
     for lang in site.config.languages:
-        store = {
-            "languages": sorted(by_language),
-            "types": list(DOCUMENT_TYPES),
-            "dossiers": [[site.dossiers[s].title, paths.dossier(s)] for s in dossiers],
-            "partners": [site.partners[p].name for p in partners],
+        labels = {
             "families": [
                 [site.families[f].label.get(lang), site.families[f].colour] for f in families
             ],
@@ -143,28 +228,8 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
                 ]
                 for d in descriptors
             ],
-            "docs": [
-                [
-                    paths.document(document.key),
-                    document.title,
-                    DOCUMENT_TYPES.index(document.type),
-                    _excerpt(document.summary),
-                    dossiers.index(document.dossier),
-                    document.date,
-                    document.lang,
-                    partners.index(document.partner.target)
-                    if document.partner and document.partner.target in partners
-                    else -1,
-                    [
-                        descriptor_number[d]
-                        for d in document.descriptor_ids
-                        if d in descriptor_number
-                    ],
-                ]
-                for document in documents
-            ],
         }
-        files.append(SearchFile(f"store-{lang}", _compact(store)))
+        files.append(SearchFile(f"labels-{lang}", _compact(labels)))
     return files
 
 

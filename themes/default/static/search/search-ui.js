@@ -48,18 +48,30 @@
     });
   }
 
-  /* The store and the quick indexes: what the first results need. */
+  /* The store, the atlas labels and the quick indexes: what the first results need. */
   function loadQuick() {
-    return loadData("store-" + UI_LANG).then(function (store) {
+    return Promise.all([loadData("store"), loadData("labels-" + UI_LANG)]).then(function (loaded) {
+      var store = Object.assign({}, loaded[0], loaded[1]);
       return Promise.all(store.languages.map(function (lang) { return loadData(lang + "-quick"); }))
         .then(function () { return store; });
     });
   }
 
+  /* The full indexes (leads and texts), the atlas index and the excerpts: in the background. */
   function loadFull(store) {
     var names = store.languages.map(function (lang) { return lang + "-full"; });
-    names.push(UI_LANG + "-atlas");
+    names.push(UI_LANG + "-atlas", "excerpts");
     return Promise.all(names.map(loadData));
+  }
+
+  /* Where a document's page is, from the site's root. */
+  function docPath(store, doc) {
+    return store.dossiers[doc[3]][1].replace(/index\.html$/, "") + doc[0] + "/index.html";
+  }
+
+  function excerpt(number) {
+    var excerpts = window.TreillisSearch.data.excerpts;
+    return excerpts ? excerpts[number] : "";
   }
 
   function hasFull(store) {
@@ -149,6 +161,11 @@
     };
   }
 
+  /* User Timing marks: how long the search took to become ready (see benchmarks/search.py). */
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);
+  }
+
   function el(tag, className, text) {
     var element = document.createElement(tag);
     if (className) element.className = className;
@@ -203,8 +220,8 @@
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
         var link = el("a", "", doc[1]);
-        link.href = ROOT + doc[0];
-        link.setAttribute("lang", doc[6]);
+        link.href = ROOT + docPath(store, doc);
+        link.setAttribute("lang", doc[5]);
         link.tabIndex = -1;
         item.appendChild(link);
         item.appendChild(el("span", "search-box__type", strings.types[doc[2]]));
@@ -220,12 +237,13 @@
       active = -1;
     }
 
+    /* Type-ahead needs only the quick indexes: the full text (megabytes on a large
+     * site) is loaded by the search page, not by every page's box. */
     function start() {
       loadQuick().then(function (loaded) {
         store = loaded;
         show();
-        return loadFull(store);
-      }).then(show).catch(function () { /* the form still submits to the search page */ });
+      }).catch(function () { /* the form still submits to the search page */ });
     }
 
     input.addEventListener("focus", start, { once: true });
@@ -253,15 +271,15 @@
 
   function facetValues(store, doc) {
     var families = {};
-    doc[8].forEach(function (d) { var f = store.descriptors[d][1]; if (f >= 0) families[f] = true; });
+    doc[7].forEach(function (d) { var f = store.descriptors[d][1]; if (f >= 0) families[f] = true; });
     return {
       type: [String(doc[2])],
-      dossier: [String(doc[4])],
+      dossier: [String(doc[3])],
       family: Object.keys(families),
-      descriptor: doc[8].map(String),
-      partner: doc[7] >= 0 ? [String(doc[7])] : [],
-      lang: [doc[6]],
-      year: doc[5] ? [doc[5].slice(0, 4)] : []
+      descriptor: doc[7].map(String),
+      partner: doc[6] >= 0 ? [String(doc[6])] : [],
+      lang: [doc[5]],
+      year: doc[4] ? [doc[4].slice(0, 4)] : []
     };
   }
 
@@ -351,24 +369,27 @@
         group.forEach(function (result) {
           var doc = store.docs[result.doc];
           var item = el("li", "search-result");
-          item.setAttribute("lang", doc[6]);
+          item.setAttribute("lang", doc[5]);
           var title = el("h3", "search-result__title");
           var link = el("a");
-          link.href = ROOT + doc[0];
+          link.href = ROOT + docPath(store, doc);
           mark(link, doc[1]);
           title.appendChild(link);
           item.appendChild(title);
-          var dossier = store.dossiers[doc[4]];
+          var dossier = store.dossiers[doc[3]];
           var meta = el("p", "search-result__meta");
           meta.appendChild(el("span", "type-badge type-badge--" + store.types[doc[2]], strings.types[doc[2]]));
-          meta.appendChild(document.createTextNode(" · " + doc[5] + " · "));
+          meta.appendChild(document.createTextNode(" · " + doc[4] + " · "));
           var dossierLink = el("a", "", dossier[0]);
           dossierLink.href = ROOT + dossier[1];
           meta.appendChild(dossierLink);
           item.appendChild(meta);
-          var excerpt = el("p", "search-result__excerpt");
-          mark(excerpt, doc[3]);
-          item.appendChild(excerpt);
+          var lead = excerpt(result.doc);
+          if (lead) {
+            var paragraph = el("p", "search-result__excerpt");
+            mark(paragraph, lead);
+            item.appendChild(paragraph);
+          }
           list.appendChild(item);
         });
         section.appendChild(list);
@@ -464,9 +485,13 @@
     status.textContent = strings.loading;
     loadQuick().then(function (loaded) {
       store = loaded;
+      mark("treillis-search-quick");
       render();
       return loadFull(store);
-    }).then(render).catch(function (error) {
+    }).then(function () {
+      mark("treillis-search-full");
+      render();
+    }).catch(function (error) {
       status.textContent = strings.failed + " (" + error.message + ")";
     });
   }

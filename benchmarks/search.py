@@ -1,0 +1,154 @@
+"""Search benchmark: index build time, bytes before the first result, load and query times.
+
+    python -m benchmarks.search [--json FILE]
+
+Sites: the demo content and 1,600 service-public.fr sheets (../shared/data),
+built into a temporary folder; times in the browser are measured in Debian's
+chromium (Playwright), over http on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import statistics
+import tempfile
+from pathlib import Path
+
+from benchmarks.corpora import service_public_site
+from generator.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+FIRST_RESULT_LIBRARIES = (
+    "lunr.js",
+    "lunr.stemmer.support.js",
+    "lunr.fr.js",
+    "lunr.es.js",
+    "elision-fr.js",
+    "search-core.js",
+    "search-ui.js",
+)
+# Times since navigation start on the search page, over http on 127.0.0.1: what a
+# reader on a fast network gets; the transfer over a real network comes on top.
+QUERIES = [
+    "habitants",
+    "collectivité",
+    "l'association",
+    "déclaration",
+    "impôt",
+    "logement",
+    "travail",
+    "entreprise",
+    "permis de conduire",
+    "retraite",
+    "famille",
+    "santé",
+    "titre:carte",
+    "crèche",
+    "subvention*",
+    "contrat ET travail",
+    "aide -logement",
+    "oeuvre",
+    "école",
+    "vote",
+]
+BUDGET_GZIP_BYTES = 250_000  # transferred before the first result, at 1,600 documents
+
+
+def first_result_files(output: Path) -> list[Path]:
+    search = output / "assets" / "search"
+    store = json.loads(
+        json.loads(
+            (search / "data/store.js")
+            .read_text(encoding="utf-8")
+            .split(",", 1)[1]
+            .rsplit(");", 1)[0]
+        )
+    )
+    return (
+        [search / name for name in FIRST_RESULT_LIBRARIES]
+        + [search / "data" / f"{name}.js" for name in ("store", "labels-fr")]
+        + [search / "data" / f"{lang}-quick.js" for lang in store["languages"]]
+    )
+
+
+def browser_times(output: Path) -> dict:
+    from tests.browser import browser_page, served
+
+    measure = """async (queries) => {
+      const wait = (test) => new Promise((resolve) => {
+        const check = () => test() ? resolve() : setTimeout(check, 5);
+        check();
+      });
+      const mark = (name) => performance.getEntriesByName(name)[0];
+      await wait(() => mark('treillis-search-full'));
+      const search = window.TreillisSearch;
+      const raw = JSON.stringify(search.data['fr-full']);
+      const parseStart = performance.now();
+      const parsed = JSON.parse(raw);
+      const parseMs = performance.now() - parseStart;
+      const loadStart = performance.now();
+      const index = lunr.Index.load(parsed);
+      const loadMs = performance.now() - loadStart;
+      const times = queries.map((q) => {
+        const t = performance.now();
+        search.search(index, search.prepareQuery(q, 'fr', index));
+        return performance.now() - t;
+      });
+      return {quick_ready_ms: mark('treillis-search-quick').startTime,
+              full_ready_ms: mark('treillis-search-full').startTime,
+              full_parse_ms: parseMs, full_index_load_ms: loadMs, query_ms: times};
+    }"""
+    with served(output) as base, browser_page() as page:
+        page.goto(base + "search/index.html")
+        result = page.evaluate(measure, QUERIES)
+    result["query_median_ms"] = statistics.median(result.pop("query_ms"))
+    return {key: round(value, 1) for key, value in result.items()}
+
+
+def measure(name: str, content: Path, output: Path) -> dict:
+    report = build(content, output, cache=False)
+    files = first_result_files(output)
+    raw = sum(path.stat().st_size for path in files)
+    zipped = sum(len(gzip.compress(path.read_bytes(), 6)) for path in files)
+    full = output / "assets/search/data/fr-full.js"
+    return {
+        "site": name,
+        "documents": report.documents,
+        "index_build_s": round(report.steps["search"], 2),
+        "first_result_bytes": raw,
+        "first_result_gzip": zipped,
+        "full_index_bytes": full.stat().st_size,
+        "full_index_gzip": len(gzip.compress(full.read_bytes(), 6)),
+        **browser_times(output),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="treillis-bench-") as folder:
+        scratch = Path(folder)
+        demo = scratch / "demo" / "content"
+        shutil.copytree(REPO / "content", demo)
+        results = [measure("demo", demo, scratch / "demo" / "output")]
+        if (REPO.parent / "shared" / "data" / "service-public").is_dir():
+            corpus = service_public_site(scratch / "sp" / "content", limit=1600)
+            results.append(measure("service-public-1600", corpus, scratch / "sp" / "output"))
+    for row in results:
+        print(f"{row['site']}:")
+        for key, value in row.items():
+            if key != "site":
+                print(f"  {key:22} {value}")
+        verdict = "met" if row["first_result_gzip"] <= BUDGET_GZIP_BYTES else "NOT met"
+        print(f"  budget {BUDGET_GZIP_BYTES} gzip bytes before the first result: {verdict}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
