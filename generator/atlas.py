@@ -111,19 +111,17 @@ class Atlas:
     def paths_to_top(self, descriptor_id: str, limit: int = MAX_PATHS) -> list[list[str]]:
         """Paths from a top descriptor down to this one (excluded), at most `limit`."""
         paths: list[list[str]] = []
-
-        def walk(node: str, below: list[str]) -> None:
-            if len(paths) >= limit:
-                return
+        # An explicit stack rather than recursion: a long chain must not overflow.
+        pending: list[tuple[str, list[str]]] = [(descriptor_id, [])]
+        while pending and len(paths) < limit:
+            node, above = pending.pop()
             parents = self.broader[node]
             if not parents:
-                paths.append(list(reversed(below)))
-                return
-            for parent in parents:
-                walk(parent, [*below, parent])
-
-        walk(descriptor_id, [])
-        return [path for path in paths if path]
+                if above:
+                    paths.append(list(reversed(above)))
+                continue
+            pending.extend((parent, [*above, parent]) for parent in reversed(parents))
+        return paths
 
     def documents_including_narrower(self, descriptor_id: str) -> set[str]:
         """Documents indexed by this descriptor or by any descriptor below it."""

@@ -13,6 +13,7 @@ from generator.errors import BuildError, Problem, Problems
 from generator.model import Site
 from generator.output import Staging, check_output_folder
 from generator.readers import read_site
+from generator.readers.fields import is_web_address
 from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
 from generator.search import browser_libraries, search_files
 from generator.validate import complete_families, validate
@@ -102,10 +103,10 @@ def build(
 
     site = load(content)
     step("read")
-    if base_url is not None:
-        site.config.base_url = (
-            base_url if not base_url or base_url.endswith("/") else base_url + "/"
-        )
+    if base_url:
+        if not is_web_address(base_url):
+            raise ValueError(f"the base URL must start with https:// or http://: {base_url}")
+        site.config.base_url = base_url if base_url.endswith("/") else base_url + "/"
     themes = theme_folders(site, theme)
     check_output_folder(output, protected=[content, *themes[:-1]])
     libraries = browser_libraries()

@@ -13,8 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from generator import __version__, scaffold
 from generator.build import build as build_site
-from generator.build import load
+from generator.build import load, theme_folders
 from generator.errors import BuildError, OutputError, SetupError
+from generator.readers.fields import is_web_address
 
 CONTENT = click.argument(
     "content",
@@ -48,6 +49,16 @@ def main() -> None:
     """Treillis builds a static site of thematic dossiers and a relational atlas."""
 
 
+def _web_address(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> str | None:
+    if value and not is_web_address(value):
+        raise click.BadParameter(
+            "write the address with https:// or http://, for instance https://example.org/atlas/"
+        )
+    return value
+
+
 @main.command()
 @CONTENT
 @click.option(
@@ -61,6 +72,7 @@ def main() -> None:
 @click.option(
     "--base-url",
     default=None,
+    callback=_web_address,
     help="Public address of the site (used for feeds and canonical links).",
 )
 @click.option(
@@ -137,6 +149,7 @@ def check(content: Path) -> None:
     started = time.perf_counter()
     try:
         site = load(content)
+        theme_folders(site, None)  # a theme named in site.yaml must exist
     except BuildError as error:
         _report_problems(error)
         sys.exit(1)
@@ -215,8 +228,9 @@ def new_descriptor(
 ) -> None:
     """Add a descriptor to the atlas."""
     try:
-        _created(
-            scaffold.new_descriptor(content, descriptor_id, family, label, list(broader), file_name)
+        path = scaffold.new_descriptor(
+            content, descriptor_id, family, label, list(broader), file_name
         )
+        out.print(f"Added the descriptor '{descriptor_id}' to {path}", markup=False)
     except scaffold.ScaffoldError as error:
         _scaffold_error(error)

@@ -134,6 +134,7 @@ class Principle:
     text: str
     documents: list[Ref] = field(default_factory=list)
     line: int = 1
+    text_line: int = 1
 
 
 @dataclass

@@ -64,14 +64,21 @@ class Staging:
         shutil.copyfile(source, path)
 
     def copy_tree(self, source: Path, relative_path: str) -> int:
-        """Copy a folder's files (later copies override earlier ones); returns the count."""
+        """Copy a folder's files (later copies override earlier ones); returns the count.
+
+        Hidden files are skipped, and so is anything that resolves outside `source`
+        (a symbolic link to /etc/… must not be published).
+        """
         count = 0
+        root = source.resolve()
         for file in sorted(source.rglob("*")):
-            if file.is_file() and not any(
-                p.startswith(".") for p in file.relative_to(source).parts
-            ):
-                self.copy_file(file, f"{relative_path}/{file.relative_to(source).as_posix()}")
-                count += 1
+            relative = file.relative_to(source)
+            if any(part.startswith(".") for part in relative.parts) or not file.is_file():
+                continue
+            if not file.resolve().is_relative_to(root):
+                continue
+            self.copy_file(file, f"{relative_path}/{relative.as_posix()}")
+            count += 1
         return count
 
     def commit(self) -> None:

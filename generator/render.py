@@ -67,8 +67,15 @@ class Renderer:
             raise TemplateProblem(
                 Problem(page.template, 1, f"template not found: {error.name}")
             ) from None
-        except Exception as error:  # an error raised while a template runs
+        except jinja2.TemplateError as error:
             raise TemplateProblem(_locate(error, page.template)) from None
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+            # A mistake in a theme's template (say, a filter on the wrong value): report it
+            # there. The same errors raised by Treillis itself are bugs and propagate.
+            problem = _locate(error, page.template)
+            if problem is None:
+                raise
+            raise TemplateProblem(problem) from None
 
     def _context(self, page: Page) -> dict[str, Any]:
         config, paths, lang = self.config, self.paths, page.lang
@@ -126,9 +133,11 @@ class Renderer:
         }
 
 
-def _locate(error: Exception, template: str) -> Problem:
-    """The template file and line where a rendering error happened."""
+def _locate(error: Exception, template: str) -> Problem | None:
+    """The template file and line where a rendering error happened (None: not in a template)."""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".j2")):
             return Problem(frame.filename, frame.lineno or 1, f"template error: {error}")
-    return Problem(template, 1, f"template error: {type(error).__name__}: {error}")
+    if isinstance(error, jinja2.TemplateError):
+        return Problem(template, 1, f"template error: {type(error).__name__}: {error}")
+    return None

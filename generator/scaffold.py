@@ -122,9 +122,11 @@ def new_descriptor(
             raise ScaffoldError(
                 f"unknown broader descriptor '{parent}'{did_you_mean(parent, descriptors)}"
             )
-    name = file_name or f"{family}.yaml"
+    name = Path(file_name or f"{family}.yaml").name
+    if Path(name).suffix not in (".yaml", ".yml"):
+        name += ".yaml"
     _check_id(Path(name).stem, "file name")
-    path = content / "atlas" / "descriptors" / Path(name).with_suffix(".yaml").name
+    path = content / "atlas" / "descriptors" / name
     entry = (
         f"- id: {descriptor_id}\n"
         f"  family: {family}\n"
@@ -134,7 +136,9 @@ def new_descriptor(
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    if existing and not existing.endswith("\n"):
+    if existing.strip() in ("", "[]"):
+        existing = ""  # an empty list: the new entry starts it
+    elif not existing.endswith("\n"):
         existing += "\n"
     path.write_text(existing + entry, encoding="utf-8")
     return path

@@ -6,6 +6,7 @@ check can report `path:line: message`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,22 +41,82 @@ class DuplicateKey(yaml.MarkedYAMLError):
     """A key written twice in the same mapping (PyYAML would silently keep the last)."""
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that keeps line numbers and refuses duplicate keys."""
+# Characters that have no business in a text: C0 controls (but tab and newline),
+# DEL, and lone surrogates (which "\uD800" escapes can produce in YAML).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_ALLOWED_TAGS = {
+    yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+}
+
+
+class _LineLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    yaml.resolver.BaseResolver,
+):
+    """A safe YAML loader for content: every scalar stays the text written.
+
+    No implicit types (`title: Yes` is the text "Yes", `code: 010` is "010",
+    dates are checked later with their line), no explicit tags (`!!binary`),
+    no aliases (`*name`, which can expand exponentially), no duplicate keys,
+    and the line of every key and item is kept.
+    """
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not supported: write the value again",
+                event.start_mark,
+            )
+        node = super().compose_node(parent, index)
+        if node.tag not in _ALLOWED_TAGS:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not "
+                "supported: write plain text",
+                node.start_mark,
+            )
+        return node
+
+    def construct_scalar(self, node: yaml.ScalarNode) -> str:
+        value = super().construct_scalar(node)
+        if bad := _FORBIDDEN.search(value):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"the character U+{ord(bad.group()):04X} is not allowed in a text",
+                node.start_mark,
+            )
+        return value
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float | bool) and key is not None:
+        if not isinstance(key_node, yaml.ScalarNode):
             raise yaml.constructor.ConstructorError(
                 None, None, "a key must be a plain word", key_node.start_mark
             )
-        key = str(key)
+        key = loader.construct_scalar(key_node)
         if key in result:
             raise DuplicateKey(None, None, f"the key '{key}' is written twice", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
@@ -70,13 +131,10 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
-def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> str:
-    # Dates stay text here and are checked by the readers, which know the line.
-    return str(loader.construct_scalar(node))
-
-
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG, _LineLoader.construct_scalar
+)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
@@ -100,36 +158,28 @@ def read_text(path: Path) -> str:
             line,
             f"this file is not valid UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if bad := _FORBIDDEN.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        raise SourceError(
+            line, f"the character U+{ord(bad.group()):04X} is not allowed in a text file"
+        )
+    return text
 
 
 def parse_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML safely; `first_line` is the file line where `text` starts."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        # Blank lines in front make every mark a line of the file itself.
+        data = yaml.load("\n" * (first_line - 1) + text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = (mark.line + first_line) if mark else first_line
+        line = mark.line + 1 if mark else first_line
         problem = error.problem or error.context or "invalid YAML"
         raise SourceError(line, f"YAML syntax: {problem}") from None
     except (yaml.YAMLError, ValueError, RecursionError) as error:
         raise SourceError(first_line, f"YAML syntax: {error}") from None
-    if first_line != 1:
-        _shift_lines(data, first_line - 1)
     return data
-
-
-def _shift_lines(value: Any, offset: int) -> None:
-    if isinstance(value, LineDict):
-        value.line += offset
-        value.key_lines = {k: v + offset for k, v in value.key_lines.items()}
-        for item in value.values():
-            _shift_lines(item, offset)
-    elif isinstance(value, LineList):
-        value.line += offset
-        value.item_lines = [v + offset for v in value.item_lines]
-        for item in value:
-            _shift_lines(item, offset)
 
 
 @dataclass

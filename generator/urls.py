@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import posixpath
 
+# Pages of the atlas that live beside the descriptors' pages (atlas/<id>/index.html):
+# no descriptor may take their names.
+ATLAS_PAGES = ("legend", "permuted")
+
 
 class Paths:
     """Output paths of every kind of page; languages other than the default get a prefix."""
@@ -25,10 +29,10 @@ class Paths:
         return f"{self.prefix(lang)}atlas/index.html"
 
     def permuted(self, lang: str) -> str:
-        return f"{self.prefix(lang)}atlas/permuted/index.html"
+        return f"{self.prefix(lang)}atlas/{ATLAS_PAGES[1]}/index.html"
 
     def legend(self, lang: str) -> str:
-        return f"{self.prefix(lang)}atlas/legend/index.html"
+        return f"{self.prefix(lang)}atlas/{ATLAS_PAGES[0]}/index.html"
 
     def search(self, lang: str) -> str:
         return f"{self.prefix(lang)}search/index.html"

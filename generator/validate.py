@@ -12,6 +12,7 @@ from generator.atlas import find_cycles
 from generator.errors import Problems, did_you_mean
 from generator.markdown import find_wikilinks
 from generator.model import Document, Dossier, Ref, Site
+from generator.urls import ATLAS_PAGES
 
 
 def validate(site: Site, problems: Problems) -> None:
@@ -41,6 +42,10 @@ def _report_unknown(problems: Problems, kind: str, path: Path, line: int, messag
         problems.add(path, line, message)
 
 
+# Families are a legend for readers: deeper nesting would not read as one.
+MAX_FAMILY_DEPTH = 6
+
+
 def _check_families(site: Site, problems: Problems) -> None:
     parents = {}
     for family in site.families.values():
@@ -56,13 +61,27 @@ def _check_families(site: Site, problems: Problems) -> None:
             )
         else:
             parents[family.id] = [family.parent.target]
-    for cycle in find_cycles({f: parents.get(f, []) for f in site.families}):
+    cycles = find_cycles({f: parents.get(f, []) for f in site.families})
+    for cycle in cycles:
         origin = site.families[cycle[0]].origin
         problems.add(
             origin.path,
             origin.line_of("parent"),
             "families cannot be their own parent: " + " → ".join(cycle),
         )
+    if cycles:
+        return
+    for family_id, family in site.families.items():
+        depth, current = 0, family_id
+        while current in parents:
+            current, depth = parents[current][0], depth + 1
+        if depth > MAX_FAMILY_DEPTH:
+            problems.add(
+                family.origin.path,
+                family.origin.line_of("parent"),
+                f"the family '{family_id}' is nested {depth} levels deep: families nest "
+                f"{MAX_FAMILY_DEPTH} levels at most",
+            )
 
 
 def _check_family_axes(site: Site, problems: Problems) -> None:
@@ -124,15 +143,11 @@ def complete_families(site: Site) -> None:
                 family.colour = other.colour
 
 
-# Pages of the atlas that live beside the descriptors' pages (atlas/<id>/index.html).
-RESERVED_DESCRIPTOR_IDS = ("legend", "permuted")
-
-
 def _check_descriptors(site: Site, problems: Problems) -> None:
     descriptors = site.descriptors
     for descriptor in descriptors.values():
         path = descriptor.origin.path
-        if descriptor.id in RESERVED_DESCRIPTOR_IDS:
+        if descriptor.id in ATLAS_PAGES:
             problems.add(
                 path,
                 descriptor.origin.line_of("id"),
@@ -187,7 +202,9 @@ def _check_dossier(site: Site, dossier: Dossier, problems: Problems) -> None:
     for principle in dossier.principles:
         for ref in principle.documents:
             _check_document_ref(site, ref, dossier.slug, path, problems)
-        _check_wikilinks(site, principle.text, principle.line, path, problems, exact_line=False)
+        _check_wikilinks(
+            site, principle.text, principle.text_line, path, problems, exact_line=False
+        )
     _check_wikilinks(site, dossier.introduction, dossier.introduction_line, path, problems)
     _check_wikilinks(site, dossier.synthesis, dossier.synthesis_line, path, problems)
 
@@ -211,22 +228,34 @@ def _check_document(site: Site, document: Document, problems: Problems) -> None:
     _check_wikilinks(site, document.body, document.body_line, path, problems)
 
 
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+
+
 def _check_partners(site: Site, problems: Problems) -> None:
     root = site.root.resolve()
     for partner in site.config.partners:
         if not partner.logo:
             continue
-        logo = (root / partner.logo).resolve()
         line = partner.origin.line_of("logo")
-        if not logo.is_relative_to(root):
+        logo = (root / partner.logo).resolve()
+        if Path(partner.logo).is_absolute() or not logo.is_relative_to(root):
             problems.add(
                 partner.origin.path,
                 line,
-                f"the logo '{partner.logo}' must be a file inside the content folder",
+                f"the logo '{partner.logo}' must be a file inside the content folder, "
+                "written from it (for instance static/logos/name.svg)",
             )
         elif not logo.is_file():
             problems.add(
-                partner.origin.path, line, f"the logo file '{partner.logo}' does not exist"
+                partner.origin.path,
+                line,
+                f"the logo '{partner.logo}' is not a file of the content folder",
+            )
+        elif logo.suffix.lower() not in IMAGE_SUFFIXES:
+            problems.add(
+                partner.origin.path,
+                line,
+                f"the logo '{partner.logo}' is not an image ({', '.join(IMAGE_SUFFIXES)})",
             )
 
 
@@ -270,13 +299,11 @@ def _check_wikilinks(
                     f"unknown document '{target}' in [[...]]{did_you_mean(target, site.documents)}",
                 )
         elif target not in site.descriptors and target not in site.dossiers:
-            candidates = list(site.descriptors) + list(site.dossiers)
+            short = [key for key in site.documents if key.split("/", 1)[1] == target]
+            if short:
+                hint = f" (a document is written dossier/document: did you mean '{short[0]}'?)"
+            else:
+                hint = did_you_mean(target, [*site.descriptors, *site.dossiers])
             kind = "descriptor" if "descriptor" in problems.unreadable else "dossier"
-            _report_unknown(
-                problems,
-                kind,
-                path,
-                line,
-                f"unknown descriptor or dossier '{target}' in [[...]]"
-                f"{did_you_mean(target, candidates)}",
-            )
+            message = f"unknown descriptor or dossier '{target}' in [[...]]{hint}"
+            _report_unknown(problems, kind, path, line, message)

@@ -54,3 +54,17 @@ def test_find_cycles_survives_a_very_long_chain() -> None:
     chain = {f"n{i}": [f"n{i + 1}"] for i in range(50_000)}
     chain["n50000"] = ["n0"]
     assert len(find_cycles(chain)[0]) == 50_002
+
+
+def test_paths_to_the_top_of_a_very_long_chain(small_site: Path) -> None:
+    from generator.model import Descriptor, Ref, Text
+
+    site = load(small_site)
+    previous = "gouvernance"
+    for index in range(3000):
+        site.descriptors[f"n{index}"] = Descriptor(
+            f"n{index}", Ref("acteurs", 1), Text({"fr": f"N{index}"}), broader=[Ref(previous, 1)]
+        )
+        previous = f"n{index}"
+    paths = Atlas(site).paths_to_top("n2999")
+    assert len(paths) == 1 and len(paths[0]) == 3000 and paths[0][0] == "gouvernance"

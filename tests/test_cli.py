@@ -95,3 +95,21 @@ def test_new_refuses_bad_input_with_a_hint(small_site: Path) -> None:
     result = treillis("new", "dossier", "essai", cwd=cwd)
     assert result.returncode == 1 and "already exists" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_base_url_must_be_a_web_address(small_site: Path) -> None:
+    result = treillis("build", "--base-url", "javascript:alert(1)//", cwd=small_site.parent)
+    assert result.returncode == 2 and "https://" in result.stderr
+    assert not (small_site.parent / "output").exists()
+
+
+def test_new_descriptor_in_a_named_file(small_site: Path) -> None:
+    cwd = small_site.parent
+    (small_site / "atlas/descriptors/extra.yml").write_text("[]\n", encoding="utf-8")
+    result = treillis(
+        "new", "descriptor", "budget-vert", "--family", "methodes", "--file", "extra.yml", cwd=cwd
+    )
+    assert result.returncode == 0 and "Added the descriptor 'budget-vert'" in result.stdout
+    assert not (small_site / "atlas/descriptors/extra.yaml").exists()
+    assert treillis("check", cwd=cwd).returncode == 0
+    assert "budget-vert" in load(small_site).descriptors

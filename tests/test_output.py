@@ -111,3 +111,30 @@ def test_nothing_is_written_outside_the_output_folder(tmp_path: Path) -> None:
             staging.write_text(escape, "x")
     staging.abort()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symbolic_link_out_of_the_content_is_not_published(
+    small_site: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private", encoding="utf-8")
+    (small_site / "static").mkdir()
+    (small_site / "static" / "public.txt").write_text("public", encoding="utf-8")
+    (small_site / "static" / "leak.txt").symlink_to(secret)
+    build(small_site, tmp_path / "output")
+    assert (tmp_path / "output/static/public.txt").is_file()
+    assert not (tmp_path / "output/static/leak.txt").exists()
+
+
+def test_a_tampered_diagram_cache_is_not_trusted(small_site: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    output = tmp_path / "output"
+    build(small_site, output, cache=cache)
+    pictures = list((cache / "diagrams").glob("*/*.svg"))
+    assert pictures
+    for picture in pictures:
+        picture.write_text('<svg class="diagram"><script>alert(1)</script></svg>', encoding="utf-8")
+    report = build(small_site, output, cache=cache)
+    assert len(report.diagrams.laid_out) == len(pictures)
+    for page in output.rglob("*.html"):
+        assert "<script>alert(1)" not in page.read_text(encoding="utf-8")

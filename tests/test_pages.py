@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.atlas import Atlas
+from generator.build import load
 from generator.model import Site as ContentSite
 from tests.htmlsite import Site
 
@@ -42,8 +43,9 @@ def test_every_internal_link_resolves_to_a_file_and_anchor(site: Site) -> None:
             assert target.is_relative_to(site.root), (
                 f"{site.relative(page)}: leaves the site {link.url}"
             )
-            if target.suffix == ".html" and link.url.split("#")[0]:
-                assert target.name == "index.html" or target.name.endswith(".html")
+            if link.url.split("#")[0] and target.suffix == ".html":
+                # Pages are linked explicitly as …/index.html (the 404 page aside).
+                assert target.name == "index.html", f"{site.relative(page)}: {link.url}"
             if fragment:
                 assert fragment in site.anchors(target), (
                     f"{site.relative(page)}: no anchor {link.url}"
@@ -285,3 +287,38 @@ def test_legend_crosses_components_and_angles(site: Site, content: ContentSite) 
         shown = {a["href"].split("/")[-2] for a in cell.select("a")}
         members = {d.id for d in content.descriptors.values() if d.family.target == family.id}
         assert members and members <= shown
+
+
+def test_legend_orders_numbered_components_as_numbers(small_site: Path) -> None:
+    from generator.views import Views
+    from generator.views.atlas import legend_matrix
+
+    families = small_site / "atlas/families.yaml"
+    text = (
+        "".join(
+            f"- id: c{code}\n  label: C{code}\n  colour: '#336699'\n  axis: component\n  code: '{code}'\n"
+            for code in ("10", "2", "1")
+        )
+        + "- id: a\n  label: A\n  colour: '#993366'\n  axis: angle\n  code: A\n"
+    )
+    families.write_text(families.read_text(encoding="utf-8") + text, encoding="utf-8")
+    site = load(small_site)
+    matrix = legend_matrix(Views(site, Atlas(site)), "fr")
+    assert [row["header"]["code"] for row in matrix["rows"] if row["header"]] == ["1", "2", "10"]
+
+
+def test_permuted_keywords_skip_the_stop_words_of_the_labels_language(small_site: Path) -> None:
+    from generator.views import Views
+    from generator.views.atlas import permuted_index
+
+    descriptors = small_site / "atlas/descriptors/main.yaml"
+    descriptors.write_text(
+        descriptors.read_text(encoding="utf-8")
+        + "- id: communs\n  family: acteurs\n  label: {fr: Gestion des communs pour les habitants}\n",
+        encoding="utf-8",
+    )
+    site = load(small_site)
+    keywords = {line["keyword"] for line in permuted_index(Views(site, Atlas(site)), "en")}
+    # The label has no English version: the French one is shown, with French stop words.
+    assert {"Gestion", "communs", "habitants"} <= keywords
+    assert not {"des", "pour", "les"} & keywords

@@ -99,7 +99,7 @@ def test_reading_path_is_kept_printed_cleared_and_marks_visited_links(
         assert entries.count() == 3
         texts = [entries.nth(i).inner_text() for i in range(3)]
         assert texts[0].lower().startswith("descripteur") and "Initiatives citoyennes" in texts[0]
-        assert texts[1].lower().startswith("document") and document_title in texts[1]
+        assert texts[1].lower().startswith("document ") and document_title in texts[1]
         assert "Communs" in texts[2]
         page.reload()
         assert page.locator("#history-list li").count() == 3
@@ -132,3 +132,18 @@ def test_pages_work_without_javascript(demo_output: Path) -> None:
             assert "JavaScript" in page.inner_text("main")
         finally:
             browser.close()
+
+
+def test_stored_entries_that_this_site_did_not_write_are_ignored(demo_output: Path) -> None:
+    with site_base(demo_output, "http") as base, browser_page() as page:
+        page.goto(base + "basket/index.html")
+        page.evaluate("""() => localStorage.setItem('treillis.basket', JSON.stringify([
+            {url: 'javascript:alert(document.domain)', title: 'Cliquez-moi'},
+            {url: 'https://elsewhere.example/page', title: 'Ailleurs'},
+            null, {url: location.origin + '/dossiers/x/index.html', title: 'Bon', time: 'x'},
+            {url: location.origin + '/basket/index.html', title: 'Bon'},
+        ]))""")
+        page.reload()
+        links = page.locator("#basket-list a")
+        assert links.count() == 1 and links.first.inner_text() == "Bon"
+        assert page.console_errors == []

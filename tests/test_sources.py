@@ -32,7 +32,7 @@ def test_yaml_duplicate_key_is_an_error_with_its_line() -> None:
 def test_yaml_syntax_error_has_the_line_in_the_file() -> None:
     with pytest.raises(SourceError) as error:
         parse_yaml("a: 1\nb: [unclosed\nc: 2\n", first_line=5)
-    assert error.value.line >= 6
+    assert error.value.line == 7  # the unclosed list runs into line 3 of the text
     assert error.value.message.startswith("YAML syntax:")
 
 
@@ -63,3 +63,38 @@ def test_invalid_utf8_reports_the_line(tmp_path: Path) -> None:
         read_text(path)
     assert error.value.line == 3
     assert "not valid UTF-8" in error.value.message
+
+
+def test_yaml_values_stay_the_text_written() -> None:
+    data = parse_yaml("title: Yes\ncode: 010\ncolour: 0x336699\ndate: 2024-01-01\nempty:\n")
+    assert dict(data) == {
+        "title": "Yes",
+        "code": "010",
+        "colour": "0x336699",
+        "date": "2024-01-01",
+        "empty": "",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a: 1\nb: !!binary aGVsbG8=\n", 2, "the tag !!binary is not supported"),
+        ("a: &x [1]\nb: *x\n", 2, "aliases (*name) are not supported"),
+        ('a: 1\nb: "B\\uD800C"\n', 2, "the character U+D800 is not allowed"),
+        ('a: "B\\x01"\n', 1, "the character U+0001 is not allowed"),
+        ("? [a]\n: b\n", 1, "a key must be a plain word"),
+    ],
+)
+def test_yaml_refuses_what_is_not_plain_text(text: str, line: int, message: str) -> None:
+    with pytest.raises(SourceError) as error:
+        parse_yaml(text)
+    assert error.value.line == line and message in error.value.message
+
+
+def test_control_characters_in_a_text_file_are_refused_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "doc.md"
+    path.write_text("---\ntitle: T\n---\nUn texte\navec un \x00 nul\n", encoding="utf-8")
+    with pytest.raises(SourceError) as error:
+        read_text(path)
+    assert error.value.line == 5 and "U+0000" in error.value.message

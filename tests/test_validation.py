@@ -294,9 +294,32 @@ def test_a_logo_outside_the_content_folder_is_refused(small_site: Path) -> None:
         "url: https://example.org/reseau",
         "url: https://example.org/reseau\n    logo: ../../etc/passwd",
     )
-    assert problems(small_site) == [
+    found = problems(small_site)
+    assert len(found) == 1
+    assert found[0].startswith(
         "site.yaml:9: the logo '../../etc/passwd' must be a file inside the content folder"
-    ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("logo", "message"),
+    [
+        ("/etc/hostname", "must be a file inside the content folder"),
+        ("site.yaml", "is not an image"),
+        ("atlas", "is not a file of the content folder"),
+    ],
+)
+def test_a_logo_must_be_an_image_file_of_the_content(
+    small_site: Path, logo: str, message: str
+) -> None:
+    edit(
+        small_site,
+        "site.yaml",
+        "url: https://example.org/reseau",
+        f"url: https://example.org/reseau\n    logo: {logo}",
+    )
+    found = problems(small_site)
+    assert len(found) == 1 and found[0].startswith("site.yaml:9: ") and message in found[0]
 
 
 def test_the_command_reports_problems_without_a_traceback(small_site: Path) -> None:
@@ -326,3 +349,65 @@ def test_the_small_site_is_valid(small_site: Path) -> None:
     assert site.documents["essai/case-one"].lang == "en"
     assert site.documents["essai/cas-un"].lang == "fr"  # the dossier's language
     assert site.dossiers["essai"].synthesis.strip() == "La synthèse."
+
+
+def test_families_nest_six_levels_at_most(small_site: Path) -> None:
+    families = small_site / "atlas/families.yaml"
+    text = families.read_text(encoding="utf-8")
+    parent = "methodes"
+    for index in range(6):
+        text += f"- id: f{index}\n  label: F{index}\n  colour: '#123456'\n  parent: {parent}\n"
+        parent = f"f{index}"
+    families.write_text(text, encoding="utf-8")
+    found = problems(small_site)
+    assert found == [
+        "atlas/families.yaml:31: the family 'f5' is nested 7 levels deep: families nest 6 levels at most"
+    ]
+
+
+def test_a_broken_site_yaml_is_one_problem_not_a_cascade(small_site: Path) -> None:
+    edit(small_site, "site.yaml", "languages: [fr, en]", "languages: [fr, en")
+    found = problems(small_site)
+    assert len(found) == 1 and found[0].startswith("site.yaml:")
+
+
+def test_an_unsupported_language_is_one_problem_not_a_cascade(small_site: Path) -> None:
+    edit(small_site, "site.yaml", "languages: [fr, en]", "languages: [fr, eng]")
+    assert problems(small_site) == [
+        "site.yaml:4: unsupported language 'eng': Treillis speaks fr, en, es (did you mean 'en'?)"
+    ]
+
+
+def test_a_document_link_without_its_dossier_gets_the_right_hint(small_site: Path) -> None:
+    edit(small_site, DOCUMENT, "[[essai/cas-deux]]", "[[cas-deux]]")
+    assert problems(small_site) == [
+        f"{DOCUMENT}:11: unknown descriptor or dossier 'cas-deux' in [[...]] "
+        "(a document is written dossier/document: did you mean 'essai/cas-deux'?)"
+    ]
+
+
+def test_a_link_in_a_principle_is_reported_on_its_text_line(small_site: Path) -> None:
+    edit(
+        small_site,
+        DOSSIER,
+        "text: Les cas montrent qu'il faut écouter.",
+        "text: Les cas montrent qu'il faut [[ecouter]].",
+    )
+    found = problems(small_site)
+    assert len(found) == 1 and found[0].startswith(
+        f"{DOSSIER}:11: unknown descriptor or dossier 'ecouter'"
+    )
+
+
+def test_check_reports_a_missing_theme(small_site: Path) -> None:
+    config = small_site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "theme: absent\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(small_site)],
+        capture_output=True,
+        text=True,
+        cwd=small_site.parent,
+    )
+    assert (
+        result.returncode == 1 and "content/site.yaml:9: theme 'absent' not found" in result.stderr
+    )

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
 UNUSED_DAYS = 30  # a picture no build used for this long is removed
+
+
+_ACTIVE_CONTENT = re.compile(r"<script|<foreignObject|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+
+
+def _looks_made_by_us(svg: str) -> bool:
+    """Cached pictures go into pages as they are: accept only what the layout produces."""
+    return svg.startswith('<svg class="diagram') and not _ACTIVE_CONTENT.search(svg)
 
 
 class DiagramCache:
@@ -27,6 +36,8 @@ class DiagramCache:
             svg = path.read_text(encoding="utf-8")
         except OSError:
             return None
+        if not _looks_made_by_us(svg):
+            return None  # damaged or foreign: lay it out again (and overwrite it)
         os.utime(path)  # still in use: keep it
         return svg
 

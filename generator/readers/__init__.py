@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import Problems
-from generator.model import Site
+from generator.model import LANGUAGES, Site
 from generator.readers.atlas import read_descriptors, read_families
 from generator.readers.config import read_config
 from generator.readers.dossiers import read_dossiers
@@ -15,6 +15,10 @@ def read_site(root: Path, problems: Problems) -> Site:
     """Read a whole content folder; problems are collected, never raised."""
     config = read_config(root, problems)
     languages = config.languages
+    if "languages" in problems.unreadable:
+        # site.yaml's languages are wrong: accept every supported one rather than
+        # reporting each text of each file as written in an unknown language.
+        languages = list(dict.fromkeys([*languages, *LANGUAGES]))
     dossiers, documents = read_dossiers(root, problems, languages)
     return Site(
         root=root,

@@ -18,26 +18,36 @@ def read_config(root: Path, problems: Problems) -> SiteConfig:
     path = root / "site.yaml"
     if not path.is_file():
         problems.add(path, 1, "site.yaml is missing: every content folder needs one")
-        return SiteConfig(Text({"fr": "Treillis"}, "fr"), Text({}, "fr"), ["fr"])
-    data = load_yaml_file(path, problems, "partner")
+        return _unreadable(problems)
+    data = load_yaml_file(path, problems)
     if data is None:
-        data = LineDict()
-        data.key_lines = {}
+        return _unreadable(problems)
     if not isinstance(data, LineDict):
         problems.add(path, 1, "site.yaml must be a group of 'name: value' lines")
-        data = LineDict()
-        data.key_lines = {}
+        return _unreadable(problems)
     languages = _languages(data, path, problems)
-    fields = Fields(data, path, problems, SITE_FIELDS, languages, "site.yaml")
+    if "languages" in problems.unreadable:
+        # The list of languages is wrong: accept texts in any supported language.
+        accepted = list(dict.fromkeys([*languages, *LANGUAGES]))
+    else:
+        accepted = languages
+    fields = Fields(data, path, problems, SITE_FIELDS, accepted, "site.yaml")
     return SiteConfig(
         title=fields.text("title", required=True),
         description=fields.text("description"),
         languages=languages,
         base_url=_base_url(fields),
         theme=fields.string("theme"),
-        partners=_partners(data.get("partners"), fields, path, problems, languages),
+        partners=_partners(data.get("partners"), fields, path, problems, accepted),
         origin=Origin(path, 1, fields.origin_fields()),
     )
+
+
+def _unreadable(problems: Problems) -> SiteConfig:
+    """A stand-in for a site.yaml that cannot be read: its partners and languages are
+    unknown, so texts in any supported language are accepted (no cascade of errors)."""
+    problems.unreadable.update(("partner", "languages"))
+    return SiteConfig(Text({"fr": "Treillis"}, "fr"), Text({}, "fr"), ["fr"])
 
 
 def _languages(data: LineDict, path: Path, problems: Problems) -> list[str]:
@@ -48,6 +58,7 @@ def _languages(data: LineDict, path: Path, problems: Problems) -> list[str]:
         code = str(item).strip()
         line = items.line_of(index) if isinstance(items, LineList) else data.line_of("languages")
         if code not in LANGUAGES:
+            problems.unreadable.add("languages")
             problems.add(
                 path,
                 line,

@@ -142,6 +142,7 @@ def _principles(
                 text=fields.string("text"),
                 documents=fields.refs("documents"),
                 line=item.line,
+                text_line=item.line_of("text"),
             )
         )
     return principles

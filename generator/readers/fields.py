@@ -35,6 +35,14 @@ def id_problem(value: str) -> str | None:
     )
 
 
+WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#].[^\s]*\Z", re.IGNORECASE)
+
+
+def is_web_address(value: str) -> bool:
+    """An http:// or https:// address (never javascript:, data:, file:…)."""
+    return bool(WEB_ADDRESS.match(value))
+
+
 def date_problem(value: str) -> str | None:
     """Why `value` is not a date (YYYY, YYYY-MM or YYYY-MM-DD), or None when it is."""
     match = DATE_PATTERN.match(value)
@@ -77,7 +85,7 @@ class Fields:
 
     def _value(self, key: str, required: bool) -> Any:
         value = self.data.get(key)
-        if value is None or value == "" or value == []:
+        if value is None or value in ("", "~", "null", "Null", "NULL") or value == []:
             if required:
                 self.error(None, f"{self.what}: the field '{key}' is required")
             return None
@@ -138,7 +146,7 @@ class Fields:
         return result
 
     def synonyms(self, key: str) -> dict[str, list[str]]:
-        """A list of texts per language: {fr: [...], en: [...]} (a plain list is the default language's)."""
+        """Texts per language: {fr: [...], en: [...]} (a plain list is the default language's)."""
         value = self._value(key, False)
         if value is None:
             return {}
@@ -146,11 +154,18 @@ class Fields:
             return {self.languages[0]: self.strings(key)}
         result: dict[str, list[str]] = {}
         for lang, items in value.items():
+            line = value.line_of(lang)
             if lang not in self.languages:
-                self.problems.add(self.path, value.line_of(lang), self._unknown_language(lang, key))
+                self.problems.add(self.path, line, self._unknown_language(lang, key))
                 continue
-            items = items if isinstance(items, list) else [items]
-            result[lang] = [str(i).strip() for i in items if i is not None and str(i).strip()]
+            result[lang] = []
+            for item in items if isinstance(items, list) else [items]:
+                if isinstance(item, dict | list):
+                    self.problems.add(
+                        self.path, line, f"each '{lang}' synonym must be a single text"
+                    )
+                elif item and item.strip():
+                    result[lang].append(item.strip())
         return result
 
     def refs(self, key: str) -> list[Ref]:
@@ -205,7 +220,7 @@ class Fields:
 
     def url(self, key: str, required: bool = False) -> str:
         value = self.string(key, required)
-        if value and not re.match(r"https?://[^\s/$.?#].[^\s]*\Z", value, re.IGNORECASE):
+        if value and not is_web_address(value):
             self.error(
                 key, f"'{value}' is not a web address: it must start with https:// or http://"
             )

@@ -178,11 +178,20 @@ def family_position(views: Views, family_id: str) -> tuple[str | None, str | Non
     return component, angle
 
 
+def _code_order(family: Family) -> tuple[bool, int, str]:
+    # Components are numbered: 2 comes before 10.
+    return (
+        not family.code.isdigit(),
+        int(family.code) if family.code.isdigit() else 0,
+        family.code,
+    )
+
+
 def legend_matrix(views: Views, lang: str) -> dict[str, Any] | None:
     """Descriptors at the crossings of components (rows) and angles (columns), if declared."""
     families = views.site.families.values()
-    components = sorted((f for f in families if f.axis == "component"), key=lambda f: f.code)
-    angles = sorted((f for f in families if f.axis == "angle"), key=lambda f: f.code)
+    components = sorted((f for f in families if f.axis == "component"), key=_code_order)
+    angles = sorted((f for f in families if f.axis == "angle"), key=_code_order)
     if not components or not angles:
         return None
     cells: dict[tuple[str | None, str | None], list[str]] = {}
@@ -230,11 +239,11 @@ def _alphabetical_entries(views: Views, lang: str) -> list[dict[str, Any]]:
 
 def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
     """The keyword-in-context list: one line per significant word of each label."""
-    stop_words = STOP_WORDS.get(lang, set())
     lines = []
     for descriptor in views.site.descriptors.values():
         link = views.descriptor_link(descriptor.id, lang)
         label = link.label
+        stop_words = STOP_WORDS.get(link.lang, set())  # the label's language (it may fall back)
         for match in WORD.finditer(label):
             word = match.group().strip("-'’")
             start = match.start()

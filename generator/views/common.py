@@ -31,6 +31,10 @@ class Page:
     kind: str = ""  # "descriptor" or "document": pages the reader's path records
 
 
+def principle_anchor(number: int) -> str:
+    return f"principle-{number}"
+
+
 def sort_key(text: str) -> str:
     """Alphabetical order that ignores case and accents (é sorts with e, œ with oe)."""
     text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")

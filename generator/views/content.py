@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.i18n import LANGUAGE_NAMES, format_date, translator
 from generator.model import DOCUMENT_TYPES, Document, Dossier, Partner
-from generator.views.common import Page, Views, sort_key
+from generator.views.common import Page, Views, principle_anchor, sort_key
 from generator.views.diagrams import indexing_diagram, principles_diagram
 
 RELATED_DOCUMENTS = 6
@@ -137,10 +137,6 @@ def dossier_page(views: Views, dossier: Dossier) -> Page:
     )
 
 
-def principle_anchor(number: int) -> str:
-    return f"principle-{number}"
-
-
 def document_pages(views: Views) -> Iterator[Page]:
     supported = _principles_by_document(views)
     for document in views.site.documents.values():
@@ -218,19 +214,17 @@ def _related_documents(views: Views, document: Document, lang: str) -> list[dict
     for key in views.translations(document.key):
         shared.pop(key, None)
     t = translator(lang)
+    # Most shared descriptors first, then newest first, as document cards are ordered.
+    by_key = sorted(shared.items())
     ranked = sorted(
-        shared.items(),
-        key=lambda item: (-item[1], _negated_date(views.site.documents[item[0]].date), item[0]),
+        by_key,
+        key=lambda item: (item[1], views.site.documents[item[0]].date),
+        reverse=True,
     )
     return [
         {"card": views.document_card(key, lang), "shared": t("shared_count", n=count)}
         for key, count in ranked[:RELATED_DOCUMENTS]
     ]
-
-
-def _negated_date(date: str) -> str:
-    # Sort newest first inside an ascending sort: invert each digit.
-    return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)
 
 
 def partner_pages(views: Views) -> Iterator[Page]:

@@ -6,7 +6,7 @@ from generator.diagrams import Diagram, Edge, Node
 from generator.i18n import translator
 from generator.model import Document, Dossier
 from generator.urls import relative
-from generator.views.common import Views
+from generator.views.common import Views, principle_anchor
 
 # A crowded neighbourhood stays readable: the most used neighbours, then "+ N more".
 MAX_SHOWN = {"broader": 8, "narrower": 12, "related": 8}
@@ -148,7 +148,7 @@ def principles_diagram(views: Views, dossier: Dossier) -> Diagram | None:
                 f"{principle.number}. {principle.title}",
                 "principle",
                 ACCENT,
-                f"#principle-{principle.number}",
+                f"#{principle_anchor(principle.number)}",
             )
         )
         for ref in principle.documents:

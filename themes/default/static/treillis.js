@@ -8,10 +8,25 @@
   var HISTORY = "treillis.history";
   var HISTORY_LIMIT = 500;
 
+  /* Entries as this script wrote them: anything else in the storage (written by hand,
+   * by another page of the same origin, by an older version) is left out. Only pages
+   * of this same site are kept: no javascript: or data: address ever becomes a link. */
+  function valid(entry) {
+    if (!entry || typeof entry !== "object") return false;
+    if (typeof entry.url !== "string" || typeof entry.title !== "string") return false;
+    if (entry.time !== undefined && (typeof entry.time !== "number" || !isFinite(entry.time))) return false;
+    try {
+      var url = new URL(entry.url);
+      return url.protocol === window.location.protocol && url.host === window.location.host;
+    } catch (error) {
+      return false;
+    }
+  }
+
   function load(key) {
     try {
       var value = JSON.parse(window.localStorage.getItem(key));
-      return Array.isArray(value) ? value : [];
+      return Array.isArray(value) ? value.filter(valid) : [];
     } catch (error) {
       return [];
     }
@@ -37,6 +52,7 @@
   var kind = body.getAttribute("data-kind");
   var title = body.getAttribute("data-title") || document.title;
   var lang = document.documentElement.lang;
+  var visitedText = body.getAttribute("data-visited");
 
   function recordVisit() {
     if (kind !== "descriptor" && kind !== "document") return;
@@ -55,7 +71,15 @@
       var link = links[i];
       var href = link.getAttribute("href");
       if (!href || href.charAt(0) === "#") continue;
-      if (visited[pageAddress(href)]) link.classList.add("visited");
+      if (visited[pageAddress(href)] && !link.classList.contains("visited")) {
+        link.classList.add("visited");
+        if (!(link instanceof SVGElement) && visitedText) {
+          var note = document.createElement("span");
+          note.className = "visually-hidden";
+          note.textContent = " (" + visitedText + ")";
+          link.appendChild(note);
+        }
+      }
     }
   }
 
