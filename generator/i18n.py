@@ -6,6 +6,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "colon": "\u00a0:",
         "home": "Accueil",
+        "atlas_search": "Chercher un descripteur",
+        "atlas_search_help": "Libellés et synonymes ; ET pour exiger plusieurs mots, OU pour l'un ou l'autre.",
+        "atlas_search_count": "{n} descripteur(s)",
         "search": "Rechercher",
         "search_label": "Rechercher dans le site",
         "search_placeholder": "habitants, charte, budget participatif…",
@@ -130,6 +133,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "colon": ":",
         "home": "Home",
+        "atlas_search": "Find a descriptor",
+        "atlas_search_help": "Labels and synonyms; AND to require several words, OR for either.",
+        "atlas_search_count": "{n} descriptor(s)",
         "search": "Search",
         "search_label": "Search the site",
         "search_placeholder": "residents, charter, participatory budget…",
@@ -254,6 +260,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "es": {
         "colon": ":",
         "home": "Inicio",
+        "atlas_search": "Buscar un descriptor",
+        "atlas_search_help": "Etiquetas y sinónimos; Y para exigir varias palabras, O para una u otra.",
+        "atlas_search_count": "{n} descriptor(es)",
         "search": "Buscar",
         "search_label": "Buscar en el sitio",
         "search_placeholder": "vecinos, carta, presupuesto participativo…",

@@ -166,3 +166,39 @@ def test_content_is_text_in_results(small_site: Path, tmp_path: Path) -> None:
         page.locator("#site-search").click()
         page.wait_for_timeout(400)
         assert page.evaluate("window.hacked") is None
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_atlas_search_bar_finds_descriptors_by_label_and_synonym(
+    demo_output: Path, scheme: str
+) -> None:
+    from generator.build import load
+    from tests.conftest import DEMO_CONTENT
+
+    site = load(DEMO_CONTENT)
+    with site_base(demo_output, scheme) as base, browser_page() as page:
+        page.goto(base + "atlas/index.html")
+        box = page.locator("#atlas-query")
+        assert box.is_visible()
+
+        def found(query: str) -> set[str]:
+            box.fill(query)
+            page.wait_for_timeout(250)
+            links = page.locator("#atlas-search-results a")
+            return {links.nth(i).get_attribute("href").split("/")[-2] for i in range(links.count())}
+
+        box.click()
+        page.wait_for_function(
+            "() => window.TreillisSearch && window.TreillisSearch.data['fr-atlas']"
+        )
+        either = found("budget OU charte")
+        assert {"budget-participatif", "chartes-participation"} <= either
+        both = found("budget ET participatif")
+        assert "budget-participatif" in both and both < either
+        # A synonym finds its descriptor.
+        synonym = next(
+            s for d in site.descriptors.values() for s in d.synonyms.get("fr", []) if " " not in s
+        )
+        owner = next(d.id for d in site.descriptors.values() if synonym in d.synonyms.get("fr", []))
+        assert owner in found(synonym)
+        assert page.console_errors == []

@@ -496,8 +496,57 @@
     });
   }
 
+  /* ---- The atlas search bar: descriptors by label and synonyms, with and/or ---- */
+
+  function setupAtlasSearch(section) {
+    var input = section.querySelector("#atlas-query");
+    var status = section.querySelector("#atlas-search-status");
+    var list = section.querySelector("#atlas-search-results");
+    var labels = null;
+    var timer = null;
+
+    function show() {
+      list.textContent = "";
+      var query = input.value.trim();
+      if (!query || !labels || !window.TreillisSearch.index(UI_LANG + "-atlas")) {
+        status.textContent = "";
+        return;
+      }
+      var found = findDescriptors(query);
+      status.textContent = section.getAttribute("data-count").replace("{n}", found.length);
+      found.slice(0, 60).forEach(function (number) {
+        var descriptor = labels.descriptors[number];
+        var link = el("a", "descriptor", descriptor[0]);
+        link.href = ROOT + descriptor[2];
+        var family = labels.families[descriptor[1]];
+        if (family) link.style.setProperty("--family-colour", family[1]);
+        var item = el("li");
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+    }
+
+    section.hidden = false;
+    section.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      show();
+    });
+    input.addEventListener("focus", function () {
+      Promise.all([loadData("labels-" + UI_LANG), loadData(UI_LANG + "-atlas")]).then(function (loaded) {
+        labels = loaded[0];
+        show();
+      });
+    }, { once: true });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(show, DEBOUNCE_MS);
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form.search-box"), setupBox);
+    var atlas = document.getElementById("atlas-search");
+    if (atlas) setupAtlasSearch(atlas);
     var page = document.getElementById("search-page");
     if (page) setupPage(page);
   }
