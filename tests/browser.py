@@ -57,6 +57,15 @@ def browser_page() -> Iterator[object]:
             browser.close()
 
 
+def follow(page, target) -> None:
+    """Click a link (a selector or a locator) and wait until the new page has loaded."""
+    with page.expect_navigation(wait_until="load"):
+        if isinstance(target, str):
+            page.click(target)
+        else:
+            target.click()
+
+
 @contextmanager
 def served(folder) -> Iterator[str]:
     """A static HTTP server on 127.0.0.1 for `folder`; yields its base URL."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import browser_page, site_base
+from tests.browser import browser_page, follow, site_base
 
 
 def test_demo_site_works_over_file_url(demo_output: Path) -> None:
@@ -19,22 +19,22 @@ def test_demo_site_works_over_file_url(demo_output: Path) -> None:
         )
         assert header_colour == "rgb(122, 46, 58)"
         # Home → dossier → document → descriptor → its broader descriptor, by clicking.
-        page.click(".dossier-card h3 a")
+        follow(page, ".dossier-card h3 a")
         assert page.url.startswith("file://") and page.url.endswith("/index.html")
         assert "/dossiers/" in page.url and page.locator("#principles").count() == 1
-        page.click(".supporting-documents a >> nth=0")
+        follow(page, ".supporting-documents a >> nth=0")
         assert page.locator(".document-page").count() == 1
-        page.click("section[aria-labelledby=document-descriptors] a >> nth=0")
+        follow(page, "section[aria-labelledby=document-descriptors] a >> nth=0")
         assert "/atlas/" in page.url and page.locator(".descriptor-page").count() == 1
         title = page.inner_text("h1")
-        page.click(".neighbourhood__broader a >> nth=0") if page.locator(
+        follow(page, ".neighbourhood__broader a >> nth=0") if page.locator(
             ".neighbourhood__broader a"
-        ).count() else page.click(".neighbourhood__narrower a >> nth=0")
+        ).count() else follow(page, ".neighbourhood__narrower a >> nth=0")
         assert page.inner_text("h1") != title
         # Switch language on an atlas page, then back to the atlas index.
-        page.click(".language-switch a[hreflang=en]")
+        follow(page, ".language-switch a[hreflang=en]")
         assert "/en/atlas/" in page.url and page.evaluate("document.documentElement.lang") == "en"
-        page.click(".site-nav a >> text=Atlas")
+        follow(page, ".site-nav a >> text=Atlas")
         assert page.url.endswith("/en/atlas/index.html")
         assert page.failed_requests == [] and page.console_errors == []
 

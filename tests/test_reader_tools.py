@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import browser_page, site_base
+from tests.browser import browser_page, follow, site_base
 
 SCHEMES = ["file", "http"]
 
@@ -20,7 +20,7 @@ def test_clicking_a_diagram_node_opens_that_descriptors_page(
         node = page.locator(
             "svg.diagram a.diagram-node--broader, svg.diagram g.diagram-node--broader a"
         ).first
-        node.click()
+        follow(page, node)
         assert page.url.startswith(base + "atlas/") and page.url.endswith("/index.html")
         assert "initiatives-citoyennes" not in page.url
         # The page opened is the one of the clicked neighbour: it lists the first page as narrower.
@@ -56,7 +56,7 @@ def test_basket_survives_a_reload_and_prints(demo_output: Path, scheme: str) -> 
         assert button.inner_text() == "Retirer du panier"
         page.reload()
         assert page.locator(".basket-toggle").inner_text() == "Retirer du panier"
-        page.click(".site-nav a >> text=Panier")
+        follow(page, ".site-nav a >> text=Panier")
         assert page.url == base + "basket/index.html"
         items = page.locator("#basket-list a")
         assert items.count() == 1 and items.first.inner_text() == title
@@ -73,7 +73,7 @@ def test_basket_survives_a_reload_and_prints(demo_output: Path, scheme: str) -> 
         assert not page.locator(".site-header").is_visible()
         page.emulate_media(media="screen")
         # The link in the basket leads back to the document.
-        items.first.click()
+        follow(page, items.first)
         assert page.url == base + document
         assert page.console_errors == []
 
@@ -84,7 +84,7 @@ def test_reading_path_is_kept_printed_cleared_and_marks_visited_links(
 ) -> None:
     with site_base(demo_output, scheme) as base, browser_page() as page:
         page.goto(base + "atlas/initiatives-citoyennes/index.html")
-        page.click(".indexed-documents .document-card__title a >> nth=0")
+        follow(page, ".indexed-documents .document-card__title a >> nth=0")
         document_title = page.inner_text("h1")
         page.goto(base + "atlas/communs/index.html")
         # Visited pages are marked, in lists and in diagrams.
@@ -125,7 +125,7 @@ def test_pages_work_without_javascript(demo_output: Path) -> None:
             page = browser.new_context(java_script_enabled=False).new_page()
             page.goto((demo_output / "atlas/initiatives-citoyennes/index.html").as_uri())
             assert page.locator("svg.diagram a").count() >= 3
-            page.click("svg.diagram a >> nth=0")
+            follow(page, "svg.diagram a >> nth=0")
             assert page.locator("h1").count() == 1
             assert not page.locator(".basket-toggle").is_visible()  # no dead button
             page.goto((demo_output / "basket/index.html").as_uri())
