@@ -11,11 +11,12 @@ from generator.atlas import Atlas
 from generator.diagrams import DiagramCache, DiagramReport, render_diagrams
 from generator.errors import BuildError, Problem, Problems
 from generator.model import Site
-from generator.output import Staging, check_output_folder
+from generator.output import Staging, check_output_folder, folder_files
 from generator.readers import read_site
 from generator.readers.fields import is_web_address
 from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
 from generator.search import browser_libraries, search_files
+from generator.sources import ParseCache
 from generator.validate import complete_families, validate
 from generator.views import Views, all_pages
 
@@ -40,12 +41,12 @@ class BuildReport:
     laid_out: dict[str, list[str]] = field(default_factory=dict)
 
 
-def load(content: Path) -> Site:
+def load(content: Path, cache: ParseCache | None = None) -> Site:
     """Read and check a content folder; raise `BuildError` with every problem found."""
     problems = Problems()
     if not content.is_dir():
         raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
-    site = read_site(content, problems)
+    site = read_site(content, problems, cache)
     validate(site, problems)
     problems.raise_if_any()
     complete_families(site)
@@ -137,10 +138,11 @@ def build(
         search = search_files(site, views.paths)
         for search_file in search:
             staging.write_text(f"assets/search/data/{search_file.name}.js", search_file.script())
-        for source, name in libraries.items():
-            staging.copy_file(source, f"assets/search/{name}")
         step("search")
-        files = _copy_static(site, themes, staging) + len(search) + len(libraries)
+        published = static_files(site, themes, libraries)
+        for output_path, source in published.items():
+            staging.copy_file(source, output_path)
+        files = len(published) + len(search)
         staging.commit()
     except BaseException:
         staging.abort()
@@ -170,16 +172,16 @@ def default_cache(content: Path) -> Path:
     return content.resolve().parent / ".treillis-cache"
 
 
-def _copy_static(site: Site, themes: list[Path], staging: Staging) -> int:
-    """Theme assets (default first, overridden by the user theme), content static files."""
-    count = 0
+def static_files(site: Site, themes: list[Path], libraries: dict[Path, str]) -> dict[str, Path]:
+    """Every file published as it is, by output path: theme assets (the user theme's
+    overriding the default's), the content's static files, partner logos, and the
+    search libraries."""
+    files: dict[str, Path] = {}
     for theme in reversed(themes):
-        if (theme / "static").is_dir():
-            count += staging.copy_tree(theme / "static", "assets")
-    if (site.root / "static").is_dir():
-        count += staging.copy_tree(site.root / "static", "static")
+        files.update(folder_files(theme / "static", "assets"))
+    files.update(folder_files(site.root / "static", "static"))
     for partner in site.config.partners:
-        if partner.logo and not (staging.root / partner.logo).exists():
-            staging.copy_file(site.root / partner.logo, partner.logo)
-            count += 1
-    return count
+        if partner.logo:
+            files.setdefault(partner.logo, site.root / partner.logo)
+    files.update({f"assets/search/{name}": source for source, name in libraries.items()})
+    return files

@@ -15,6 +15,7 @@ from generator import __version__, scaffold
 from generator.build import build as build_site
 from generator.build import load, theme_folders
 from generator.errors import BuildError, OutputError, SetupError
+from generator.live import Update
 from generator.readers.fields import is_web_address
 
 CONTENT = click.argument(
@@ -158,6 +159,64 @@ def check(content: Path) -> None:
         f"{len(site.descriptors)} descriptors, {len(site.families)} families "
         f"({time.perf_counter() - started:.2f} s)."
     )
+
+
+@main.command()
+@CONTENT
+@click.option(
+    "--port",
+    "-p",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in the browser.")
+@click.option(
+    "--theme",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A theme folder overriding templates or static files of the default theme.",
+)
+def serve(content: Path, port: int, open_browser: bool, theme: Path | None) -> None:
+    """Preview CONTENT (default ./content) live: every save rebuilds and reloads the page."""
+    import webbrowser
+
+    from generator import serve as preview
+
+    def report(update: Update) -> None:
+        if update.problems:
+            for problem in update.problems:
+                err.print(str(problem), markup=False)
+            err.print(
+                f"[bold red]{len(update.problems)} problem(s): the last good pages "
+                "are still served.[/]"
+            )
+        else:
+            out.print(
+                f"Rebuilt in {update.seconds * 1000:.0f} ms: {len(update.changed)} page(s) "
+                f"rendered, {len(update.removed)} removed."
+            )
+
+    try:
+        running = preview.start(content, port, theme, report=report)
+    except (OutputError, SetupError) as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        sys.exit(2)
+    except OSError as error:
+        err.print(
+            f"[bold red]error:[/] cannot listen on 127.0.0.1:{port}: {escape(str(error.strerror))}"
+        )
+        sys.exit(2)
+    out.print(f"Serving {content} at {running.url} (Ctrl+C to stop).", markup=False)
+    if open_browser:
+        webbrowser.open(running.url)
+    try:
+        running.thread.join()
+    except KeyboardInterrupt:
+        out.print("Stopped.")
+    finally:
+        running.stop()
 
 
 @main.group()

@@ -6,8 +6,10 @@ Raw HTML is not rendered (shown as text), and markdown-it refuses
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -87,14 +89,26 @@ def _wikilinks(tokens: list[Token], first_line: int):
                 yield child, block_line + block.content[: child.meta["pos"]].count("\n")
 
 
+@lru_cache(maxsize=4096)
+def _wikilink_positions(text: str) -> tuple[tuple[str, int], ...]:
+    return tuple(
+        (token.meta["target"], line) for token, line in _wikilinks(_PARSER.parse(text, {}), 0)
+    )
+
+
 def find_wikilinks(text: str, first_line: int = 1) -> list[tuple[str, int]]:
     """The targets of every `[[...]]` in a Markdown text, with their file lines."""
     if WIKILINK_OPEN not in text:
         return []
-    return [
-        (token.meta["target"], line)
-        for token, line in _wikilinks(_PARSER.parse(text, {}), first_line)
-    ]
+    return [(target, line + first_line) for target, line in _wikilink_positions(text)]
+
+
+_TARGET = re.compile(r"\[\[([^\]|\n\[]+)")
+
+
+def link_targets(text: str) -> list[str]:
+    """Every `[[target` written in a text (a quick superset of its real links, for cache keys)."""
+    return [match.strip() for match in _TARGET.findall(text)] if WIKILINK_OPEN in text else []
 
 
 def render(text: str, resolve: Resolver | None = None, top_heading: int = 2) -> str:

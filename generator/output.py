@@ -35,6 +35,25 @@ def check_output_folder(output: Path, protected: list[Path]) -> None:
             )
 
 
+def folder_files(source: Path, prefix: str) -> dict[str, Path]:
+    """The files of a folder to publish, by output path (`prefix/relative/path`).
+
+    Hidden files are skipped, and so is anything that resolves outside `source`
+    (a symbolic link to /etc/… must not be published).
+    """
+    files: dict[str, Path] = {}
+    if not source.is_dir():
+        return files
+    root = source.resolve()
+    for file in sorted(source.rglob("*")):
+        relative = file.relative_to(source)
+        if any(part.startswith(".") for part in relative.parts) or not file.is_file():
+            continue
+        if file.resolve().is_relative_to(root):
+            files[f"{prefix}/{relative.as_posix()}"] = file
+    return files
+
+
 class Staging:
     """A temporary folder beside the output; `commit()` swaps it in."""
 
@@ -62,24 +81,6 @@ class Staging:
         path = self.target(relative_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, path)
-
-    def copy_tree(self, source: Path, relative_path: str) -> int:
-        """Copy a folder's files (later copies override earlier ones); returns the count.
-
-        Hidden files are skipped, and so is anything that resolves outside `source`
-        (a symbolic link to /etc/… must not be published).
-        """
-        count = 0
-        root = source.resolve()
-        for file in sorted(source.rglob("*")):
-            relative = file.relative_to(source)
-            if any(part.startswith(".") for part in relative.parts) or not file.is_file():
-                continue
-            if not file.resolve().is_relative_to(root):
-                continue
-            self.copy_file(file, f"{relative_path}/{relative.as_posix()}")
-            count += 1
-        return count
 
     def commit(self) -> None:
         """Put the staging folder in place of the output, keeping the old one until done."""

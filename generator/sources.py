@@ -174,8 +174,12 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
         data = yaml.load("\n" * (first_line - 1) + text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else first_line
         problem = error.problem or error.context or "invalid YAML"
+        if error.context_mark is not None and "<stream end>" in problem:
+            # Something left open (a [ or a quote): point where it was opened.
+            mark = error.context_mark
+            problem = f"{problem} ({error.context} opened here)"
+        line = mark.line + 1 if mark else first_line
         raise SourceError(line, f"YAML syntax: {problem}") from None
     except (yaml.YAMLError, ValueError, RecursionError) as error:
         raise SourceError(first_line, f"YAML syntax: {error}") from None
@@ -208,9 +212,37 @@ def split_front_matter(text: str) -> MarkdownSource:
     raise SourceError(1, "the front matter block is not closed by a '---' line")
 
 
-def _load(path: Path, problems: Problems, kind: str, parse: Callable[[str], Any]) -> Any:
+class ParseCache:
+    """Parsed files kept between builds (the preview server's): a file is parsed again
+    only when its modification time or size changed. Parsed values are never modified."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int], object]] = {}
+
+    def get(self, path: Path, parse: Callable[[str], Any]) -> Any:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != stamp:
+            try:
+                value: object = parse(read_text(path))
+            except SourceError as error:
+                value = error
+            entry = self._entries[path] = (stamp, value)
+        if isinstance(entry[1], SourceError):
+            raise entry[1]
+        return entry[1]
+
+
+def _load(
+    path: Path,
+    problems: Problems,
+    kind: str,
+    parse: Callable[[str], Any],
+    cache: ParseCache | None,
+) -> Any:
     try:
-        return parse(read_text(path))
+        return cache.get(path, parse) if cache is not None else parse(read_text(path))
     except SourceError as error:
         problems.add(path, error.line, error.message)
     except OSError as error:
@@ -220,14 +252,18 @@ def _load(path: Path, problems: Problems, kind: str, parse: Callable[[str], Any]
     return None
 
 
-def load_yaml_file(path: Path, problems: Problems, kind: str = "") -> Any:
+def load_yaml_file(
+    path: Path, problems: Problems, kind: str = "", cache: ParseCache | None = None
+) -> Any:
     """Read and parse one YAML file; on failure record the problem and return None.
 
     `kind` names what the file defines, marked unreadable when the file is.
     """
-    return _load(path, problems, kind, parse_yaml)
+    return _load(path, problems, kind, parse_yaml, cache)
 
 
-def load_markdown_file(path: Path, problems: Problems, kind: str = "") -> MarkdownSource | None:
+def load_markdown_file(
+    path: Path, problems: Problems, kind: str = "", cache: ParseCache | None = None
+) -> MarkdownSource | None:
     """Read one Markdown file with front matter; on failure record the problem."""
-    return _load(path, problems, kind, split_front_matter)
+    return _load(path, problems, kind, split_front_matter, cache)

@@ -6,7 +6,7 @@ the site works in any sub-folder and opened from disk (file://).
 
 from __future__ import annotations
 
-import posixpath
+from functools import lru_cache
 
 # Pages of the atlas that live beside the descriptors' pages (atlas/<id>/index.html):
 # no descriptor may take their names.
@@ -64,10 +64,17 @@ class Paths:
         return f"static/{name}"
 
 
+@lru_cache(maxsize=65536)
 def relative(from_page: str, target: str) -> str:
     """The link from the page at `from_page` to `target` (both output-relative)."""
     target, hash_, fragment = target.partition("#")
     if not target:
         return f"#{fragment}"
-    link = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    # Both are clean paths inside the output (no "." or ".."): count the folders to climb.
+    here = from_page.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    link = "../" * (len(here) - common) + "/".join(there[common:])
     return f"{link}{hash_}{fragment}"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import textwrap
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from functools import cached_property
 
 # Bump when the layout code changes what it draws: every cached picture is redone.
 LAYOUT_VERSION = 3
@@ -48,10 +49,23 @@ class Diagram:
     edges: tuple[Edge, ...] = ()
     same_rank: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
 
-    @property
+    @cached_property
     def key(self) -> str:
         """A hash of exactly what the picture shows (and of the layout code's version)."""
-        data = json.dumps([LAYOUT_VERSION, asdict(self)], sort_keys=True, ensure_ascii=False)
+        data = json.dumps(
+            [
+                LAYOUT_VERSION,
+                self.name,
+                self.title,
+                self.description,
+                self.lang,
+                self.direction,
+                [[n.id, n.label, n.role, n.colour, n.href, n.count] for n in self.nodes],
+                [[e.tail, e.head, e.style] for e in self.edges],
+                self.same_rank,
+            ],
+            ensure_ascii=False,
+        )
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 

@@ -7,15 +7,17 @@ from pathlib import Path
 from generator.errors import Problems
 from generator.model import FAMILY_AXES, Descriptor, Family, Origin, Ref
 from generator.readers.fields import Fields
-from generator.sources import LineDict, LineList, load_yaml_file
+from generator.sources import LineDict, LineList, ParseCache, load_yaml_file
 
 FAMILY_FIELDS = ("id", "label", "colour", "parent", "description", "axis", "code", "crossing")
 DESCRIPTOR_FIELDS = ("id", "family", "label", "synonyms", "note", "broader", "related")
 
 
-def _items(path: Path, problems: Problems, what: str, kind: str) -> list[LineDict]:
+def _items(
+    path: Path, problems: Problems, what: str, kind: str, cache: ParseCache | None
+) -> list[LineDict]:
     """The mappings of a YAML file that must be a list of items."""
-    data = load_yaml_file(path, problems, kind)
+    data = load_yaml_file(path, problems, kind, cache)
     if data is None:
         return []
     if not isinstance(data, LineList):
@@ -32,13 +34,15 @@ def _items(path: Path, problems: Problems, what: str, kind: str) -> list[LineDic
     return items
 
 
-def read_families(root: Path, problems: Problems, languages: list[str]) -> dict[str, Family]:
+def read_families(
+    root: Path, problems: Problems, languages: list[str], cache: ParseCache | None = None
+) -> dict[str, Family]:
     path = root / "atlas" / "families.yaml"
     if not path.is_file():
         problems.add(path, 1, "atlas/families.yaml is missing: descriptors need families")
         return {}
     families: dict[str, Family] = {}
-    for item in _items(path, problems, "families", "family"):
+    for item in _items(path, problems, "families", "family", cache):
         fields = Fields(item, path, problems, FAMILY_FIELDS, languages, "a family")
         family_id = fields.ident("id")
         crossing = fields.refs("crossing")
@@ -69,14 +73,16 @@ def read_families(root: Path, problems: Problems, languages: list[str]) -> dict[
     return families
 
 
-def read_descriptors(root: Path, problems: Problems, languages: list[str]) -> dict[str, Descriptor]:
+def read_descriptors(
+    root: Path, problems: Problems, languages: list[str], cache: ParseCache | None = None
+) -> dict[str, Descriptor]:
     folder = root / "atlas" / "descriptors"
     descriptors: dict[str, Descriptor] = {}
     if not folder.is_dir():
         problems.add(folder, 1, "the folder atlas/descriptors is missing")
         return descriptors
     for path in sorted(folder.glob("*.y*ml")):
-        for item in _items(path, problems, "descriptors", "descriptor"):
+        for item in _items(path, problems, "descriptors", "descriptor", cache):
             fields = Fields(item, path, problems, DESCRIPTOR_FIELDS, languages, "a descriptor")
             descriptor_id = fields.ident("id")
             descriptor = Descriptor(

@@ -7,19 +7,19 @@ from pathlib import Path
 from generator.errors import Problems, did_you_mean
 from generator.model import LANGUAGES, Origin, Partner, SiteConfig, Text
 from generator.readers.fields import Fields
-from generator.sources import LineDict, LineList, load_yaml_file
+from generator.sources import LineDict, LineList, ParseCache, load_yaml_file
 
 SITE_FIELDS = ("title", "description", "base_url", "languages", "theme", "partners")
 PARTNER_FIELDS = ("id", "name", "url", "logo", "colours", "description")
 
 
-def read_config(root: Path, problems: Problems) -> SiteConfig:
+def read_config(root: Path, problems: Problems, cache: ParseCache | None = None) -> SiteConfig:
     """Read `site.yaml`; a missing or broken file yields a usable default and a problem."""
     path = root / "site.yaml"
     if not path.is_file():
         problems.add(path, 1, "site.yaml is missing: every content folder needs one")
         return _unreadable(problems)
-    data = load_yaml_file(path, problems)
+    data = load_yaml_file(path, problems, cache=cache)
     if data is None:
         return _unreadable(problems)
     if not isinstance(data, LineDict):

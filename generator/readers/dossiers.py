@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.errors import Problems
 from generator.model import DOCUMENT_TYPES, Document, Dossier, Origin, Principle, SourceLink
 from generator.readers.fields import Fields, id_problem
-from generator.sources import LineDict, LineList, load_markdown_file
+from generator.sources import LineDict, LineList, ParseCache, load_markdown_file
 
 DOSSIER_FIELDS = (
     "title",
@@ -39,7 +39,7 @@ SYNTHESIS_MARKER = re.compile(r"^\s*<!--\s*(synthesis|synthèse|synthese|síntes
 
 
 def read_dossiers(
-    root: Path, problems: Problems, languages: list[str]
+    root: Path, problems: Problems, languages: list[str], cache: ParseCache | None = None
 ) -> tuple[dict[str, Dossier], dict[str, Document]]:
     folder = root / "dossiers"
     dossiers: dict[str, Dossier] = {}
@@ -59,7 +59,7 @@ def read_dossiers(
             problems.add(index, 1, "this dossier has no index.md (title, summary, principles)")
             problems.unreadable.update(("dossier", "document"))
             continue
-        dossier = _read_dossier(index, dossier_dir.name, problems, languages)
+        dossier = _read_dossier(index, dossier_dir.name, problems, languages, cache)
         if dossier is None:
             problems.unreadable.update(("dossier", "document"))
             continue
@@ -71,7 +71,7 @@ def read_dossiers(
                 problems.add(path, 1, f"document file name: {problem}")
                 problems.unreadable.add("document")
                 continue
-            document = _read_document(path, dossier, problems, languages)
+            document = _read_document(path, dossier, problems, languages, cache)
             if document is not None:
                 documents[document.key] = document
                 dossier.documents.append(document.key)
@@ -79,9 +79,9 @@ def read_dossiers(
 
 
 def _read_dossier(
-    path: Path, slug: str, problems: Problems, languages: list[str]
+    path: Path, slug: str, problems: Problems, languages: list[str], cache: ParseCache | None
 ) -> Dossier | None:
-    source = load_markdown_file(path, problems)
+    source = load_markdown_file(path, problems, cache=cache)
     if source is None:
         return None
     fields = Fields(source.meta, path, problems, DOSSIER_FIELDS, languages, "a dossier")
@@ -149,9 +149,9 @@ def _principles(
 
 
 def _read_document(
-    path: Path, dossier: Dossier, problems: Problems, languages: list[str]
+    path: Path, dossier: Dossier, problems: Problems, languages: list[str], cache: ParseCache | None
 ) -> Document | None:
-    source = load_markdown_file(path, problems, "document")
+    source = load_markdown_file(path, problems, "document", cache)
     if source is None:
         return None
     fields = Fields(source.meta, path, problems, DOCUMENT_FIELDS, languages, "a document")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from typing import Any
 
 from generator import markdown
@@ -35,6 +35,7 @@ def principle_anchor(number: int) -> str:
     return f"principle-{number}"
 
 
+@lru_cache(maxsize=65536)
 def sort_key(text: str) -> str:
     """Alphabetical order that ignores case and accents (é sorts with e, œ with oe)."""
     text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")
@@ -71,9 +72,13 @@ class DocumentCard:
 class Views:
     """What every view needs: the site, its atlas, its paths, and small helpers."""
 
-    def __init__(self, site: Site, atlas: Atlas) -> None:
+    def __init__(
+        self, site: Site, atlas: Atlas, markdown_cache: dict[tuple, str] | None = None
+    ) -> None:
         self.site = site
         self.atlas = atlas
+        # Rendered Markdown kept between builds by the preview server (None: no cache).
+        self.markdown_cache = markdown_cache
         self.paths = Paths(site.config.languages)
         self.languages = site.config.languages
 
@@ -143,7 +148,15 @@ class Views:
     def render_markdown(self, text: str, page_path: str, lang: str, top_heading: int = 2) -> str:
         """Markdown to HTML for a page: `[[...]]` become relative links labelled in `lang`."""
         resolve = partial(self._resolve_wikilink, page_path, lang)
-        return markdown.render(text, resolve, top_heading)
+        if self.markdown_cache is None:
+            return markdown.render(text, resolve, top_heading)
+        # The HTML depends on the text, where it is shown, and what its [[links]] resolve to.
+        links = tuple(resolve(target) for target in markdown.link_targets(text))
+        key = (text, page_path, lang, top_heading, links)
+        html = self.markdown_cache.get(key)
+        if html is None:
+            html = self.markdown_cache[key] = markdown.render(text, resolve, top_heading)
+        return html
 
     def _resolve_wikilink(self, page_path: str, lang: str, target: str) -> markdown.Link | None:
         site = self.site

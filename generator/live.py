@@ -1,0 +1,202 @@
+"""The site kept in memory by the preview server, rebuilt after each change.
+
+Each rebuild runs the whole pipeline, made cheap by what it keeps from the
+previous one: parsed files (re-read only when their time or size changed),
+rendered Markdown, laid-out diagrams and compiled templates. Pages are then
+re-rendered only when what they show changed (their view differs from the
+previous one), so a document edit re-renders that document, its dossier, the
+pages of its descriptors and the lists that show it, not the whole site. The
+search data is refreshed in the background, after the pages.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.atlas import Atlas
+from generator.build import default_cache, load, static_files, theme_folders
+from generator.diagrams import DiagramCache, render_diagrams
+from generator.errors import BuildError, Problem
+from generator.render import Renderer, TemplateProblem
+from generator.search import browser_libraries, search_files
+from generator.sources import ParseCache
+from generator.views import Page, Views, all_pages
+
+
+@dataclass
+class Update:
+    """What one rebuild did."""
+
+    changed: list[str] = field(default_factory=list)  # pages rendered anew (or new)
+    removed: list[str] = field(default_factory=list)
+    static_changed: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _stamp(files: dict[str, Path] | list[Path]) -> frozenset:
+    items = files.values() if isinstance(files, dict) else files
+    stamps = []
+    for path in items:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return frozenset(stamps)
+
+
+class LiveSite:
+    """Pages, static files and search data of a content folder, in memory."""
+
+    def __init__(self, content: Path, theme: Path | None = None, cache: Path | None = None) -> None:
+        self.content = content
+        self.theme = theme
+        self.parse_cache = ParseCache()
+        self.markdown_cache: dict[tuple, str] = {}
+        self.diagram_cache = DiagramCache(cache if cache is not None else default_cache(content))
+        self.svgs: dict[str, str] = {}
+        self.pages: dict[str, bytes] = {}
+        self.plans: dict[str, Page] = {}
+        self.static: dict[str, Path] = {}
+        self.search: dict[str, bytes] = {}
+        self.problems: list[Problem] = []
+        self.rebuilds = 0
+        self.last_update = Update()
+        self.version = 0
+        self.lock = threading.RLock()
+        self._renderer: Renderer | None = None
+        self._template_stamp: frozenset = frozenset()
+        self._config = None
+        self._search_pool: ProcessPoolExecutor | None = None
+        self._search_future: concurrent.futures.Future | None = None
+        self._search_wanted = 0
+        self.libraries = browser_libraries()
+
+    def theme_folders(self) -> list[Path]:
+        """The theme folders in use (for the watcher); the default theme alone if unknown."""
+        try:
+            return theme_folders(load(self.content, self.parse_cache), self.theme)
+        except BuildError:
+            return theme_folders_default(self.theme)
+
+    def rebuild(self, search_in_background: bool = True) -> Update:
+        """Read the content again and bring the pages up to date."""
+        started = time.perf_counter()
+        with self.lock:
+            self.rebuilds += 1
+            update = self._rebuild(search_in_background)
+            update.seconds = time.perf_counter() - started
+            self.problems = update.problems
+            self.last_update = update
+            self.version += 1
+            return update
+
+    def _rebuild(self, search_in_background: bool) -> Update:
+        try:
+            site = load(self.content, self.parse_cache)
+            themes = theme_folders(site, self.theme)
+        except BuildError as error:
+            return Update(problems=error.problems)
+        views = Views(site, Atlas(site), self.markdown_cache)
+        plans = {page.path: page for page in all_pages(views)}
+        missing = [d for page in plans.values() for d in page.diagrams if d.key not in self.svgs]
+        if missing:
+            svgs, _ = render_diagrams(missing, self.diagram_cache)
+            self.svgs.update(svgs)
+        template_stamp = _stamp([f for t in themes for f in (t / "templates").rglob("*")])
+        if (
+            self._renderer is None
+            or template_stamp != self._template_stamp
+            or site.config != self._config
+        ):
+            # Templates or site.yaml changed: every page is rendered again.
+            self._renderer = Renderer(themes, site.config, self.svgs)
+            self._template_stamp = template_stamp
+            self._config = site.config
+            self.plans = {}
+        rendered: dict[str, bytes] = {}
+        problems: list[Problem] = []
+        for path, page in plans.items():
+            if self.plans.get(path) == page:
+                continue
+            try:
+                rendered[path] = self._renderer.render(page).encode("utf-8")
+            except TemplateProblem as error:
+                problems.append(error.problem)
+        if problems:
+            return Update(problems=sorted(set(problems)))
+        removed = sorted(set(self.plans) - set(plans))
+        for path in removed:
+            self.pages.pop(path, None)
+        self.pages.update(rendered)
+        self.plans = plans
+        static = static_files(site, themes, self.libraries)
+        static_changed = _stamp(static) != _stamp(self.static)
+        self.static = static
+        self._refresh_search(site, views, background=search_in_background)
+        used = {d.key for page in plans.values() for d in page.diagrams}
+        for key in set(self.svgs) - used:
+            del self.svgs[key]
+        return Update(changed=sorted(rendered), removed=removed, static_changed=static_changed)
+
+    def _refresh_search(self, site, views: Views, background: bool) -> None:
+        """Rebuild the search data; in the background, in a process of its own, so that
+        the reloading tabs are served at once and the next save is not slowed down."""
+        self._search_wanted += 1
+        wanted = self._search_wanted
+        if not background:
+            self._store_search(wanted, search_scripts(site, views.paths))
+            return
+        if self._search_pool is None:
+            context = multiprocessing.get_context("forkserver")
+            self._search_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        future = self._search_pool.submit(search_scripts, site, views.paths)
+        future.add_done_callback(
+            lambda done: done.exception() is None and self._store_search(wanted, done.result())
+        )
+        self._search_future = future
+
+    def _store_search(self, wanted: int, files: dict[str, bytes]) -> None:
+        with self.lock:
+            if wanted == self._search_wanted:  # no newer rebuild started meanwhile
+                self.search = files
+
+    def wait_for_search(self, timeout: float | None = None) -> None:
+        if self._search_future is not None:
+            concurrent.futures.wait([self._search_future], timeout)
+
+    def close(self) -> None:
+        if self._search_pool is not None:
+            self._search_pool.shutdown(cancel_futures=True)
+
+    def get(self, path: str) -> tuple[bytes, Path | None] | None:
+        """A page's bytes, or a static file's source path; None when there is no such file."""
+        with self.lock:
+            if path in self.pages:
+                return self.pages[path], None
+            if path in self.search:
+                return self.search[path], None
+            if path in self.static:
+                return b"", self.static[path]
+        return None
+
+
+def theme_folders_default(theme: Path | None) -> list[Path]:
+    from generator.render import DEFAULT_THEME
+
+    return [theme, DEFAULT_THEME] if theme is not None and theme.is_dir() else [DEFAULT_THEME]
+
+
+def search_scripts(site, paths) -> dict[str, bytes]:
+    """The search data files of a site, by output path (run in a worker process)."""
+    return {
+        f"assets/search/data/{f.name}.js": f.script().encode("utf-8")
+        for f in search_files(site, paths)
+    }

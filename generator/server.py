@@ -1,0 +1,181 @@
+"""The preview server: the live site over HTTP on 127.0.0.1, with reload events.
+
+Only files of the site are served (pages and search data from memory, static
+files from the mapping of their sources): a path with `..`, a backslash or an
+encoded variant of them is refused. Each open tab listens to
+`/__treillis/events` (server-sent events) and reloads when its page changed.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import queue
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from generator.live import LiveSite, Update
+
+LIVERELOAD = (Path(__file__).parent / "livereload.js").read_bytes()
+HEARTBEAT_SECONDS = 10.0
+
+
+class Events:
+    """Subscribers to reload events, one queue per open tab."""
+
+    def __init__(self) -> None:
+        self._queues: set[queue.Queue] = set()
+        self._lock = threading.Lock()
+
+    def subscribe(self) -> queue.Queue:
+        subscriber: queue.Queue = queue.Queue()
+        with self._lock:
+            self._queues.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: queue.Queue) -> None:
+        with self._lock:
+            self._queues.discard(subscriber)
+
+    def publish(self, message: dict) -> None:
+        with self._lock:
+            for subscriber in self._queues:
+                subscriber.put(message)
+
+
+def message_for(update: Update) -> dict:
+    if update.problems:
+        return {"type": "problems", "problems": [str(p) for p in update.problems]}
+    return {
+        "type": "reload",
+        "pages": update.changed + update.removed,
+        "all": update.static_changed,
+    }
+
+
+def site_path(raw: str) -> str | None:
+    """The site path asked for, or None when it tries to leave the site."""
+    path = urlsplit(raw).path
+    decoded = unquote(unquote(path))  # a doubly encoded %252e%252e is refused too
+    if "\\" in decoded or "\x00" in decoded:
+        return None
+    parts = decoded.split("/")
+    if any(part in ("..", ".") for part in parts):
+        return None
+    path = unquote(path).lstrip("/")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return path
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, site: LiveSite, port: int = 0) -> None:
+        self.site = site
+        self.events = Events()
+        self.stopping = threading.Event()
+        super().__init__(("127.0.0.1", port), _Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def announce(self, update: Update) -> None:
+        self.events.publish(message_for(update))
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        super().shutdown()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the terminal shows rebuilds, not every request
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/__treillis/"):
+            self._treillis(self.path)
+            return
+        path = site_path(self.path)
+        if path is None:
+            self._send(400, b"This path leaves the site.\n", "text/plain; charset=utf-8")
+            return
+        found = self.server.site.get(path)
+        if found is None and not path.endswith(".html"):
+            found = self.server.site.get(path + "/index.html")
+        if found is None:
+            self._send(404, b"Not found.\n", "text/plain; charset=utf-8")
+            return
+        body, source = found
+        if source is not None:
+            try:
+                body = source.read_bytes()
+            except OSError:
+                self._send(404, b"Not found.\n", "text/plain; charset=utf-8")
+                return
+        kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if kind == "text/html":
+            body = body.replace(
+                b"</body>", b'<script src="/__treillis/livereload.js"></script></body>', 1
+            )
+        if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        self._send(200, body, kind)
+
+    def _treillis(self, raw: str) -> None:
+        path = urlsplit(raw).path
+        if path == "/__treillis/livereload.js":
+            self._send(200, LIVERELOAD, "application/javascript; charset=utf-8")
+        elif path == "/__treillis/status":
+            site = self.server.site
+            status = {
+                "version": site.version,
+                "rebuilds": site.rebuilds,
+                "problems": [str(p) for p in site.problems],
+            }
+            self._send(200, json.dumps(status).encode(), "application/json")
+        elif path == "/__treillis/events":
+            self._stream_events()
+        else:
+            self._send(404, b"Not found.\n", "text/plain; charset=utf-8")
+
+    def _stream_events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        subscriber = self.server.events.subscribe()
+        try:
+            # A tab that opens while the content is broken sees the problems at once.
+            problems = self.server.site.problems
+            if problems:
+                self._event({"type": "problems", "problems": [str(p) for p in problems]})
+            while not self.server.stopping.is_set():
+                try:
+                    self._event(subscriber.get(timeout=HEARTBEAT_SECONDS))
+                except queue.Empty:
+                    self.wfile.write(b": heartbeat\n\n")
+                    self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            self.server.events.unsubscribe(subscriber)
+            self.close_connection = True
+
+    def _event(self, message: dict) -> None:
+        self.wfile.write(b"data: " + json.dumps(message).encode() + b"\n\n")
+        self.wfile.flush()
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)

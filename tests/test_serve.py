@@ -1,0 +1,279 @@
+"""`treillis serve`: the real server over a temporary copy of the demo content."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator import serve
+from tests.conftest import DEMO_CONTENT
+
+DOCUMENT = "dossiers/conseils-citoyens-et-chartes/conseil-citoyen-des-tilleuls.md"
+DOCUMENT_PAGE = "dossiers/conseils-citoyens-et-chartes/conseil-citoyen-des-tilleuls/index.html"
+
+
+class EventStream:
+    """A client of /__treillis/events, collecting the messages it receives."""
+
+    def __init__(self, port: int) -> None:
+        self.messages: queue.Queue = queue.Queue()
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.connection.request("GET", "/__treillis/events")
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for raw in self.response:
+                line = raw.decode().strip()
+                if line.startswith("data: "):
+                    self.messages.put(json.loads(line[6:]))
+        except (OSError, ValueError):
+            pass
+
+    def next(self, kind: str, timeout: float = 10) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                message = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if message["type"] == kind:
+                return message
+        raise AssertionError(f"no '{kind}' event within {timeout} s")
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[serve.Preview]:
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    running = serve.start(content, port=0, cache=tmp_path / "cache")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def get(preview: serve.Preview, path: str) -> tuple[int, str]:
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", preview.server.server_address[1], timeout=10
+    )
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+def raw_get(preview: serve.Preview, target: str) -> int:
+    """Send a request line exactly as written (no client-side normalisation)."""
+    with socket.create_connection(
+        ("127.0.0.1", preview.server.server_address[1]), timeout=10
+    ) as sock:
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert b"root:" not in answer
+    return int(answer.split(b" ", 2)[1])
+
+
+def write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def test_serves_on_loopback_only_with_reload_script(preview: serve.Preview) -> None:
+    assert preview.server.server_address[0] == "127.0.0.1"
+    status, html = get(preview, "/")
+    assert status == 200 and '<script src="/__treillis/livereload.js"></script></body>' in html
+    assert get(preview, "/atlas/")[0] == 200
+    assert get(preview, "/assets/treillis.css")[0] == 200
+    assert get(preview, "/assets/search/data/fr-quick.js")[0] == 200
+    assert get(preview, "/nothing-here.html")[0] == 404
+
+
+def test_an_edit_changes_the_served_page_and_sends_a_reload_event(preview: serve.Preview) -> None:
+    events = EventStream(preview.server.server_address[1])
+    document = preview.site.content / DOCUMENT
+    write(document, document.read_text(encoding="utf-8").replace("\ntitle:", "\ntitle: Édité —", 1))
+    message = events.next("reload")
+    assert DOCUMENT_PAGE in message["pages"]
+    assert "dossiers/conseils-citoyens-et-chartes/index.html" in message["pages"]
+    assert len(message["pages"]) < len(preview.site.pages) / 4  # not the whole site
+    status, html = get(preview, "/" + DOCUMENT_PAGE)
+    assert status == 200 and "Édité —" in html
+
+
+def test_broken_yaml_shows_problems_and_the_fix_clears_them(preview: serve.Preview) -> None:
+    events = EventStream(preview.server.server_address[1])
+    families = preview.site.content / "atlas/families.yaml"
+    good = families.read_text(encoding="utf-8")
+    broken_line = good.rstrip("\n").count("\n") + 2
+    write(families, good.rstrip("\n") + "\n- id: [broken\n")
+    message = events.next("problems")
+    assert message["problems"] == [
+        f"{families}:{broken_line}: YAML syntax: expected ',' or ']', but got '<stream end>' "
+        "(while parsing a flow sequence opened here)"
+    ]
+    # The server keeps answering with the last good pages.
+    status, html = get(preview, "/" + DOCUMENT_PAGE)
+    assert status == 200 and "<h1>" in html
+    status, body = get(preview, "/__treillis/status")
+    assert json.loads(body)["problems"]
+    write(families, good)
+    events.next("reload")
+    assert json.loads(get(preview, "/__treillis/status")[1])["problems"] == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/%252e%252e/%252e%252e/etc/passwd",
+        "/assets/..%2f..%2f..%2fetc/passwd",
+        "/assets/..\\..\\etc\\passwd",
+        "/assets/%5c..%5c..%5cetc%5cpasswd",
+        "/./index.html",
+    ],
+)
+def test_paths_leaving_the_site_are_refused(preview: serve.Preview, target: str) -> None:
+    assert raw_get(preview, target) in (400, 404)
+
+
+def test_a_deleted_document_disappears_and_pages_linking_to_it_are_reported(
+    preview: serve.Preview,
+) -> None:
+    events = EventStream(preview.server.server_address[1])
+    content = preview.site.content
+    # A document that a guiding principle and another document point to.
+    (content / DOCUMENT).unlink()
+    message = events.next("problems")
+    linking = [p for p in message["problems"] if "conseil-citoyen-des-tilleuls" in p]
+    assert linking and all("unknown document" in p for p in linking)
+    assert any("conseils-citoyens-et-chartes/index.md:" in p for p in linking)
+    # A document nothing points to: it simply disappears.
+    shutil.copy(DEMO_CONTENT / DOCUMENT, content / DOCUMENT)
+    events.next("reload")
+    lonely = content / "dossiers/conseils-citoyens-et-chartes/une-page-seule.md"
+    write(lonely, "---\ntitle: Une page seule\ntype: concept\ndate: 2024\n---\nTexte.\n")
+    assert (
+        "dossiers/conseils-citoyens-et-chartes/une-page-seule/index.html"
+        in events.next("reload")["pages"]
+    )
+    assert (
+        get(preview, "/dossiers/conseils-citoyens-et-chartes/une-page-seule/index.html")[0] == 200
+    )
+    lonely.unlink()
+    removed = events.next("reload")
+    assert "dossiers/conseils-citoyens-et-chartes/une-page-seule/index.html" in removed["pages"]
+    assert (
+        get(preview, "/dossiers/conseils-citoyens-et-chartes/une-page-seule/index.html")[0] == 404
+    )
+
+
+def test_an_atomic_save_is_seen(preview: serve.Preview) -> None:
+    events = EventStream(preview.server.server_address[1])
+    document = preview.site.content / DOCUMENT
+    temporary = document.with_name(".conseil.md.tmp")
+    write(
+        temporary,
+        document.read_text(encoding="utf-8").replace("\ntitle:", "\ntitle: Atomique —", 1),
+    )
+    os.replace(temporary, document)
+    assert DOCUMENT_PAGE in events.next("reload")["pages"]
+    assert "Atomique —" in get(preview, "/" + DOCUMENT_PAGE)[1]
+
+
+def test_a_burst_of_saves_makes_one_rebuild(preview: serve.Preview) -> None:
+    events = EventStream(preview.server.server_address[1])
+    document = preview.site.content / DOCUMENT
+    text = document.read_text(encoding="utf-8")
+    before = preview.site.rebuilds
+    started = time.monotonic()
+    for index in range(20):
+        write(document, text.replace("\ntitle:", f"\ntitle: Rafale {index} —", 1))
+        time.sleep(0.005)
+    assert time.monotonic() - started < 0.2
+    events.next("reload")
+    time.sleep(0.5)  # any second rebuild would have started by now
+    assert preview.site.rebuilds == before + 1
+    assert "Rafale 19 —" in get(preview, "/" + DOCUMENT_PAGE)[1]
+
+
+def test_the_browser_shows_problems_in_an_overlay_and_reloads_by_itself(
+    preview: serve.Preview,
+) -> None:
+    from tests.browser import browser_page
+
+    content = preview.site.content
+    with browser_page() as page:
+        page.goto(preview.url + DOCUMENT_PAGE)
+        page.wait_for_timeout(300)  # the event stream is open
+        families = content / "atlas/families.yaml"
+        good = families.read_text(encoding="utf-8")
+        write(families, good.rstrip("\n") + '\n- id: "<b>oops</b>\n')
+        overlay = page.locator("#treillis-problems")
+        overlay.wait_for(timeout=10_000)
+        text = overlay.inner_text()
+        assert "families.yaml:" in text and "YAML syntax" in text
+        # Markup in a message is shown as text.
+        write(
+            families,
+            good.rstrip("\n") + "\n- id: x\n  label: X\n  colour: '#123456'\n"
+            "  parent: <b>oops</b>\n",
+        )
+        page.wait_for_function(
+            "() => document.getElementById('treillis-problems').textContent.includes('<b>oops</b>')",
+            timeout=10_000,
+        )
+        assert page.locator("#treillis-problems b").count() == 0
+        write(families, good)
+        overlay.wait_for(state="detached", timeout=10_000)
+        # An edit of this very page reloads it without anyone pressing a key.
+        document = content / DOCUMENT
+        write(
+            document, document.read_text(encoding="utf-8").replace("\ntitle:", "\ntitle: Relu —", 1)
+        )
+        page.wait_for_function(
+            "() => document.querySelector('h1').textContent.includes('Relu —')", timeout=10_000
+        )
+        assert page.console_errors == []
+
+
+def test_treillis_serve_command(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(content), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        url = None
+        for line in process.stdout:
+            if line.startswith("Serving "):
+                url = line.split(" at ", 1)[1].split(" ", 1)[0]
+                break
+        assert url and url.startswith("http://127.0.0.1:")
+        connection = http.client.HTTPConnection(url.split("//")[1].rstrip("/"), timeout=10)
+        connection.request("GET", "/index.html")
+        assert connection.getresponse().status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

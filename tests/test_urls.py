@@ -1,0 +1,31 @@
+"""Relative links between output paths."""
+
+from __future__ import annotations
+
+import itertools
+import posixpath
+
+from generator.urls import relative
+
+PATHS = [
+    "index.html",
+    "en/index.html",
+    "atlas/index.html",
+    "atlas/x/index.html",
+    "en/atlas/x/index.html",
+    "atlas/y/index.html",
+    "dossiers/a/index.html",
+    "dossiers/a/b/index.html",
+    "dossiers/ab/c/index.html",
+    "static/logos/x.svg",
+    "assets/treillis.css",
+    "es/partners/p/index.html",
+]
+
+
+def test_relative_links_agree_with_posixpath_everywhere() -> None:
+    for page, target in itertools.product(PATHS, PATHS):
+        expected = posixpath.relpath(target, posixpath.dirname(page) or ".")
+        assert relative(page, target) == expected, (page, target)
+        assert relative(page, target + "#frag") == expected + "#frag"
+    assert relative("atlas/x/index.html", "#narrower") == "#narrower"
