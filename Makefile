@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make site   install everything in .venv and build the demo site into output/"
 	@echo "make test   install everything in .venv and run the whole test suite"
-	@echo "make bench  measure diagrams and search on the demo and larger corpora (benchmarks/results/)"
+	@echo "make bench  measure diagrams, search and preview on the demo and larger corpora (benchmarks/results/)"
 	@echo "make lint   check the code style (ruff)"
 	@echo "make clean  remove output/ and .venv/"
 
@@ -34,6 +34,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.diagrams --json benchmarks/results/diagrams.json
 	$(BIN)/python -m benchmarks.search --json benchmarks/results/search.json
+	$(BIN)/python -m benchmarks.serve --json benchmarks/results/serve.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks
