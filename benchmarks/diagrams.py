@@ -8,13 +8,11 @@ generated into a temporary folder.
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.report import REPO, run
 from benchmarks.synthetic import write_site
 from generator.atlas import Atlas
 from generator.build import load
@@ -22,7 +20,6 @@ from generator.diagrams import DiagramCache, render_diagrams
 from generator.diagrams.layout import layout
 from generator.views import Views, all_pages
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLE = 300
 
 
@@ -65,24 +62,14 @@ def measure(name: str, content: Path, scratch: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", type=Path, help="also write the results to this file")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="treillis-bench-") as folder:
-        scratch = Path(folder)
+    def measure_all(scratch: Path) -> list[dict]:
         synthetic = write_site(scratch / "synthetic", descriptors=1800, documents=1600)
-        results = [
+        return [
             measure("demo", REPO / "content", scratch / "cache"),
             measure("synthetic-1800", synthetic, scratch / "cache"),
         ]
-    columns = list(results[0])
-    widths = [max(len(c), *(len(str(r[c])) for r in results)) for c in columns]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-    for row in results:
-        print("  ".join(str(row[c]).ljust(w) for c, w in zip(columns, widths, strict=True)))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+    run(__doc__, measure_all)
 
 
 if __name__ == "__main__":

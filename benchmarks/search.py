@@ -9,18 +9,16 @@ chromium (Playwright), over http on 127.0.0.1.
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import shutil
 import statistics
-import tempfile
 from pathlib import Path
 
 from benchmarks.corpora import service_public_site
+from benchmarks.report import REPO, SERVICE_PUBLIC, run
 from generator.build import build
 
-REPO = Path(__file__).resolve().parent.parent
 FIRST_RESULT_LIBRARIES = (
     "lunr.js",
     "lunr.stemmer.support.js",
@@ -127,27 +125,20 @@ def measure(name: str, content: Path, output: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", type=Path, help="also write the results to this file")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="treillis-bench-") as folder:
-        scratch = Path(folder)
+    def measure_all(scratch: Path) -> list[dict]:
         demo = scratch / "demo" / "content"
         shutil.copytree(REPO / "content", demo)
         results = [measure("demo", demo, scratch / "demo" / "output")]
-        if (REPO.parent / "shared" / "data" / "service-public").is_dir():
+        if SERVICE_PUBLIC.is_dir():
             corpus = service_public_site(scratch / "sp" / "content", limit=1600)
             results.append(measure("service-public-1600", corpus, scratch / "sp" / "output"))
-    for row in results:
-        print(f"{row['site']}:")
-        for key, value in row.items():
-            if key != "site":
-                print(f"  {key:22} {value}")
-        verdict = "met" if row["first_result_gzip"] <= BUDGET_GZIP_BYTES else "NOT met"
-        print(f"  budget {BUDGET_GZIP_BYTES} gzip bytes before the first result: {verdict}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        return results
+
+    def verdict(row: dict) -> str:
+        met = "met" if row["first_result_gzip"] <= BUDGET_GZIP_BYTES else "NOT met"
+        return f"budget {BUDGET_GZIP_BYTES} gzip bytes before the first result: {met}"
+
+    run(__doc__, measure_all, verdict)
 
 
 if __name__ == "__main__":

@@ -10,19 +10,16 @@ the browser tab does. The search data follows in the background (not counted).
 
 from __future__ import annotations
 
-import argparse
 import http.client
-import json
 import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.corpora import service_public_site
+from benchmarks.report import REPO, SERVICE_PUBLIC, run
 from generator import serve
 
-REPO = Path(__file__).resolve().parent.parent
 EDITS = 7
 
 
@@ -68,37 +65,30 @@ def measure(name: str, content: Path, document: Path, page: str, scratch: Path) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", type=Path, help="also write the results to this file")
-    args = parser.parse_args()
-    results = []
-    with tempfile.TemporaryDirectory(prefix="treillis-bench-") as folder:
-        scratch = Path(folder)
+    budgets = {"demo": 300, "service-public-1600": 1000}
+
+    def measure_all(scratch: Path) -> list[dict]:
         demo = scratch / "demo"
         shutil.copytree(REPO / "content", demo)
         key = "conseils-citoyens-et-chartes/conseil-citoyen-des-tilleuls"
-        results.append(
+        results = [
             measure(
                 "demo", demo, demo / f"dossiers/{key}.md", f"dossiers/{key}/index.html", scratch
             )
-        )
-        if (REPO.parent / "shared" / "data" / "service-public").is_dir():
+        ]
+        if SERVICE_PUBLIC.is_dir():
             corpus = service_public_site(scratch / "sp", limit=1600)
             document = sorted((corpus / "dossiers" / "particuliers").glob("f*.md"))[10]
             page = f"dossiers/particuliers/{document.stem}/index.html"
             results.append(measure("service-public-1600", corpus, document, page, scratch))
-    budgets = {"demo": 300, "service-public-1600": 1000}
-    for row in results:
-        print(f"{row['site']}:")
-        for key, value in row.items():
-            if key != "site":
-                print(f"  {key:24} {value}")
+        return results
+
+    def verdict(row: dict) -> str:
         budget = budgets[row["site"]]
-        verdict = "met" if row["save_to_page_median_ms"] <= budget else "NOT met"
-        print(f"  budget {budget} ms from save to page: {verdict}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        met = "met" if row["save_to_page_median_ms"] <= budget else "NOT met"
+        return f"budget {budget} ms from save to page: {met}"
+
+    run(__doc__, measure_all, verdict)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.atlas import Atlas
 from generator.diagrams import DiagramCache, DiagramReport, render_diagrams
 from generator.errors import BuildError, Problem, Problems
+from generator.exports import atlas_json, atlas_turtle, feeds, sitemap
 from generator.model import Site
 from generator.output import Staging, check_output_folder, folder_files
 from generator.readers import read_site
@@ -17,6 +18,7 @@ from generator.readers.fields import is_web_address
 from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
 from generator.search import browser_libraries, search_files
 from generator.sources import ParseCache
+from generator.urls import Paths
 from generator.validate import complete_families, validate
 from generator.views import Views, all_pages
 
@@ -134,6 +136,8 @@ def build(
                 progress(done, len(pages))
         if template_problems:
             raise BuildError(template_problems)
+        for path, text in exports(site, views.paths, [page.path for page in pages]):
+            staging.write_text(path, text)
         step("write")
         search = search_files(site, views.paths)
         for search_file in search:
@@ -165,6 +169,18 @@ def build(
             if any(d.key in fresh for d in page.diagrams)
         },
     )
+
+
+def exports(site: Site, paths: Paths, page_paths: list[str]) -> list[tuple[str, str]]:
+    """Feeds, the atlas in SKOS and JSON, and a sitemap when the site's address is known."""
+    files = [
+        *feeds(site, paths),
+        ("atlas/atlas.ttl", atlas_turtle(site)),
+        ("atlas/atlas.json", atlas_json(site)),
+    ]
+    if site.config.base_url:
+        files.append(("sitemap.xml", sitemap(site.config.base_url, page_paths)))
+    return files
 
 
 def default_cache(content: Path) -> Path:

@@ -114,6 +114,7 @@ class Descriptor:
     note: Text = field(default_factory=Text)
     broader: list[Ref] = field(default_factory=list)
     related: list[Ref] = field(default_factory=list)
+    uri: str = ""  # the concept's URI when imported from a thesaurus (kept for round trips)
     origin: Origin | None = None
 
     @property

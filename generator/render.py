@@ -22,6 +22,9 @@ from generator.views.common import Page
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 
 
+OG_LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES"}
+
+
 class TemplateProblem(Exception):
     """A template that cannot be compiled or rendered, located in its file."""
 
@@ -96,6 +99,14 @@ class Renderer:
             "stylesheet": paths.asset("treillis.css"),
             "print_stylesheet": paths.asset("print.css"),
             "canonical": config.base_url + page.path if config.base_url else "",
+            "og_locale": OG_LOCALES[lang],
+            "alternate_links": [
+                {"lang": other, "href": config.base_url + path if config.base_url else url(path)}
+                for other, path in sorted(page.alternates.items())
+            ]
+            if len(page.alternates) > 1
+            else [],
+            "feed": paths.feed(),
             "base_url": config.base_url,
             "script": paths.asset("treillis.js"),
             "favicon": paths.asset("favicon.svg"),

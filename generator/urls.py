@@ -56,6 +56,10 @@ class Paths:
         return f"dossiers/{key}/index.html"
 
     @staticmethod
+    def feed(dossier: str = "") -> str:
+        return f"dossiers/{dossier}/feed.xml" if dossier else "feed.xml"
+
+    @staticmethod
     def asset(name: str) -> str:
         return f"assets/{name}"
 

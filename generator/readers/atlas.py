@@ -10,7 +10,7 @@ from generator.readers.fields import Fields
 from generator.sources import LineDict, LineList, ParseCache, load_yaml_file
 
 FAMILY_FIELDS = ("id", "label", "colour", "parent", "description", "axis", "code", "crossing")
-DESCRIPTOR_FIELDS = ("id", "family", "label", "synonyms", "note", "broader", "related")
+DESCRIPTOR_FIELDS = ("id", "family", "label", "synonyms", "note", "broader", "related", "uri")
 
 
 def _items(
@@ -93,6 +93,7 @@ def read_descriptors(
                 note=fields.text("note"),
                 broader=fields.refs("broader"),
                 related=fields.refs("related"),
+                uri=fields.uri("uri"),
                 origin=Origin(path, item.line, fields.origin_fields()),
             )
             if not descriptor_id:

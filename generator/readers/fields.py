@@ -227,6 +227,14 @@ class Fields:
             return ""
         return value
 
+    def uri(self, key: str) -> str:
+        """An absolute URI of any scheme (http:, ark:, urn:…), as thesauri name concepts."""
+        value = self.string(key)
+        if value and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z", value):
+            self.error(key, f"'{value}' is not a URI: it must start with a scheme such as http:")
+            return ""
+        return value
+
     def colour(self, key: str, required: bool = False) -> str:
         value = self.string(key, required)
         if value and not COLOUR_PATTERN.match(value):
