@@ -219,6 +219,37 @@ def serve(content: Path, port: int, open_browser: bool, theme: Path | None) -> N
         running.stop()
 
 
+@main.group("import")
+def import_() -> None:
+    """Bring a thesaurus or documents into the content."""
+
+
+@import_.command("skos")
+@click.argument("thesaurus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--family", default=None, help="Put every imported descriptor in this family.")
+@click.option(
+    "--name",
+    default=None,
+    help="Name of the atlas files to write [default: the thesaurus file's name].",
+)
+@click.option("--force", is_flag=True, help="Replace files edited by hand since the last import.")
+@CONTENT_OPTION
+def import_skos(
+    thesaurus: Path, family: str | None, name: str | None, force: bool, content: Path
+) -> None:
+    """Import a SKOS thesaurus (RDF/XML or Turtle) into the atlas."""
+    from generator.importers.skos import ImportError_
+    from generator.importers.skos import import_skos as run
+
+    try:
+        report = run(content, thesaurus, family=family, name=name, force=force)
+    except ImportError_ as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        sys.exit(1)
+    for line in report.lines():
+        out.print(line, markup=False)
+
+
 @main.group()
 def new() -> None:
     """Create a new dossier, document or descriptor from a template."""

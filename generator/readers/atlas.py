@@ -37,39 +37,44 @@ def _items(
 def read_families(
     root: Path, problems: Problems, languages: list[str], cache: ParseCache | None = None
 ) -> dict[str, Family]:
-    path = root / "atlas" / "families.yaml"
-    if not path.is_file():
-        problems.add(path, 1, "atlas/families.yaml is missing: descriptors need families")
+    """Families from atlas/families.yaml and any atlas/families/*.yaml (imported thesauri)."""
+    main = root / "atlas" / "families.yaml"
+    paths = [main] if main.is_file() else []
+    paths += sorted((root / "atlas" / "families").glob("*.y*ml"))
+    if not paths:
+        problems.add(main, 1, "atlas/families.yaml is missing: descriptors need families")
         return {}
     families: dict[str, Family] = {}
-    for item in _items(path, problems, "families", "family", cache):
-        fields = Fields(item, path, problems, FAMILY_FIELDS, languages, "a family")
-        family_id = fields.ident("id")
-        crossing = fields.refs("crossing")
-        family = Family(
-            id=family_id,
-            label=fields.text("label", required=True),
-            # A crossing family may take the colour of its component.
-            colour=fields.colour("colour", required=not crossing),
-            parent=fields.ref("parent"),
-            description=fields.text("description"),
-            axis=fields.choice("axis", FAMILY_AXES),
-            code=fields.string("code"),
-            crossing=crossing,
-            origin=Origin(path, item.line, fields.origin_fields()),
-        )
-        if not family_id:
-            problems.unreadable.add("family")
-            continue
-        if family_id in families:
-            first = families[family_id].origin
-            problems.add(
-                path,
-                item.line_of("id"),
-                f"duplicate family id '{family_id}' (first defined at line {first.line if first else 1})",
+    for path in paths:
+        for item in _items(path, problems, "families", "family", cache):
+            fields = Fields(item, path, problems, FAMILY_FIELDS, languages, "a family")
+            family_id = fields.ident("id")
+            crossing = fields.refs("crossing")
+            family = Family(
+                id=family_id,
+                label=fields.text("label", required=True),
+                # A crossing family may take the colour of its component.
+                colour=fields.colour("colour", required=not crossing),
+                parent=fields.ref("parent"),
+                description=fields.text("description"),
+                axis=fields.choice("axis", FAMILY_AXES),
+                code=fields.string("code"),
+                crossing=crossing,
+                origin=Origin(path, item.line, fields.origin_fields()),
             )
-            continue
-        families[family_id] = family
+            if not family_id:
+                problems.unreadable.add("family")
+                continue
+            if family_id in families:
+                first = families[family_id].origin
+                where = f"{problems.display(first.path)}:{first.line}" if first else "elsewhere"
+                problems.add(
+                    path,
+                    item.line_of("id"),
+                    f"duplicate family id '{family_id}' (first defined at {where})",
+                )
+                continue
+            families[family_id] = family
     return families
 
 

@@ -1,0 +1,1 @@
+"""Importers: thesauri (SKOS) and documents with another front matter, into content files."""
