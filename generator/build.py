@@ -19,7 +19,7 @@ from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
 from generator.search import browser_libraries, search_files
 from generator.sources import ParseCache
 from generator.urls import Paths
-from generator.validate import complete_families, validate
+from generator.validate import complete_families, validate, warnings
 from generator.views import Views, all_pages
 
 Progress = Callable[[int, int], None]
@@ -36,6 +36,7 @@ class BuildReport:
     descriptors: int
     files: int
     seconds: float
+    warnings: list[Problem] = field(default_factory=list)
     # seconds spent in each step: read, pages (views), diagrams, write, search
     steps: dict[str, float] = field(default_factory=dict)
     diagrams: DiagramReport = field(default_factory=DiagramReport)
@@ -162,6 +163,7 @@ def build(
         files=files,
         seconds=time.perf_counter() - started,
         steps=steps,
+        warnings=warnings(site),
         diagrams=diagram_report,
         laid_out={
             page.path: [d.key for d in page.diagrams if d.key in fresh]

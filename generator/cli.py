@@ -17,6 +17,7 @@ from generator.build import load, theme_folders
 from generator.errors import BuildError, OutputError, SetupError
 from generator.live import Update
 from generator.readers.fields import is_web_address
+from generator.validate import warnings
 
 CONTENT = click.argument(
     "content",
@@ -42,6 +43,14 @@ def _report_problems(error: BuildError) -> None:
         err.print(str(problem), markup=False)
     count = len(error.problems)
     err.print(f"[bold red]{count} problem{'s' if count > 1 else ''} found; nothing was written.[/]")
+
+
+def _warn(found: list) -> None:
+    """Warnings do not stop anything: at most ten are listed, then a count."""
+    for problem in found[:10]:
+        err.print(f"{problem}  [yellow](warning)[/]", highlight=False)
+    if len(found) > 10:
+        err.print(f"[yellow]… and {len(found) - 10} more warnings of this kind.[/]")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -132,6 +141,7 @@ def build(
         where = f" {error.filename}" if error.filename else ""
         err.print(f"[bold red]error:[/] cannot write{escape(where)}: {escape(str(error.strerror))}")
         sys.exit(2)
+    _warn(report.warnings)
     if not quiet:
         out.print(
             f"Built {report.pages} pages ({report.dossiers} dossiers, {report.documents} documents, "
@@ -154,6 +164,7 @@ def check(content: Path) -> None:
     except BuildError as error:
         _report_problems(error)
         sys.exit(1)
+    _warn(warnings(site))
     out.print(
         f"No problem found: {len(site.dossiers)} dossiers, {len(site.documents)} documents, "
         f"{len(site.descriptors)} descriptors, {len(site.families)} families "
@@ -248,6 +259,70 @@ def import_skos(
         sys.exit(1)
     for line in report.lines():
         out.print(line, markup=False)
+
+
+@import_.command("documents")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--dossier", required=True, help="The dossier that receives the documents.")
+@click.option(
+    "--map",
+    "mapping",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML file saying where each field comes from (see docs/import.md).",
+)
+@click.option("--force", is_flag=True, help="Replace documents that already exist.")
+@CONTENT_OPTION
+def import_documents(folder: Path, dossier: str, mapping: Path, force: bool, content: Path) -> None:
+    """Import a folder of Markdown files with another front matter into a dossier."""
+    from generator.importers.documents import DocumentImportError
+    from generator.importers.documents import import_documents as run
+
+    try:
+        count, notes = run(content, folder, dossier, mapping, force=force)
+    except DocumentImportError as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        sys.exit(1)
+    for note in notes:
+        err.print(note, markup=False)
+    out.print(f"Imported {count} documents into dossiers/{dossier}/.", markup=False)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--limit", "-n", default=10, show_default=True, help="How many descriptors.")
+@CONTENT_OPTION
+def suggest(file: Path, limit: int, content: Path) -> None:
+    """Propose descriptors for a document: labels and synonyms found in its text."""
+    from generator.sources import SourceError, read_text, split_front_matter
+    from generator.suggest import Suggester
+
+    try:
+        site = load(content)
+    except BuildError as error:
+        _report_problems(error)
+        sys.exit(1)
+    try:
+        text = read_text(file)
+        source = split_front_matter(text) if text.startswith("---") else None
+    except SourceError as error:
+        err.print(f"{file}:{error.line}: {error.message}", markup=False)
+        sys.exit(1)
+    title = str(source.meta.get("title", "")) if source else ""
+    lang = str(source.meta.get("lang", "")) if source else ""
+    indexed = set(source.meta.get("descriptors") or []) if source else set()
+    body = source.body if source else text
+    summary = str(source.meta.get("summary", "")) if source else ""
+    suggester = Suggester(
+        site, lang if lang in site.config.languages else site.config.default_language
+    )
+    suggester.learn(site)
+    suggestions = suggester.suggest(f"{summary}\n{body}", limit=limit, title=title)
+    if not suggestions:
+        out.print("No descriptor label or synonym was found in this text.")
+    for item in suggestions:
+        mark = "  (already indexed)" if item.descriptor in indexed else ""
+        out.print(f"{item.descriptor:40} {item.label}  ×{item.occurrences}{mark}", markup=False)
 
 
 @main.group()

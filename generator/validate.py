@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.atlas import find_cycles
-from generator.errors import Problems, did_you_mean
+from generator.errors import Problem, Problems, did_you_mean
 from generator.markdown import find_wikilinks
 from generator.model import Document, Dossier, Ref, Site
 from generator.urls import ATLAS_PAGES
@@ -25,6 +25,20 @@ def validate(site: Site, problems: Problems) -> None:
     for document in site.documents.values():
         _check_document(site, document, problems)
     _check_partners(site, problems)
+
+
+def warnings(site: Site) -> list[Problem]:
+    """What is allowed but probably unwanted: documents that no descriptor indexes."""
+    return [
+        Problem(
+            Problems.display(d.origin.path),
+            d.origin.line_of("descriptors"),
+            "this document has no descriptors: readers of the atlas will not find it "
+            "(treillis suggest FILE proposes some)",
+        )
+        for d in site.documents.values()
+        if not d.descriptors and d.origin is not None
+    ]
 
 
 def resolve_document(target: str, dossier: str) -> str:

@@ -198,7 +198,9 @@ def _readable_id(uri: str, concept: Concept, lang: str) -> str:
     """The URI's last segment, or the label when that segment is an opaque UUID."""
     segment = _last_segment(uri)
     if _OPAQUE.match(segment) and concept.labels:
-        return slugify(concept.labels.get(lang) or next(iter(concept.labels.values())))[:50].strip("-")
+        return slugify(concept.labels.get(lang) or next(iter(concept.labels.values())))[:50].strip(
+            "-"
+        )
     return slugify(segment)[:60].strip("-")
 
 
