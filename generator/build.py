@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.atlas import Atlas
@@ -21,6 +21,7 @@ from generator.sources import ParseCache
 from generator.urls import Paths
 from generator.validate import complete_families, validate, warnings
 from generator.views import Views, all_pages
+from generator.views.common import Scope
 
 Progress = Callable[[int, int], None]
 
@@ -96,6 +97,30 @@ def build(
     `.treillis-cache` beside the content folder, False or None for no cache.
     """
     started = time.perf_counter()
+    site = load(content)
+    if base_url:
+        site.config.base_url = checked_base_url(base_url)
+    return publish(site, content, output, theme, progress, cache, started=started)
+
+
+def checked_base_url(base_url: str) -> str:
+    if not is_web_address(base_url):
+        raise ValueError(f"the base URL must start with https:// or http://: {base_url}")
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def publish(
+    site: Site,
+    content: Path,
+    output: Path,
+    theme: Path | None = None,
+    progress: Progress | None = None,
+    cache: Path | bool | None = True,
+    scope: Scope | None = None,
+    started: float | None = None,
+) -> BuildReport:
+    """Write a loaded site (or the part of it in `scope`) into `output`."""
+    started = started if started is not None else time.perf_counter()
     steps: dict[str, float] = {}
     clock = started
 
@@ -105,16 +130,12 @@ def build(
         steps[name] = now - clock
         clock = now
 
-    site = load(content)
     step("read")
-    if base_url:
-        if not is_web_address(base_url):
-            raise ValueError(f"the base URL must start with https:// or http://: {base_url}")
-        site.config.base_url = base_url if base_url.endswith("/") else base_url + "/"
     themes = theme_folders(site, theme)
     check_output_folder(output, protected=[content, *themes[:-1]])
     libraries = browser_libraries()
-    views = Views(site, Atlas(site))
+    views = Views(site, Atlas(site), scope=scope)
+    published_site = scoped(site, scope)
     pages = list(all_pages(views))
     step("pages")
     diagram_cache = DiagramCache(default_cache(content) if cache is True else cache or None)
@@ -137,10 +158,10 @@ def build(
                 progress(done, len(pages))
         if template_problems:
             raise BuildError(template_problems)
-        for path, text in exports(site, views.paths, [page.path for page in pages]):
+        for path, text in exports(published_site, views.paths, [page.path for page in pages]):
             staging.write_text(path, text)
         step("write")
-        search = search_files(site, views.paths)
+        search = search_files(published_site, views.paths)
         for search_file in search:
             staging.write_text(f"assets/search/data/{search_file.name}.js", search_file.script())
         step("search")
@@ -157,19 +178,31 @@ def build(
     return BuildReport(
         output=output,
         pages=len(pages),
-        dossiers=len(site.dossiers),
-        documents=len(site.documents),
-        descriptors=len(site.descriptors),
+        dossiers=len(published_site.dossiers),
+        documents=len(published_site.documents),
+        descriptors=len(published_site.descriptors),
         files=files,
         seconds=time.perf_counter() - started,
+        warnings=warnings(published_site),
         steps=steps,
-        warnings=warnings(site),
         diagrams=diagram_report,
         laid_out={
             page.path: [d.key for d in page.diagrams if d.key in fresh]
             for page in pages
             if any(d.key in fresh for d in page.diagrams)
         },
+    )
+
+
+def scoped(site: Site, scope: Scope | None) -> Site:
+    """The site restricted to a mirror's part (its search, feeds and SKOS cover only that)."""
+    if scope is None:
+        return site
+    return replace(
+        site,
+        documents={k: d for k, d in site.documents.items() if k in scope.documents},
+        dossiers={k: d for k, d in site.dossiers.items() if k in scope.dossiers},
+        descriptors={k: d for k, d in site.descriptors.items() if k in scope.descriptors},
     )
 
 

@@ -230,6 +230,50 @@ def serve(content: Path, port: int, open_browser: bool, theme: Path | None) -> N
         running.stop()
 
 
+@main.command("mirror")
+@click.argument("partner")
+@CONTENT_OPTION
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the partner's subsite to.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    callback=_web_address,
+    help="Public address of the subsite (for feeds and canonical links).",
+)
+@click.option(
+    "--main-url",
+    default=None,
+    callback=_web_address,
+    help="Address of the main site [default: base_url in site.yaml].",
+)
+def mirror_command(
+    partner: str, content: Path, output: Path, base_url: str | None, main_url: str | None
+) -> None:
+    """Build the subsite of PARTNER: its dossiers, documents and local map."""
+    from generator.mirror import mirror
+
+    try:
+        report = mirror(content, partner, output, base_url=base_url, main_url=main_url)
+    except BuildError as error:
+        _report_problems(error)
+        sys.exit(1)
+    except (OutputError, SetupError) as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        sys.exit(2)
+    out.print(
+        f"Mirrored {partner}: {report.pages} pages ({report.dossiers} dossiers, "
+        f"{report.documents} documents, {report.descriptors} descriptors) into {output} "
+        f"in {report.seconds:.2f} s.",
+        markup=False,
+    )
+
+
 @main.group("import")
 def import_() -> None:
     """Bring a thesaurus or documents into the content."""

@@ -81,7 +81,7 @@ def feeds(site: Site, paths: Paths) -> list[tuple[str, str]]:
         ("feed.xml", atom_feed(site, paths, "feed.xml", title, list(site.documents.values())))
     ]
     for dossier in site.dossiers.values():
-        documents = [site.documents[k] for k in dossier.documents]
+        documents = [site.documents[k] for k in dossier.documents if k in site.documents]
         path = f"dossiers/{dossier.slug}/feed.xml"
         result.append((path, atom_feed(site, paths, path, f"{dossier.title} — {title}", documents)))
     return result

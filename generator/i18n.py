@@ -6,6 +6,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "fr": {
         "colon": "\u00a0:",
         "home": "Accueil",
+        "mirror_of": "Une partie de",
         "atlas_search": "Chercher un descripteur",
         "atlas_search_help": "Libellés et synonymes ; ET pour exiger plusieurs mots, OU pour l'un ou l'autre.",
         "atlas_search_count": "{n} descripteur(s)",
@@ -133,6 +134,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "colon": ":",
         "home": "Home",
+        "mirror_of": "Part of",
         "atlas_search": "Find a descriptor",
         "atlas_search_help": "Labels and synonyms; AND to require several words, OR for either.",
         "atlas_search_count": "{n} descriptor(s)",
@@ -260,6 +262,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "es": {
         "colon": ":",
         "home": "Inicio",
+        "mirror_of": "Una parte de",
         "atlas_search": "Buscar un descriptor",
         "atlas_search_help": "Etiquetas y sinónimos; Y para exigir varias palabras, O para una u otra.",
         "atlas_search_count": "{n} descriptor(es)",

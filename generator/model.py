@@ -76,6 +76,10 @@ class SiteConfig:
     theme: str = ""
     partners: list[Partner] = field(default_factory=list)
     origin: Origin | None = None
+    # A partner's mirror: its branding, and the main site it belongs to.
+    brand: Partner | None = None
+    main_url: str = ""
+    main_title: Text | None = None
 
     @property
     def default_language(self) -> str:

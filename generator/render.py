@@ -93,6 +93,14 @@ class Renderer:
             "t": t,
             "url": url,
             "site_title": config.title.get(lang),
+            "brand": {
+                "logo": config.brand.logo,
+                "primary": config.brand.colours.get("primary", ""),
+                "main_url": config.main_url,
+                "main_title": config.main_title.get(lang) if config.main_title else "",
+            }
+            if config.brand is not None
+            else None,
             # Every page gets a description, for search engines and link previews.
             "description": page.description or config.description.get(lang) or page.title,
             "home_path": paths.home(lang),

@@ -6,6 +6,7 @@ the site works in any sub-folder and opened from disk (file://).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 # Pages of the atlas that live beside the descriptors' pages (atlas/<id>/index.html):
@@ -71,6 +72,8 @@ class Paths:
 @lru_cache(maxsize=65536)
 def relative(from_page: str, target: str) -> str:
     """The link from the page at `from_page` to `target` (both output-relative)."""
+    if "://" in target:
+        return target  # a page of the main site, from a partner's mirror
     target, hash_, fragment = target.partition("#")
     if not target:
         return f"#{fragment}"
@@ -82,3 +85,29 @@ def relative(from_page: str, target: str) -> str:
         common += 1
     link = "../" * (len(here) - common) + "/".join(there[common:])
     return f"{link}{hash_}{fragment}"
+
+
+class MirrorPaths(Paths):
+    """Paths of a partner's mirror: what is not mirrored is on the main site."""
+
+    def __init__(
+        self, languages: list[str], main_url: str, local: Callable[[str, str], bool]
+    ) -> None:
+        super().__init__(languages)
+        self.main_url = main_url
+        self.local = local  # (kind, id) → whether the mirror has that page
+
+    def _where(self, kind: str, item: str, path: str) -> str:
+        return path if self.local(kind, item) else self.main_url + path
+
+    def descriptor(self, descriptor_id: str, lang: str) -> str:
+        return self._where("descriptor", descriptor_id, super().descriptor(descriptor_id, lang))
+
+    def document(self, key: str) -> str:
+        return self._where("document", key, super().document(key))
+
+    def dossier(self, slug: str) -> str:
+        return self._where("dossier", slug, super().dossier(slug))
+
+    def partner(self, partner_id: str, lang: str) -> str:
+        return self._where("partner", partner_id, super().partner(partner_id, lang))

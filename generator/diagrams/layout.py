@@ -57,8 +57,11 @@ def _node_attributes(diagram: Diagram, index: int, node: Node) -> dict[str, str]
         "color": node.colour,
         "fontcolor": text_colour_on(fill),
         "penwidth": "3" if centre else "1.5",
-        "class": f"diagram-node diagram-node--{node.role}",
-        "style": "filled,dashed,rounded" if node.role == "more" else "filled,rounded",
+        "class": f"diagram-node diagram-node--{node.role}"
+        + (" diagram-node--external" if node.external else ""),
+        "style": "filled,dashed,rounded"
+        if node.role == "more" or node.external
+        else "filled,rounded",
     }
     if node.href:
         attributes["URL"] = node.href
@@ -133,6 +136,7 @@ def finish_svg(svg: str, diagram: Diagram) -> str:
     svg = _COMMENT.sub("", svg)
     svg = _INNER_TITLE.sub("", svg)  # node titles are internal ids, not for readers
     svg = _BACKGROUND.sub("", svg, count=1)
+    svg = svg.replace("&#45;", "-")  # Graphviz escapes every hyphen; none needs it
     svg = svg.replace(' xlink:href="', ' href="')
     svg = re.sub(r' xlink:title="[^"]*"', "", svg)
     svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 # Bump when the layout code changes what it draws: every cached picture is redone.
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 WRAP_WIDTH = 22
 
 
@@ -27,6 +27,7 @@ class Node:
     colour: str  # the family's colour (or the role's)
     href: str = ""  # relative link; empty for the current page
     count: int | None = None  # documents indexed, shown under the label
+    external: bool = False  # on the main site, from a partner's mirror
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,10 @@ class Diagram:
                 self.description,
                 self.lang,
                 self.direction,
-                [[n.id, n.label, n.role, n.colour, n.href, n.count] for n in self.nodes],
+                [
+                    [n.id, n.label, n.role, n.colour, n.href, n.count, n.external]
+                    for n in self.nodes
+                ],
                 [[e.tail, e.head, e.style] for e in self.edges],
                 self.same_rank,
             ],

@@ -121,7 +121,7 @@ def atlas_pages(views: Views) -> Iterator[Page]:
             alternates=alternates,
             context={
                 "families": family_legend(views, lang),
-                "top_descriptors": views.descriptor_links(views.atlas.top, lang),
+                "top_descriptors": views.descriptor_links(views.top_descriptors(), lang),
                 "letters": [
                     {"letter": letter, "entries": list(items)}
                     for letter, items in groupby(entries, key=lambda e: e["letter"])
@@ -195,7 +195,7 @@ def legend_matrix(views: Views, lang: str) -> dict[str, Any] | None:
     if not components or not angles:
         return None
     cells: dict[tuple[str | None, str | None], list[str]] = {}
-    for descriptor in views.site.descriptors.values():
+    for descriptor in views.descriptors():
         position = family_position(views, descriptor.family.target)
         if position != (None, None):
             cells.setdefault(position, []).append(descriptor.id)
@@ -225,7 +225,7 @@ def legend_matrix(views: Views, lang: str) -> dict[str, Any] | None:
 def _alphabetical_entries(views: Views, lang: str) -> list[dict[str, Any]]:
     """Every descriptor by label, with its synonyms as 'see' entries, A to Z."""
     entries = []
-    for descriptor in views.site.descriptors.values():
+    for descriptor in views.descriptors():
         link = views.descriptor_link(descriptor.id, lang)
         entries.append({"text": link.label, "lang": link.lang, "link": link, "synonym": False})
         for synonym in descriptor.synonyms.get(lang, []):
@@ -240,7 +240,7 @@ def _alphabetical_entries(views: Views, lang: str) -> list[dict[str, Any]]:
 def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
     """The keyword-in-context list: one line per significant word of each label."""
     lines = []
-    for descriptor in views.site.descriptors.values():
+    for descriptor in views.descriptors():
         link = views.descriptor_link(descriptor.id, lang)
         label = link.label
         stop_words = STOP_WORDS.get(link.lang, set())  # the label's language (it may fall back)
@@ -266,7 +266,7 @@ def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
 
 
 def descriptor_pages(views: Views) -> Iterator[Page]:
-    for descriptor in views.site.descriptors.values():
+    for descriptor in views.descriptors():
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         for lang in views.languages:
             yield descriptor_page(views, descriptor, lang, alternates)

@@ -12,7 +12,7 @@ from generator.atlas import Atlas
 from generator.diagrams import Diagram
 from generator.i18n import format_date, translator
 from generator.model import DOCUMENT_TYPES, Document, Site
-from generator.urls import Paths, relative
+from generator.urls import MirrorPaths, Paths, relative
 from generator.validate import resolve_document
 
 
@@ -44,6 +44,28 @@ def sort_key(text: str) -> str:
 
 
 @dataclass
+class Scope:
+    """The part of a site that a partner mirrors; everything else is on the main site."""
+
+    partner: str
+    main_url: str
+    documents: set[str]
+    dossiers: set[str]
+    descriptors: set[str]
+
+    def has(self, kind: str, item: str) -> bool:
+        return (
+            item
+            in {
+                "document": self.documents,
+                "dossier": self.dossiers,
+                "descriptor": self.descriptors,
+                "partner": {self.partner},
+            }[kind]
+        )
+
+
+@dataclass
 class DescriptorLink:
     id: str
     label: str
@@ -52,6 +74,10 @@ class DescriptorLink:
     colour: str
     family: str
     count: int
+
+    @property
+    def external(self) -> bool:
+        return "://" in self.path
 
 
 @dataclass
@@ -68,19 +94,52 @@ class DocumentCard:
     dossier_title: str
     dossier_path: str
 
+    @property
+    def external(self) -> bool:
+        return "://" in self.path
+
 
 class Views:
     """What every view needs: the site, its atlas, its paths, and small helpers."""
 
     def __init__(
-        self, site: Site, atlas: Atlas, markdown_cache: dict[tuple, str] | None = None
+        self,
+        site: Site,
+        atlas: Atlas,
+        markdown_cache: dict[tuple, str] | None = None,
+        scope: Scope | None = None,
     ) -> None:
         self.site = site
         self.atlas = atlas
         # Rendered Markdown kept between builds by the preview server (None: no cache).
         self.markdown_cache = markdown_cache
-        self.paths = Paths(site.config.languages)
+        self.scope = scope
+        self.paths = (
+            MirrorPaths(site.config.languages, scope.main_url, scope.has)
+            if scope is not None
+            else Paths(site.config.languages)
+        )
         self.languages = site.config.languages
+
+    # What this site publishes: everything, or a partner's part of it.
+
+    def documents(self) -> list[Document]:
+        return [d for d in self.site.documents.values() if self._has("document", d.key)]
+
+    def dossiers(self) -> list:
+        return [d for d in self.site.dossiers.values() if self._has("dossier", d.slug)]
+
+    def descriptors(self) -> list:
+        return [d for d in self.site.descriptors.values() if self._has("descriptor", d.id)]
+
+    def partners(self) -> list:
+        return [p for p in self.site.config.partners if self._has("partner", p.id)]
+
+    def top_descriptors(self) -> list[str]:
+        return [d for d in self.atlas.top if self._has("descriptor", d)]
+
+    def _has(self, kind: str, item: str) -> bool:
+        return self.scope is None or self.scope.has(kind, item)
 
     def descriptor_link(self, descriptor_id: str, lang: str) -> DescriptorLink:
         descriptor = self.site.descriptors[descriptor_id]
@@ -143,7 +202,7 @@ class Views:
         ]
 
     def newest_documents(self, lang: str, limit: int = 8) -> list[DocumentCard]:
-        return self.document_cards(self.site.documents, lang)[:limit]
+        return self.document_cards([d.key for d in self.documents()], lang)[:limit]
 
     def render_markdown(self, text: str, page_path: str, lang: str, top_heading: int = 2) -> str:
         """Markdown to HTML for a page: `[[...]]` become relative links labelled in `lang`."""

@@ -31,16 +31,16 @@ def home_pages(views: Views) -> Iterator[Page]:
                 "intro": views.render_markdown(site.config.description.get(lang), path, lang),
                 "dossiers": [dossier_card(views, d, lang) for d in _dossiers_newest_first(views)],
                 "families": family_legend(views, lang),
-                "top_descriptors": views.descriptor_links(views.atlas.top, lang),
+                "top_descriptors": views.descriptor_links(views.top_descriptors(), lang),
                 "newest": views.newest_documents(lang),
-                "partners": [partner_card(views, p, lang) for p in site.config.partners],
+                "partners": [partner_card(views, p, lang) for p in views.partners()],
                 "counts": {"documents": len(site.documents), "descriptors": len(site.descriptors)},
             },
         )
 
 
 def _dossiers_newest_first(views: Views) -> list[Dossier]:
-    return sorted(views.site.dossiers.values(), key=lambda d: (d.date, d.title), reverse=True)
+    return sorted(views.dossiers(), key=lambda d: (d.date, d.title), reverse=True)
 
 
 def dossier_card(views: Views, dossier: Dossier, lang: str) -> dict[str, Any]:
@@ -57,7 +57,7 @@ def dossier_card(views: Views, dossier: Dossier, lang: str) -> dict[str, Any]:
 def family_legend(views: Views, lang: str) -> list[dict[str, Any]]:
     """Families with their colour, nested under their parent, with descriptor counts."""
     site = views.site
-    counts = Counter(d.family.target for d in site.descriptors.values())
+    counts = Counter(d.family.target for d in views.descriptors())
     children: dict[str | None, list[str]] = {}
     for family in site.families.values():
         parent = family.parent.target if family.parent else None
@@ -92,7 +92,7 @@ def partner_card(views: Views, partner: Partner, lang: str) -> dict[str, Any]:
 
 
 def dossier_pages(views: Views) -> Iterator[Page]:
-    for dossier in views.site.dossiers.values():
+    for dossier in views.dossiers():
         yield dossier_page(views, dossier)
 
 
@@ -139,7 +139,7 @@ def dossier_page(views: Views, dossier: Dossier) -> Page:
 
 def document_pages(views: Views) -> Iterator[Page]:
     supported = _principles_by_document(views)
-    for document in views.site.documents.values():
+    for document in views.documents():
         yield document_page(views, document, supported.get(document.key, []))
 
 
@@ -229,7 +229,7 @@ def _related_documents(views: Views, document: Document, lang: str) -> list[dict
 
 def partner_pages(views: Views) -> Iterator[Page]:
     site = views.site
-    for partner in site.config.partners:
+    for partner in views.partners():
         alternates = {lang: views.paths.partner(partner.id, lang) for lang in views.languages}
         dossiers = [
             d for d in site.dossiers.values() if any(r.target == partner.id for r in d.partners)

@@ -47,7 +47,9 @@ def neighbourhood_diagram(views: Views, descriptor_id: str, lang: str) -> Diagra
         for index, link in enumerate(link for link in links if link.id in shown_ids):
             node_id = f"{role[0]}{index}"
             href = relative(page, link.path)
-            nodes.append(Node(node_id, link.label, role, link.colour, href, link.count))
+            nodes.append(
+                Node(node_id, link.label, role, link.colour, href, link.count, link.external)
+            )
             edges.append(_edge(role, node_id))
             if role == "related":
                 same_rank.append(node_id)
@@ -104,6 +106,7 @@ def indexing_diagram(views: Views, document: Document) -> Diagram:
                 link.colour,
                 relative(page, link.path),
                 link.count,
+                link.external,
             )
         )
     nodes.append(Node("doc", document.title, "document", TYPE_COLOURS[document.type]))
