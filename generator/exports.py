@@ -175,6 +175,12 @@ def atlas_turtle(site: Site) -> str:
             graph.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
         if family.parent and family.parent.target in families:
             graph.add((families[family.parent.target], SKOS.member, node))
+        if family.axis:
+            graph.add((node, ours.axis, Literal(family.axis)))
+            graph.add((node, ours.code, Literal(family.code)))
+        for ref in family.crossing:
+            if ref.target in families:
+                graph.add((node, ours.crossing, families[ref.target]))
     for descriptor in site.descriptors.values():
         node = concepts[descriptor.id]
         graph.add((node, RDF.type, SKOS.Concept))

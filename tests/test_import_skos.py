@@ -114,8 +114,17 @@ def test_the_exported_atlas_imports_back_to_the_same_atlas(
     assert {f: (x.label.values, x.colour) for f, x in imported.families.items()} == {
         f: (x.label.values, x.colour) for f, x in original.families.items()
     }
-    assert {f: x.parent.target if x.parent else None for f, x in imported.families.items()} == {
-        f: x.parent.target if x.parent else None for f, x in original.families.items()
+
+    def family_shape(family) -> tuple:
+        return (
+            family.parent.target if family.parent else None,
+            family.axis,
+            family.code,
+            sorted(r.target for r in family.crossing),
+        )
+
+    assert {f: family_shape(x) for f, x in imported.families.items()} == {
+        f: family_shape(x) for f, x in original.families.items()
     }
 
 

@@ -170,6 +170,9 @@ def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
                 "uri": str(node),
                 "id": next((str(o) for o in graph.objects(node, ours.id)), ""),
                 "colour": next((str(o) for o in graph.objects(node, ours.colour)), ""),
+                "axis": next((str(o) for o in graph.objects(node, ours.axis)), ""),
+                "code": next((str(o) for o in graph.objects(node, ours.code)), ""),
+                "crossing": sorted(str(o) for o in graph.objects(node, ours.crossing)),
                 "labels": labels,
                 "members": sorted(str(m) for m in graph.objects(node, SKOS.member)),
             }
@@ -342,6 +345,11 @@ def _families(concepts, collections, tops, ids, languages, report, name, existin
                     "label": labels,
                     "colour": collection["colour"] or PALETTE[index % len(PALETTE)],
                     "parent": collection_ids.get(parents.get(collection["uri"], ""), ""),
+                    "axis": collection["axis"],
+                    "code": collection["code"],
+                    "crossing": [
+                        collection_ids[c] for c in collection["crossing"] if c in collection_ids
+                    ],
                 }
             )
             for member in collection["members"]:
@@ -439,6 +447,10 @@ def _families_yaml(rows: list[dict]) -> str:
         )
         if row["parent"]:
             text += f"  parent: {row['parent']}\n"
+        if row.get("axis"):
+            text += f"  axis: {row['axis']}\n  code: {_q(row['code'])}\n"
+        if row.get("crossing"):
+            text += f"  crossing: [{', '.join(row['crossing'])}]\n"
         out.append(text)
     return "".join(out)
 
