@@ -33,9 +33,7 @@ def treillis(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.skipif(
-    not (SERVICE_PUBLIC.is_dir() and W.is_file()), reason="../shared/data is not there"
-)
+@NEEDS_DATA
 def test_service_public_imports_with_a_mapping_and_builds_with_thesaurus_w(tmp_path: Path) -> None:
     content = empty_site(tmp_path, "fr")
     import_skos(content, W)
