@@ -12,7 +12,7 @@ import pytest
 from generator.build import build, load
 from generator.importers.documents import DocumentImportError, import_documents
 from generator.importers.skos import import_skos
-from tests.test_import_skos import DATA, W, assert_links_resolve, empty_site
+from tests.test_import_skos import DATA, NEEDS_DATA, W, assert_links_resolve, empty_site
 
 SERVICE_PUBLIC = DATA / "service-public"
 MAPPING = """\
