@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -43,6 +45,24 @@ def _report_problems(error: BuildError) -> None:
         err.print(str(problem), markup=False)
     count = len(error.problems)
     err.print(f"[bold red]{count} problem{'s' if count > 1 else ''} found; nothing was written.[/]")
+
+
+@contextmanager
+def _clean_errors() -> Iterator[None]:
+    """Problems in the content (exit 1) or the setup (exit 2), said plainly: no traceback."""
+    try:
+        yield
+    except BuildError as error:
+        _report_problems(error)
+        sys.exit(1)
+    except (OutputError, SetupError) as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        sys.exit(2)
+    except OSError as error:
+        # A disk full, a folder without write permission, a port already taken.
+        where = f"{error.filename}: " if error.filename else ""
+        err.print(f"[bold red]error:[/] {escape(where)}{escape(str(error.strerror or error))}")
+        sys.exit(2)
 
 
 def _warn(found: list) -> None:
@@ -111,8 +131,9 @@ def build(
     quiet: bool,
 ) -> None:
     """Build the site of CONTENT (default ./content) into --output (default ./output)."""
-    try:
-        with Progress(
+    with (
+        _clean_errors(),
+        Progress(
             TextColumn("Rendering"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -120,27 +141,17 @@ def build(
             console=err,
             transient=True,
             disable=quiet or not err.is_terminal,
-        ) as bar:
-            task = bar.add_task("pages", total=None)
-            report = build_site(
-                content,
-                output,
-                base_url=base_url,
-                theme=theme,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                cache=False if no_cache else (cache_dir or True),
-            )
-    except BuildError as error:
-        _report_problems(error)
-        sys.exit(1)
-    except (OutputError, SetupError) as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(2)
-    except OSError as error:
-        # A disk full or a folder without write permission: say which file, no traceback.
-        where = f" {error.filename}" if error.filename else ""
-        err.print(f"[bold red]error:[/] cannot write{escape(where)}: {escape(str(error.strerror))}")
-        sys.exit(2)
+        ) as bar,
+    ):
+        task = bar.add_task("pages", total=None)
+        report = build_site(
+            content,
+            output,
+            base_url=base_url,
+            theme=theme,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            cache=False if no_cache else (cache_dir or True),
+        )
     _warn(report.warnings)
     if not quiet:
         out.print(
@@ -158,12 +169,9 @@ def build(
 def check(content: Path) -> None:
     """Check the content of CONTENT (default ./content) without writing anything."""
     started = time.perf_counter()
-    try:
+    with _clean_errors():
         site = load(content)
         theme_folders(site, None)  # a theme named in site.yaml must exist
-    except BuildError as error:
-        _report_problems(error)
-        sys.exit(1)
     _warn(warnings(site))
     out.print(
         f"No problem found: {len(site.dossiers)} dossiers, {len(site.documents)} documents, "
@@ -209,16 +217,8 @@ def serve(content: Path, port: int, open_browser: bool, theme: Path | None) -> N
                 f"rendered, {len(update.removed)} removed."
             )
 
-    try:
+    with _clean_errors():
         running = preview.start(content, port, theme, report=report)
-    except (OutputError, SetupError) as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(2)
-    except OSError as error:
-        err.print(
-            f"[bold red]error:[/] cannot listen on 127.0.0.1:{port}: {escape(str(error.strerror))}"
-        )
-        sys.exit(2)
     out.print(f"Serving {content} at {running.url} (Ctrl+C to stop).", markup=False)
     if open_browser:
         webbrowser.open(running.url)
@@ -258,14 +258,8 @@ def mirror_command(
     """Build the subsite of PARTNER: its dossiers, documents and local map."""
     from generator.mirror import mirror
 
-    try:
+    with _clean_errors():
         report = mirror(content, partner, output, base_url=base_url, main_url=main_url)
-    except BuildError as error:
-        _report_problems(error)
-        sys.exit(1)
-    except (OutputError, SetupError) as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(2)
     out.print(
         f"Mirrored {partner}: {report.pages} pages ({report.dossiers} dossiers, "
         f"{report.documents} documents, {report.descriptors} descriptors) into {output} "
@@ -341,11 +335,8 @@ def suggest(file: Path, limit: int, content: Path) -> None:
     from generator.sources import SourceError, read_text, split_front_matter
     from generator.suggest import Suggester
 
-    try:
+    with _clean_errors():
         site = load(content)
-    except BuildError as error:
-        _report_problems(error)
-        sys.exit(1)
     try:
         text = read_text(file)
         source = split_front_matter(text) if text.startswith("---") else None
