@@ -143,8 +143,11 @@ def finish_svg(svg: str, diagram: Diagram) -> str:
     title_id, desc_id = f"{_prefix(diagram)}_title", f"{_prefix(diagram)}_desc"
     svg = svg.replace(
         "<svg ",
-        f'<svg class="diagram diagram--{diagram.name}" role="img" '
-        f'aria-labelledby="{title_id} {desc_id}" ',
+        # No role="img": an img's content is presentational, and its links would be
+        # hidden from assistive technologies (axe: nested-interactive). Inline SVG is a
+        # graphics document already; its title and description name it.
+        f'<svg class="diagram diagram--{diagram.name}" '
+        f'aria-labelledby="{title_id}" aria-describedby="{desc_id}" ',
         1,
     )
     head_end = svg.index(">") + 1

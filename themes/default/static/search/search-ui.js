@@ -176,7 +176,7 @@
   /* ---- The search box of every page ---- */
 
   function setupBox(form) {
-    var input = form.querySelector("input[type=search]");
+    var input = form.querySelector("input[name=q]");
     var list = form.querySelector("[role=listbox]");
     var strings = JSON.parse(form.getAttribute("data-strings"));
     var store = null;
