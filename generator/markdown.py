@@ -160,3 +160,44 @@ def plain_text(text: str) -> str:
         elif block.type in ("fence", "code_block"):
             words.append(block.content)
     return "".join(words)
+
+
+class _Watchful(MarkdownIt):
+    """A parser that records the link targets it refuses (javascript:, data:, file:…)."""
+
+    def __init__(self) -> None:
+        super().__init__("commonmark", {"html": False})
+        self.enable(["table", "strikethrough"])
+        self.inline.ruler.before("link", "wikilink", _wikilink_rule)
+        self.refused: list[str] = []
+
+    def validateLink(self, url: str) -> bool:
+        allowed = super().validateLink(url)
+        if not allowed:
+            self.refused.append(url)
+        return allowed
+
+
+_WATCHFUL = _Watchful()
+
+
+@lru_cache(maxsize=4096)
+def _refused(text: str) -> tuple[tuple[str, int], ...]:
+    found = []
+    for block in _WATCHFUL.parse(text, {}):
+        if block.type != "inline":
+            continue
+        _WATCHFUL.refused.clear()
+        _WATCHFUL.parseInline(block.content, {})
+        for url in _WATCHFUL.refused:
+            offset = block.content.find(url.split(":", 1)[0])
+            line = (block.map[0] if block.map else 0) + block.content[: max(offset, 0)].count("\n")
+            found.append((url, line))
+    return tuple(found)
+
+
+def refused_links(text: str, first_line: int = 1) -> list[tuple[str, int]]:
+    """Link targets that are not shown as links (javascript:, data:…), with their file lines."""
+    if ":" not in text:
+        return []
+    return [(url, line + first_line) for url, line in _refused(text)]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.atlas import find_cycles
 from generator.errors import Problem, Problems, did_you_mean
-from generator.markdown import find_wikilinks
+from generator.markdown import find_wikilinks, refused_links
 from generator.model import Document, Dossier, Ref, Site
 from generator.urls import ATLAS_PAGES
 
@@ -299,7 +299,18 @@ def _check_wikilinks(
     problems: Problems,
     exact_line: bool = True,
 ) -> None:
-    """Check every `[[...]]`; texts inside YAML fields report the field's line."""
+    """Check every link: `[[...]]` must exist, and no javascript:, data: or file: address.
+
+    Texts inside YAML fields report the field's line.
+    """
+    for url, line in refused_links(text, first_line):
+        shown = url if len(url) <= 60 else url[:57] + "..."
+        problems.add(
+            path,
+            line if exact_line else first_line,
+            f"the link to '{shown}' is refused: links go to web addresses (https://…), "
+            "mail addresses (mailto:…) or [[...]] pages of the site",
+        )
     for target, line in find_wikilinks(text, first_line):
         if not exact_line:
             line = first_line

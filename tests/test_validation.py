@@ -411,3 +411,20 @@ def test_check_reports_a_missing_theme(small_site: Path) -> None:
     assert (
         result.returncode == 1 and "content/site.yaml:9: theme 'absent' not found" in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:x",
+        "file:///etc/passwd",
+    ],
+)
+def test_dangerous_link_addresses_are_refused_with_their_line(small_site: Path, url: str) -> None:
+    edit(small_site, DOCUMENT, "Le corps du document", f"Le [corps]({url}) du document")
+    found = problems(small_site)
+    assert len(found) == 1 and found[0].startswith(f"{DOCUMENT}:11: the link to '")
+    assert "is refused" in found[0]
