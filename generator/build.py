@@ -17,6 +17,7 @@ from generator.readers import read_site
 from generator.readers.fields import is_web_address
 from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
 from generator.search import browser_libraries, search_files
+from generator.sitecheck import check_site
 from generator.sources import ParseCache
 from generator.urls import Paths
 from generator.validate import complete_families, validate, warnings
@@ -90,8 +91,12 @@ def build(
     theme: Path | None = None,
     progress: Progress | None = None,
     cache: Path | bool | None = True,
+    strict: bool = False,
 ) -> BuildReport:
     """Build the site of `content` into `output`; the old output survives any failure.
+
+    `strict`: check the built site (links, anchors, titles, languages, descriptions)
+    before putting it in place, and fail on any problem.
 
     `cache` is the folder that keeps laid-out diagrams between builds: True for
     `.treillis-cache` beside the content folder, False or None for no cache.
@@ -100,7 +105,7 @@ def build(
     site = load(content)
     if base_url:
         site.config.base_url = checked_base_url(base_url)
-    return publish(site, content, output, theme, progress, cache, started=started)
+    return publish(site, content, output, theme, progress, cache, started=started, strict=strict)
 
 
 def checked_base_url(base_url: str) -> str:
@@ -118,6 +123,7 @@ def publish(
     cache: Path | bool | None = True,
     scope: Scope | None = None,
     started: float | None = None,
+    strict: bool = False,
 ) -> BuildReport:
     """Write a loaded site (or the part of it in `scope`) into `output`."""
     started = started if started is not None else time.perf_counter()
@@ -169,6 +175,11 @@ def publish(
         for output_path, source in published.items():
             staging.copy_file(source, output_path)
         files = len(published) + len(search)
+        if strict:
+            checked = check_site(staging.root, site.config.base_url)
+            if checked.problems:
+                raise BuildError(checked.problems)
+            step("check")
         staging.commit()
     except BaseException:
         staging.abort()

@@ -120,6 +120,11 @@ def _web_address(
     "beside CONTENT].",
 )
 @click.option("--no-cache", is_flag=True, help="Lay out every diagram again and keep nothing.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Check the built site (links, anchors, titles…) and fail on any problem.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 def build(
     content: Path,
@@ -128,6 +133,7 @@ def build(
     theme: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Build the site of CONTENT (default ./content) into --output (default ./output)."""
@@ -151,6 +157,7 @@ def build(
             theme=theme,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
             cache=False if no_cache else (cache_dir or True),
+            strict=strict,
         )
     _warn(report.warnings)
     if not quiet:
@@ -166,9 +173,22 @@ def build(
 
 @main.command()
 @CONTENT
-def check(content: Path) -> None:
+@click.option(
+    "--site",
+    "built",
+    default=None,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Check a generated site instead: links, anchors, titles, languages, descriptions.",
+)
+@click.option(
+    "--base-url", default="", help="With --site: the site's address, for absolute links to it."
+)
+def check(content: Path, built: Path | None, base_url: str) -> None:
     """Check the content of CONTENT (default ./content) without writing anything."""
     started = time.perf_counter()
+    if built is not None:
+        _check_built(built, base_url, started)
+        return
     with _clean_errors():
         site = load(content)
         theme_folders(site, None)  # a theme named in site.yaml must exist
@@ -178,6 +198,25 @@ def check(content: Path) -> None:
         f"{len(site.descriptors)} descriptors, {len(site.families)} families "
         f"({time.perf_counter() - started:.2f} s)."
     )
+
+
+def _check_built(built: Path, base_url: str, started: float) -> None:
+    from generator.sitecheck import check_site
+
+    report = check_site(built, base_url)
+    summary = (
+        f"{report.pages} pages, {report.feeds} feeds and sitemaps, {report.links} links "
+        f"checked; {len(report.external)} external addresses listed, not fetched "
+        f"({time.perf_counter() - started:.2f} s)."
+    )
+    if report.problems:
+        for problem in report.problems:
+            err.print(str(problem), markup=False)
+        err.print(f"[bold red]{len(report.problems)} problem(s) in {built}.[/] {summary}")
+        sys.exit(1)
+    for address, count in sorted(report.external.items()):
+        out.print(f"external: {address} ({count})", markup=False)
+    out.print(f"No problem found: {summary}")
 
 
 @main.command()
