@@ -46,6 +46,8 @@ class Problems:
     unreadable: set[str] = field(default_factory=set)
 
     def add(self, path: Path | str, line: int, message: str) -> None:
+        # One problem, one line: a message never spans lines (it may quote a value that does).
+        message = " ".join(message.split())
         self.items.append(Problem(self.display(path), max(line, 1), message))
 
     @staticmethod

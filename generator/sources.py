@@ -169,9 +169,13 @@ def read_text(path: Path) -> str:
 
 def parse_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML safely; `first_line` is the file line where `text` starts."""
+    source = "\n" * (first_line - 1) + text  # every mark is then a line of the file itself
     try:
-        # Blank lines in front make every mark a line of the file itself.
-        data = yaml.load("\n" * (first_line - 1) + text, Loader=_LineLoader)
+        data = yaml.load(source, Loader=_LineLoader)  # noqa: S506 - a safe loader
+    except yaml.reader.ReaderError as error:
+        line = source.count("\n", 0, error.position) + 1
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else "this byte"
+        raise SourceError(line, f"the character {character} is not allowed in YAML") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"

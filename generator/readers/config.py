@@ -19,8 +19,11 @@ def read_config(root: Path, problems: Problems, cache: ParseCache | None = None)
     if not path.is_file():
         problems.add(path, 1, "site.yaml is missing: every content folder needs one")
         return _unreadable(problems)
+    before = len(problems.items)
     data = load_yaml_file(path, problems, cache=cache)
     if data is None:
+        if len(problems.items) == before:  # read, but empty
+            problems.add(path, 1, "site.yaml is empty: it needs at least a title")
         return _unreadable(problems)
     if not isinstance(data, LineDict):
         problems.add(path, 1, "site.yaml must be a group of 'name: value' lines")
