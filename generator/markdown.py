@@ -50,8 +50,8 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
+def _make_parser(html: bool = False) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html, "typographer": False}).enable(
         ["table", "strikethrough"]
     )
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
@@ -76,6 +76,18 @@ def _escapeHtml(text: str) -> str:
 
 
 _PARSER = _make_parser()
+_HTML_PARSER = _make_parser(html=True)
+
+# With `allow_html: true` in site.yaml, raw HTML is kept, then cleaned by nh3 (ammonia):
+# no script, no event handler, links to web and mail addresses only.
+ALLOWED_ATTRIBUTES = {
+    "*": {"lang", "title", "class", "id"},
+    "a": {"href", "hreflang", "rel"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
 
 
 def _wikilinks(tokens: list[Token], first_line: int):
@@ -111,21 +123,35 @@ def link_targets(text: str) -> list[str]:
     return [match.strip() for match in _TARGET.findall(text)] if WIKILINK_OPEN in text else []
 
 
-def render(text: str, resolve: Resolver | None = None, top_heading: int = 2) -> str:
+def render(
+    text: str, resolve: Resolver | None = None, top_heading: int = 2, allow_html: bool = False
+) -> str:
     """Render Markdown to HTML, resolving `[[...]]` links with `resolve`.
 
     Headings are shifted so that the highest one in the text is at least
     `top_heading`: a text placed under a page's `<h2>` section starts at `<h3>`.
+    Raw HTML is shown as text unless `allow_html`, and then sanitised.
     """
     if not text.strip():
         return ""
+    parser = _HTML_PARSER if allow_html else _PARSER
     env: dict = {}
-    tokens = _PARSER.parse(text, env)
+    tokens = parser.parse(text, env)
     if resolve is not None and WIKILINK_OPEN in text:
         for token, _line in _wikilinks(tokens, 1):
             token.meta["link"] = resolve(token.meta["target"])
     _shift_headings(tokens, top_heading)
-    return _PARSER.renderer.render(tokens, _PARSER.options, env)
+    html = parser.renderer.render(tokens, parser.options, env)
+    if allow_html:
+        import nh3
+
+        html = nh3.clean(
+            html,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            link_rel=None,
+        )
+    return html
 
 
 def _shift_headings(tokens: list[Token], top_heading: int) -> None:

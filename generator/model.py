@@ -74,6 +74,7 @@ class SiteConfig:
     languages: list[str]
     base_url: str = ""
     theme: str = ""
+    allow_html: bool = False  # raw HTML in Markdown, sanitised (off by default)
     partners: list[Partner] = field(default_factory=list)
     origin: Origin | None = None
     # A partner's mirror: its branding, and the main site it belongs to.

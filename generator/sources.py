@@ -171,7 +171,7 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
     """Parse YAML safely; `first_line` is the file line where `text` starts."""
     source = "\n" * (first_line - 1) + text  # every mark is then a line of the file itself
     try:
-        data = yaml.load(source, Loader=_LineLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(source, Loader=_LineLoader)
     except yaml.reader.ReaderError as error:
         line = source.count("\n", 0, error.position) + 1
         character = f"U+{error.character:04X}" if isinstance(error.character, int) else "this byte"

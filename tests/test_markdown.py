@@ -51,3 +51,17 @@ def test_headings_are_shifted_under_the_pages_sections() -> None:
 def test_tables_are_rendered() -> None:
     html = render("| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert "<table>" in html and "<td>1</td>" in html
+
+
+def test_raw_html_when_allowed_is_sanitised() -> None:
+    html = render(
+        '<b>gras</b> <script>alert(1)</script> <a href="javascript:alert(1)">a</a> '
+        '<img src="x.png" onerror="alert(1)" alt="x"> <a href="https://example.org" onclick="x()">b</a>',
+        allow_html=True,
+    )
+    assert "<b>gras</b>" in html
+    assert "<script" not in html and "alert(1)</script>" not in html
+    assert "javascript:" not in html and "onerror" not in html and "onclick" not in html
+    assert '<img src="x.png" alt="x">' in html
+    assert '<a href="https://example.org">b</a>' in html
+    assert "&lt;b&gt;" in render("<b>gras</b>")  # off by default: shown as text

@@ -9,7 +9,7 @@ from generator.model import LANGUAGES, Origin, Partner, SiteConfig, Text
 from generator.readers.fields import Fields
 from generator.sources import LineDict, LineList, ParseCache, load_yaml_file
 
-SITE_FIELDS = ("title", "description", "base_url", "languages", "theme", "partners")
+SITE_FIELDS = ("title", "description", "base_url", "languages", "theme", "partners", "allow_html")
 PARTNER_FIELDS = ("id", "name", "url", "logo", "colours", "description")
 
 
@@ -41,6 +41,7 @@ def read_config(root: Path, problems: Problems, cache: ParseCache | None = None)
         languages=languages,
         base_url=_base_url(fields),
         theme=fields.string("theme"),
+        allow_html=fields.choice("allow_html", ("true", "false")) == "true",
         partners=_partners(data.get("partners"), fields, path, problems, accepted),
         origin=Origin(path, 1, fields.origin_fields()),
     )

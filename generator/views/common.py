@@ -207,14 +207,17 @@ class Views:
     def render_markdown(self, text: str, page_path: str, lang: str, top_heading: int = 2) -> str:
         """Markdown to HTML for a page: `[[...]]` become relative links labelled in `lang`."""
         resolve = partial(self._resolve_wikilink, page_path, lang)
+        allow_html = self.site.config.allow_html
         if self.markdown_cache is None:
-            return markdown.render(text, resolve, top_heading)
+            return markdown.render(text, resolve, top_heading, allow_html)
         # The HTML depends on the text, where it is shown, and what its [[links]] resolve to.
         links = tuple(resolve(target) for target in markdown.link_targets(text))
         key = (text, page_path, lang, top_heading, links)
         html = self.markdown_cache.get(key)
         if html is None:
-            html = self.markdown_cache[key] = markdown.render(text, resolve, top_heading)
+            html = self.markdown_cache[key] = markdown.render(
+                text, resolve, top_heading, allow_html
+            )
         return html
 
     def _resolve_wikilink(self, page_path: str, lang: str, target: str) -> markdown.Link | None:
