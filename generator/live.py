@@ -23,9 +23,11 @@ from generator.atlas import Atlas
 from generator.build import default_cache, load, static_files, theme_folders
 from generator.diagrams import DiagramCache, render_diagrams
 from generator.errors import BuildError, Problem
-from generator.render import Renderer, TemplateProblem
+from generator.model import Site
+from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
 from generator.search import browser_libraries, search_files
 from generator.sources import ParseCache
+from generator.urls import Paths
 from generator.views import Page, Views, all_pages
 
 
@@ -189,12 +191,10 @@ class LiveSite:
 
 
 def theme_folders_default(theme: Path | None) -> list[Path]:
-    from generator.render import DEFAULT_THEME
-
     return [theme, DEFAULT_THEME] if theme is not None and theme.is_dir() else [DEFAULT_THEME]
 
 
-def search_scripts(site, paths) -> dict[str, bytes]:
+def search_scripts(site: Site, paths: Paths) -> dict[str, bytes]:
     """The search data files of a site, by output path (run in a worker process)."""
     return {
         f"assets/search/data/{f.name}.js": f.script().encode("utf-8")
