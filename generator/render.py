@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.diagrams.layout import text_colour_on
 from generator.errors import Problem
 from generator.i18n import LANGUAGE_NAMES, translator
 from generator.model import DOCUMENT_TYPES, SiteConfig
@@ -96,6 +97,9 @@ class Renderer:
             "brand": {
                 "logo": config.brand.logo,
                 "primary": config.brand.colours.get("primary", ""),
+                # Header text dark or light, whichever reads on the partner's colour.
+                "ink": text_colour_on(config.brand.colours["primary"])
+                if config.brand.colours.get("primary") else "",
                 "main_url": config.main_url,
                 "main_title": config.main_title.get(lang) if config.main_title else "",
             }
