@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +78,7 @@ class LiveSite:
         self._renderer: Renderer | None = None
         self._template_stamp: frozenset = frozenset()
         self._config = None
+        self._static_stamp: frozenset = frozenset()
         self._search_pool: ProcessPoolExecutor | None = None
         self._search_future: concurrent.futures.Future | None = None
         self._search_wanted = 0
@@ -132,6 +135,10 @@ class LiveSite:
                 rendered[path] = self._renderer.render(page).encode("utf-8")
             except TemplateProblem as error:
                 problems.append(error.problem)
+            except Exception as error:  # a theme's template can fail in any way
+                problems.append(
+                    Problem(page.template, 1, f"template error: {type(error).__name__}: {error}")
+                )
         if problems:
             return Update(problems=sorted(set(problems)))
         removed = sorted(set(self.plans) - set(plans))
@@ -140,8 +147,9 @@ class LiveSite:
         self.pages.update(rendered)
         self.plans = plans
         static = static_files(site, themes, self.libraries)
-        static_changed = _stamp(static) != _stamp(self.static)
-        self.static = static
+        stamp = _stamp(static)
+        static_changed = stamp != self._static_stamp  # compared with the previous rebuild's
+        self.static, self._static_stamp = static, stamp
         self._refresh_search(site, views, background=search_in_background)
         used = {d.key for page in plans.values() for d in page.diagrams}
         for key in set(self.svgs) - used:
@@ -156,14 +164,30 @@ class LiveSite:
         if not background:
             self._store_search(wanted, search_scripts(site, views.paths))
             return
-        if self._search_pool is None:
-            context = multiprocessing.get_context("forkserver")
-            self._search_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        future = self._search_pool.submit(search_scripts, site, views.paths)
+        if self._search_future is not None:
+            self._search_future.cancel()  # an older refresh not started yet: not needed
+        try:
+            future = self._pool().submit(search_scripts, site, views.paths)
+        except BrokenProcessPool:
+            # The worker died (killed, out of memory): start a new one.
+            self._search_pool = None
+            future = self._pool().submit(search_scripts, site, views.paths)
         future.add_done_callback(
-            lambda done: done.exception() is None and self._store_search(wanted, done.result())
+            lambda done: (
+                not done.cancelled()
+                and done.exception() is None
+                and self._store_search(wanted, done.result())
+            )
         )
         self._search_future = future
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._search_pool is None:
+            context = multiprocessing.get_context("forkserver")
+            self._search_pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_ignore_interrupts
+            )
+        return self._search_pool
 
     def _store_search(self, wanted: int, files: dict[str, bytes]) -> None:
         with self.lock:
@@ -200,3 +224,8 @@ def search_scripts(site: Site, paths: Paths) -> dict[str, bytes]:
         f"assets/search/data/{f.name}.js": f.script().encode("utf-8")
         for f in search_files(site, paths)
     }
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl+C stops the server; the search worker ends with it, quietly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -33,14 +33,33 @@
     overlay.appendChild(list);
   }
 
-  var events = new EventSource("/__treillis/events");
-  events.onmessage = function (message) {
-    var data = JSON.parse(message.data);
-    if (data.type === "problems") {
+  var me = document.currentScript;
+  var version = me ? me.getAttribute("data-version") : null;
+
+  function receive(raw) {
+    var data = JSON.parse(raw);
+    if (data.type === "hello") {
+      /* A change happened between serving this page and listening: catch up. */
+      if (version !== null && String(data.version) !== version) window.location.reload();
+    } else if (data.type === "problems") {
       showProblems(data.problems);
     } else if (data.type === "reload") {
       showProblems([]);
       if (data.all || data.pages.indexOf(here) !== -1) window.location.reload();
     }
-  };
+  }
+
+  if (window.SharedWorker) {
+    var worker = new SharedWorker("/__treillis/worker.js");
+    worker.port.onmessage = function (message) { receive(message.data); };
+    worker.port.start();
+    /* The shared stream said hello before this tab joined: ask for the state. */
+    fetch("/__treillis/status").then(function (r) { return r.json(); }).then(function (status) {
+      receive(JSON.stringify({ type: "hello", version: status.version }));
+      if (status.problems.length) showProblems(status.problems);
+    });
+  } else {
+    var events = new EventSource("/__treillis/events");
+    events.onmessage = function (message) { receive(message.data); };
+  }
 })();

@@ -99,7 +99,8 @@ class Renderer:
                 "primary": config.brand.colours.get("primary", ""),
                 # Header text dark or light, whichever reads on the partner's colour.
                 "ink": text_colour_on(config.brand.colours["primary"])
-                if config.brand.colours.get("primary") else "",
+                if config.brand.colours.get("primary")
+                else "",
                 "main_url": config.main_url,
                 "main_title": config.main_title.get(lang) if config.main_title else "",
             }

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import Problem
 from generator.live import LiveSite, Update
 from generator.server import PreviewServer
 from generator.watch import watch
@@ -47,7 +48,11 @@ def start(
     server = PreviewServer(site, port)
 
     def changed() -> None:
-        update = site.rebuild()
+        try:
+            update = site.rebuild()
+        except Exception as error:  # never let the watcher die: tell the tabs instead
+            update = Update(problems=[Problem("treillis", 1, f"{type(error).__name__}: {error}")])
+            site.problems = update.problems
         server.announce(update)
         if report is not None:
             report(update)

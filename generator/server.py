@@ -19,6 +19,12 @@ from urllib.parse import unquote, urlsplit
 from generator.live import LiveSite, Update
 
 LIVERELOAD = (Path(__file__).parent / "livereload.js").read_bytes()
+WORKER = (Path(__file__).parent / "livereload-worker.js").read_bytes()
+NOT_FOUND = (
+    b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not found</title>'
+    b"</head><body><h1>Not found</h1><p>This page does not exist (yet): it will show here "
+    b"as soon as it does.</p></body></html>"
+)
 HEARTBEAT_SECONDS = 10.0
 
 
@@ -107,10 +113,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, b"This path leaves the site.\n", "text/plain; charset=utf-8")
             return
         found = self.server.site.get(path)
-        if found is None and not path.endswith(".html"):
-            found = self.server.site.get(path + "/index.html")
+        if found is None and self.server.site.get(path + "/index.html") is not None:
+            # A folder without its slash: relative links would resolve one level too high.
+            self.send_response(301)
+            self.send_header("Location", "/" + path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if found is None:
-            self._send(404, b"Not found.\n", "text/plain; charset=utf-8")
+            # An HTML page with the reload script: it comes back by itself when the page does.
+            self._send(404, self._with_reload(NOT_FOUND), "text/html; charset=utf-8")
             return
         body, source = found
         if source is not None:
@@ -121,17 +133,25 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
         if kind == "text/html":
-            body = body.replace(
-                b"</body>", b'<script src="/__treillis/livereload.js"></script></body>', 1
-            )
+            body = self._with_reload(body)
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
         self._send(200, body, kind)
+
+    def _with_reload(self, body: bytes) -> bytes:
+        # The version lets a tab that loaded just before a change reload at once.
+        script = (
+            f'<script src="/__treillis/livereload.js" '
+            f'data-version="{self.server.site.version}"></script></body>'
+        ).encode()
+        return body.replace(b"</body>", script, 1)
 
     def _treillis(self, raw: str) -> None:
         path = urlsplit(raw).path
         if path == "/__treillis/livereload.js":
             self._send(200, LIVERELOAD, "application/javascript; charset=utf-8")
+        elif path == "/__treillis/worker.js":
+            self._send(200, WORKER, "application/javascript; charset=utf-8")
         elif path == "/__treillis/status":
             site = self.server.site
             status = {
@@ -152,6 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         subscriber = self.server.events.subscribe()
         try:
+            self._event({"type": "hello", "version": self.server.site.version})
             # A tab that opens while the content is broken sees the problems at once.
             problems = self.server.site.problems
             if problems:

@@ -15,7 +15,11 @@ IGNORED_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp", ".part", ".crdownload")
 
 
 def interesting(path: str) -> bool:
-    name = Path(path).name
+    parts = Path(path).parts
+    name = parts[-1] if parts else ""
+    # Hidden folders (.git…) and editors' temporary files are not the site.
+    if any(part.startswith(".") for part in parts[:-1] if part not in (".", "..")):
+        return False
     return not (name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES))
 
 

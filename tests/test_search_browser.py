@@ -111,7 +111,7 @@ def test_search_box_on_every_page(demo_output: Path, scheme: str) -> None:
         page.goto(base + "atlas/index.html")
         box = page.locator("#site-search")
         box.click()
-        box.type("budget participatif", delay=20)
+        box.fill("budget participatif")
         page.wait_for_selector("#site-search-options [role=option]")
         first = page.locator("#site-search-options [role=option] a").first
         target = first.get_attribute("href")
@@ -202,3 +202,51 @@ def test_atlas_search_bar_finds_descriptors_by_label_and_synonym(
         owner = next(d.id for d in site.descriptors.values() if synonym in d.synonyms.get("fr", []))
         assert owner in found(synonym)
         assert page.console_errors == []
+
+
+def test_a_permalink_with_unknown_filters_still_searches(demo_output: Path) -> None:
+    with site_base(demo_output, "file") as base, browser_page() as page:
+        found = run_search(
+            page, base, "habitants", "&dossier=99&descriptor=9999&family=-1&type=x&lang=zz"
+        )
+        assert len(found) > 10
+        assert page.console_errors == []
+
+
+def test_labels_and_titles_are_text_in_facets_atlas_results_and_suggestions(
+    small_site: Path, tmp_path: Path
+) -> None:
+    from generator.build import build
+
+    hostile = '<img src=x onerror="window.hacked=1">'
+    descriptors = small_site / "atlas/descriptors/main.yaml"
+    descriptors.write_text(
+        descriptors.read_text(encoding="utf-8").replace(
+            "label: {fr: Budget participatif}", f"label: {{fr: 'Budget {hostile}'}}"
+        ),
+        encoding="utf-8",
+    )
+    dossier = small_site / "dossiers/essai/index.md"
+    dossier.write_text(
+        dossier.read_text(encoding="utf-8").replace(
+            "title: Un dossier d'essai", f"title: 'Essai {hostile}'"
+        ),
+        encoding="utf-8",
+    )
+    output = tmp_path / "output"
+    build(small_site, output)
+    with site_base(output, "file") as base, browser_page() as page:
+        run_search(page, base, "budget")
+        assert hostile in page.inner_text("#search-facets") and hostile in page.inner_text(
+            "#search-atlas"
+        )
+        run_search(page, base, "budgat")  # a typo: suggestions show the label
+        page.wait_for_selector(".search-suggestion")
+        assert hostile in page.inner_text("#search-results")
+        page.goto(base + "atlas/index.html")
+        page.locator("#atlas-query").click()
+        page.locator("#atlas-query").fill("budget")
+        page.wait_for_selector("#atlas-search-results a")
+        assert hostile in page.inner_text("#atlas-search-results")
+        assert page.locator("main img[src=x]").count() == 0
+        assert page.evaluate("window.hacked") is None

@@ -86,6 +86,15 @@ FRENCH_QUERIES = [
     "(budget)",
     "participation,",
     "été",
+    # bounded: fuzzy distances, elided wildcards, fields the quick index lacks
+    "participation~10",
+    "budget~99",
+    "d'*",
+    "l’*",
+    "chapo:charte",
+    "-texte:budget budget",
+    "budget~３",
+    "a" * 30 + "~2",
 ]
 
 
@@ -139,6 +148,12 @@ def test_french_queries_give_the_same_results_in_python_and_javascript(
             "en-full",
             "en",
             [
+                "café",
+                "£48,000",
+                "8,500",
+                "(library)",
+                "naïve",
+                "co-operative",
                 "council",
                 "councils",
                 "citizens'",

@@ -205,7 +205,11 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
                 document.date,
                 document.lang,
                 partner_number(document),
-                [descriptor_number[d] for d in document.descriptor_ids if d in descriptor_number],
+                [
+                    descriptor_number[d]
+                    for d in dict.fromkeys(document.descriptor_ids)
+                    if d in descriptor_number
+                ],
             ]
             for document in documents
         ],

@@ -12,6 +12,7 @@ pinned JavaScript files, and run queries in both engines.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
@@ -22,7 +23,6 @@ from lunr.stemmer import stemmer as english_stemmer
 from lunr.stop_word_filter import WORDS as ENGLISH_STOP_WORDS
 from lunr.stop_word_filter import stop_word_filter as english_stop_word_filter
 from lunr.token import Token
-from lunr.trimmer import trimmer as english_trimmer
 from snowballstemmer.french_stemmer import FrenchStemmer
 from snowballstemmer.spanish_stemmer import SpanishStemmer
 
@@ -594,6 +594,24 @@ for function, label in (
     Pipeline.register_function(function, label)
 
 
+_ASCII_LEADING = re.compile(r"^[^A-Za-z0-9_]+")
+_ASCII_TRAILING = re.compile(r"[^A-Za-z0-9_]+$")
+
+
+def trimmer_en(token: Token, *_: object) -> Token:
+    """lunr.js's own trimmer: JavaScript's ASCII \\W at both ends (lunr.py's differs)."""
+    return token.update(lambda text, _m=None: _ASCII_TRAILING.sub("", _ASCII_LEADING.sub("", text)))
+
+
+# Under lunr.js's label: indexes name their search pipeline "trimmer", and this is what it
+# does. (lunr.py warns that it replaces its own: expected, so not shown.)
+_pipeline_log = logging.getLogger("lunr.pipeline")
+_level = _pipeline_log.level
+_pipeline_log.setLevel(logging.ERROR)
+Pipeline.register_function(trimmer_en, "trimmer")
+_pipeline_log.setLevel(_level)
+
+
 def _trimmer_es(token: Token, *_: object) -> Token:
     return trimmer(token)
 
@@ -632,11 +650,11 @@ LANGUAGES = {
     ),
     "en": Language(
         "en",
-        (english_trimmer, english_stop_word_filter, english_stemmer),
-        (english_trimmer, english_stemmer),
+        (trimmer_en, english_stop_word_filter, english_stemmer),
+        (trimmer_en, english_stemmer),
         frozenset(ENGLISH_STOP_WORDS),
         (),
-        (english_trimmer,),
+        (trimmer_en,),
     ),
 }
 

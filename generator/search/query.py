@@ -45,7 +45,11 @@ FIELD_ALIASES = {
 }
 AND_WORDS = {"ET", "AND", "Y"}
 OR_WORDS = {"OU", "OR", "O"}
-_WORD = re.compile(r"^([+-]?)(?:([^:*~^]+):)?([^~^]*)((?:[~^]\d+)*)$")
+_WORD = re.compile(r"^([+-]?)(?:([^:*~^]+):)?([^~^]*)((?:[~^][0-9]+)*)$")
+_FUZZY = re.compile(r"~([0-9]+)")
+# lunr's fuzzy matching grows exponentially with the distance and the word's length.
+MAX_EDIT_DISTANCE = 2
+MAX_FUZZY_LENGTH = 20
 _SPACES = re.compile(f"[{re.escape(JS_SPACES)}]+")
 
 
@@ -63,10 +67,13 @@ def prepare_query(text: str, language: Language, fields: tuple[str, ...]) -> str
         match = _WORD.match(word)
         if not match:
             continue
-        presence, field, term, suffix = match.groups()
-        field = FIELD_ALIASES.get((field or "").lower(), "")
-        if field and field not in fields:
-            field = ""
+        presence, field_name, term, suffix = match.groups()
+        field = FIELD_ALIASES.get((field_name or "").lower(), "")
+        if field_name and field not in fields:
+            # Not in this index (the quick one has titles and descriptors only): searching
+            # every field instead would widen the query; the full index will answer.
+            continue
+        suffix = _capped(suffix, len(term))
         term = _prepare_term(term.lower(), language)
         if not term:
             continue
@@ -81,14 +88,21 @@ def prepare_query(text: str, language: Language, fields: tuple[str, ...]) -> str
     )
 
 
+def _capped(suffix: str, length: int) -> str:
+    """Fuzzy distances capped, and no fuzzy matching on long words."""
+    if length > MAX_FUZZY_LENGTH:
+        return _FUZZY.sub("", suffix)
+    return _FUZZY.sub(lambda m: f"~{min(int(m.group(1)), MAX_EDIT_DISTANCE)}", suffix)
+
+
 def _prepare_term(term: str, language: Language) -> str:
     if "*" not in term:
         # Stop words are not in the index: searching them could only fail.
         cleaned = clean_word(language, term)
         return "" if not cleaned or cleaned in language.stop_words else term
     core = term.replace("*", "")
-    if len(core) < 2:
-        return ""  # a bare * (or a one-letter prefix) would list the whole index
+    if len(clean_word(language, core) or "") < 2:
+        return ""  # a bare * (or a one-letter prefix, d'* too) would list the whole index
     processed = run_search_pipeline(language, core)
     if not processed or not processed[0]:
         return ""

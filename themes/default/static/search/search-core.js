@@ -20,7 +20,10 @@
   };
   var AND_WORDS = { ET: true, AND: true, Y: true };
   var OR_WORDS = { OU: true, OR: true, O: true };
-  var WORD = /^([+-]?)(?:([^:*~^]+):)?([^~^]*)((?:[~^]\d+)*)$/;
+  var WORD = /^([+-]?)(?:([^:*~^]+):)?([^~^]*)((?:[~^][0-9]+)*)$/;
+  /* lunr's fuzzy matching grows exponentially with the distance and the word's length. */
+  var MAX_EDIT_DISTANCE = 2;
+  var MAX_FUZZY_LENGTH = 20;
   var SPACES = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
   var APOSTROPHES = /[\u2019\u2018\u02bc]/g;
 
@@ -48,7 +51,7 @@
       return term;
     }
     var core = term.replace(/\*/g, "");
-    if (core.length < 2) return "";
+    if ((run(tools.clean, core)[0] || "").length < 2) return "";
     var processed = index.pipeline.runString(core)[0];
     if (!processed) return "";
     return (term.charAt(0) === "*" ? "*" : "") + processed + (term.charAt(term.length - 1) === "*" ? "*" : "");
@@ -66,8 +69,12 @@
       var match = WORD.exec(word);
       if (!match) return;
       var presence = match[1], field = FIELD_ALIASES[(match[2] || "").toLowerCase()] || "";
-      var suffix = match[4];
-      if (field && fields.indexOf(field) === -1) field = "";
+      var termLength = match[3].length;
+      var suffix = match[4].replace(/~([0-9]+)/g, function (_all, distance) {
+        return termLength <= MAX_FUZZY_LENGTH ? "~" + Math.min(parseInt(distance, 10), MAX_EDIT_DISTANCE) : "";
+      });
+      /* A field this index does not have (the quick one): the full index will answer. */
+      if (match[2] && fields.indexOf(field) === -1) return;
       var term = prepareTerm(match[3].toLowerCase(), lang, index);
       if (!term) return;
       if (joinNext) {

@@ -283,6 +283,14 @@
     };
   }
 
+  /* A value from the address that this site does not have (an old or edited link). */
+  function knownValue(store, facet, value) {
+    var lists = { type: store.types, dossier: store.dossiers, family: store.families,
+                  descriptor: store.descriptors, partner: store.partners };
+    if (!lists[facet]) return facet !== "lang" || store.languages.indexOf(value) !== -1;
+    return /^[0-9]+$/.test(value) && +value < lists[facet].length;
+  }
+
   function facetLabel(store, strings, facet, value) {
     if (facet === "type") return strings.types[+value];
     if (facet === "dossier") return store.dossiers[+value][0];
@@ -485,6 +493,9 @@
     status.textContent = strings.loading;
     loadQuick().then(function (loaded) {
       store = loaded;
+      FACETS.forEach(function (facet) {
+        selected[facet] = selected[facet].filter(function (value) { return knownValue(store, facet, value); });
+      });
       mark("treillis-search-quick");
       render();
       return loadFull(store);
