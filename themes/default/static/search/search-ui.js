@@ -182,6 +182,7 @@
     var store = null;
     var active = -1;
     var timer = null;
+    var shown = null;
 
     function close() {
       list.hidden = true;
@@ -205,7 +206,11 @@
 
     function show() {
       var query = input.value.trim();
-      if (!query || !store) { close(); return; }
+      if (!query || !store) { close(); shown = null; return; }
+      /* The same query already listed (say, the index finished loading meanwhile):
+       * keep the list, and the option the reader moved to. */
+      if (query === shown && !list.hidden) return;
+      shown = query;
       var found = findDocuments(store, query);
       list.textContent = "";
       if (found.empty && query.indexOf("*") !== -1) {
@@ -254,7 +259,7 @@
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") { event.preventDefault(); if (list.hidden) show(); highlight(active + 1); }
       else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
-      else if (event.key === "Escape") { close(); }
+      else if (event.key === "Escape") { close(); shown = null; }
       else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
         window.location.href = options()[active].querySelector("a").href;
