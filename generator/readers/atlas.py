@@ -34,6 +34,20 @@ def _items(
     return items
 
 
+def _keep(items: dict, item: Family | Descriptor, kind: str, line: int, problems: Problems) -> None:
+    """Add an item under its id, unless the id is missing (unreadable) or taken (a problem)."""
+    if not item.id:
+        problems.unreadable.add(kind)
+    elif item.id in items:
+        first = items[item.id].origin
+        where = f"{problems.display(first.path)}:{first.line}" if first else "elsewhere"
+        problems.add(
+            item.origin.path, line, f"duplicate {kind} id '{item.id}' (first defined at {where})"
+        )
+    else:
+        items[item.id] = item
+
+
 def read_families(
     root: Path, problems: Problems, languages: list[str], cache: ParseCache | None = None
 ) -> dict[str, Family]:
@@ -62,19 +76,7 @@ def read_families(
                 crossing=crossing,
                 origin=Origin(path, item.line, fields.origin_fields()),
             )
-            if not family_id:
-                problems.unreadable.add("family")
-                continue
-            if family_id in families:
-                first = families[family_id].origin
-                where = f"{problems.display(first.path)}:{first.line}" if first else "elsewhere"
-                problems.add(
-                    path,
-                    item.line_of("id"),
-                    f"duplicate family id '{family_id}' (first defined at {where})",
-                )
-                continue
-            families[family_id] = family
+            _keep(families, family, "family", item.line_of("id"), problems)
     return families
 
 
@@ -101,17 +103,5 @@ def read_descriptors(
                 uri=fields.uri("uri"),
                 origin=Origin(path, item.line, fields.origin_fields()),
             )
-            if not descriptor_id:
-                problems.unreadable.add("descriptor")
-                continue
-            if descriptor_id in descriptors:
-                first = descriptors[descriptor_id].origin
-                where = f"{problems.display(first.path)}:{first.line}" if first else "elsewhere"
-                problems.add(
-                    path,
-                    item.line_of("id"),
-                    f"duplicate descriptor id '{descriptor_id}' (first defined at {where})",
-                )
-                continue
-            descriptors[descriptor_id] = descriptor
+            _keep(descriptors, descriptor, "descriptor", item.line_of("id"), problems)
     return descriptors
