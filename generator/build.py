@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -11,18 +13,31 @@ from generator.atlas import Atlas
 from generator.diagrams import DiagramCache, DiagramReport, render_diagrams
 from generator.errors import BuildError, Problem, Problems
 from generator.exports import atlas_json, atlas_turtle, feeds, sitemap
+from generator.incremental import (
+    BuildState,
+    forget_state,
+    load_state,
+    output_intact,
+    output_manifest,
+    save_state,
+    stamps,
+    state_file,
+    text_changes,
+    view_digest,
+)
 from generator.model import Site
 from generator.output import Staging, check_output_folder, folder_files
 from generator.readers import read_site
 from generator.readers.fields import is_web_address
-from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
+from generator.render import DEFAULT_THEME, Renderer
 from generator.search import browser_libraries, search_files
 from generator.sitecheck import check_site
 from generator.sources import ParseCache
 from generator.urls import Paths
 from generator.validate import complete_families, validate, warnings
-from generator.views import Views, all_pages
+from generator.views import Views, all_pages, text_pages
 from generator.views.common import Scope
+from generator.workers import render_pages
 
 Progress = Callable[[int, int], None]
 
@@ -44,6 +59,15 @@ class BuildReport:
     diagrams: DiagramReport = field(default_factory=DiagramReport)
     # page path → key of each diagram laid out (not taken from the cache) in this build
     laid_out: dict[str, list[str]] = field(default_factory=dict)
+    # pages rendered by this build (the others were unchanged)
+    rendered: int = 0
+    # True when nothing changed since the previous build, which was kept as it is
+    up_to_date: bool = False
+
+    @property
+    def pages_seconds(self) -> float:
+        """Seconds spent on the pages: planning, diagrams, rendering and writing them."""
+        return sum(self.steps.get(name, 0.0) for name in ("pages", "diagrams", "write", "commit"))
 
 
 def load(content: Path, cache: ParseCache | None = None) -> Site:
@@ -98,14 +122,59 @@ def build(
     `strict`: check the built site (links, anchors, titles, languages, descriptions)
     before putting it in place, and fail on any problem.
 
-    `cache` is the folder that keeps laid-out diagrams between builds: True for
+    `cache` is the folder kept between builds (laid-out diagrams, and what the
+    previous build read and wrote, see `generator.incremental`): True for
     `.treillis-cache` beside the content folder, False or None for no cache.
     """
     started = time.perf_counter()
-    site = load(content)
+    folder = default_cache(content) if cache is True else cache or None
     if base_url:
-        site.config.base_url = checked_base_url(base_url)
-    return publish(site, content, output, theme, progress, cache, started=started, strict=strict)
+        base_url = checked_base_url(base_url)
+    state_path, state, inputs = None, None, frozenset()
+    if folder is not None:
+        options = _options(base_url, theme, strict)
+        state_path = state_file(folder, output, options)
+        state = load_state(state_path, options)
+        inputs = stamps([content, *_theme_candidates(content, theme), *_code_folders()])
+        if state.inputs == inputs and state.report and output_intact(output, state.output):
+            # Nothing read by the build changed, and the output is as the build left it.
+            return replace(
+                state.report,
+                seconds=time.perf_counter() - started,
+                steps={},
+                rendered=0,
+                diagrams=DiagramReport(),
+                laid_out={},
+                up_to_date=True,
+            )
+        forget_state(state_path)  # until this build succeeds, the old state is not valid
+    site = load(content, state.parse_cache if state else None)
+    if base_url:
+        site.config.base_url = base_url
+    report = publish(
+        site, content, output, theme, progress, folder, started=started, strict=strict, state=state
+    )
+    if state is not None and state_path is not None:
+        state.inputs = inputs
+        state.report = report
+        save_state(state_path, state)
+    return report
+
+
+def _options(base_url: str | None, theme: Path | None, strict: bool) -> str:
+    """What the state of a build depends on besides its inputs."""
+    return f"{base_url or ''}\0{theme.resolve() if theme else ''}\0{strict}"
+
+
+def _theme_candidates(content: Path, theme: Path | None) -> list[Path]:
+    """Every folder a theme can come from (see `theme_folders`), the default one included."""
+    return [folder for folder in (theme, content.parent / "themes", DEFAULT_THEME) if folder]
+
+
+def _code_folders() -> list[Path]:
+    # Treillis itself and the browser libraries: a new version changes every page.
+    package = Path(__file__).resolve().parent
+    return [package, *{source.parent for source in browser_libraries()}]
 
 
 def checked_base_url(base_url: str) -> str:
@@ -124,8 +193,13 @@ def publish(
     scope: Scope | None = None,
     started: float | None = None,
     strict: bool = False,
+    state: BuildState | None = None,
 ) -> BuildReport:
-    """Write a loaded site (or the part of it in `scope`) into `output`."""
+    """Write a loaded site (or the part of it in `scope`) into `output`.
+
+    With a `state` (what the previous build of this output left, updated here),
+    unchanged pages are not rendered again but kept from the previous output.
+    """
     started = started if started is not None else time.perf_counter()
     steps: dict[str, float] = {}
     clock = started
@@ -140,33 +214,48 @@ def publish(
     themes = theme_folders(site, theme)
     check_output_folder(output, protected=[content, *themes[:-1]])
     libraries = browser_libraries()
-    views = Views(site, Atlas(site), scope=scope)
+    views = Views(site, Atlas(site), state.markdown_cache if state else None, scope=scope)
     published_site = scoped(site, scope)
-    pages = list(all_pages(views))
+    previous = _previous_pages(state, themes, site)
+    # Pages of the previous output still as that build wrote them.
+    intact = {path for path in previous if _unchanged_file(output, path, state)}
+    changes = text_changes(state.site, site) if state and intact == previous.keys() else None
+    if changes is not None:
+        # Only the text of some documents or dossiers changed: only their pages.
+        pages = text_pages(views, *changes)
+        page_paths = list(previous)
+    else:
+        pages = list(all_pages(views))
+        page_paths = [page.path for page in pages]
+    digests = {page.path: view_digest(page) for page in pages} if state else {}
+    kept = {
+        path
+        for path in page_paths
+        if path in intact and digests.get(path, previous[path]) == previous[path]
+    }
+    to_render = [page for page in pages if page.path not in kept]
     step("pages")
     diagram_cache = DiagramCache(default_cache(content) if cache is True else cache or None)
     svgs, diagram_report = render_diagrams(
-        (d for page in pages for d in page.diagrams), diagram_cache
+        (d for page in to_render for d in page.diagrams), diagram_cache
     )
     step("diagrams")
     renderer = Renderer(themes, site.config, svgs)
     staging = Staging(output)
     try:
-        template_problems: list[Problem] = []
-        for done, page in enumerate(pages, 1):
-            try:
-                staging.write_text(page.path, renderer.render(page))
-            except TemplateProblem as error:
-                template_problems.append(error.problem)
-                if len(template_problems) >= 20:
-                    break
-            if progress is not None:
-                progress(done, len(pages))
-        if template_problems:
-            raise BuildError(template_problems)
-        for path, text in exports(published_site, views.paths, [page.path for page in pages]):
-            staging.write_text(path, text)
+        problems = render_pages(to_render, renderer, staging, progress)
+        if problems:
+            raise BuildError(problems)
         step("write")
+        export_paths = state.exports if state and changes is not None else []
+        if export_paths and all(_unchanged_file(output, p, state) for p in export_paths):
+            kept.update(export_paths)  # feeds and the atlas do not show texts
+        else:
+            written = exports(published_site, views.paths, page_paths)
+            for path, text in written:
+                staging.write_text(path, text)
+            export_paths = [path for path, _text in written]
+        step("exports")
         search = search_files(published_site, views.paths)
         for search_file in search:
             staging.write_text(f"assets/search/data/{search_file.name}.js", search_file.script())
@@ -176,19 +265,30 @@ def publish(
             staging.copy_file(source, output_path)
         files = len(published) + len(search)
         if strict:
+            # The whole site is checked before it replaces the old one: in the staging folder.
+            for path in kept:
+                staging.keep(path)
+            kept = set()
             checked = check_site(staging.root, site.config.base_url)
             if checked.problems:
                 raise BuildError(checked.problems)
             step("check")
-        staging.commit()
+        staging.commit(kept)
+        step("commit")
     except BaseException:
         staging.abort()
         raise
     diagram_cache.prune()
+    if state is not None:
+        state.site = site
+        state.pages = {path: digests.get(path) or previous[path] for path in page_paths}
+        state.themes = stamps(themes)
+        state.exports = export_paths
+        state.output = output_manifest(output)
     fresh = set(diagram_report.laid_out)
     return BuildReport(
         output=output,
-        pages=len(pages),
+        pages=len(page_paths),
         dossiers=len(published_site.dossiers),
         documents=len(published_site.documents),
         descriptors=len(published_site.descriptors),
@@ -197,11 +297,35 @@ def publish(
         warnings=warnings(published_site),
         steps=steps,
         diagrams=diagram_report,
+        rendered=len(to_render),
         laid_out={
             page.path: [d.key for d in page.diagrams if d.key in fresh]
-            for page in pages
+            for page in to_render
             if any(d.key in fresh for d in page.diagrams)
         },
+    )
+
+
+def _previous_pages(state: BuildState | None, themes: list[Path], site: Site) -> dict[str, str]:
+    """Digests of the previous build's pages, when they can be trusted for this build."""
+    if state is None or state.site is None or state.themes != stamps(themes):
+        return {}  # first build, or the templates changed: every page is rendered
+    if state.site.config != site.config:
+        return {}  # what every page shows around its view (site title, languages…)
+    return state.pages
+
+
+def _unchanged_file(output: Path, path: str, state: BuildState | None) -> bool:
+    """True when the previous output still has this page as the last build wrote it."""
+    expected = state.output.get(path) if state else None
+    try:
+        found = os.lstat(output / path)
+    except OSError:
+        return False
+    return (
+        expected is not None
+        and stat.S_ISREG(found.st_mode)
+        and (found.st_size, found.st_mtime_ns) == expected
     )
 
 

@@ -25,12 +25,13 @@ from generator.atlas import Atlas
 from generator.build import default_cache, load, static_files, theme_folders
 from generator.diagrams import DiagramCache, render_diagrams
 from generator.errors import BuildError, Problem
+from generator.incremental import text_changes
 from generator.model import Site
 from generator.render import DEFAULT_THEME, Renderer, TemplateProblem
 from generator.search import browser_libraries, search_files
 from generator.sources import ParseCache
 from generator.urls import Paths
-from generator.views import Page, Views, all_pages
+from generator.views import Page, Views, all_pages, text_pages
 
 
 @dataclass
@@ -78,6 +79,7 @@ class LiveSite:
         self._renderer: Renderer | None = None
         self._template_stamp: frozenset = frozenset()
         self._config = None
+        self._site: Site | None = None  # the site of the last rebuild
         self._static_stamp: frozenset = frozenset()
         self._search_pool: ProcessPoolExecutor | None = None
         self._search_future: concurrent.futures.Future | None = None
@@ -110,7 +112,13 @@ class LiveSite:
         except BuildError as error:
             return Update(problems=error.problems)
         views = Views(site, Atlas(site), self.markdown_cache)
-        plans = {page.path: page for page in all_pages(views)}
+        changes = text_changes(self._site, site) if self.plans else None
+        if changes is not None:
+            # Only texts changed: only the pages showing them are planned again.
+            plans = dict(self.plans)
+            plans.update((page.path, page) for page in text_pages(views, *changes))
+        else:
+            plans = {page.path: page for page in all_pages(views)}
         missing = [d for page in plans.values() for d in page.diagrams if d.key not in self.svgs]
         if missing:
             svgs, _ = render_diagrams(missing, self.diagram_cache)
@@ -145,7 +153,7 @@ class LiveSite:
         for path in removed:
             self.pages.pop(path, None)
         self.pages.update(rendered)
-        self.plans = plans
+        self.plans, self._site = plans, site
         static = static_files(site, themes, self.libraries)
         stamp = _stamp(static)
         static_changed = stamp != self._static_stamp  # compared with the previous rebuild's

@@ -223,8 +223,11 @@ def test_second_build_lays_out_nothing_and_a_label_change_only_what_shows_it(
     first = build(content, output)
     assert len(first.diagrams.laid_out) > 300 and first.diagrams.cached == 0
     second = build(content, output)
-    assert second.diagrams.laid_out == [] and second.laid_out == {}
-    assert second.diagrams.cached == len(first.diagrams.laid_out)
+    assert second.up_to_date and second.rendered == 0 and second.laid_out == {}
+    # Into another folder every page is rendered, every picture from the cache.
+    elsewhere = build(content, tmp_path / "elsewhere")
+    assert elsewhere.rendered == elsewhere.pages and elsewhere.diagrams.laid_out == []
+    assert elsewhere.diagrams.cached == len(first.diagrams.laid_out)
 
     # Pick a well-connected descriptor; find, in the built pages, every diagram that shows it.
     site = Site(output)

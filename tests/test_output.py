@@ -134,6 +134,8 @@ def test_a_tampered_diagram_cache_is_not_trusted(small_site: Path, tmp_path: Pat
     assert pictures
     for picture in pictures:
         picture.write_text('<svg class="diagram"><script>alert(1)</script></svg>', encoding="utf-8")
+    # Into a new folder, so that every page is rendered (and every picture needed).
+    output = tmp_path / "other-output"
     report = build(small_site, output, cache=cache)
     assert len(report.diagrams.laid_out) == len(pictures)
     for page in output.rglob("*.html"):

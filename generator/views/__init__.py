@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from generator.views.atlas import atlas_pages, descriptor_pages, legend_pages
 from generator.views.common import Page, Views
 from generator.views.content import (
+    document_page,
     document_pages,
+    dossier_page,
     dossier_pages,
     home_pages,
     partner_pages,
+    principles_by_document,
     reader_pages,
 )
 
-__all__ = ["Page", "Views", "all_pages"]
+__all__ = ["Page", "Views", "all_pages", "text_pages"]
 
 
 def all_pages(views: Views) -> Iterator[Page]:
@@ -27,3 +30,15 @@ def all_pages(views: Views) -> Iterator[Page]:
     yield from descriptor_pages(views)
     yield from partner_pages(views)
     yield from reader_pages(views)
+
+
+def text_pages(views: Views, documents: set[str], dossiers: set[str]) -> list[Page]:
+    """The pages showing the text of these documents and dossiers: their own pages."""
+    supported = principles_by_document(views) if documents else {}
+    return [
+        *(dossier_page(views, views.site.dossiers[slug]) for slug in sorted(dossiers)),
+        *(
+            document_page(views, views.site.documents[key], supported.get(key, []))
+            for key in sorted(documents)
+        ),
+    ]

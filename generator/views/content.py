@@ -138,12 +138,12 @@ def dossier_page(views: Views, dossier: Dossier) -> Page:
 
 
 def document_pages(views: Views) -> Iterator[Page]:
-    supported = _principles_by_document(views)
+    supported = principles_by_document(views)
     for document in views.documents():
         yield document_page(views, document, supported.get(document.key, []))
 
 
-def _principles_by_document(views: Views) -> dict[str, list[dict[str, Any]]]:
+def principles_by_document(views: Views) -> dict[str, list[dict[str, Any]]]:
     """For each document, the guiding principles it supports (and their dossier)."""
     result: dict[str, list[dict[str, Any]]] = {}
     for dossier in views.site.dossiers.values():

@@ -1,0 +1,232 @@
+"""Build benchmark: cold, no-op and one-edit builds of four corpora, each in its own process.
+
+    python -m benchmarks.build [--json FILE] [--only NAME ...] [--skip-large]
+
+Corpora, generated into a temporary folder (never into the repository):
+- demo: the bundled content;
+- service-public: the 2,192 service-public.fr sheets of ../shared/data, indexed
+  with Thésaurus W by `treillis import skos` and `treillis import documents`
+  (descriptor-label matching), when ../shared/data is there;
+- citego: a synthetic site at CITEGO's scale (1,800 descriptors, 1,600
+  documents of ~3 KB, 40 dossiers);
+- large: a synthetic site of 50,000 documents.
+
+Each build runs `treillis build` in a new process; its wall time is measured
+from outside, its peak memory is the largest sum of the resident sizes of the
+process and its workers (proportional set sizes), sampled every 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.report import REPO, print_table
+from benchmarks.search import first_result_files
+from benchmarks.synthetic import write_site
+
+DATA = REPO.parent / "shared" / "data"
+TARGETS = {  # corpus → measure → upper bound, from issue 7
+    "citego": {"cold_s": 10.0, "noop_s": 1.0, "edit_pages_s": 0.3, "peak_mb": 1024},
+    "large": {"cold_s": 300.0, "peak_mb": 4096, "search_first_result_gzip": 250_000},
+}
+MAPPING = """\
+id: id
+title: title
+summary: description
+date: {field: date, pattern: '\\d{4}-\\d{2}-\\d{2}'}
+type: {field: type, values: {"Fiche d'information": resource, "Question-réponse": concept}, default: resource}
+source: {url: url, title: {value: "service-public.fr (DILA)"}}
+descriptors: {fields: [subject, breadcrumb], suggest: 5}
+drop_title_heading: true
+"""
+
+
+def demo_site(root: Path) -> Path:
+    shutil.copytree(REPO / "content", root)
+    return root
+
+
+def service_public_site(root: Path) -> Path:
+    """Thésaurus W as the atlas, every sheet imported with descriptors matched by label."""
+    from generator.importers.documents import import_documents
+    from generator.importers.skos import import_skos
+
+    (root / "dossiers").mkdir(parents=True)
+    (root / "site.yaml").write_text(
+        "title: Service public (corpus de test)\nlanguages: [fr]\n", encoding="utf-8"
+    )
+    import_skos(root, DATA / "thesaurus-w" / "thesaurus_matiere.rdf")
+    mapping = root.parent / "mapping.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    for audience in sorted(p.name for p in (DATA / "service-public").iterdir() if p.is_dir()):
+        (root / "dossiers" / audience).mkdir()
+        (root / "dossiers" / audience / "index.md").write_text(
+            f"---\ntitle: 'Vos droits et démarches : {audience}'\n---\n"
+            "Fiches de service-public.fr (DILA, Licence Ouverte 2.0).\n",
+            encoding="utf-8",
+        )
+        import_documents(root, DATA / "service-public" / audience, audience, mapping)
+    return root
+
+
+CORPORA = {
+    "demo": demo_site,
+    "service-public": service_public_site,
+    "citego": lambda root: write_site(root, descriptors=1800, documents=1600, dossiers=40),
+    "large": lambda root: write_site(root, descriptors=3000, documents=50_000, dossiers=200),
+}
+
+
+def _tree_memory(pid: int) -> int:
+    """Bytes of memory used by a process and all its descendants: the sum of their
+    proportional set sizes (pages shared after a fork are counted once)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    ppid = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            with open(f"/proc/{current}/smaps_rollup", "rb") as rollup:
+                for line in rollup:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def timed_build(content: Path, output: Path, cache: Path) -> dict:
+    """`treillis build` in a new process: wall seconds, peak MB, the build's own report."""
+    report = output.parent / f"{output.name}-report.json"
+    command = [sys.executable, "-m", "benchmarks.build_once", str(content), str(output)]
+    command += [str(cache), str(report)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_memory(process.pid))
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = process.wait()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"build of {content} failed (exit {code})")
+    built = json.loads(report.read_text(encoding="utf-8"))
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak / 2**20), **built}
+
+
+def _edited_document(content: Path) -> Path:
+    documents = sorted(p for p in (content / "dossiers").glob("*/*.md") if p.name != "index.md")
+    return documents[len(documents) // 2]
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def search_first_result(output: Path) -> tuple[int, int]:
+    files = first_result_files(output)
+    raw = sum(p.stat().st_size for p in files)
+    return raw, sum(len(gzip.compress(p.read_bytes(), 6)) for p in files)
+
+
+def measure(name: str, scratch: Path) -> dict:
+    started = time.perf_counter()
+    content = CORPORA[name](scratch / name / "content")
+    generated = time.perf_counter() - started
+    output, cache = scratch / name / "output", scratch / name / "cache"
+    cold = timed_build(content, output, cache)
+    noop = timed_build(content, output, cache)
+    document = _edited_document(content)
+    with document.open("a", encoding="utf-8") as text:
+        text.write("\nUne phrase ajoutée pour mesurer la reconstruction.\n")
+    edit = timed_build(content, output, cache)
+    raw, zipped = search_first_result(output)
+    return {
+        "site": name,
+        "documents": cold["documents"],
+        "descriptors": cold["descriptors"],
+        "pages": cold["pages"],
+        "corpus_s": round(generated, 1),
+        "cold_s": cold["seconds"],
+        "noop_s": noop["seconds"],
+        "edit_s": edit["seconds"],
+        "edit_pages_s": edit["pages_seconds"],
+        "edit_rendered": edit["rendered"],
+        "peak_mb": max(cold["peak_mb"], noop["peak_mb"], edit["peak_mb"]),
+        "output_mb": round(folder_bytes(output) / 2**20, 1),
+        "search_first_result_bytes": raw,
+        "search_first_result_gzip": zipped,
+        "cold_steps": cold["steps"],
+    }
+
+
+def verdicts(row: dict) -> list[str]:
+    found = []
+    for key, bound in TARGETS.get(row["site"], {}).items():
+        value = row[key]
+        found.append(
+            f"{row['site']} {key} = {value} (target ≤ {bound}): "
+            + ("met" if value <= bound else "NOT met")
+        )
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--only", nargs="*", choices=list(CORPORA), help="measure only these corpora"
+    )
+    parser.add_argument("--skip-large", action="store_true", help="leave out the 50,000 documents")
+    args = parser.parse_args()
+    names = args.only or [n for n in CORPORA if not (args.skip_large and n == "large")]
+    if "service-public" in names and not (DATA / "service-public").is_dir():
+        print(f"service-public left out: {DATA} is missing")
+        names.remove("service-public")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="treillis-bench-") as folder:
+        for name in names:
+            rows.append(measure(name, Path(folder)))
+            print(f"measured {name}", flush=True)
+    print_table([{k: v for k, v in row.items() if k != "cold_steps"} for row in rows])
+    for row in rows:
+        steps = ", ".join(f"{k} {v:.2f}" for k, v in row["cold_steps"].items())
+        print(f"{row['site']} cold build steps (s): {steps}")
+    for row in rows:
+        for line in verdicts(row):
+            print(line)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

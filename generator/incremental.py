@@ -1,0 +1,156 @@
+"""What one build keeps for the next, and what changed since.
+
+The state lives in the cache folder (`.treillis-cache/build/`), one file per
+output folder and set of options: the parsed files (keyed by their bytes),
+the rendered Markdown, the site model, a digest of every page's view, and the
+size and time of every file the build wrote. With it:
+
+- a build whose inputs and output are untouched does nothing (no-op);
+- a page whose view is unchanged is not rendered again: its file is linked
+  from the previous output into the new one;
+- when only the text (body) of documents or dossiers changed, only their
+  pages are planned again.
+
+The state is a pickle, like Python's own `__pycache__`: the cache folder is
+a working folder of the person building, not something to receive from others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from generator.model import Site
+from generator.sources import ParseCache
+
+STATE_VERSION = 1  # bumped whenever the state's shape or the meaning of a digest changes
+
+
+@dataclass
+class BuildState:
+    """What a build leaves for the next build of the same output with the same options."""
+
+    options: str = ""
+    parse_cache: ParseCache = field(default_factory=ParseCache)
+    markdown_cache: dict[tuple, str] = field(default_factory=dict)
+    site: Site | None = None
+    inputs: frozenset = frozenset()  # stamps of every file the build read
+    pages: dict[str, str] = field(default_factory=dict)  # page path → digest of its view
+    output: dict[str, tuple[int, int]] = field(default_factory=dict)  # file → (size, mtime_ns)
+    themes: frozenset = frozenset()  # stamps of the theme files the pages were rendered with
+    exports: list[str] = field(default_factory=list)  # feeds, atlas files, sitemap
+    report: Any = None  # the previous build's BuildReport, repeated by a no-op build
+
+
+def state_file(cache: Path, output: Path, options: str) -> Path:
+    name = hashlib.blake2b(f"{output.resolve()}\0{options}".encode(), digest_size=12).hexdigest()
+    return cache / "build" / f"{name}.pickle"
+
+
+def load_state(path: Path, options: str) -> BuildState:
+    """The state a previous build left, or an empty one (missing, damaged or other version)."""
+    try:
+        with path.open("rb") as file:
+            version, state = pickle.load(file)
+    except Exception:
+        return BuildState(options=options)
+    if version != STATE_VERSION or not isinstance(state, BuildState) or state.options != options:
+        return BuildState(options=options)
+    return state
+
+
+def save_state(path: Path, state: BuildState) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    with temporary.open("wb") as file:
+        pickle.dump((STATE_VERSION, state), file, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+def forget_state(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def stamps(folders: list[Path]) -> frozenset:
+    """(path, size, mtime) of every file under `folders`: changes when any file does."""
+    found = []
+    for folder in folders:
+        for directory, _dirs, files in os.walk(folder):
+            for name in files:
+                path = os.path.join(directory, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                found.append((path, stat.st_size, stat.st_mtime_ns))
+    return frozenset(found)
+
+
+def output_manifest(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file of a built output folder with its size and modification time."""
+    manifest = {}
+    for directory, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(directory, name)
+            stat = os.stat(path)
+            manifest[os.path.relpath(path, root)] = (stat.st_size, stat.st_mtime_ns)
+    return manifest
+
+
+def output_intact(root: Path, manifest: dict[str, tuple[int, int]]) -> bool:
+    """True when the output folder still holds exactly what the last build wrote."""
+    if not manifest:
+        return False
+    try:
+        return output_manifest(root) == manifest
+    except OSError:
+        return False
+
+
+def view_digest(page: object) -> str:
+    """A digest of a page's view: equal views give equal digests within one version."""
+    return hashlib.blake2b(
+        pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16
+    ).hexdigest()
+
+
+_DOCUMENT_TEXT = ("body", "body_line")
+_DOSSIER_TEXT = ("introduction", "synthesis", "introduction_line", "synthesis_line")
+
+
+def _same_but(old: object, new: object, names: tuple[str, ...]) -> bool:
+    return replace(new, **{n: getattr(old, n) for n in names}) == old  # type: ignore[type-var]
+
+
+def text_changes(old: Site | None, new: Site) -> tuple[set[str], set[str]] | None:
+    """Documents and dossiers whose text alone changed since `old`, or None when
+    anything else differs (a title, a descriptor, a file added or removed…).
+
+    Only their own pages show a document's or a dossier's text; titles,
+    summaries and everything in the atlas appear on other pages too.
+    """
+    if old is None or old.root != new.root:
+        return None
+    for name in (f.name for f in fields(Site)):
+        if name not in ("documents", "dossiers") and getattr(old, name) != getattr(new, name):
+            return None
+    if old.documents.keys() != new.documents.keys() or old.dossiers.keys() != new.dossiers.keys():
+        return None
+    documents, dossiers = set(), set()
+    for key, document in new.documents.items():
+        before = old.documents[key]
+        if document != before:
+            if not _same_but(before, document, _DOCUMENT_TEXT):
+                return None
+            documents.add(key)
+    for key, dossier in new.dossiers.items():
+        before = old.dossiers[key]
+        if dossier != before:
+            if not _same_but(before, dossier, _DOSSIER_TEXT):
+                return None
+            dossiers.add(key)
+    return documents, dossiers

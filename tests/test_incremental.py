@@ -1,0 +1,152 @@
+"""Builds that reuse the previous one: no-op, text-only and other edits give exactly
+the site a build from nothing gives, and never damage the output on failure."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.errors import BuildError
+from generator.live import LiveSite
+from tests.conftest import DEMO_CONTENT
+
+DOCUMENT = "dossiers/comite-de-direction-partage/pays-de-brevanne.md"
+DOSSIER = "dossiers/comite-de-direction-partage/index.md"
+
+
+def _differences(left: Path, right: Path) -> list[str]:
+    """Every file that is not byte-for-byte the same in both folders (or only in one)."""
+    found: list[str] = []
+
+    def walk(comparison: filecmp.dircmp, prefix: str) -> None:
+        found.extend(prefix + name for name in comparison.left_only + comparison.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(
+            comparison.left, comparison.right, comparison.common_files, shallow=False
+        )
+        found.extend(prefix + name for name in mismatch + errors)
+        for name, sub in comparison.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right), "")
+    return sorted(found)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as file:
+        file.write(text)
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, folder)
+    assert (folder / DOCUMENT).is_file() and (folder / DOSSIER).is_file()
+    return folder
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("document text", lambda c: _append(c / DOCUMENT, "\nUn paragraphe de plus.\n")),
+    ("dossier text", lambda c: _append(c / DOSSIER, "\nUne conclusion de plus.\n")),
+    ("document title", lambda c: _edit(c / DOCUMENT, "title: ", "title: Nouveau · ")),
+    (
+        "document descriptors",
+        lambda c: _edit(c / DOCUMENT, "descriptors: [", "descriptors: [democratie-locale, "),
+    ),
+    (
+        "descriptor label",
+        lambda c: _edit(c / "atlas/descriptors/participation.yaml", "fr: ", "fr: Nouveau "),
+    ),
+    ("family colour", lambda c: _edit(c / "atlas/families.yaml", 'colour: "#2b6f8f"', 'colour: "#8b2f6f"')),
+    (
+        "new document",
+        lambda c: (c / "dossiers/comite-de-direction-partage/nouveau.md").write_text(
+            "---\ntitle: Un nouveau document\ntype: analysis\ndate: 2026-11-01\n"
+            "descriptors: [democratie-locale]\n---\nTexte.\n",
+            encoding="utf-8",
+        ),
+    ),
+    (
+        "removed document",
+        lambda c: (c / "dossiers/comite-de-direction-partage/nouveau.md").unlink(),
+    ),
+    ("site title", lambda c: _edit(c / "site.yaml", "fr: Territoires", "fr: Nouveaux territoires")),
+]
+
+
+def test_every_incremental_build_equals_a_build_from_nothing(content: Path, tmp_path: Path) -> None:
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    first = build(content, output, cache=cache)
+    assert first.rendered == first.pages and not first.up_to_date
+    for number, (name, edit) in enumerate(EDITS):
+        edit(content)
+        report = build(content, output, cache=cache)
+        fresh = tmp_path / f"fresh-{number}"
+        build(content, fresh, cache=False)
+        assert _differences(output, fresh) == [], name
+        assert 0 < report.rendered < report.pages or name == "site title", (name, report.rendered)
+        if name in ("document text", "dossier text"):
+            assert report.rendered == 1, name  # only the page showing that text
+        again = build(content, output, cache=cache)
+        assert again.up_to_date and again.rendered == 0, name
+        assert _differences(output, fresh) == [], name
+
+
+def test_a_no_op_build_notices_a_damaged_output(content: Path, tmp_path: Path) -> None:
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    page = output / "index.html"
+    original = page.read_bytes()
+    page.write_text("damaged", encoding="utf-8")
+    (output / "atlas/index.html").unlink()
+    (output / "stray.html").write_text("not ours", encoding="utf-8")
+    report = build(content, output, cache=cache)
+    assert not report.up_to_date and report.rendered == 2
+    assert page.read_bytes() == original and (output / "atlas/index.html").is_file()
+    assert not (output / "stray.html").exists()
+
+
+def test_a_failed_incremental_build_keeps_the_output_and_the_next_one_catches_up(
+    content: Path, tmp_path: Path
+) -> None:
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    _append(content / DOCUMENT, "\nUn texte qui restera.\n")
+    _edit(content / "atlas/families.yaml", 'colour: "#', 'colour: "#zz')
+    with pytest.raises(BuildError):
+        build(content, output, cache=cache)
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+    _edit(content / "atlas/families.yaml", 'colour: "#zz', 'colour: "#')
+    build(content, output, cache=cache)
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_the_preview_replans_only_the_page_of_an_edited_text(content: Path, tmp_path: Path) -> None:
+    site = LiveSite(content, cache=tmp_path / "cache")
+    try:
+        site.rebuild(search_in_background=False)
+        _append(content / DOCUMENT, "\nUne phrase vue en direct.\n")
+        update = site.rebuild(search_in_background=False)
+        assert update.changed == [
+            "dossiers/comite-de-direction-partage/pays-de-brevanne/index.html"
+        ]
+        _edit(content / DOCUMENT, "title: ", "title: Titre changé · ")
+        update = site.rebuild(search_in_background=False)
+        assert len(update.changed) > 3  # the lists that show the title too
+        build(content, tmp_path / "fresh", cache=False)
+        for path, html in site.pages.items():
+            assert html == (tmp_path / "fresh" / path).read_bytes(), path
+    finally:
+        site.close()
