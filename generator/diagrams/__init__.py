@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from generator.diagrams.cache import DiagramCache
 from generator.diagrams.layout import layout
 from generator.diagrams.spec import Diagram, Edge, Node
+from generator.diagrams.star import layout_neighbourhood
 
 __all__ = ["Diagram", "DiagramCache", "DiagramReport", "Edge", "Node", "render_diagrams"]
 
@@ -47,6 +48,13 @@ def render_diagrams(
             svgs[key] = svg
             report.cached += 1
     workers = workers or os.cpu_count() or 1
+    for key, diagram in list(missing.items()):
+        if diagram.name == "neighbourhood":  # drawn directly, in no time: not worth a worker
+            svg = layout_neighbourhood(diagram)
+            cache.put(key, svg)
+            svgs[key] = svg
+            report.laid_out.append(key)
+            del missing[key]
     todo = list(missing.items())
     if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
         chunk = max(1, len(todo) // (workers * 8))
