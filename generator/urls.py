@@ -47,6 +47,10 @@ class Paths:
     def descriptor(self, descriptor_id: str, lang: str) -> str:
         return f"{self.prefix(lang)}atlas/{descriptor_id}/index.html"
 
+    def descriptor_list_page(self, descriptor_id: str, lang: str, number: int) -> str:
+        """Page `number` (from 2) of a long list of a descriptor's documents."""
+        return f"{self.prefix(lang)}atlas/{descriptor_id}/{number}/index.html"
+
     def partner(self, partner_id: str, lang: str) -> str:
         return f"{self.prefix(lang)}partners/{partner_id}/index.html"
 

@@ -67,7 +67,10 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
         "descriptor label",
         lambda c: _edit(c / "atlas/descriptors/participation.yaml", "fr: ", "fr: Nouveau "),
     ),
-    ("family colour", lambda c: _edit(c / "atlas/families.yaml", 'colour: "#2b6f8f"', 'colour: "#8b2f6f"')),
+    (
+        "family colour",
+        lambda c: _edit(c / "atlas/families.yaml", 'colour: "#2b6f8f"', 'colour: "#8b2f6f"'),
+    ),
     (
         "new document",
         lambda c: (c / "dossiers/comite-de-direction-partage/nouveau.md").write_text(
@@ -150,3 +153,43 @@ def test_the_preview_replans_only_the_page_of_an_edited_text(content: Path, tmp_
             assert html == (tmp_path / "fresh" / path).read_bytes(), path
     finally:
         site.close()
+
+
+def test_a_descriptor_with_hundreds_of_documents_lists_them_on_numbered_pages(
+    tmp_path: Path,
+) -> None:
+    from bs4 import BeautifulSoup
+
+    from benchmarks.synthetic import write_site
+    from generator.build import load
+    from generator.views.atlas import DOCUMENTS_PER_PAGE
+
+    content = write_site(tmp_path / "content", descriptors=4, documents=260, dossiers=2, families=2)
+    site = load(content)
+    output = tmp_path / "output"
+    build(content, output, cache=False)
+    descriptor = max(
+        site.descriptors, key=lambda d: sum(d in x.descriptor_ids for x in site.documents.values())
+    )
+    expected = {k for k, x in site.documents.items() if descriptor in x.descriptor_ids}
+    assert len(expected) > 2 * DOCUMENTS_PER_PAGE
+    seen: list[str] = []
+    page = output / f"atlas/{descriptor}/index.html"
+    numbers = []
+    while True:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        cards = soup.select(".indexed-documents .document-card h4 a[href]")
+        assert 0 < len(cards) <= DOCUMENTS_PER_PAGE
+        seen += [
+            (page.parent / a["href"]).resolve().parent.name
+            for a in cards
+            if "dossiers/" in a["href"]
+        ]
+        numbers.append(soup.select_one('.pager [aria-current="page"]').get_text())
+        assert bool(soup.select("svg.diagram")) == (len(numbers) == 1)  # the picture once
+        following = soup.select_one('.pager a[rel="next"]')
+        if following is None:
+            break
+        page = (page.parent / following["href"]).resolve()
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and len(numbers) == 3
+    assert sorted(seen) == sorted(k.split("/")[1] for k in expected)

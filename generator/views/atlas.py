@@ -265,11 +265,84 @@ def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
     return sorted(lines, key=lambda line: line["key"])
 
 
+# A descriptor's documents are listed this many to a page: a descriptor indexing
+# thousands of documents gets numbered pages, not one page of ever-growing size.
+DOCUMENTS_PER_PAGE = 100
+
+
 def descriptor_pages(views: Views) -> Iterator[Page]:
     for descriptor in views.descriptors():
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         for lang in views.languages:
-            yield descriptor_page(views, descriptor, lang, alternates)
+            first = descriptor_page(views, descriptor, lang, alternates)
+            yield first
+            yield from list_pages(views, descriptor, lang, first)
+
+
+def _list_part(views: Views, descriptor: Descriptor, lang: str, number: int) -> dict[str, Any]:
+    """The documents shown on page `number` of a descriptor's list, and the pager."""
+    t = translator(lang)
+    cards = views.document_cards(views.atlas.documents[descriptor.id], lang)
+    count = max(1, -(-len(cards) // DOCUMENTS_PER_PAGE))
+    start = (number - 1) * DOCUMENTS_PER_PAGE
+    shown = cards[start : start + DOCUMENTS_PER_PAGE]
+    if count == 1:
+        return {"documents_by_type": views.group_by_type(shown, lang), "pager": None}
+
+    def path(n: int) -> str:
+        return (
+            views.paths.descriptor(descriptor.id, lang)
+            if n == 1
+            else views.paths.descriptor_list_page(descriptor.id, lang, n)
+        )
+
+    return {
+        "documents_by_type": views.group_by_type(shown, lang),
+        "pager": {
+            "label": t("pages_of_list"),
+            "part": t("list_part", first=start + 1, last=start + len(shown), total=len(cards)),
+            "pages": [
+                {
+                    "number": n,
+                    "label": t("page_number", n=n),
+                    "path": path(n),
+                    "current": n == number,
+                }
+                for n in range(1, count + 1)
+            ],
+            "previous": {"label": t("previous_page"), "path": path(number - 1)}
+            if number > 1
+            else None,
+            "next": {"label": t("next_page"), "path": path(number + 1)} if number < count else None,
+        },
+    }
+
+
+def list_pages(views: Views, descriptor: Descriptor, lang: str, first: Page) -> Iterator[Page]:
+    """Pages 2, 3… of a long list: the descriptor's header and the next documents."""
+    pager = first.context["pager"]
+    if pager is None:
+        return
+    t = translator(lang)
+    for entry in pager["pages"][1:]:
+        number = entry["number"]
+        alternates = {
+            other: views.paths.descriptor_list_page(descriptor.id, other, number)
+            for other in first.alternates
+        }
+        yield Page(
+            path=entry["path"],
+            template="descriptor.html",
+            lang=lang,
+            title=f"{first.title} · {t('page_number', n=number)}",
+            description=first.description,
+            alternates=alternates,
+            context={
+                **first.context,
+                **_list_part(views, descriptor, lang, number),
+                "list_page": number,
+            },
+        )
 
 
 def descriptor_page(
@@ -320,7 +393,8 @@ def descriptor_page(
             "broader": views.descriptor_links(neighbourhood.broader, lang),
             "narrower": views.descriptor_links(neighbourhood.narrower, lang),
             "related": views.descriptor_links(neighbourhood.related, lang),
-            "documents_by_type": views.cards_by_type(direct, lang),
+            **_list_part(views, descriptor, lang, 1),
+            "list_page": 1,
             "direct_count": t("direct_count", n=len(direct)),
             "total_count": t("total_count", n=len(total)),
             "has_documents": bool(direct),

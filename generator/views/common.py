@@ -189,8 +189,11 @@ class Views:
 
     def cards_by_type(self, keys, lang: str) -> list[dict[str, Any]]:
         """Documents grouped by type, in the order of the types."""
+        return self.group_by_type(self.document_cards(keys, lang), lang)
+
+    def group_by_type(self, cards: list[DocumentCard], lang: str) -> list[dict[str, Any]]:
+        """Cards grouped by type, in the order of the types (each group keeps their order)."""
         t = translator(lang)
-        cards = self.document_cards(keys, lang)
         return [
             {
                 "type": doc_type,
