@@ -135,6 +135,21 @@ def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sharded_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built as a large site is: indexes in small shards, display data in blocks."""
+    from generator.search import index as search_index
+    from generator.search import shards
+
+    output = tmp_path_factory.mktemp("sharded") / "output"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "SHARD_ABOVE", 0)
+        patch.setattr(search_index, "DOCUMENTS_PER_BLOCK", 8)
+        patch.setattr(shards, "SHARD_BYTES", 6_000)
+        build(DEMO_CONTENT, output, cache=False)
+    return output
+
+
+@pytest.fixture(scope="session")
 def site(demo_output: Path) -> Site:
     """The built demo site, read as HTML."""
     return Site(demo_output)

@@ -21,12 +21,17 @@ from lunr.pipeline import Pipeline
 from generator import markdown
 from generator.model import DOCUMENT_TYPES, Document, Site
 from generator.search.pipelines import LANGUAGES, Language, normalise, tokens
+from generator.search.shards import shard_index
 from generator.urls import Paths
 
 FULL_FIELDS = (("t", 10), ("d", 4), ("l", 2), ("b", 1))
 QUICK_FIELDS = ("t", "d")  # titles and descriptors: small, and what type-ahead needs
 ATLAS_FIELDS = (("t", 3), ("s", 1))
 EXCERPT = 180  # characters of the lead kept for display
+# Above this many documents, indexes are cut into shards by term and display data
+# into blocks (see generator.search.shards): each search downloads what it needs.
+SHARD_ABOVE = 5000
+DOCUMENTS_PER_BLOCK = 50
 
 
 @dataclass(frozen=True)
@@ -170,8 +175,15 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
         )
     for lang, records in sorted(by_language.items()):
         full = build_index(LANGUAGES[lang], FULL_FIELDS, records)
-        files.append(SearchFile(f"{lang}-quick", _compact(restrict(full, QUICK_FIELDS))))
-        files.append(SearchFile(f"{lang}-full", _compact(full)))
+        quick = restrict(full, QUICK_FIELDS)
+        for name, index in ((f"{lang}-quick", quick), (f"{lang}-full", full)):
+            if len(records) <= SHARD_ABOVE:
+                files.append(SearchFile(name, _compact(index)))
+                continue
+            shared, shards = shard_index(index)
+            files.append(SearchFile(name, _compact(shared)))
+            files += [SearchFile(f"{name}-{n}", _compact(s)) for n, s in enumerate(shards)]
+        del full, quick
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
     for lang in site.config.languages:
@@ -191,31 +203,46 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
         target = document.partner.target if document.partner else ""
         return partners.index(target) if target in partners else -1
 
+    dossier_number = {slug: number for number, slug in enumerate(dossiers)}
+    docs = [
+        [
+            document.slug,
+            document.title,
+            DOCUMENT_TYPES.index(document.type),
+            dossier_number[document.dossier],
+            document.date,
+            document.lang,
+            partner_number(document),
+            [
+                descriptor_number[d]
+                for d in dict.fromkeys(document.descriptor_ids)
+                if d in descriptor_number
+            ],
+        ]
+        for document in documents
+    ]
+    excerpts = [_excerpt(d.summary) for d in documents]
     store = {
         "languages": sorted(by_language),
         "types": list(DOCUMENT_TYPES),
         "dossiers": [[site.dossiers[s].title, paths.dossier(s)] for s in dossiers],
         "partners": [site.partners[p].name for p in partners],
-        "docs": [
-            [
-                document.slug,
-                document.title,
-                DOCUMENT_TYPES.index(document.type),
-                dossiers.index(document.dossier),
-                document.date,
-                document.lang,
-                partner_number(document),
-                [
-                    descriptor_number[d]
-                    for d in dict.fromkeys(document.descriptor_ids)
-                    if d in descriptor_number
-                ],
-            ]
-            for document in documents
-        ],
     }
-    files.append(SearchFile("store", _compact(store)))
-    files.append(SearchFile("excerpts", _compact([_excerpt(d.summary) for d in documents])))
+    if len(documents) <= SHARD_ABOVE:
+        files.append(SearchFile("store", _compact({**store, "docs": docs})))
+        files.append(SearchFile("excerpts", _compact(excerpts)))
+    else:
+        # A large site: display data in blocks, loaded for the results shown.
+        store.update(count=len(docs), block=DOCUMENTS_PER_BLOCK)
+        files.append(SearchFile("store", _compact(store)))
+        # What the filters need of every document, in one file loaded after the first
+        # results (shaped like the display data, without the slug and the title).
+        facets = [["", "", *doc[2:4], doc[4][:4], *doc[5:]] for doc in docs]
+        files.append(SearchFile("facets", _compact(facets)))
+        for number, start in enumerate(range(0, len(docs), DOCUMENTS_PER_BLOCK)):
+            end = start + DOCUMENTS_PER_BLOCK
+            files.append(SearchFile(f"docs-{number}", _compact(docs[start:end])))
+            files.append(SearchFile(f"excerpts-{number}", _compact(excerpts[start:end])))
     # Labels of the atlas, one file per interface language.
     for lang in site.config.languages:
         labels = {

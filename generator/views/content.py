@@ -297,6 +297,7 @@ def search_strings(lang: str) -> dict[str, Any]:
         "count_one": t("search_count.one"),
         "count_other": t("search_count.other"),
         "partial": t("search_partial"),
+        "more_results": t("search_more_results"),
         "bare_wildcard": t("search_bare_wildcard"),
         "suggestions": t("search_suggestions"),
         "atlas": t("search_atlas"),

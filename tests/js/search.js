@@ -13,16 +13,25 @@ require(path.join(nodeModules, "lunr-languages", "lunr.es.js"))(lunr);
 require(path.join(searchAssets, "elision-fr.js"))(lunr);
 const TreillisSearch = require(path.join(searchAssets, "search-core.js"))(lunr);
 
-// The data file is a script calling TreillisSearch.add(name, json), as in the browser.
-const script = fs.readFileSync(path.join(searchAssets, "data", indexName + ".js"), "utf8");
-vm.runInNewContext(script, { TreillisSearch });
+// Each data file is a script calling TreillisSearch.add(name, json), as in the browser:
+// the index and, when it is sharded, its shards.
+const folder = path.join(searchAssets, "data");
+for (const file of fs.readdirSync(folder)) {
+  const name = file.replace(/\.js$/, "");
+  if (name === indexName || (name.startsWith(indexName + "-") && /^\d+$/.test(name.slice(indexName.length + 1)))) {
+    vm.runInNewContext(fs.readFileSync(path.join(folder, file), "utf8"), { TreillisSearch });
+  }
+}
 const index = TreillisSearch.index(indexName);
 
 const queries = JSON.parse(fs.readFileSync(0, "utf8"));
 const started = process.hrtime.bigint();
 const results = queries.map((query) => {
   const prepared = TreillisSearch.prepareQuery(query, lang, index);
-  return { query, prepared, refs: TreillisSearch.search(index, prepared).map((r) => r.ref) };
+  // A sharded index: only the shards this query needs, put together as the browser does.
+  const shards = TreillisSearch.shardsFor(indexName, prepared);
+  const found = TreillisSearch.search(TreillisSearch.mergedIndex(indexName, shards), prepared);
+  return { query, prepared, shards: shards.length, refs: found.map((r) => r.ref), scores: found.map((r) => r.score) };
 });
 const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
 process.stdout.write(JSON.stringify({ results, elapsed_ms: elapsed }));

@@ -115,9 +115,96 @@
   }
 
   var indexes = {};
+  /* An index by name; for a sharded one, an index with no terms that knows the
+   * fields and the pipeline (what prepareQuery needs). */
   function index(name) {
-    if (!indexes[name] && data[name]) indexes[name] = lunr.Index.load(data[name]);
+    if (!indexes[name] && data[name]) {
+      var serialized = data[name];
+      if (serialized.shards) {
+        serialized = Object.assign({ invertedIndex: [], fieldVectors: [] }, serialized);
+      }
+      indexes[name] = lunr.Index.load(serialized);
+    }
     return indexes[name];
+  }
+
+  /* ---- Sharded indexes (large sites, see generator/search/shards.py) ---- */
+
+  /* The shard holding a term: the last one whose first term is not after it. */
+  function shardOf(firsts, term) {
+    var low = 0, high = firsts.length - 1;
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (firsts[middle] <= term) low = middle; else high = middle - 1;
+    }
+    return low;
+  }
+
+  /* Names of the shards of index `name` that a prepared query needs ([] when the
+   * index is whole). Terms go through the index's pipeline as lunr does; a
+   * wildcard needs the shards of its prefix, a fuzzy or leading wildcard all. */
+  function shardsFor(name, prepared) {
+    var meta = data[name];
+    if (!meta || !meta.shards || !prepared) return [];
+    var firsts = meta.shards;
+    var base = index(name);
+    var query = new lunr.Query(base.fields);
+    try {
+      new lunr.QueryParser(prepared, query).parse();
+    } catch (error) {
+      if (error instanceof lunr.QueryParseError) return [];
+      throw error;
+    }
+    var wanted = {};
+    function range(from, to) { for (var i = from; i <= to; i++) wanted[i] = true; }
+    query.clauses.forEach(function (clause) {
+      var terms = clause.usePipeline ? base.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
+      terms.forEach(function (term) {
+        var star = term.indexOf("*");
+        if (clause.editDistance > 0 || star === 0) range(0, firsts.length - 1);
+        else if (star > 0) {
+          var prefix = term.slice(0, star);
+          range(shardOf(firsts, prefix), shardOf(firsts, prefix + "\uffff"));
+        } else range(shardOf(firsts, term), shardOf(firsts, term));
+      });
+    });
+    return Object.keys(wanted).map(Number).sort(function (a, b) { return a - b; })
+      .map(function (n) { return name + "-" + n; });
+  }
+
+  /* A lunr index made of some shards of `name` (loaded): for the query that needs them,
+   * it finds what the whole index finds, with the same scores. */
+  var merged = {}; /* by index name: the last shards put together, and the result */
+  function mergedIndex(name, shardNames) {
+    if (!shardNames.length) return index(name);
+    var key = shardNames.join(",");
+    if (merged[name] && merged[name].key === key) return merged[name].index;
+    var meta = data[name];
+    var inverted = [];
+    var parts = {};
+    shardNames.forEach(function (shardName) {
+      var shard = data[shardName];
+      inverted = inverted.concat(shard.invertedIndex);
+      shard.fieldVectors.forEach(function (vector) {
+        (parts[vector[0]] = parts[vector[0]] || []).push(vector[1]);
+      });
+    });
+    var fieldVectors = Object.keys(parts).map(function (ref) {
+      var lists = parts[ref];
+      if (lists.length === 1) return [ref, lists[0]];
+      var pairs = [];
+      lists.forEach(function (list) {
+        for (var i = 0; i < list.length; i += 2) pairs.push([list[i], list[i + 1]]);
+      });
+      pairs.sort(function (a, b) { return a[0] - b[0]; });
+      return [ref, [].concat.apply([], pairs)];
+    });
+    merged[name] = {
+      key: key,
+      index: lunr.Index.load({ version: meta.version, fields: meta.fields, pipeline: meta.pipeline,
+                               invertedIndex: inverted, fieldVectors: fieldVectors })
+    };
+    return merged[name].index;
   }
 
   return {
@@ -126,6 +213,8 @@
     add: add,
     data: data,
     waiting: waiting,
-    index: index
+    index: index,
+    shardsFor: shardsFor,
+    mergedIndex: mergedIndex
   };
 });

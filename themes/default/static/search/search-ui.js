@@ -48,11 +48,14 @@
     });
   }
 
-  /* The store, the atlas labels and the quick indexes: what the first results need. */
+  /* The store, the atlas labels and the quick indexes: what the first results need.
+   * A large site's indexes are sharded and its display data in blocks (see
+   * generator/search/shards.py): the labels come later, with the filters. */
   function loadQuick() {
-    return Promise.all([loadData("store"), loadData("labels-" + UI_LANG)]).then(function (loaded) {
-      var store = Object.assign({}, loaded[0], loaded[1]);
-      return Promise.all(store.languages.map(function (lang) { return loadData(lang + "-quick"); }))
+    return loadData("store").then(function (loaded) {
+      var store = Object.assign({}, loaded);
+      var labels = store.docs ? loadData("labels-" + UI_LANG).then(function (l) { Object.assign(store, l); }) : null;
+      return Promise.all(store.languages.map(function (lang) { return loadData(lang + "-quick"); }).concat([labels]))
         .then(function () { return store; });
     });
   }
@@ -60,8 +63,51 @@
   /* The full indexes (leads and texts), the atlas index and the excerpts: in the background. */
   function loadFull(store) {
     var names = store.languages.map(function (lang) { return lang + "-full"; });
-    names.push(UI_LANG + "-atlas", "excerpts");
+    names.push(UI_LANG + "-atlas");
+    if (store.docs) names.push("excerpts");
+    else names.push("labels-" + UI_LANG);
+    return Promise.all(names.map(loadData)).then(function (loaded) {
+      if (!store.docs) Object.assign(store, loaded[loaded.length - 1]);
+    });
+  }
+
+  /* What a query needs of sharded indexes: their shards holding its terms. */
+  function loadShards(store, query) {
+    var search = window.TreillisSearch;
+    var kind = hasFull(store) ? "-full" : "-quick";
+    var names = [];
+    store.languages.forEach(function (lang) {
+      var name = lang + kind;
+      names = names.concat(search.shardsFor(name, search.prepareQuery(query, lang, search.index(name))));
+    });
     return Promise.all(names.map(loadData));
+  }
+
+  /* A document's display data: in the store, or in its block on a large site. */
+  function docOf(store, number) {
+    if (store.docs) return store.docs[number];
+    var block = window.TreillisSearch.data["docs-" + Math.floor(number / store.block)];
+    return block ? block[number % store.block] : null;
+  }
+
+  /* The blocks of display data (and excerpts) of these results, on a large site. */
+  function loadDocs(store, results) {
+    if (store.docs) return Promise.resolve();
+    var blocks = {};
+    results.forEach(function (result) { blocks[Math.floor(result.doc / store.block)] = true; });
+    return Promise.all(Object.keys(blocks).map(function (block) {
+      return Promise.all([loadData("docs-" + block), loadData("excerpts-" + block)]);
+    }));
+  }
+
+  /* What the filters need of a document (its type, dossier, year, language, partner,
+   * descriptors): in the store, or in the facets file of a large site. */
+  function facetDoc(store, number) {
+    return store.docs ? store.docs[number] : window.TreillisSearch.data.facets[number];
+  }
+
+  function hasFacets(store) {
+    return !!(store.docs || window.TreillisSearch.data.facets) && !!store.descriptors;
   }
 
   /* Where a document's page is, from the site's root. */
@@ -69,9 +115,11 @@
     return store.dossiers[doc[3]][1].replace(/index\.html$/, "") + doc[0] + "/index.html";
   }
 
-  function excerpt(number) {
-    var excerpts = window.TreillisSearch.data.excerpts;
-    return excerpts ? excerpts[number] : "";
+  function excerpt(store, number) {
+    var data = window.TreillisSearch.data;
+    if (store.docs) return data.excerpts ? data.excerpts[number] : "";
+    var block = data["excerpts-" + Math.floor(number / store.block)];
+    return block ? block[number % store.block] : "";
   }
 
   function hasFull(store) {
@@ -85,8 +133,10 @@
     var found = [];
     var prepared = {};
     store.languages.forEach(function (lang) {
-      var index = search.index(lang + kind);
-      var lunrQuery = search.prepareQuery(query, lang, index);
+      var name = lang + kind;
+      var lunrQuery = search.prepareQuery(query, lang, search.index(name));
+      /* A sharded index: the shards this query needs (loaded by loadShards), together. */
+      var index = search.mergedIndex(name, search.shardsFor(name, lunrQuery));
       prepared[lang] = { query: lunrQuery, index: index };
       search.search(index, lunrQuery).forEach(function (result) {
         found.push({ doc: parseInt(result.ref, 36), score: result.score, lang: lang });
@@ -210,8 +260,18 @@
       /* The same query already listed (say, the index finished loading meanwhile):
        * keep the list, and the option the reader moved to. */
       if (query === shown && !list.hidden) return;
+      /* On a large site the shards and blocks it needs come first. */
+      loadShards(store, query).then(function () {
+        var found = findDocuments(store, query);
+        return loadDocs(store, found.results.slice(0, 8)).then(function () { return found; });
+      }).then(function (found) {
+        if (input.value.trim() === query) fill(query, found);
+      });
+    }
+
+    function fill(query, found) {
+      if (query === shown && !list.hidden) return;
       shown = query;
-      var found = findDocuments(store, query);
       list.textContent = "";
       if (found.empty && query.indexOf("*") !== -1) {
         list.appendChild(el("li", "search-box__note", strings.bare_wildcard));
@@ -219,7 +279,7 @@
         list.appendChild(el("li", "search-box__note", strings.no_results));
       }
       found.results.slice(0, 8).forEach(function (result, i) {
-        var doc = store.docs[result.doc];
+        var doc = docOf(store, result.doc);
         var item = el("li", "search-box__option");
         item.id = "search-option-" + i;
         item.setAttribute("role", "option");
@@ -292,7 +352,9 @@
   function knownValue(store, facet, value) {
     var lists = { type: store.types, dossier: store.dossiers, family: store.families,
                   descriptor: store.descriptors, partner: store.partners };
-    if (!lists[facet]) return facet !== "lang" || store.languages.indexOf(value) !== -1;
+    if (facet === "lang") return store.languages.indexOf(value) !== -1;
+    if (facet === "year") return true;
+    if (!lists[facet]) return true; /* a large site's labels come later: checked then */
     return /^[0-9]+$/.test(value) && +value < lists[facet].length;
   }
 
@@ -334,16 +396,60 @@
       permalink.hidden = !next.toString();
     }
 
+    /* Results shown at once on a large site; "more" adds as many again. */
+    var SHOWN = 20;
+    var limit = SHOWN;
+    var generation = 0;
+
     function render() {
       updateAddress();
       var query = input.value.trim();
+      var mine = ++generation;
+      if (!store || !query) {
+        resultsBox.textContent = facetsBox.textContent = atlasBox.textContent = "";
+        if (store) status.textContent = "";
+        return;
+      }
+      var filtered = FACETS.some(function (facet) { return selected[facet].length; });
+      /* On a large site: the shards of the query, the filters' data if filters are
+       * checked, then the display data of the results shown. */
+      loadShards(store, query).then(function () {
+        return filtered && !hasFacets(store) ? loadFacets() : null;
+      }).then(function () {
+        var found = findDocuments(store, query);
+        found.matching = found.results.filter(function (result) { return passes(result, null); });
+        return loadDocs(store, shownResults(found.matching)).then(function () { return found; });
+      }).then(function (found) {
+        if (mine !== generation) return;
+        draw(query, found);
+        if (!hasFacets(store)) {
+          loadFacets().then(function () { if (mine === generation) draw(query, found); });
+        }
+      });
+    }
+
+    function loadFacets() {
+      return Promise.all([loadData("facets"), loadData("labels-" + UI_LANG)]).then(function (loaded) {
+        Object.assign(store, loaded[1]);
+        forgetUnknownValues();
+      });
+    }
+
+    function forgetUnknownValues() {
+      FACETS.forEach(function (facet) {
+        selected[facet] = selected[facet].filter(function (value) { return knownValue(store, facet, value); });
+      });
+    }
+
+    function shownResults(matching) {
+      return store.docs ? matching : matching.slice(0, limit);
+    }
+
+    function draw(query, found) {
       resultsBox.textContent = "";
       facetsBox.textContent = "";
       atlasBox.textContent = "";
-      if (!store) return;
-      if (!query) { status.textContent = ""; return; }
-      var found = findDocuments(store, query);
-      var matching = found.results.filter(function (result) { return passes(result, null); });
+      var matching = found.matching;
       if (found.empty && query.indexOf("*") !== -1) {
         status.textContent = strings.bare_wildcard;
       } else {
@@ -351,15 +457,26 @@
         status.textContent = strings[singular ? "count_one" : "count_other"].replace("{n}", matching.length) +
           (found.complete ? "" : " " + strings.partial);
       }
-      renderFacets(found.results);
-      renderResults(matching, highlighter(found.prepared));
+      if (hasFacets(store)) renderFacets(found.results);
+      var shown = shownResults(matching);
+      renderResults(shown, highlighter(found.prepared));
+      if (shown.length < matching.length) {
+        var more = el("button", "search-more", strings.more_results);
+        more.type = "button";
+        more.addEventListener("click", function () {
+          limit += 50;
+          render();
+        });
+        resultsBox.appendChild(more);
+      }
       renderDescriptors(query);
       if (!found.results.length && !found.empty) renderSuggestions(query);
     }
 
     /* Whether a result passes the selected filters, leaving out one facet (or none). */
     function passes(result, except) {
-      var values = facetValues(store, store.docs[result.doc]);
+      if (!FACETS.some(function (facet) { return facet !== except && selected[facet].length; })) return true;
+      var values = facetValues(store, facetDoc(store, result.doc));
       return FACETS.every(function (facet) {
         return facet === except || !selected[facet].length ||
           selected[facet].some(function (v) { return values[facet].indexOf(v) !== -1; });
@@ -369,7 +486,7 @@
     function renderResults(matching, mark) {
       var groups = {};
       matching.forEach(function (result) {
-        var type = store.docs[result.doc][2];
+        var type = docOf(store, result.doc)[2];
         (groups[type] = groups[type] || []).push(result);
       });
       store.types.forEach(function (_type, typeIndex) {
@@ -380,7 +497,7 @@
         section.appendChild(heading);
         var list = el("ol", "search-results");
         group.forEach(function (result) {
-          var doc = store.docs[result.doc];
+          var doc = docOf(store, result.doc);
           var item = el("li", "search-result");
           item.setAttribute("lang", doc[5]);
           var title = el("h3", "search-result__title");
@@ -397,7 +514,7 @@
           dossierLink.href = ROOT + dossier[1];
           meta.appendChild(dossierLink);
           item.appendChild(meta);
-          var lead = excerpt(result.doc);
+          var lead = excerpt(store, result.doc);
           if (lead) {
             var paragraph = el("p", "search-result__excerpt");
             mark(paragraph, lead);
@@ -416,7 +533,7 @@
          * that pass every other facet's filters. */
         var counts = {};
         results.filter(function (result) { return passes(result, facet); }).forEach(function (result) {
-          facetValues(store, store.docs[result.doc])[facet].forEach(function (value) {
+          facetValues(store, facetDoc(store, result.doc))[facet].forEach(function (value) {
             counts[value] = (counts[value] || 0) + 1;
           });
         });
@@ -457,6 +574,7 @@
     }
 
     function renderDescriptors(query) {
+      if (!store.descriptors) return;
       var found = findDescriptors(query).slice(0, 10);
       if (!found.length) return;
       atlasBox.appendChild(el("h2", "", strings.atlas));
@@ -470,7 +588,7 @@
     }
 
     function renderSuggestions(query) {
-      var found = suggestions(query);
+      var found = store.descriptors ? suggestions(query) : [];
       if (!found.length) return;
       var box = el("div", "search-suggestions");
       box.appendChild(el("p", "", strings.suggestions));
@@ -490,17 +608,16 @@
       resultsBox.appendChild(box);
     }
 
-    form.addEventListener("submit", function (event) { event.preventDefault(); render(); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); limit = SHOWN; render(); });
     input.addEventListener("input", function () {
+      limit = SHOWN;
       clearTimeout(timer);
       timer = setTimeout(render, DEBOUNCE_MS);
     });
     status.textContent = strings.loading;
     loadQuick().then(function (loaded) {
       store = loaded;
-      FACETS.forEach(function (facet) {
-        selected[facet] = selected[facet].filter(function (value) { return knownValue(store, facet, value); });
-      });
+      forgetUnknownValues();
       mark("treillis-search-quick");
       render();
       return loadFull(store);

@@ -1,0 +1,84 @@
+"""Large indexes cut into shards by term, so that a search downloads only what it needs.
+
+A lunr index of 50,000 documents weighs hundreds of megabytes: nobody can
+download it before a first result. Its terms are sorted, so they are cut into
+consecutive ranges of about `SHARD_BYTES` each; a shard holds its terms'
+postings and, for every document field, the weights of those terms only.
+lunr scores a document by the dot product of the query vector with the
+document's field vectors, which involves the query's terms alone, so an index
+put together from the shards holding a query's terms gives exactly the
+results and scores of the whole index (the tests check it). The browser does
+this in `search-core.js` (`TreillisSearch.indexFor`).
+
+Files: `<name>` holds what the whole index shares (fields, pipeline, version)
+and the first term of each shard; `<name>-<n>` is shard n.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+SHARD_BYTES = 150_000  # raw JSON per shard (about 40 KB once compressed)
+
+
+def _compact(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def shard_index(index: dict, shard_bytes: int | None = None) -> tuple[dict, list[dict]]:
+    """The shared part of a serialised lunr index and its shards, in term order."""
+    shard_bytes = shard_bytes or SHARD_BYTES
+    inverted = index["invertedIndex"]  # sorted by term (lunr serialises it so)
+    sizes = [len(_compact(entry)) for entry in inverted]
+    # Each posting also brings one vector element per document field it names.
+    for position, (_term, posting) in enumerate(inverted):
+        sizes[position] += 14 * sum(len(docs) for name, docs in posting.items() if name != "_index")
+    shard_of_term: dict[int, int] = {}
+    starts: list[int] = []
+    size = shard_bytes  # start a shard at the first term
+    for position, (_term, posting) in enumerate(inverted):
+        if size + sizes[position] > shard_bytes and size > 0:
+            starts.append(position)
+            size = 0
+        size += sizes[position]
+        shard_of_term[posting["_index"]] = len(starts) - 1
+    vectors: list[dict[str, list[float]]] = [defaultdict(list) for _ in starts]
+    for field_ref, elements in index["fieldVectors"]:
+        for i in range(0, len(elements), 2):
+            vectors[shard_of_term[elements[i]]][field_ref].extend(elements[i : i + 2])
+    ends = [*starts[1:], len(inverted)]
+    shards = [
+        {
+            "invertedIndex": inverted[start:end],
+            "fieldVectors": [[ref, weights] for ref, weights in shard_vectors.items()],
+        }
+        for start, end, shard_vectors in zip(starts, ends, vectors, strict=True)
+    ]
+    shared = {
+        "version": index["version"],
+        "fields": index["fields"],
+        "pipeline": index["pipeline"],
+        "shards": [inverted[start][0] for start in starts],
+    }
+    return shared, shards
+
+
+def merge_shards(shared: dict, shards: list[dict]) -> dict:
+    """A serialised lunr index made of some shards (all of them: the whole index again)."""
+    vectors: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for shard in shards:
+        for field_ref, elements in shard["fieldVectors"]:
+            vectors[field_ref].extend(zip(elements[0::2], elements[1::2], strict=True))
+    inverted = [entry for shard in shards for entry in shard["invertedIndex"]]
+    inverted.sort(key=lambda entry: entry[0])
+    return {
+        "version": shared["version"],
+        "fields": shared["fields"],
+        "fieldVectors": [
+            [ref, [value for pair in sorted(pairs) for value in pair]]
+            for ref, pairs in vectors.items()
+        ],
+        "invertedIndex": inverted,
+        "pipeline": shared["pipeline"],
+    }

@@ -1,0 +1,112 @@
+"""Large sites: indexes cut into shards by term give what the whole index gives."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.search import shards
+from tests.test_search_parity import FRENCH_QUERIES, node_results
+
+
+def _data(output: Path, name: str):
+    script = (output / "assets/search/data" / f"{name}.js").read_text(encoding="utf-8")
+    match = re.fullmatch(r'TreillisSearch\.add\("([^"]+)",(.*)\);\n', script, re.S)
+    assert match and match.group(1) == name
+    return json.loads(json.loads(match.group(2)))
+
+
+def test_shards_put_together_are_the_whole_index(sharded_output: Path, demo_output: Path) -> None:
+    for name in ("fr-quick", "fr-full"):
+        meta = _data(sharded_output, name)
+        assert len(meta["shards"]) >= 5 and meta["shards"] == sorted(meta["shards"])
+        parts = [_data(sharded_output, f"{name}-{n}") for n in range(len(meta["shards"]))]
+        whole = _data(demo_output, name)
+        merged = shards.merge_shards(meta, parts)
+        assert merged["invertedIndex"] == whole["invertedIndex"]
+        assert sorted(merged["fieldVectors"]) == sorted(v for v in whole["fieldVectors"] if v[1])
+        # Each shard starts where the list says and holds only its own terms' weights.
+        for first, part in zip(meta["shards"], parts, strict=True):
+            assert part["invertedIndex"][0][0] == first
+            own = {posting["_index"] for _term, posting in part["invertedIndex"]}
+            assert all(i in own for _ref, v in part["fieldVectors"] for i in v[0::2])
+
+
+@pytest.mark.parametrize("name", ["fr-quick", "fr-full"])
+def test_a_query_loads_only_its_shards_and_finds_what_the_whole_index_finds(
+    name: str, sharded_output: Path, demo_output: Path
+) -> None:
+    sharded = node_results(name, "fr", FRENCH_QUERIES, sharded_output)
+    whole = node_results(name, "fr", FRENCH_QUERIES, demo_output)
+    total = len(_data(sharded_output, name)["shards"])
+    found = 0
+    for mine, theirs in zip(sharded, whole, strict=True):
+        assert mine["prepared"] == theirs["prepared"], mine["query"]
+        assert mine["refs"] == theirs["refs"], mine["query"]
+        assert mine["scores"] == pytest.approx(theirs["scores"], rel=1e-9), mine["query"]
+        found += bool(mine["refs"])
+        if mine["prepared"] and "~" not in mine["prepared"] and "*" not in mine["prepared"]:
+            words = len(mine["prepared"].split())
+            assert mine["shards"] <= words < total, mine["query"]
+    assert found >= 30
+
+
+def test_display_data_comes_in_blocks(sharded_output: Path, demo_output: Path) -> None:
+    store = _data(sharded_output, "store")
+    whole = _data(demo_output, "store")
+    assert "docs" not in store and store["count"] == len(whole["docs"]) and store["block"] == 8
+    blocks = -(-store["count"] // 8)
+    docs = [doc for n in range(blocks) for doc in _data(sharded_output, f"docs-{n}")]
+    excerpts = [e for n in range(blocks) for e in _data(sharded_output, f"excerpts-{n}")]
+    assert docs == whole["docs"] and excerpts == _data(demo_output, "excerpts")
+
+
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_the_search_page_of_a_large_site_loads_what_a_query_needs(
+    sharded_output: Path, demo_output: Path, scheme: str
+) -> None:
+    from tests.browser import browser_page, site_base
+    from tests.test_search_browser import as_paths, python_paths, run_search
+
+    with site_base(sharded_output, scheme) as base, browser_page() as page:
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url.rsplit("/", 1)[-1]))
+        for query in ("habitants", "collectivite", "l'habitant", "titre:charte", "habit*"):
+            expected = python_paths(demo_output, query)  # the whole index, in Python
+            shown = run_search(page, base, query)
+            count = int(page.inner_text("#search-status").split()[0])
+            assert count == len(expected), query
+            assert len(shown) == min(20, count) and as_paths(base, shown) <= expected, query
+            while page.locator(".search-more").count():  # "more results" until all are shown
+                page.click(".search-more")
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('.search-result').length > {len(shown)}"
+                )
+                shown = [
+                    a.get_attribute("href") for a in page.locator(".search-result__title a").all()
+                ]
+            assert as_paths(base, shown) == expected, query
+        shards_loaded = {
+            name for name in requested if re.fullmatch(r"fr-(quick|full)-\d+\.js", name)
+        }
+        every_shard = list((sharded_output / "assets/search/data").glob("fr-*-[0-9]*.js"))
+        assert 0 < len(shards_loaded) < len(every_shard) / 2
+        # Filters work from the facets file: a type's count is what checking it gives.
+        run_search(page, base, "habitants")
+        option = page.locator(".facet:has(input[name=type]) .facet__option").first
+        expected_count = int(re.search(r"\((\d+)\)", option.inner_text()).group(1))
+        option.locator("input").check()
+        page.wait_for_function("() => location.search.includes('type=')")
+        page.wait_for_function(
+            f"() => document.getElementById('search-status').textContent.startsWith('{expected_count} ')"
+        )
+        # The search box of every page lists options from the shards too.
+        page.goto(base + "atlas/index.html")
+        box = page.locator("#site-search")
+        box.click()
+        box.fill("budget participatif")
+        page.wait_for_selector("#site-search-options [role=option]")
+        assert page.console_errors == [] and page.failed_requests == []
