@@ -120,6 +120,8 @@ class Views:
             else Paths(site.config.languages)
         )
         self.languages = site.config.languages
+        self._links: dict[tuple[str, str], DescriptorLink] = {}
+        self._cards: dict[tuple[str, str], DocumentCard] = {}
 
     # What this site publishes: everything, or a partner's part of it.
 
@@ -142,6 +144,14 @@ class Views:
         return self.scope is None or self.scope.has(kind, item)
 
     def descriptor_link(self, descriptor_id: str, lang: str) -> DescriptorLink:
+        # Made once per descriptor and language: every page linking to it shares it
+        # (templates only read it), which makes planning and page digests cheaper.
+        link = self._links.get((descriptor_id, lang))
+        if link is None:
+            link = self._links[descriptor_id, lang] = self._descriptor_link(descriptor_id, lang)
+        return link
+
+    def _descriptor_link(self, descriptor_id: str, lang: str) -> DescriptorLink:
         descriptor = self.site.descriptors[descriptor_id]
         family = self.site.families.get(descriptor.family.target)
         return DescriptorLink(
@@ -164,6 +174,12 @@ class Views:
         return [self.descriptor_link(i, lang) for i in ids]
 
     def document_card(self, key: str, lang: str) -> DocumentCard:
+        card = self._cards.get((key, lang))
+        if card is None:
+            card = self._cards[key, lang] = self._document_card(key, lang)
+        return card
+
+    def _document_card(self, key: str, lang: str) -> DocumentCard:
         document = self.site.documents[key]
         dossier = self.site.dossiers[document.dossier]
         return DocumentCard(
