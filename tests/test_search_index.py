@@ -41,6 +41,12 @@ def test_the_fast_builder_makes_exactly_lunr_pys_index(content) -> None:
     assert json.dumps(ours, sort_keys=True) == json.dumps(
         stock_index("fr", records), sort_keys=True
     )
+    # A field empty in every record (as synonyms often are) too.
+    records = [{**record, "l": ""} for record in records]
+    ours = build_index(LANGUAGES["fr"], FULL_FIELDS, records)
+    assert json.dumps(ours, sort_keys=True) == json.dumps(
+        stock_index("fr", records), sort_keys=True
+    )
 
 
 def test_the_quick_index_is_the_full_one_restricted_to_titles_and_descriptors() -> None:

@@ -15,7 +15,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lunr import __TARGET_JS_VERSION__
 from lunr.builder import Builder
+from lunr.idf import idf
 from lunr.pipeline import Pipeline
 
 from generator import markdown
@@ -57,6 +59,11 @@ def ref(number: int) -> str:
             return text
 
 
+# Every posting's metadata is empty (no positions are kept): one shared object, not
+# millions of empty dictionaries (the JSON is the same).
+_NO_METADATA: dict = {}
+
+
 class _TermBuilder(Builder):
     """lunr.py's Builder fed with terms already analysed.
 
@@ -84,7 +91,45 @@ class _TermBuilder(Builder):
                     posting["_index"] = self.term_index
                     self.term_index += 1
                     inverted[term] = posting
-                posting[field_name][doc_ref] = {}
+                posting[field_name][doc_ref] = _NO_METADATA
+
+    def serialized(self) -> dict:
+        """The index as lunr.py's `build().serialize()` gives it, computed directly.
+
+        Same BM25 weights, same rounding, same order; without lunr.py's Vector
+        objects, which cost most of the time and memory at 50,000 documents."""
+        fields = list(self._fields)
+        totals = dict.fromkeys(fields, 0)
+        counts = dict.fromkeys(fields, 0)
+        for field_ref, length in self.field_lengths.items():
+            name = field_ref.split("/", 1)[0]
+            totals[name] += length
+            counts[name] += 1
+        average = {name: totals[name] / counts[name] for name in fields if counts[name]}
+        k1, b, inverted = self._k1, self._b, self.inverted_index
+        idfs: dict[str, float] = {}
+        vectors = []
+        for field_ref, frequencies in self.field_term_frequencies.items():
+            name = field_ref.split("/", 1)[0]
+            boost = self._fields[name].boost
+            elements = []
+            if frequencies:  # (an empty field of every document has no average length)
+                norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / average[name]))
+            for term, tf in frequencies.items():
+                weight = idfs.get(term)
+                if weight is None:
+                    weight = idfs[term] = idf(inverted[term], self.document_count)
+                score = weight * ((k1 + 1) * tf) / (norm + tf) * boost
+                elements.append((inverted[term]["_index"], round(score, 3)))
+            elements.sort()
+            vectors.append([field_ref, [value for pair in elements for value in pair]])
+        return {
+            "version": __TARGET_JS_VERSION__,
+            "fields": fields,
+            "fieldVectors": vectors,
+            "invertedIndex": [[term, inverted[term]] for term in sorted(inverted)],
+            "pipeline": self.search_pipeline.serialize(),
+        }
 
 
 class Analyser:
@@ -117,7 +162,7 @@ def build_index(
     analyse = Analyser(language)
     for record in records:
         builder.add_terms(record["id"], {name: analyse(record.get(name, "")) for name, _ in fields})
-    return builder.build().serialize()
+    return builder.serialized()
 
 
 def _compact(data: object) -> str:
