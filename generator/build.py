@@ -10,12 +10,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.atlas import Atlas
-from generator.diagrams import DiagramCache, DiagramReport, render_diagrams
+from generator.diagrams import DiagramCache, DiagramReport
 from generator.errors import BuildError, Problem, Problems
 from generator.exports import atlas_json, atlas_turtle, feeds, sitemap
 from generator.incremental import (
     BuildState,
     forget_state,
+    load_heavy,
     load_state,
     output_intact,
     output_manifest,
@@ -54,7 +55,8 @@ class BuildReport:
     files: int
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
-    # seconds spent in each step: read, pages (views), diagrams, write, search
+    # seconds spent in each step: read, pages (planning), write (diagrams and pages),
+    # exports, search, commit
     steps: dict[str, float] = field(default_factory=dict)
     diagrams: DiagramReport = field(default_factory=DiagramReport)
     # page path → key of each diagram laid out (not taken from the cache) in this build
@@ -67,7 +69,7 @@ class BuildReport:
     @property
     def pages_seconds(self) -> float:
         """Seconds spent on the pages: planning, diagrams, rendering and writing them."""
-        return sum(self.steps.get(name, 0.0) for name in ("pages", "diagrams", "write", "commit"))
+        return sum(self.steps.get(name, 0.0) for name in ("pages", "write", "commit"))
 
 
 def load(content: Path, cache: ParseCache | None = None) -> Site:
@@ -147,6 +149,7 @@ def build(
                 laid_out={},
                 up_to_date=True,
             )
+        load_heavy(state_path, state)
         forget_state(state_path)  # until this build succeeds, the old state is not valid
     site = load(content, state.parse_cache if state else None)
     if base_url:
@@ -234,18 +237,24 @@ def publish(
         if path in intact and digests.get(path, previous[path]) == previous[path]
     }
     to_render = [page for page in pages if page.path not in kept]
+    del pages
     step("pages")
     diagram_cache = DiagramCache(default_cache(content) if cache is True else cache or None)
-    svgs, diagram_report = render_diagrams(
-        (d for page in to_render for d in page.diagrams), diagram_cache
-    )
-    step("diagrams")
-    renderer = Renderer(themes, site.config, svgs)
+    renderer = Renderer(themes, site.config)
     staging = Staging(output)
     try:
-        problems = render_pages(to_render, renderer, staging, progress)
-        if problems:
-            raise BuildError(problems)
+        rendered = render_pages(to_render, renderer, staging, diagram_cache, progress)
+        if rendered.problems:
+            raise BuildError(rendered.problems)
+        diagram_report = rendered.diagrams
+        fresh = set(diagram_report.laid_out)
+        laid_out = {
+            page.path: [d.key for d in page.diagrams if d.key in fresh]
+            for page in to_render
+            if any(d.key in fresh for d in page.diagrams)
+        }
+        rendered_count = len(to_render)
+        del to_render  # the plans are not needed any more: memory for the search index
         step("write")
         export_paths = state.exports if state and changes is not None else []
         if export_paths and all(_unchanged_file(output, p, state) for p in export_paths):
@@ -285,7 +294,6 @@ def publish(
         state.themes = stamps(themes)
         state.exports = export_paths
         state.output = output_manifest(output)
-    fresh = set(diagram_report.laid_out)
     return BuildReport(
         output=output,
         pages=len(page_paths),
@@ -297,12 +305,8 @@ def publish(
         warnings=warnings(published_site),
         steps=steps,
         diagrams=diagram_report,
-        rendered=len(to_render),
-        laid_out={
-            page.path: [d.key for d in page.diagrams if d.key in fresh]
-            for page in to_render
-            if any(d.key in fresh for d in page.diagrams)
-        },
+        rendered=rendered_count,
+        laid_out=laid_out,
     )
 
 

@@ -27,7 +27,11 @@ from typing import Any
 from generator.model import Site
 from generator.sources import ParseCache
 
-STATE_VERSION = 1  # bumped whenever the state's shape or the meaning of a digest changes
+STATE_VERSION = 2  # bumped whenever the state's shape or the meaning of a digest changes
+
+# The heavy part of a state (parsed files, Markdown, the model: hundreds of megabytes
+# at 50,000 documents) is in a file of its own, read only when something changed.
+_HEAVY = ("parse_cache", "markdown_cache", "site")
 
 
 @dataclass
@@ -44,6 +48,7 @@ class BuildState:
     themes: frozenset = frozenset()  # stamps of the theme files the pages were rendered with
     exports: list[str] = field(default_factory=list)  # feeds, atlas files, sitemap
     report: Any = None  # the previous build's BuildReport, repeated by a no-op build
+    token: str = ""  # names the heavy part that goes with this state
 
 
 def state_file(cache: Path, output: Path, options: str) -> Path:
@@ -51,28 +56,59 @@ def state_file(cache: Path, output: Path, options: str) -> Path:
     return cache / "build" / f"{name}.pickle"
 
 
-def load_state(path: Path, options: str) -> BuildState:
-    """The state a previous build left, or an empty one (missing, damaged or other version)."""
+def _heavy_file(path: Path) -> Path:
+    return path.with_suffix(".model.pickle")
+
+
+def _read(path: Path) -> Any:
     try:
         with path.open("rb") as file:
-            version, state = pickle.load(file)
+            return pickle.load(file)
     except Exception:
+        return None
+
+
+def load_state(path: Path, options: str) -> BuildState:
+    """The state a previous build left (without its heavy part: see `load_heavy`),
+    or an empty one (missing, damaged, another version or other options)."""
+    found = _read(path)
+    if not (isinstance(found, tuple) and len(found) == 2 and found[0] == STATE_VERSION):
         return BuildState(options=options)
-    if version != STATE_VERSION or not isinstance(state, BuildState) or state.options != options:
+    state = found[1]
+    if not isinstance(state, BuildState) or state.options != options:
         return BuildState(options=options)
     return state
 
 
+def load_heavy(path: Path, state: BuildState) -> None:
+    """Add the parsed files, the Markdown and the model that go with `state`."""
+    found = _read(_heavy_file(path))
+    if isinstance(found, tuple) and len(found) == 3 and found[:2] == (STATE_VERSION, state.token):
+        for name, value in zip(_HEAVY, found[2], strict=True):
+            setattr(state, name, value)
+    else:  # missing or from another build: nothing of it can be trusted
+        state.parse_cache, state.markdown_cache, state.site = ParseCache(), {}, None
+        state.pages = {}
+
+
 def save_state(path: Path, state: BuildState) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    with temporary.open("wb") as file:
-        pickle.dump((STATE_VERSION, state), file, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)
+    state.token = os.urandom(8).hex()
+    heavy = tuple(getattr(state, name) for name in _HEAVY)
+    light = replace(state, parse_cache=ParseCache(), markdown_cache={}, site=None)
+    for target, data in (
+        (_heavy_file(path), (STATE_VERSION, state.token, heavy)),
+        (path, (STATE_VERSION, light)),
+    ):
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as file:
+            pickle.dump(data, file, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(target)
 
 
 def forget_state(path: Path) -> None:
     path.unlink(missing_ok=True)
+    _heavy_file(path).unlink(missing_ok=True)
 
 
 def stamps(folders: list[Path]) -> frozenset:
