@@ -13,7 +13,7 @@ Corpora, generated into a temporary folder (never into the repository):
 
 Each build runs `treillis build` in a new process; its wall time is measured
 from outside, its peak memory is the largest sum of the resident sizes of the
-process and its workers (proportional set sizes), sampled every 100 ms.
+process and its workers (proportional set sizes), sampled every 250 ms.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def timed_build(content: Path, output: Path, cache: Path) -> dict:
         nonlocal peak
         while not stop.is_set():
             peak = max(peak, _tree_memory(process.pid))
-            stop.wait(0.1)
+            stop.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -7,7 +7,9 @@ import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from generator.atlas import Atlas
 from generator.diagrams import DiagramCache, DiagramReport
@@ -41,6 +43,7 @@ from generator.views.common import Scope
 from generator.workers import render_pages
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -243,7 +246,16 @@ def publish(
     renderer = Renderer(themes, site.config)
     staging = Staging(output)
     try:
-        rendered = render_pages(to_render, renderer, staging, diagram_cache, progress)
+        export_paths = state.exports if state and changes is not None else []
+        keep_exports = bool(export_paths) and all(
+            _unchanged_file(output, path, state) for path in export_paths
+        )
+        side_tasks = [partial(_timed, search_files, published_site, views.paths)]
+        if not keep_exports:
+            side_tasks.append(partial(exports, published_site, views.paths, page_paths))
+        rendered = render_pages(
+            to_render, renderer, staging, diagram_cache, progress, side_tasks=side_tasks
+        )
         if rendered.problems:
             raise BuildError(rendered.problems)
         diagram_report = rendered.diagrams
@@ -254,21 +266,19 @@ def publish(
             if any(d.key in fresh for d in page.diagrams)
         }
         rendered_count = len(to_render)
-        del to_render  # the plans are not needed any more: memory for the search index
+        del to_render  # the plans are not needed any more
         step("write")
-        export_paths = state.exports if state and changes is not None else []
-        if export_paths and all(_unchanged_file(output, p, state) for p in export_paths):
+        if keep_exports:
             kept.update(export_paths)  # feeds and the atlas do not show texts
         else:
-            written = exports(published_site, views.paths, page_paths)
+            written = rendered.side_results[1]
             for path, text in written:
                 staging.write_text(path, text)
             export_paths = [path for path, _text in written]
-        step("exports")
-        search = search_files(published_site, views.paths)
+        search, steps["search index (in a worker)"] = rendered.side_results[0]
         for search_file in search:
             staging.write_text(f"assets/search/data/{search_file.name}.js", search_file.script())
-        step("search")
+        step("search and exports")
         published = static_files(site, themes, libraries)
         for output_path, source in published.items():
             staging.copy_file(source, output_path)
@@ -308,6 +318,12 @@ def publish(
         rendered=rendered_count,
         laid_out=laid_out,
     )
+
+
+def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
 
 
 def _previous_pages(state: BuildState | None, themes: list[Path], site: Site) -> dict[str, str]:

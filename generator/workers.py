@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.diagrams import DiagramCache, DiagramReport, render_diagrams
 from generator.errors import Problem
@@ -29,7 +30,7 @@ PARALLEL_PAGES = 400
 MAX_TEMPLATE_PROBLEMS = 20  # a broken template fails on every page: report it a few times
 PAGES_PER_TASK = 250
 
-_job: tuple[list[Page], Renderer, Staging, DiagramCache] | None = None
+_job: tuple[list[Page], Renderer, Staging, DiagramCache, list[Callable[[], Any]]] | None = None
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Rendered:
     problems: list[Problem] = field(default_factory=list)
     diagrams: DiagramReport = field(default_factory=DiagramReport)
     pages: int = 0
+    side_results: list[Any] = field(default_factory=list)  # of the side tasks, in order
 
     def add(self, other: Rendered) -> None:
         self.problems += other.problems
@@ -54,15 +56,21 @@ def render_pages(
     diagrams: DiagramCache,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    side_tasks: list[Callable[[], Any]] | None = None,
 ) -> Rendered:
-    """Draw, render and write `pages`; the problems are the template errors met."""
+    """Draw, render and write `pages`; the problems are the template errors met.
+
+    `side_tasks` (say, the search index) run meanwhile in the same workers, so
+    that no core waits; their results come back in `side_results`."""
+    side_tasks = side_tasks or []
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(pages) < PARALLEL_PAGES or not _can_fork():
         done = _render_range(pages, renderer, staging, diagrams, 0, len(pages), progress)
         done.problems = sorted(set(done.problems))[:MAX_TEMPLATE_PROBLEMS]
+        done.side_results = [task() for task in side_tasks]
         return done
     global _job
-    _job = (pages, renderer, staging, diagrams)
+    _job = (pages, renderer, staging, diagrams, side_tasks)
     total = Rendered()
     # What the parent holds is never collected while the workers run: the collector
     # would otherwise touch (and copy into each worker) every object it inherited.
@@ -71,6 +79,7 @@ def render_pages(
         context = multiprocessing.get_context("fork")
         size = max(1, min(PAGES_PER_TASK, len(pages) // (workers * 4) or 1))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            sides = [pool.submit(_side_in_worker, number) for number in range(len(side_tasks))]
             tasks = [
                 pool.submit(_render_in_worker, start, size) for start in range(0, len(pages), size)
             ]
@@ -78,6 +87,7 @@ def render_pages(
                 total.add(task.result())
                 if progress is not None:
                     progress(total.pages, len(pages))
+            total.side_results = [side.result() for side in sides]
     finally:
         _job = None
         gc.unfreeze()
@@ -89,9 +99,14 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _side_in_worker(number: int) -> Any:
+    assert _job is not None, "forked from render_pages"
+    return _job[4][number]()
+
+
 def _render_in_worker(start: int, size: int) -> Rendered:
     assert _job is not None, "forked from render_pages"
-    pages, renderer, staging, diagrams = _job
+    pages, renderer, staging, diagrams, _sides = _job
     return _render_range(
         pages, renderer, staging, diagrams, start, min(start + size, len(pages)), None
     )
