@@ -26,7 +26,6 @@ from generator.incremental import (
     stamps,
     state_file,
     text_changes,
-    view_digest,
 )
 from generator.model import Site
 from generator.output import Staging, check_output_folder, folder_files
@@ -38,9 +37,9 @@ from generator.sitecheck import check_site
 from generator.sources import ParseCache
 from generator.urls import Paths
 from generator.validate import complete_families, validate, warnings
-from generator.views import Views, all_pages, text_pages
+from generator.views import Views, page_groups, text_pages
 from generator.views.common import Scope
-from generator.workers import render_pages
+from generator.workers import PARALLEL_PAGES, Previous, render_pages
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -228,50 +227,48 @@ def publish(
     changes = text_changes(state.site, site) if state and intact == previous.keys() else None
     if changes is not None:
         # Only the text of some documents or dossiers changed: only their pages.
-        pages = text_pages(views, *changes)
-        page_paths = list(previous)
+        groups: list = [partial(text_pages, views, *changes)]
     else:
-        pages = list(all_pages(views))
-        page_paths = [page.path for page in pages]
-    digests = {page.path: view_digest(page) for page in pages} if state else {}
-    kept = {
-        path
-        for path in page_paths
-        if path in intact and digests.get(path, previous[path]) == previous[path]
-    }
-    to_render = [page for page in pages if page.path not in kept]
-    del pages
+        groups = page_groups(views)
+    export_paths = state.exports if state and changes is not None else []
+    keep_exports = bool(export_paths) and all(
+        _unchanged_file(output, path, state) for path in export_paths
+    )
     step("pages")
     diagram_cache = DiagramCache(default_cache(content) if cache is True else cache or None)
     renderer = Renderer(themes, site.config)
     staging = Staging(output)
     try:
-        export_paths = state.exports if state and changes is not None else []
-        keep_exports = bool(export_paths) and all(
-            _unchanged_file(output, path, state) for path in export_paths
-        )
+        # The search index is built beside the pages; the feeds and the atlas files
+        # too, unless only texts changed (they show none). The sitemap needs the
+        # page paths, known once the pages are planned: it is written after.
         side_tasks = [partial(_timed, search_files, published_site, views.paths)]
         if not keep_exports:
-            side_tasks.append(partial(exports, published_site, views.paths, page_paths))
+            side_tasks.append(partial(exports, published_site, views.paths))
         rendered = render_pages(
-            to_render, renderer, staging, diagram_cache, progress, side_tasks=side_tasks
+            groups,
+            renderer,
+            staging,
+            diagram_cache,
+            Previous(previous, intact, keep_digests=state is not None),
+            progress,
+            parallel=changes is None and _large(views),
+            side_tasks=side_tasks,
         )
         if rendered.problems:
             raise BuildError(rendered.problems)
-        diagram_report = rendered.diagrams
-        fresh = set(diagram_report.laid_out)
-        laid_out = {
-            page.path: [d.key for d in page.diagrams if d.key in fresh]
-            for page in to_render
-            if any(d.key in fresh for d in page.diagrams)
-        }
-        rendered_count = len(to_render)
-        del to_render  # the plans are not needed any more
         step("write")
+        if changes is not None:
+            page_paths = list(previous)
+            kept = (intact - set(rendered.paths)) | rendered.kept
+        else:
+            page_paths, kept = rendered.paths, rendered.kept
         if keep_exports:
-            kept.update(export_paths)  # feeds and the atlas do not show texts
+            kept |= set(export_paths)  # feeds and the atlas do not show texts
         else:
             written = rendered.side_results[1]
+            if site.config.base_url:  # a sitemap needs the site's address
+                written.append(("sitemap.xml", sitemap(site.config.base_url, page_paths)))
             for path, text in written:
                 staging.write_text(path, text)
             export_paths = [path for path, _text in written]
@@ -300,7 +297,7 @@ def publish(
     diagram_cache.prune()
     if state is not None:
         state.site = site
-        state.pages = {path: digests.get(path) or previous[path] for path in page_paths}
+        state.pages = {path: rendered.digests.get(path) or previous[path] for path in page_paths}
         state.themes = stamps(themes)
         state.exports = export_paths
         state.output = output_manifest(output)
@@ -314,10 +311,16 @@ def publish(
         seconds=time.perf_counter() - started,
         warnings=warnings(published_site),
         steps=steps,
-        diagrams=diagram_report,
-        rendered=rendered_count,
-        laid_out=laid_out,
+        diagrams=rendered.diagrams,
+        rendered=rendered.rendered,
+        laid_out=rendered.laid_out,
     )
+
+
+def _large(views: Views) -> bool:
+    """Whether the site has enough pages to be worth worker processes."""
+    pages = len(views.documents()) + len(views.descriptors()) * len(views.languages)
+    return pages >= PARALLEL_PAGES
 
 
 def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
@@ -361,16 +364,13 @@ def scoped(site: Site, scope: Scope | None) -> Site:
     )
 
 
-def exports(site: Site, paths: Paths, page_paths: list[str]) -> list[tuple[str, str]]:
-    """Feeds, the atlas in SKOS and JSON, and a sitemap when the site's address is known."""
-    files = [
+def exports(site: Site, paths: Paths) -> list[tuple[str, str]]:
+    """Feeds, and the atlas in SKOS and JSON."""
+    return [
         *feeds(site, paths),
         ("atlas/atlas.ttl", atlas_turtle(site)),
         ("atlas/atlas.json", atlas_json(site)),
     ]
-    if site.config.base_url:
-        files.append(("sitemap.xml", sitemap(site.config.base_url, page_paths)))
-    return files
 
 
 def default_cache(content: Path) -> Path:

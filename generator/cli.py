@@ -149,7 +149,7 @@ def build(
             disable=quiet or not err.is_terminal,
         ) as bar,
     ):
-        task = bar.add_task("pages", total=None)
+        task = bar.add_task("building", total=None)
         report = build_site(
             content,
             output,

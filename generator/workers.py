@@ -1,12 +1,15 @@
-"""Drawing and rendering pages into the staging folder, in worker processes when many.
+"""Planning, drawing and rendering pages into the staging folder, in worker processes.
 
-Workers are forked after the pages are planned, so each one inherits the
-plans in memory (copy-on-write) and nothing has to be pickled on the way in.
-Each takes consecutive pages, gets their diagrams (from the cache, or laid out
-there and then), renders and writes them, and sends back only the problems it
-met and which diagrams it drew. Doing the diagrams in the same workers keeps
-both cores busy with no pause between the two steps, and no process has to
-hold every picture of the site at once.
+The site's pages come in groups (`generator.views.page_groups`). Workers are
+forked once the site is loaded, so each inherits the model in memory
+(copy-on-write) and nothing is pickled on the way in. For each group a worker
+plans the pages, compares each plan with the previous build's (a digest), and
+for the pages that changed gets their diagrams (from the cache, or laid out
+there and then), renders and writes them. It sends back only digests, which
+pages it kept, which diagrams it drew and the problems it met. No process
+holds every page or every picture of the site at once, and both cores stay
+busy from the first page to the last; side tasks (the search index, the
+feeds) run in the same workers meanwhile.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagrams import DiagramCache, DiagramReport, render_diagrams
 from generator.errors import Problem
+from generator.incremental import view_digest
 from generator.output import Staging
 from generator.render import Renderer, TemplateProblem
 from generator.views import Page
@@ -28,65 +32,100 @@ from generator.views import Page
 # Below this many pages, starting processes costs more than it saves.
 PARALLEL_PAGES = 400
 MAX_TEMPLATE_PROBLEMS = 20  # a broken template fails on every page: report it a few times
-PAGES_PER_TASK = 250
 
-_job: tuple[list[Page], Renderer, Staging, DiagramCache, list[Callable[[], Any]]] | None = None
+PageGroup = Callable[[], Iterable[Page]]
+
+
+@dataclass
+class Previous:
+    """What the previous build left: a page is kept when its plan has the same digest
+    and its file is `intact`. Empty: every page is rendered."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    intact: set[str] = field(default_factory=set)
+    keep_digests: bool = False  # compute the digests (for the next build)
 
 
 @dataclass
 class Rendered:
-    """What rendering some pages gave."""
+    """What planning and rendering some pages gave."""
 
-    problems: list[Problem] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # every page planned
+    digests: dict[str, str] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)  # planned, unchanged: not rendered
+    rendered: int = 0
+    laid_out: dict[str, list[str]] = field(default_factory=dict)  # page → diagrams drawn
     diagrams: DiagramReport = field(default_factory=DiagramReport)
-    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)
     side_results: list[Any] = field(default_factory=list)  # of the side tasks, in order
 
     def add(self, other: Rendered) -> None:
-        self.problems += other.problems
+        self.paths += other.paths
+        self.digests.update(other.digests)
+        self.kept |= other.kept
+        self.rendered += other.rendered
+        self.laid_out.update(other.laid_out)
         self.diagrams.cached += other.diagrams.cached
         self.diagrams.laid_out += other.diagrams.laid_out
-        self.pages += other.pages
+        self.problems += other.problems
+
+
+@dataclass
+class _Job:
+    groups: list[PageGroup]
+    renderer: Renderer
+    staging: Staging
+    diagrams: DiagramCache
+    previous: Previous
+    side_tasks: list[Callable[[], Any]]
+
+
+_job: _Job | None = None
 
 
 def render_pages(
-    pages: list[Page],
+    groups: list[PageGroup],
     renderer: Renderer,
     staging: Staging,
     diagrams: DiagramCache,
+    previous: Previous | None = None,
     progress: Callable[[int, int], None] | None = None,
-    workers: int | None = None,
+    parallel: bool = True,
     side_tasks: list[Callable[[], Any]] | None = None,
 ) -> Rendered:
-    """Draw, render and write `pages`; the problems are the template errors met.
+    """Plan, draw, render and write the pages of `groups`, in order.
 
-    `side_tasks` (say, the search index) run meanwhile in the same workers, so
-    that no core waits; their results come back in `side_results`."""
-    side_tasks = side_tasks or []
-    workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(pages) < PARALLEL_PAGES or not _can_fork():
-        done = _render_range(pages, renderer, staging, diagrams, 0, len(pages), progress)
-        done.problems = sorted(set(done.problems))[:MAX_TEMPLATE_PROBLEMS]
-        done.side_results = [task() for task in side_tasks]
-        return done
+    `side_tasks` run meanwhile in the same workers, so that no core waits; their
+    results come back in `side_results` (run in turn, after the pages, when the
+    work is too small for workers)."""
     global _job
-    _job = (pages, renderer, staging, diagrams, side_tasks)
+    job = _Job(groups, renderer, staging, diagrams, previous or Previous(), side_tasks or [])
+    workers = os.cpu_count() or 1
     total = Rendered()
+    if not parallel or workers < 2 or not _can_fork():
+        for number in range(len(groups)):
+            total.add(_render_group(job, number))
+            if progress is not None:
+                progress(number + 1, len(groups))
+        total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
+        total.side_results = [task() for task in job.side_tasks]
+        return total
+    _job = job
     # What the parent holds is never collected while the workers run: the collector
     # would otherwise touch (and copy into each worker) every object it inherited.
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        size = max(1, min(PAGES_PER_TASK, len(pages) // (workers * 4) or 1))
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            sides = [pool.submit(_side_in_worker, number) for number in range(len(side_tasks))]
-            tasks = [
-                pool.submit(_render_in_worker, start, size) for start in range(0, len(pages), size)
-            ]
+            sides = [pool.submit(_side_in_worker, n) for n in range(len(job.side_tasks))]
+            tasks = {pool.submit(_group_in_worker, n): n for n in range(len(groups))}
+            done: dict[int, Rendered] = {}
             for task in as_completed(tasks):
-                total.add(task.result())
+                done[tasks[task]] = task.result()
                 if progress is not None:
-                    progress(total.pages, len(pages))
+                    progress(len(done), len(groups))
+            for number in range(len(groups)):  # in the order of the groups
+                total.add(done[number])
             total.side_results = [side.result() for side in sides]
     finally:
         _job = None
@@ -101,40 +140,40 @@ def _can_fork() -> bool:
 
 def _side_in_worker(number: int) -> Any:
     assert _job is not None, "forked from render_pages"
-    return _job[4][number]()
+    return _job.side_tasks[number]()
 
 
-def _render_in_worker(start: int, size: int) -> Rendered:
+def _group_in_worker(number: int) -> Rendered:
     assert _job is not None, "forked from render_pages"
-    pages, renderer, staging, diagrams, _sides = _job
-    return _render_range(
-        pages, renderer, staging, diagrams, start, min(start + size, len(pages)), None
-    )
+    return _render_group(_job, number)
 
 
-def _render_range(
-    pages: list[Page],
-    renderer: Renderer,
-    staging: Staging,
-    diagrams: DiagramCache,
-    start: int,
-    end: int,
-    progress: Callable[[int, int], None] | None,
-) -> Rendered:
-    chosen = pages[start:end]
-    svgs, report = render_diagrams(
-        (d for page in chosen for d in page.diagrams), diagrams, workers=1
+def _render_group(job: _Job, number: int) -> Rendered:
+    previous = job.previous
+    done = Rendered()
+    to_render: list[Page] = []
+    for page in job.groups[number]():
+        done.paths.append(page.path)
+        if previous.keep_digests:
+            digest = done.digests[page.path] = view_digest(page)
+            if page.path in previous.intact and previous.digests.get(page.path) == digest:
+                done.kept.add(page.path)
+                continue
+        to_render.append(page)
+    svgs, done.diagrams = render_diagrams(
+        (d for page in to_render for d in page.diagrams), job.diagrams, workers=1
     )
-    renderer.svgs = svgs  # this range's pictures only: nobody holds all of them
-    done = Rendered(diagrams=report)
-    for page in chosen:
+    job.renderer.svgs = svgs  # this group's pictures only: nobody holds all of them
+    fresh = set(done.diagrams.laid_out)
+    for page in to_render:
         try:
-            staging.write_text(page.path, renderer.render(page))
+            job.staging.write_text(page.path, job.renderer.render(page))
         except TemplateProblem as error:
             done.problems.append(error.problem)
             if len(done.problems) >= MAX_TEMPLATE_PROBLEMS:
                 break
-        done.pages += 1
-        if progress is not None:
-            progress(done.pages, len(chosen))
+        done.rendered += 1
+        drawn = [d.key for d in page.diagrams if d.key in fresh]
+        if drawn:
+            done.laid_out[page.path] = drawn
     return done

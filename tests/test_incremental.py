@@ -193,3 +193,16 @@ def test_a_descriptor_with_hundreds_of_documents_lists_them_on_numbered_pages(
         page = (page.parent / following["href"]).resolve()
     assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and len(numbers) == 3
     assert sorted(seen) == sorted(k.split("/")[1] for k in expected)
+
+
+def test_the_groups_planned_by_workers_are_exactly_the_sites_pages() -> None:
+    from generator.atlas import Atlas
+    from generator.build import load
+    from generator.views import Views, all_pages, page_groups
+
+    site = load(DEMO_CONTENT)
+    views = Views(site, Atlas(site))
+    grouped = [page for group in page_groups(views, size=7) for page in group()]
+    every = list(all_pages(views))
+    assert len(grouped) == len(every) > 400
+    assert sorted(grouped, key=lambda p: p.path) == sorted(every, key=lambda p: p.path)

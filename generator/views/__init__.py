@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 
 from generator.views.atlas import atlas_pages, descriptor_pages, legend_pages
 from generator.views.common import Page, Views
@@ -17,7 +18,9 @@ from generator.views.content import (
     reader_pages,
 )
 
-__all__ = ["Page", "Views", "all_pages", "text_pages"]
+__all__ = ["Page", "PageGroup", "Views", "all_pages", "page_groups", "text_pages"]
+
+PageGroup = Callable[[], Iterable[Page]]
 
 
 def all_pages(views: Views) -> Iterator[Page]:
@@ -30,6 +33,30 @@ def all_pages(views: Views) -> Iterator[Page]:
     yield from descriptor_pages(views)
     yield from partner_pages(views)
     yield from reader_pages(views)
+
+
+def page_groups(views: Views, size: int = 400) -> list[PageGroup]:
+    """Every page of the site (as `all_pages`), in groups that can be planned apart,
+    by worker processes: the documents and descriptors `size` at a time."""
+
+    def others() -> Iterator[Page]:
+        for pages in (home_pages, atlas_pages, legend_pages, dossier_pages, partner_pages):
+            yield from pages(views)
+        yield from reader_pages(views)
+
+    documents, descriptors = views.documents(), views.descriptors()
+    per_descriptor = max(1, size // max(1, len(views.languages)))
+    return [
+        others,
+        *(
+            partial(document_pages, views, documents[start : start + size])
+            for start in range(0, len(documents), size)
+        ),
+        *(
+            partial(descriptor_pages, views, descriptors[start : start + per_descriptor])
+            for start in range(0, len(descriptors), per_descriptor)
+        ),
+    ]
 
 
 def text_pages(views: Views, documents: set[str], dossiers: set[str]) -> list[Page]:

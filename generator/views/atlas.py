@@ -270,8 +270,9 @@ def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
 DOCUMENTS_PER_PAGE = 100
 
 
-def descriptor_pages(views: Views) -> Iterator[Page]:
-    for descriptor in views.descriptors():
+def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) -> Iterator[Page]:
+    """The pages of the site's descriptors (or of some of them), in every language."""
+    for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         for lang in views.languages:
             first = descriptor_page(views, descriptor, lang, alternates)

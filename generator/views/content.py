@@ -137,9 +137,10 @@ def dossier_page(views: Views, dossier: Dossier) -> Page:
     )
 
 
-def document_pages(views: Views) -> Iterator[Page]:
+def document_pages(views: Views, documents: list[Document] | None = None) -> Iterator[Page]:
+    """The pages of the site's documents (or of some of them)."""
     supported = principles_by_document(views)
-    for document in views.documents():
+    for document in views.documents() if documents is None else documents:
         yield document_page(views, document, supported.get(document.key, []))
 
 
