@@ -258,6 +258,7 @@ def publish(
         if rendered.problems:
             raise BuildError(rendered.problems)
         step("write")
+        side_results = rendered.side_results or [task() for task in side_tasks]
         if changes is not None:
             page_paths = list(previous)
             kept = (intact - set(rendered.paths)) | rendered.kept
@@ -266,13 +267,13 @@ def publish(
         if keep_exports:
             kept |= set(export_paths)  # feeds and the atlas do not show texts
         else:
-            written = rendered.side_results[1]
+            written = side_results[1]
             if site.config.base_url:  # a sitemap needs the site's address
                 written.append(("sitemap.xml", sitemap(site.config.base_url, page_paths)))
             for path, text in written:
                 staging.write_text(path, text)
             export_paths = [path for path, _text in written]
-        search, steps["search index (in a worker)"] = rendered.side_results[0]
+        search, steps["search index"] = side_results[0]
         for search_file in search:
             staging.write_text(f"assets/search/data/{search_file.name}.js", search_file.script())
         step("search and exports")

@@ -96,8 +96,8 @@ def render_pages(
     """Plan, draw, render and write the pages of `groups`, in order.
 
     `side_tasks` run meanwhile in the same workers, so that no core waits; their
-    results come back in `side_results` (run in turn, after the pages, when the
-    work is too small for workers)."""
+    results come back in `side_results`. Without workers (`parallel` false, or a
+    single core) they are not run: `side_results` stays empty."""
     global _job
     job = _Job(groups, renderer, staging, diagrams, previous or Previous(), side_tasks or [])
     workers = os.cpu_count() or 1
@@ -108,7 +108,6 @@ def render_pages(
             if progress is not None:
                 progress(number + 1, len(groups))
         total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
-        total.side_results = [task() for task in job.side_tasks]
         return total
     _job = job
     # What the parent holds is never collected while the workers run: the collector

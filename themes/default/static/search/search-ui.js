@@ -408,12 +408,12 @@
       if (!store || !query) {
         resultsBox.textContent = facetsBox.textContent = atlasBox.textContent = "";
         if (store) status.textContent = "";
-        return;
+        return Promise.resolve();
       }
       var filtered = FACETS.some(function (facet) { return selected[facet].length; });
       /* On a large site: the shards of the query, the filters' data if filters are
        * checked, then the display data of the results shown. */
-      loadShards(store, query).then(function () {
+      return loadShards(store, query).then(function () {
         return filtered && !hasFacets(store) ? loadFacets() : null;
       }).then(function () {
         var found = findDocuments(store, query);
@@ -445,7 +445,9 @@
       return store.docs ? matching : matching.slice(0, limit);
     }
 
+    var drawn = false;
     function draw(query, found) {
+      if (!drawn) { drawn = true; mark("treillis-search-results"); } /* the first results */
       resultsBox.textContent = "";
       facetsBox.textContent = "";
       atlasBox.textContent = "";
@@ -619,8 +621,8 @@
       store = loaded;
       forgetUnknownValues();
       mark("treillis-search-quick");
-      render();
-      return loadFull(store);
+      /* The full indexes after the first results: those come first on a slow network. */
+      return render().then(function () { return loadFull(store); });
     }).then(function () {
       mark("treillis-search-full");
       render();
