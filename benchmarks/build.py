@@ -31,6 +31,7 @@ import threading
 import time
 from pathlib import Path
 
+from benchmarks.corpora import service_public_thesaurus_site
 from benchmarks.report import REPO, print_table
 from benchmarks.synthetic import write_site
 
@@ -40,16 +41,6 @@ TARGETS = {  # corpus → measure → upper bound, from issue 7
     "large": {"cold_s": 300.0, "peak_mb": 4096, "search_first_result_gzip": 250_000},
     "service-public": {"search_first_result_gzip": 250_000},
 }
-MAPPING = """\
-id: id
-title: title
-summary: description
-date: {field: date, pattern: '\\d{4}-\\d{2}-\\d{2}'}
-type: {field: type, values: {"Fiche d'information": resource, "Question-réponse": concept}, default: resource}
-source: {url: url, title: {value: "service-public.fr (DILA)"}}
-descriptors: {fields: [subject, breadcrumb], suggest: 5}
-drop_title_heading: true
-"""
 
 
 def demo_site(root: Path) -> Path:
@@ -57,32 +48,9 @@ def demo_site(root: Path) -> Path:
     return root
 
 
-def service_public_site(root: Path) -> Path:
-    """Thésaurus W as the atlas, every sheet imported with descriptors matched by label."""
-    from generator.importers.documents import import_documents
-    from generator.importers.skos import import_skos
-
-    (root / "dossiers").mkdir(parents=True)
-    (root / "site.yaml").write_text(
-        "title: Service public (corpus de test)\nlanguages: [fr]\n", encoding="utf-8"
-    )
-    import_skos(root, DATA / "thesaurus-w" / "thesaurus_matiere.rdf")
-    mapping = root.parent / "mapping.yaml"
-    mapping.write_text(MAPPING, encoding="utf-8")
-    for audience in sorted(p.name for p in (DATA / "service-public").iterdir() if p.is_dir()):
-        (root / "dossiers" / audience).mkdir()
-        (root / "dossiers" / audience / "index.md").write_text(
-            f"---\ntitle: 'Vos droits et démarches : {audience}'\n---\n"
-            "Fiches de service-public.fr (DILA, Licence Ouverte 2.0).\n",
-            encoding="utf-8",
-        )
-        import_documents(root, DATA / "service-public" / audience, audience, mapping)
-    return root
-
-
 CORPORA = {
     "demo": demo_site,
-    "service-public": service_public_site,
+    "service-public": service_public_thesaurus_site,
     "citego": lambda root: write_site(root, descriptors=1800, documents=1600, dossiers=40),
     "large": lambda root: write_site(root, descriptors=3000, documents=50_000, dossiers=200),
 }

@@ -3,6 +3,8 @@
 `service_public_site` makes a site of the service-public.fr sheets in
 ../shared/data/service-public (Licence Ouverte 2.0, DILA): one dossier per
 audience, descriptors from the sheets' subjects under their top categories.
+`service_public_thesaurus_site` indexes every sheet with Thésaurus W instead,
+as an editor would: `import skos`, then `import documents` matching labels.
 """
 
 from __future__ import annotations
@@ -87,4 +89,40 @@ def service_public_site(root: Path, limit: int = 1600) -> Path:
                 + f"---\n{body}",
                 encoding="utf-8",
             )
+    return root
+
+
+# How `treillis import documents` reads a service-public.fr sheet.
+MAPPING = """\
+id: id
+title: title
+summary: description
+date: {field: date, pattern: '\\d{4}-\\d{2}-\\d{2}'}
+type: {field: type, values: {"Fiche d'information": resource, "Question-réponse": concept}, default: resource}
+source: {url: url, title: {value: "service-public.fr (DILA)"}}
+descriptors: {fields: [subject, breadcrumb], suggest: 5}
+drop_title_heading: true
+"""
+
+
+def service_public_thesaurus_site(root: Path) -> Path:
+    """Thésaurus W as the atlas, every sheet imported with descriptors matched by label."""
+    from generator.importers.documents import import_documents
+    from generator.importers.skos import import_skos
+
+    (root / "dossiers").mkdir(parents=True)
+    (root / "site.yaml").write_text(
+        "title: Service public (corpus de test)\nlanguages: [fr]\n", encoding="utf-8"
+    )
+    import_skos(root, DATA / "thesaurus-w" / "thesaurus_matiere.rdf")
+    mapping = root.parent / "mapping.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    for audience in sorted(p.name for p in (DATA / "service-public").iterdir() if p.is_dir()):
+        (root / "dossiers" / audience).mkdir()
+        (root / "dossiers" / audience / "index.md").write_text(
+            f"---\ntitle: 'Vos droits et démarches : {audience}'\n---\n"
+            "Fiches de service-public.fr (DILA, Licence Ouverte 2.0).\n",
+            encoding="utf-8",
+        )
+        import_documents(root, DATA / "service-public" / audience, audience, mapping)
     return root

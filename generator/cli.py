@@ -160,14 +160,23 @@ def build(
             strict=strict,
         )
     _warn(report.warnings)
-    if not quiet:
+    if not quiet and report.up_to_date:
+        out.print(
+            f"Nothing changed since the last build: {report.output} is up to date "
+            f"({report.pages} pages, checked in {report.seconds:.2f} s)."
+        )
+    elif not quiet:
         out.print(
             f"Built {report.pages} pages ({report.dossiers} dossiers, {report.documents} documents, "
             f"{report.descriptors} descriptors) and {report.files} files "
-            f"into {report.output} in {report.seconds:.2f} s."
+            f"into {report.output} in {report.seconds:.2f} s ({report.rendered} pages rendered, "
+            "the others unchanged)."
         )
         diagrams = report.diagrams
-        out.print(f"Diagrams: {len(diagrams.laid_out)} laid out, {diagrams.cached} from the cache.")
+        out.print(
+            f"Diagrams: {diagrams.drawn} drawn, {len(diagrams.laid_out)} laid out, "
+            f"{diagrams.cached} from the cache."
+        )
         out.print(f"Open {(report.output / 'index.html').resolve().as_uri()}", markup=False)
 
 

@@ -162,6 +162,18 @@ def _same_but(old: object, new: object, names: tuple[str, ...]) -> bool:
     return replace(new, **{n: getattr(old, n) for n in names}) == old  # type: ignore[type-var]
 
 
+def _text_only(old: dict, new: dict, names: tuple[str, ...]) -> set[str] | None:
+    """Keys of the items that changed only in `names`; None if one changed otherwise."""
+    changed = set()
+    for key, item in new.items():
+        before = old[key]
+        if item != before:
+            if not _same_but(before, item, names):
+                return None
+            changed.add(key)
+    return changed
+
+
 def text_changes(old: Site | None, new: Site) -> tuple[set[str], set[str]] | None:
     """Documents and dossiers whose text alone changed since `old`, or None when
     anything else differs (a title, a descriptor, a file added or removed…).
@@ -176,17 +188,8 @@ def text_changes(old: Site | None, new: Site) -> tuple[set[str], set[str]] | Non
             return None
     if old.documents.keys() != new.documents.keys() or old.dossiers.keys() != new.dossiers.keys():
         return None
-    documents, dossiers = set(), set()
-    for key, document in new.documents.items():
-        before = old.documents[key]
-        if document != before:
-            if not _same_but(before, document, _DOCUMENT_TEXT):
-                return None
-            documents.add(key)
-    for key, dossier in new.dossiers.items():
-        before = old.dossiers[key]
-        if dossier != before:
-            if not _same_but(before, dossier, _DOSSIER_TEXT):
-                return None
-            dossiers.add(key)
+    documents = _text_only(old.documents, new.documents, _DOCUMENT_TEXT)
+    dossiers = _text_only(old.dossiers, new.dossiers, _DOSSIER_TEXT)
+    if documents is None or dossiers is None:
+        return None
     return documents, dossiers

@@ -67,6 +67,7 @@ class Rendered:
         self.laid_out.update(other.laid_out)
         self.diagrams.cached += other.diagrams.cached
         self.diagrams.laid_out += other.diagrams.laid_out
+        self.diagrams.drawn += other.diagrams.drawn
         self.problems += other.problems
 
 

@@ -142,7 +142,8 @@ def sharded_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     output = tmp_path_factory.mktemp("sharded") / "output"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_index, "SHARD_ABOVE", 0)
+        patch.setattr(search_index, "SHARD_ABOVE_BYTES", 0)
+        patch.setattr(search_index, "QUICK_SHARD_BYTES", 3_000)
         patch.setattr(search_index, "DOCUMENTS_PER_BLOCK", 8)
         patch.setattr(shards, "SHARD_BYTES", 6_000)
         build(DEMO_CONTENT, output, cache=False)

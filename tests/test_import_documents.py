@@ -9,22 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.corpora import MAPPING
 from generator.build import build, load
 from generator.importers.documents import DocumentImportError, import_documents
 from generator.importers.skos import import_skos
 from tests.test_import_skos import DATA, NEEDS_DATA, W, assert_links_resolve, empty_site
 
 SERVICE_PUBLIC = DATA / "service-public"
-MAPPING = """\
-id: id
-title: title
-summary: description
-date: {field: date, pattern: '\\d{4}-\\d{2}-\\d{2}'}
-type: {field: type, values: {"Fiche d'information": resource, "Question-réponse": concept}, default: resource}
-source: {url: url, title: {value: "service-public.fr (DILA)"}}
-descriptors: {fields: [subject, breadcrumb], suggest: 5}
-drop_title_heading: true
-"""
 
 
 def treillis(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -30,10 +30,13 @@ FULL_FIELDS = (("t", 10), ("d", 4), ("l", 2), ("b", 1))
 QUICK_FIELDS = ("t", "d")  # titles and descriptors: small, and what type-ahead needs
 ATLAS_FIELDS = (("t", 3), ("s", 1))
 EXCERPT = 180  # characters of the lead kept for display
-# Above this many documents, indexes are cut into shards by term and display data
-# into blocks (see generator.search.shards): each search downloads what it needs.
-SHARD_ABOVE = 5000
-DOCUMENTS_PER_BLOCK = 50
+# A quick index larger than this (compact JSON) would not arrive before the first
+# result within the budget (250 KB compressed, everything included): the indexes are
+# then cut into shards by term and the display data into blocks (see
+# generator.search.shards), and each search downloads what it needs.
+SHARD_ABOVE_BYTES = 700_000
+DOCUMENTS_PER_BLOCK = 25
+QUICK_SHARD_BYTES = 60_000  # smaller than the full index's: they come before the first result
 
 
 @dataclass(frozen=True)
@@ -218,17 +221,26 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
                 "b": markdown.plain_text(document.body),
             }
         )
+    indexes = []
     for lang, records in sorted(by_language.items()):
         full = build_index(LANGUAGES[lang], FULL_FIELDS, records)
         quick = restrict(full, QUICK_FIELDS)
-        for name, index in ((f"{lang}-quick", quick), (f"{lang}-full", full)):
-            if len(records) <= SHARD_ABOVE:
-                files.append(SearchFile(name, _compact(index)))
-                continue
-            shared, shards = shard_index(index)
+        indexes.append((lang, _compact(quick), quick, full))
+        del full, quick
+    large = any(len(quick_json) > SHARD_ABOVE_BYTES for _lang, quick_json, _q, _f in indexes)
+    for lang, quick_json, quick, full in indexes:
+        if not large:
+            files.append(SearchFile(f"{lang}-quick", quick_json))
+            files.append(SearchFile(f"{lang}-full", _compact(full)))
+            continue
+        for name, index, size in (
+            (f"{lang}-quick", quick, QUICK_SHARD_BYTES),
+            (f"{lang}-full", full, None),
+        ):
+            shared, shards = shard_index(index, size)
             files.append(SearchFile(name, _compact(shared)))
             files += [SearchFile(f"{name}-{n}", _compact(s)) for n, s in enumerate(shards)]
-        del full, quick
+    del indexes
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
     for lang in site.config.languages:
@@ -273,7 +285,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
         "dossiers": [[site.dossiers[s].title, paths.dossier(s)] for s in dossiers],
         "partners": [site.partners[p].name for p in partners],
     }
-    if len(documents) <= SHARD_ABOVE:
+    if not large:
         files.append(SearchFile("store", _compact({**store, "docs": docs})))
         files.append(SearchFile("excerpts", _compact(excerpts)))
     else:

@@ -90,14 +90,22 @@
     return block ? block[number % store.block] : null;
   }
 
-  /* The blocks of display data (and excerpts) of these results, on a large site. */
-  function loadDocs(store, results) {
+  /* The blocks of display data of these results, on a large site (`kind` "docs"), or
+   * of their excerpts ("excerpts": after the first results, which can do without). */
+  function loadDocs(store, results, kind) {
     if (store.docs) return Promise.resolve();
     var blocks = {};
     results.forEach(function (result) { blocks[Math.floor(result.doc / store.block)] = true; });
     return Promise.all(Object.keys(blocks).map(function (block) {
-      return Promise.all([loadData("docs-" + block), loadData("excerpts-" + block)]);
+      return loadData((kind || "docs") + "-" + block);
     }));
+  }
+
+  function hasExcerpts(store, results) {
+    var data = window.TreillisSearch.data;
+    return !!store.docs || results.every(function (result) {
+      return !!data["excerpts-" + Math.floor(result.doc / store.block)];
+    });
   }
 
   /* What the filters need of a document (its type, dossier, year, language, partner,
@@ -422,8 +430,13 @@
       }).then(function (found) {
         if (mine !== generation) return;
         draw(query, found);
-        if (!hasFacets(store)) {
-          loadFacets().then(function () { if (mine === generation) draw(query, found); });
+        /* A large site: the excerpts of the results shown, and the filters, follow. */
+        var shown = shownResults(found.matching);
+        var later = [];
+        if (!hasExcerpts(store, shown)) later.push(loadDocs(store, shown, "excerpts"));
+        if (!hasFacets(store)) later.push(loadFacets());
+        if (later.length) {
+          Promise.all(later).then(function () { if (mine === generation) draw(query, found); });
         }
       });
     }
