@@ -13,7 +13,7 @@ from generator.build import build, load
 from generator.diagrams import DiagramCache, render_diagrams
 from generator.model import Site as ContentSite
 from generator.views import Views
-from generator.views.diagrams import MAX_SHOWN, indexing_diagram, neighbourhood_diagram
+from generator.views.diagrams import MAX_SHOWN, indexing_diagram
 from tests.conftest import DEMO_CONTENT, write_site
 from tests.htmlsite import Site
 
