@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
+from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
@@ -139,7 +141,11 @@ def build(
         options = _options(base_url, theme, strict)
         state_path = state_file(folder, output, options)
         state = load_state(state_path, options)
-        inputs = stamps([content, *_theme_candidates(content, theme), *_code_folders()])
+        code = code_version()
+        if state.code != code:
+            # Another version of Treillis (or of a library) may make any page differently.
+            state = BuildState(options=options, code=code)
+        inputs = stamps([content, *_theme_candidates(content, theme)])
         if state.inputs == inputs and state.report and output_intact(output, state.output):
             # Nothing read by the build changed, and the output is as the build left it.
             return replace(
@@ -176,10 +182,28 @@ def _theme_candidates(content: Path, theme: Path | None) -> list[Path]:
     return [folder for folder in (theme, content.parent / "themes", DEFAULT_THEME) if folder]
 
 
-def _code_folders() -> list[Path]:
-    # Treillis itself and the browser libraries: a new version changes every page.
+def code_version() -> str:
+    """What makes the pages besides the content and the theme: Treillis's own code, the
+    browser libraries it copies and the versions of the libraries it uses."""
     package = Path(__file__).resolve().parent
-    return [package, *{source.parent for source in browser_libraries()}]
+    files = stamps([package, *{source.parent for source in browser_libraries()}])
+    versions = []
+    for name in (
+        "jinja2",
+        "markdown-it-py",
+        "mdit-py-plugins",
+        "lunr",
+        "pygraphviz",
+        "nh3",
+        "rdflib",
+        "PyYAML",
+    ):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    text = repr(sorted(f for f in files if "__pycache__" not in f[0])) + repr(versions)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def checked_base_url(base_url: str) -> str:
@@ -219,12 +243,14 @@ def publish(
     themes = theme_folders(site, theme)
     check_output_folder(output, protected=[content, *themes[:-1]])
     libraries = browser_libraries()
-    views = Views(site, Atlas(site), state.markdown_cache if state else None, scope=scope)
+    views = Views(site, Atlas(site), scope=scope)
     published_site = scoped(site, scope)
     previous = _previous_pages(state, themes, site)
     # Pages of the previous output still as that build wrote them.
     intact = {path for path in previous if _unchanged_file(output, path, state)}
-    changes = text_changes(state.site, site) if state and intact == previous.keys() else None
+    # The shortcut for text edits needs a previous build to compare with, all of it intact.
+    trusted = bool(previous) and intact == previous.keys()
+    changes = text_changes(state.site, site) if state and trusted else None
     if changes is not None:
         # Only the text of some documents or dossiers changed: only their pages.
         groups: list = [partial(text_pages, views, *changes)]
@@ -320,7 +346,8 @@ def publish(
 
 def _large(views: Views) -> bool:
     """Whether the site has enough pages to be worth worker processes."""
-    pages = len(views.documents()) + len(views.descriptors()) * len(views.languages)
+    per_language = len(views.descriptors()) + 10  # and the home, atlas, legend… pages
+    pages = len(views.documents()) + len(views.dossiers()) + per_language * len(views.languages)
     return pages >= PARALLEL_PAGES
 
 

@@ -2,8 +2,8 @@
 
 The state lives in the cache folder (`.treillis-cache/build/`), one file per
 output folder and set of options: the parsed files (keyed by their bytes),
-the rendered Markdown, the site model, a digest of every page's view, and the
-size and time of every file the build wrote. With it:
+the site model, a digest of every page's view, the version of the code that
+rendered them, and the size and time of every file the build wrote. With it:
 
 - a build whose inputs and output are untouched does nothing (no-op);
 - a page whose view is unchanged is not rendered again: its file is linked
@@ -27,11 +27,11 @@ from typing import Any
 from generator.model import Site
 from generator.sources import ParseCache
 
-STATE_VERSION = 2  # bumped whenever the state's shape or the meaning of a digest changes
+STATE_VERSION = 3  # bumped whenever the state's shape or the meaning of a digest changes
 
 # The heavy part of a state (parsed files, Markdown, the model: hundreds of megabytes
 # at 50,000 documents) is in a file of its own, read only when something changed.
-_HEAVY = ("parse_cache", "markdown_cache", "site")
+_HEAVY = ("parse_cache", "site")
 
 
 @dataclass
@@ -39,8 +39,8 @@ class BuildState:
     """What a build leaves for the next build of the same output with the same options."""
 
     options: str = ""
+    code: str = ""  # the version of Treillis and its libraries that made the pages
     parse_cache: ParseCache = field(default_factory=ParseCache)
-    markdown_cache: dict[tuple, str] = field(default_factory=dict)
     site: Site | None = None
     inputs: frozenset = frozenset()  # stamps of every file the build read
     pages: dict[str, str] = field(default_factory=dict)  # page path → digest of its view
@@ -81,13 +81,13 @@ def load_state(path: Path, options: str) -> BuildState:
 
 
 def load_heavy(path: Path, state: BuildState) -> None:
-    """Add the parsed files, the Markdown and the model that go with `state`."""
+    """Add the parsed files and the model that go with `state`."""
     found = _read(_heavy_file(path))
     if isinstance(found, tuple) and len(found) == 3 and found[:2] == (STATE_VERSION, state.token):
         for name, value in zip(_HEAVY, found[2], strict=True):
             setattr(state, name, value)
     else:  # missing or from another build: nothing of it can be trusted
-        state.parse_cache, state.markdown_cache, state.site = ParseCache(), {}, None
+        state.parse_cache, state.site = ParseCache(), None
         state.pages = {}
 
 
@@ -95,7 +95,7 @@ def save_state(path: Path, state: BuildState) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     state.token = os.urandom(8).hex()
     heavy = tuple(getattr(state, name) for name in _HEAVY)
-    light = replace(state, parse_cache=ParseCache(), markdown_cache={}, site=None)
+    light = replace(state, parse_cache=ParseCache(), site=None)
     for target, data in (
         (_heavy_file(path), (STATE_VERSION, state.token, heavy)),
         (path, (STATE_VERSION, light)),
@@ -115,7 +115,14 @@ def stamps(folders: list[Path]) -> frozenset:
     """(path, size, mtime) of every file under `folders`: changes when any file does."""
     found = []
     for folder in folders:
-        for directory, _dirs, files in os.walk(folder):
+        seen: set[str] = set()
+        # Folders linked into the content are read by the build: followed, once each.
+        for directory, dirs, files in os.walk(folder, followlinks=True):
+            real = os.path.realpath(directory)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
             for name in files:
                 path = os.path.join(directory, name)
                 try:

@@ -145,9 +145,9 @@ if getattr(yaml, "__with_libyaml__", False):
     ):  # type: ignore[misc, name-defined]
         """The same loader with libyaml's parser (C): four times faster on a large atlas.
 
-        It is used only for texts without anchors, aliases and tags (no `&`, `*`,
-        `!`), whose values it builds with the same constructors; anything else,
-        and any error, goes through `_LineLoader`, whose messages say where."""
+        It is used only for texts without anchors, aliases, tags and tabs (no `&`,
+        `*`, `!`, tab), whose values it builds with the same constructors; anything
+        else, and any error, goes through `_LineLoader`, whose messages say where."""
 
         def __init__(self, stream: str) -> None:
             yaml._yaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
@@ -164,7 +164,9 @@ if getattr(yaml, "__with_libyaml__", False):
         yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence
     )
     _FastLoader = _CLineLoader
-_NOT_FOR_FAST = re.compile(r"[&*!]")
+# Anchors, aliases and tags need the Python loader's refusals; tabs too, which
+# libyaml accepts in places where the Python loader does not.
+_NOT_FOR_FAST = re.compile(r"[&*!\t]")
 
 
 class SourceError(Exception):

@@ -19,11 +19,12 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagrams import DiagramCache, DiagramReport, render_diagrams
-from generator.errors import Problem
+from generator.errors import Problem, SetupError
 from generator.incremental import view_digest
 from generator.output import Staging
 from generator.render import Renderer, TemplateProblem
@@ -101,7 +102,7 @@ def render_pages(
     single core) they are not run: `side_results` stays empty."""
     global _job
     job = _Job(groups, renderer, staging, diagrams, previous or Previous(), side_tasks or [])
-    workers = os.cpu_count() or 1
+    workers = int(os.environ.get("TREILLIS_WORKERS", 0)) or os.cpu_count() or 1
     total = Rendered()
     if not parallel or workers < 2 or not _can_fork():
         for number in range(len(groups)):
@@ -117,16 +118,26 @@ def render_pages(
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            sides = [pool.submit(_side_in_worker, n) for n in range(len(job.side_tasks))]
-            tasks = {pool.submit(_group_in_worker, n): n for n in range(len(groups))}
-            done: dict[int, Rendered] = {}
-            for task in as_completed(tasks):
-                done[tasks[task]] = task.result()
-                if progress is not None:
-                    progress(len(done), len(groups))
-            for number in range(len(groups)):  # in the order of the groups
-                total.add(done[number])
-            total.side_results = [side.result() for side in sides]
+            try:
+                sides = [pool.submit(_side_in_worker, n) for n in range(len(job.side_tasks))]
+                tasks = {pool.submit(_group_in_worker, n): n for n in range(len(groups))}
+                done: dict[int, Rendered] = {}
+                for task in as_completed(tasks):
+                    done[tasks[task]] = task.result()
+                    if progress is not None:
+                        progress(len(done), len(groups))
+                for number in range(len(groups)):  # in the order of the groups
+                    total.add(done[number])
+                total.side_results = [side.result() for side in sides]
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # no more groups after an error
+                raise
+    except BrokenProcessPool:
+        raise SetupError(
+            "a build process stopped unexpectedly (killed, or out of memory?); "
+            "the previous output is untouched: try again, or build with fewer processes "
+            "(TREILLIS_WORKERS=1)"
+        ) from None
     finally:
         _job = None
         gc.unfreeze()

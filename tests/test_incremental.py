@@ -55,7 +55,19 @@ def content(tmp_path: Path) -> Path:
     return folder
 
 
+def _static_swap(content: Path) -> None:
+    (content / "static").mkdir(exist_ok=True)
+    target = content / "static" / "notes"
+    if target.is_file():
+        target.unlink()
+        target.mkdir()
+        (target / "a.txt").write_text("dans un dossier", encoding="utf-8")
+    else:
+        target.write_text("un fichier", encoding="utf-8")
+
+
 EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("a static file", lambda c: _static_swap(c)),
     ("document text", lambda c: _append(c / DOCUMENT, "\nUn paragraphe de plus.\n")),
     ("dossier text", lambda c: _append(c / DOSSIER, "\nUne conclusion de plus.\n")),
     ("document title", lambda c: _edit(c / DOCUMENT, "title: ", "title: Nouveau · ")),
@@ -97,7 +109,14 @@ def test_every_incremental_build_equals_a_build_from_nothing(content: Path, tmp_
         fresh = tmp_path / f"fresh-{number}"
         build(content, fresh, cache=False)
         assert _differences(output, fresh) == [], name
-        assert 0 < report.rendered < report.pages or name == "site title", (name, report.rendered)
+        if "static" not in name:
+            assert 0 < report.rendered < report.pages or name in (
+                "site title",
+                "raw HTML allowed",
+            ), (
+                name,
+                report.rendered,
+            )
         if name in ("document text", "dossier text"):
             assert report.rendered == 1, name  # only the page showing that text
         again = build(content, output, cache=cache)
@@ -165,6 +184,20 @@ def test_a_descriptor_with_hundreds_of_documents_lists_them_on_numbered_pages(
     from generator.views.atlas import DOCUMENTS_PER_PAGE
 
     content = write_site(tmp_path / "content", descriptors=4, documents=260, dossiers=2, families=2)
+    atlas = content / "atlas/descriptors/all.yaml"  # a scope note with a link, on every page
+    text = atlas.read_text(encoding="utf-8")
+    atlas.write_text(
+        "".join(
+            line
+            + (
+                f"  note: {{fr: 'Voir [[d{(n + 1) % 4}]].'}}\n"
+                if line.startswith("- id: d")
+                else ""
+            )
+            for n, line in enumerate(text.splitlines(keepends=True))
+        ).replace("[[d", "[[d", 1),
+        encoding="utf-8",
+    )
     site = load(content)
     output = tmp_path / "output"
     build(content, output, cache=False)
@@ -192,6 +225,9 @@ def test_a_descriptor_with_hundreds_of_documents_lists_them_on_numbered_pages(
             break
         page = (page.parent / following["href"]).resolve()
     assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and len(numbers) == 3
+    from tests.test_import_skos import assert_links_resolve
+
+    assert assert_links_resolve(output) > 1000  # the note's links too, from pages 2 and 3
     assert sorted(seen) == sorted(k.split("/")[1] for k in expected)
 
 
@@ -206,3 +242,63 @@ def test_the_groups_planned_by_workers_are_exactly_the_sites_pages() -> None:
     every = list(all_pages(views))
     assert len(grouped) == len(every) > 400
     assert sorted(grouped, key=lambda p: p.path) == sorted(every, key=lambda p: p.path)
+
+
+def test_a_theme_or_code_change_renders_every_page_again(content: Path, tmp_path: Path) -> None:
+    from generator import build as build_module
+
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, theme=theme, cache=cache)
+    base = (DEMO_CONTENT.parent / "themes/default/templates/base.html").read_text(encoding="utf-8")
+    (theme / "templates/base.html").write_text(
+        base.replace("<body", "<body data-x='1'", 1), encoding="utf-8"
+    )
+    report = build(content, output, theme=theme, cache=cache)
+    assert report.rendered == report.pages > 400
+    build(content, tmp_path / "fresh", theme=theme, cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+    with pytest.MonkeyPatch.context() as patch:  # another version of Treillis
+        patch.setattr(build_module, "code_version", lambda: "another version")
+        report = build(content, output, theme=theme, cache=cache)
+    assert not report.up_to_date and report.rendered == report.pages
+
+
+def test_folders_linked_into_the_content_are_watched_too(content: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "shared-atlas"
+    shutil.move(content / "atlas", outside)
+    (content / "atlas").symlink_to(outside)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    _edit(outside / "descriptors/participation.yaml", "fr: ", "fr: Nouveau ")
+    report = build(content, output, cache=cache)
+    assert not report.up_to_date and report.rendered > 0
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_a_build_process_that_dies_is_reported_and_keeps_the_output(
+    content: Path, tmp_path: Path
+) -> None:
+    import os
+
+    from generator import workers
+    from generator.errors import SetupError
+
+    output = tmp_path / "output"
+    build(content, output, cache=False)
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    render_group = workers._render_group
+
+    def dying(job, number):
+        if number == 1 and os.getpid() != parent:
+            os._exit(9)  # as the kernel's out-of-memory killer would
+        return render_group(job, number)
+
+    parent = os.getpid()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "_render_group", dying)
+        with pytest.raises(SetupError, match="stopped unexpectedly"):
+            build(content, output, cache=False)
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before

@@ -98,3 +98,13 @@ def test_control_characters_in_a_text_file_are_refused_with_their_line(tmp_path:
     with pytest.raises(SourceError) as error:
         read_text(path)
     assert error.value.line == 5 and "U+0000" in error.value.message
+
+
+def test_a_file_is_valid_or_not_whatever_else_it_contains() -> None:
+    """The C parser (used for most files) accepts nothing the Python one refuses."""
+    from generator.sources import SourceError, parse_yaml
+
+    for text in ("title: Foo\t\n", "title: Foo\t\nsummary: R&D\n"):
+        with pytest.raises(SourceError):
+            parse_yaml(text)
+    assert parse_yaml("title: R&D\n") == parse_yaml("title: 'R&D'\n") == {"title": "R&D"}

@@ -325,6 +325,7 @@ def list_pages(views: Views, descriptor: Descriptor, lang: str, first: Page) -> 
     if pager is None:
         return
     t = translator(lang)
+    note = descriptor.note.get(lang)
     for entry in pager["pages"][1:]:
         number = entry["number"]
         alternates = {
@@ -340,6 +341,8 @@ def list_pages(views: Views, descriptor: Descriptor, lang: str, first: Page) -> 
             alternates=alternates,
             context={
                 **first.context,
+                # The note's [[links]] are relative to this page, a folder deeper.
+                "note": views.render_markdown(note, entry["path"], lang) if note else "",
                 **_list_part(views, descriptor, lang, number),
                 "list_page": number,
             },

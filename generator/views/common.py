@@ -111,7 +111,7 @@ class Views:
     ) -> None:
         self.site = site
         self.atlas = atlas
-        # Rendered Markdown kept between builds by the preview server (None: no cache).
+        # Rendered Markdown kept between rebuilds by the preview server (None: no cache).
         self.markdown_cache = markdown_cache
         self.scope = scope
         self.paths = (
@@ -231,7 +231,7 @@ class Views:
             return markdown.render(text, resolve, top_heading, allow_html)
         # The HTML depends on the text, where it is shown, and what its [[links]] resolve to.
         links = tuple(resolve(target) for target in markdown.link_targets(text))
-        key = (text, page_path, lang, top_heading, links)
+        key = (text, page_path, lang, top_heading, allow_html, links)
         html = self.markdown_cache.get(key)
         if html is None:
             html = self.markdown_cache[key] = markdown.render(

@@ -157,6 +157,8 @@
     }
     var wanted = {};
     function range(from, to) { for (var i = from; i <= to; i++) wanted[i] = true; }
+    /* Only excluded words: lunr lists every document without them, so it needs them all. */
+    if (query.isNegated()) range(0, firsts.length - 1);
     query.clauses.forEach(function (clause) {
       var terms = clause.usePipeline ? base.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
       terms.forEach(function (term) {

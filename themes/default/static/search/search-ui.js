@@ -71,7 +71,9 @@
     });
   }
 
-  /* What a query needs of sharded indexes: their shards holding its terms. */
+  /* What a query needs of sharded indexes: their shards holding its terms. Resolves to
+   * the kind of index ("-full" or "-quick") those shards belong to: the one to search,
+   * even if the full indexes arrive meanwhile. */
   function loadShards(store, query) {
     var search = window.TreillisSearch;
     var kind = hasFull(store) ? "-full" : "-quick";
@@ -80,7 +82,7 @@
       var name = lang + kind;
       names = names.concat(search.shardsFor(name, search.prepareQuery(query, lang, search.index(name))));
     });
-    return Promise.all(names.map(loadData));
+    return Promise.all(names.map(loadData)).then(function () { return kind; });
   }
 
   /* A document's display data: in the store, or in its block on a large site. */
@@ -134,10 +136,9 @@
     return store.languages.every(function (lang) { return !!window.TreillisSearch.data[lang + "-full"]; });
   }
 
-  /* Documents found in every language's index, best first. */
-  function findDocuments(store, query) {
+  /* Documents found in every language's index of `kind` (its shards loaded), best first. */
+  function findDocuments(store, query, kind) {
     var search = window.TreillisSearch;
-    var kind = hasFull(store) ? "-full" : "-quick";
     var found = [];
     var prepared = {};
     store.languages.forEach(function (lang) {
@@ -269,12 +270,12 @@
        * keep the list, and the option the reader moved to. */
       if (query === shown && !list.hidden) return;
       /* On a large site the shards and blocks it needs come first. */
-      loadShards(store, query).then(function () {
-        var found = findDocuments(store, query);
+      loadShards(store, query).then(function (kind) {
+        var found = findDocuments(store, query, kind);
         return loadDocs(store, found.results.slice(0, 8)).then(function () { return found; });
       }).then(function (found) {
         if (input.value.trim() === query) fill(query, found);
-      });
+      }).catch(function () { /* data missing: the form still opens the search page */ });
     }
 
     function fill(query, found) {
@@ -421,10 +422,12 @@
       var filtered = FACETS.some(function (facet) { return selected[facet].length; });
       /* On a large site: the shards of the query, the filters' data if filters are
        * checked, then the display data of the results shown. */
-      return loadShards(store, query).then(function () {
+      var kind;
+      return loadShards(store, query).then(function (loaded) {
+        kind = loaded;
         return filtered && !hasFacets(store) ? loadFacets() : null;
       }).then(function () {
-        var found = findDocuments(store, query);
+        var found = findDocuments(store, query, kind);
         found.matching = found.results.filter(function (result) { return passes(result, null); });
         return loadDocs(store, shownResults(found.matching)).then(function () { return found; });
       }).then(function (found) {
@@ -436,8 +439,10 @@
         if (!hasExcerpts(store, shown)) later.push(loadDocs(store, shown, "excerpts"));
         if (!hasFacets(store)) later.push(loadFacets());
         if (later.length) {
-          Promise.all(later).then(function () { if (mine === generation) draw(query, found); });
+          return Promise.all(later).then(function () { if (mine === generation) draw(query, found); });
         }
+      }).catch(function (error) {
+        if (mine === generation) status.textContent = strings.failed + " (" + error.message + ")";
       });
     }
 
