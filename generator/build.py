@@ -245,7 +245,8 @@ def publish(
     libraries = browser_libraries()
     views = Views(site, Atlas(site), scope=scope)
     published_site = scoped(site, scope)
-    previous = _previous_pages(state, themes, site)
+    theme_stamps = stamps(themes)
+    previous = _previous_pages(state, theme_stamps, site)
     # Pages of the previous output still as that build wrote them.
     intact = {path for path in previous if _unchanged_file(output, path, state)}
     # The shortcut for text edits needs a previous build to compare with, all of it intact.
@@ -325,7 +326,7 @@ def publish(
     if state is not None:
         state.site = site
         state.pages = {path: rendered.digests.get(path) or previous[path] for path in page_paths}
-        state.themes = stamps(themes)
+        state.themes = theme_stamps
         state.exports = export_paths
         state.output = output_manifest(output)
     return BuildReport(
@@ -357,9 +358,11 @@ def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
     return result, time.perf_counter() - started
 
 
-def _previous_pages(state: BuildState | None, themes: list[Path], site: Site) -> dict[str, str]:
+def _previous_pages(
+    state: BuildState | None, theme_stamps: frozenset, site: Site
+) -> dict[str, str]:
     """Digests of the previous build's pages, when they can be trusted for this build."""
-    if state is None or state.site is None or state.themes != stamps(themes):
+    if state is None or state.site is None or state.themes != theme_stamps:
         return {}  # first build, or the templates changed: every page is rendered
     if state.site.config != site.config:
         return {}  # what every page shows around its view (site title, languages…)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -28,13 +28,11 @@ from generator.errors import Problem, SetupError
 from generator.incremental import view_digest
 from generator.output import Staging
 from generator.render import Renderer, TemplateProblem
-from generator.views import Page
+from generator.views import Page, PageGroup
 
 # Below this many pages, starting processes costs more than it saves.
 PARALLEL_PAGES = 400
 MAX_TEMPLATE_PROBLEMS = 20  # a broken template fails on every page: report it a few times
-
-PageGroup = Callable[[], Iterable[Page]]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.i18n import LANGUAGE_NAMES, translator
 from generator.model import Descriptor, Family
-from generator.views.common import Page, Views, sort_key
+from generator.views.common import DocumentCard, Page, Views, sort_key
 from generator.views.content import family_legend
 from generator.views.diagrams import neighbourhood_diagram
 
@@ -275,15 +275,18 @@ def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) 
     for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         for lang in views.languages:
-            first = descriptor_page(views, descriptor, lang, alternates)
+            # Newest first, made and sorted once for the descriptor's page and its next ones.
+            cards = views.document_cards(views.atlas.documents[descriptor.id], lang)
+            first = descriptor_page(views, descriptor, lang, alternates, cards)
             yield first
-            yield from list_pages(views, descriptor, lang, first)
+            yield from list_pages(views, descriptor, lang, first, cards)
 
 
-def _list_part(views: Views, descriptor: Descriptor, lang: str, number: int) -> dict[str, Any]:
+def _list_part(
+    views: Views, descriptor: Descriptor, lang: str, number: int, cards: list[DocumentCard]
+) -> dict[str, Any]:
     """The documents shown on page `number` of a descriptor's list, and the pager."""
     t = translator(lang)
-    cards = views.document_cards(views.atlas.documents[descriptor.id], lang)
     count = max(1, -(-len(cards) // DOCUMENTS_PER_PAGE))
     start = (number - 1) * DOCUMENTS_PER_PAGE
     shown = cards[start : start + DOCUMENTS_PER_PAGE]
@@ -319,7 +322,9 @@ def _list_part(views: Views, descriptor: Descriptor, lang: str, number: int) -> 
     }
 
 
-def list_pages(views: Views, descriptor: Descriptor, lang: str, first: Page) -> Iterator[Page]:
+def list_pages(
+    views: Views, descriptor: Descriptor, lang: str, first: Page, cards: list[DocumentCard]
+) -> Iterator[Page]:
     """Pages 2, 3… of a long list: the descriptor's header and the next documents."""
     pager = first.context["pager"]
     if pager is None:
@@ -343,14 +348,18 @@ def list_pages(views: Views, descriptor: Descriptor, lang: str, first: Page) -> 
                 **first.context,
                 # The note's [[links]] are relative to this page, a folder deeper.
                 "note": views.render_markdown(note, entry["path"], lang) if note else "",
-                **_list_part(views, descriptor, lang, number),
+                **_list_part(views, descriptor, lang, number, cards),
                 "list_page": number,
             },
         )
 
 
 def descriptor_page(
-    views: Views, descriptor: Descriptor, lang: str, alternates: dict[str, str]
+    views: Views,
+    descriptor: Descriptor,
+    lang: str,
+    alternates: dict[str, str],
+    cards: list[DocumentCard],
 ) -> Page:
     atlas, site = views.atlas, views.site
     path = views.paths.descriptor(descriptor.id, lang)
@@ -397,7 +406,7 @@ def descriptor_page(
             "broader": views.descriptor_links(neighbourhood.broader, lang),
             "narrower": views.descriptor_links(neighbourhood.narrower, lang),
             "related": views.descriptor_links(neighbourhood.related, lang),
-            **_list_part(views, descriptor, lang, 1),
+            **_list_part(views, descriptor, lang, 1, cards),
             "list_page": 1,
             "direct_count": t("direct_count", n=len(direct)),
             "total_count": t("total_count", n=len(total)),
