@@ -154,11 +154,26 @@ def output_intact(root: Path, manifest: dict[str, tuple[int, int]]) -> bool:
         return False
 
 
+class _Digest:
+    """A file-like object that hashes what is written to it."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.blake2b(digest_size=16)
+        self.write = self.hash.update
+
+
 def view_digest(page: object) -> str:
-    """A digest of a page's view: equal views give equal digests within one version."""
-    return hashlib.blake2b(
-        pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16
-    ).hexdigest()
+    """A digest of a page's view: equal views give equal digests within one version.
+
+    The pickler keeps no memo ("fast" mode): a value shared by two places of a view
+    is written twice, so the digest depends on what the view holds, never on which
+    objects happen to be shared (that differs between a fresh parse and the parse
+    cache, and between workers)."""
+    digest = _Digest()
+    pickler = pickle.Pickler(digest, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(page)
+    return digest.hash.hexdigest()
 
 
 _DOCUMENT_TEXT = ("body", "body_line")
