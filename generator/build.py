@@ -7,25 +7,26 @@ import os
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
 from generator.atlas import Atlas
+from generator.cachedir import open_cache
 from generator.diagrams import DiagramCache, DiagramReport
 from generator.errors import BuildError, Problem, Problems
 from generator.exports import atlas_json, atlas_turtle, feeds, sitemap
 from generator.incremental import (
     BuildState,
+    fingerprints,
     forget_state,
     load_heavy,
     load_state,
     output_intact,
     output_manifest,
     save_state,
-    stamps,
     state_file,
     text_changes,
 )
@@ -34,6 +35,7 @@ from generator.output import Staging, check_output_folder, folder_files
 from generator.readers import read_site
 from generator.readers.fields import is_web_address
 from generator.render import DEFAULT_THEME, Renderer
+from generator.report import BuildReport
 from generator.search import browser_libraries, search_files
 from generator.sitecheck import check_site
 from generator.sources import ParseCache
@@ -45,35 +47,6 @@ from generator.workers import PARALLEL_PAGES, Previous, render_pages
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
-
-
-@dataclass
-class BuildReport:
-    """What a build produced."""
-
-    output: Path
-    pages: int
-    dossiers: int
-    documents: int
-    descriptors: int
-    files: int
-    seconds: float
-    warnings: list[Problem] = field(default_factory=list)
-    # seconds spent in each step: read, pages (planning), write (diagrams and pages),
-    # exports, search, commit
-    steps: dict[str, float] = field(default_factory=dict)
-    diagrams: DiagramReport = field(default_factory=DiagramReport)
-    # page path → key of each diagram laid out (not taken from the cache) in this build
-    laid_out: dict[str, list[str]] = field(default_factory=dict)
-    # pages rendered by this build (the others were unchanged)
-    rendered: int = 0
-    # True when nothing changed since the previous build, which was kept as it is
-    up_to_date: bool = False
-
-    @property
-    def pages_seconds(self) -> float:
-        """Seconds spent on the pages: planning, diagrams, rendering and writing them."""
-        return sum(self.steps.get(name, 0.0) for name in ("pages", "write", "commit"))
 
 
 def load(content: Path, cache: ParseCache | None = None) -> Site:
@@ -136,8 +109,9 @@ def build(
     folder = default_cache(content) if cache is True else cache or None
     if base_url:
         base_url = checked_base_url(base_url)
-    state_path, state, inputs = None, None, frozenset()
+    state_path, state, inputs = None, None, {}
     if folder is not None:
+        open_cache(folder)  # refuses a folder holding files Treillis did not write
         options = _options(base_url, theme, strict)
         state_path = state_file(folder, output, options)
         state = load_state(state_path, options)
@@ -145,7 +119,7 @@ def build(
         if state.code != code:
             # Another version of Treillis (or of a library) may make any page differently.
             state = BuildState(options=options, code=code)
-        inputs = stamps([content, *_theme_candidates(content, theme)])
+        inputs = fingerprints([content, *_theme_candidates(content, theme)])
         if state.inputs == inputs and state.report and output_intact(output, state.output):
             # Nothing read by the build changed, and the output is as the build left it.
             return replace(
@@ -186,7 +160,7 @@ def code_version() -> str:
     """What makes the pages besides the content and the theme: Treillis's own code, the
     browser libraries it copies and the versions of the libraries it uses."""
     package = Path(__file__).resolve().parent
-    files = stamps([package, *{source.parent for source in browser_libraries()}])
+    files = fingerprints([package, *{source.parent for source in browser_libraries()}])
     versions = []
     for name in (
         "jinja2",
@@ -202,7 +176,7 @@ def code_version() -> str:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=?")
-    text = repr(sorted(f for f in files if "__pycache__" not in f[0])) + repr(versions)
+    text = repr(sorted((p, d) for p, d in files.items() if "__pycache__" not in p)) + repr(versions)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -241,11 +215,14 @@ def publish(
 
     step("read")
     themes = theme_folders(site, theme)
-    check_output_folder(output, protected=[content, *themes[:-1]])
+    cache_folder = default_cache(content) if cache is True else cache or None
+    # The output must not overlap the content, a user theme or the cache (whose build
+    # state would then be published, and wiped by the next build).
+    check_output_folder(output, protected=[content, *themes[:-1], *filter(None, [cache_folder])])
     libraries = browser_libraries()
     views = Views(site, Atlas(site), scope=scope)
     published_site = scoped(site, scope)
-    theme_stamps = stamps(themes)
+    theme_stamps = fingerprints(themes)
     previous = _previous_pages(state, theme_stamps, site)
     # Pages of the previous output still as that build wrote them.
     intact = {path for path in previous if _unchanged_file(output, path, state)}
@@ -262,7 +239,7 @@ def publish(
         _unchanged_file(output, path, state) for path in export_paths
     )
     step("pages")
-    diagram_cache = DiagramCache(default_cache(content) if cache is True else cache or None)
+    diagram_cache = DiagramCache(cache_folder)
     renderer = Renderer(themes, site.config)
     staging = Staging(output)
     try:
@@ -359,7 +336,7 @@ def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
 
 
 def _previous_pages(
-    state: BuildState | None, theme_stamps: frozenset, site: Site
+    state: BuildState | None, theme_stamps: dict[str, str], site: Site
 ) -> dict[str, str]:
     """Digests of the previous build's pages, when they can be trusted for this build."""
     if state is None or state.site is None or state.themes != theme_stamps:
@@ -405,7 +382,7 @@ def exports(site: Site, paths: Paths) -> list[tuple[str, str]]:
 
 
 def default_cache(content: Path) -> Path:
-    """Where laid-out diagrams are kept between builds: beside the content folder."""
+    """The cache folder (build state, laid-out diagrams): beside the content folder."""
     return content.resolve().parent / ".treillis-cache"
 
 

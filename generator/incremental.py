@@ -1,18 +1,21 @@
 """What one build keeps for the next, and what changed since.
 
 The state lives in the cache folder (`.treillis-cache/build/`), one file per
-output folder and set of options: the parsed files (keyed by their bytes),
-the site model, a digest of every page's view, the version of the code that
-rendered them, and the size and time of every file the build wrote. With it:
+output folder and set of options: the parsed files (keyed by a hash of their
+bytes), the site model, a digest of every page's view, the version of the
+code that rendered them, and the size and time of every file the build wrote.
+With it:
 
-- a build whose inputs and output are untouched does nothing (no-op);
+- a build whose inputs (compared by content) and output are untouched does
+  nothing (no-op);
 - a page whose view is unchanged is not rendered again: its file is linked
   from the previous output into the new one;
 - when only the text (body) of documents or dossiers changed, only their
   pages are planned again.
 
-The state is a pickle, like Python's own `__pycache__`: the cache folder is
-a working folder of the person building, not something to receive from others.
+The state is data (msgpack), checked against its types when read and sealed
+with the user's key (see `generator.cachedir`): a state that does not verify,
+does not decode or names a path outside the output is no state (a full build).
 """
 
 from __future__ import annotations
@@ -20,14 +23,19 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import posixpath
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import get_type_hints
 
+import msgspec
+
+from generator.cachedir import read_sealed, write_sealed
 from generator.model import Site
-from generator.sources import ParseCache
+from generator.report import BuildReport
+from generator.sources import ParseCache, ParsedData, content_digest
 
-STATE_VERSION = 3  # bumped whenever the state's shape or the meaning of a digest changes
+STATE_VERSION = 4  # bumped whenever the state's shape or the meaning of a digest changes
 
 # The heavy part of a state (parsed files, Markdown, the model: hundreds of megabytes
 # at 50,000 documents) is in a file of its own, read only when something changed.
@@ -42,68 +50,106 @@ class BuildState:
     code: str = ""  # the version of Treillis and its libraries that made the pages
     parse_cache: ParseCache = field(default_factory=ParseCache)
     site: Site | None = None
-    inputs: frozenset = frozenset()  # stamps of every file the build read
+    inputs: dict[str, str] = field(default_factory=dict)  # every file the build read → digest
     pages: dict[str, str] = field(default_factory=dict)  # page path → digest of its view
     output: dict[str, tuple[int, int]] = field(default_factory=dict)  # file → (size, mtime_ns)
-    themes: frozenset = frozenset()  # stamps of the theme files the pages were rendered with
+    themes: dict[str, str] = field(default_factory=dict)  # theme files the pages used → digest
     exports: list[str] = field(default_factory=list)  # feeds, atlas files, sitemap
-    report: Any = None  # the previous build's BuildReport, repeated by a no-op build
+    report: BuildReport | None = None  # the previous build's, repeated by a no-op build
     token: str = ""  # names the heavy part that goes with this state
+
+
+# The two files' shapes, derived from BuildState: msgspec checks every value against them.
+_HINTS = get_type_hints(BuildState)
+_Light = msgspec.defstruct(
+    "_Light", [(f.name, _HINTS[f.name]) for f in fields(BuildState) if f.name not in _HEAVY]
+)
+_Heavy = tuple[str, dict[str, tuple[str, ParsedData]], Site | None]  # token, parsed, site
+
+
+def _encode_hook(value: object) -> object:
+    if isinstance(value, Path):
+        return str(value)
+    raise NotImplementedError(type(value).__name__)
+
+
+def _decode_hook(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(kind.__name__)
+
+
+_ENCODER = msgspec.msgpack.Encoder(enc_hook=_encode_hook)
+_LIGHT_DECODER = msgspec.msgpack.Decoder(_Light, dec_hook=_decode_hook)
+_HEAVY_DECODER = msgspec.msgpack.Decoder(_Heavy, dec_hook=_decode_hook)
 
 
 def state_file(cache: Path, output: Path, options: str) -> Path:
     name = hashlib.blake2b(f"{output.resolve()}\0{options}".encode(), digest_size=12).hexdigest()
-    return cache / "build" / f"{name}.pickle"
+    return cache / "build" / f"{name}.state"
 
 
 def _heavy_file(path: Path) -> Path:
-    return path.with_suffix(".model.pickle")
+    return path.with_suffix(".model.state")
 
 
-def _read(path: Path) -> Any:
-    try:
-        with path.open("rb") as file:
-            return pickle.load(file)
-    except Exception:
-        return None
+def _context(path: Path) -> str:
+    """What a state file's seal binds it to: its version and its name."""
+    return f"build state {STATE_VERSION} {path.name}"
+
+
+def _inside(relative: str) -> bool:
+    """A path a state may name: inside the output folder."""
+    normal = posixpath.normpath(relative)
+    return (
+        bool(relative)
+        and normal == relative
+        and not normal.startswith(("/", "../"))
+        and normal != ".."
+        and "\\" not in relative
+        and "\0" not in relative
+    )
 
 
 def load_state(path: Path, options: str) -> BuildState:
     """The state a previous build left (without its heavy part: see `load_heavy`),
-    or an empty one (missing, damaged, another version or other options)."""
-    found = _read(path)
-    if not (isinstance(found, tuple) and len(found) == 2 and found[0] == STATE_VERSION):
+    or an empty one (missing, damaged, not sealed by this user, another version or
+    other options)."""
+    data = read_sealed(path, _context(path))
+    try:
+        light = _LIGHT_DECODER.decode(data) if data is not None else None
+    except msgspec.DecodeError:
+        light = None
+    if light is None or light.options != options:
         return BuildState(options=options)
-    state = found[1]
-    if not isinstance(state, BuildState) or state.options != options:
+    state = BuildState(**msgspec.structs.asdict(light))
+    named = [*state.pages, *state.output, *state.exports]
+    if not all(_inside(relative) for relative in named):
         return BuildState(options=options)
     return state
 
 
 def load_heavy(path: Path, state: BuildState) -> None:
     """Add the parsed files and the model that go with `state`."""
-    found = _read(_heavy_file(path))
-    if isinstance(found, tuple) and len(found) == 3 and found[:2] == (STATE_VERSION, state.token):
-        for name, value in zip(_HEAVY, found[2], strict=True):
-            setattr(state, name, value)
+    heavy = _heavy_file(path)
+    data = read_sealed(heavy, _context(heavy))
+    try:
+        found = _HEAVY_DECODER.decode(data) if data is not None else None
+    except msgspec.DecodeError:
+        found = None
+    if found is not None and found[0] == state.token:
+        state.parse_cache, state.site = ParseCache.from_data(found[1]), found[2]
     else:  # missing or from another build: nothing of it can be trusted
         state.parse_cache, state.site = ParseCache(), None
         state.pages = {}
 
 
 def save_state(path: Path, state: BuildState) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     state.token = os.urandom(8).hex()
-    heavy = tuple(getattr(state, name) for name in _HEAVY)
-    light = replace(state, parse_cache=ParseCache(), site=None)
-    for target, data in (
-        (_heavy_file(path), (STATE_VERSION, state.token, heavy)),
-        (path, (STATE_VERSION, light)),
-    ):
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as file:
-            pickle.dump(data, file, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(target)
+    heavy = (state.token, state.parse_cache.to_data(), state.site)
+    light = {f.name: getattr(state, f.name) for f in fields(state) if f.name not in _HEAVY}
+    for target, value in ((_heavy_file(path), heavy), (path, light)):
+        write_sealed(target, _context(target), _ENCODER.encode(value))
 
 
 def forget_state(path: Path) -> None:
@@ -111,9 +157,10 @@ def forget_state(path: Path) -> None:
     _heavy_file(path).unlink(missing_ok=True)
 
 
-def stamps(folders: list[Path]) -> frozenset:
-    """(path, size, mtime) of every file under `folders`: changes when any file does."""
-    found = []
+def fingerprints(folders: list[Path]) -> dict[str, str]:
+    """Every file under `folders` with a hash of its content: changes when any file's
+    content does, whatever its size and modification time say."""
+    found = {}
     for folder in folders:
         seen: set[str] = set()
         # Folders linked into the content are read by the build: followed, once each.
@@ -126,11 +173,11 @@ def stamps(folders: list[Path]) -> frozenset:
             for name in files:
                 path = os.path.join(directory, name)
                 try:
-                    stat = os.stat(path)
+                    with open(path, "rb") as file:
+                        found[path] = content_digest(file.read())
                 except OSError:
                     continue
-                found.append((path, stat.st_size, stat.st_mtime_ns))
-    return frozenset(found)
+    return found
 
 
 def output_manifest(root: Path) -> dict[str, tuple[int, int]]:

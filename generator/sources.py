@@ -6,12 +6,14 @@ check can report `path:line: message`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
+import msgspec
 import yaml
 
 from generator.errors import Problems
@@ -180,7 +182,11 @@ class SourceError(Exception):
 
 def read_text(path: Path) -> str:
     """The file's text, decoded as UTF-8 (a byte-order mark is dropped)."""
-    data = path.read_bytes()
+    return decode_text(path.read_bytes())
+
+
+def decode_text(data: bytes) -> str:
+    """A file's bytes as text: UTF-8, newlines normalised, no control characters."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -252,26 +258,116 @@ def split_front_matter(text: str) -> MarkdownSource:
     raise SourceError(1, "the front matter block is not closed by a '---' line")
 
 
+def content_digest(data: bytes) -> str:
+    """What identifies a file's content: a hash of its bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 class ParseCache:
-    """Parsed files kept between builds (the preview server's): a file is parsed again
-    only when its modification time or size changed. Parsed values are never modified."""
+    """Parsed files kept between builds: a file is parsed again only when its content
+    changed (its bytes are hashed, so an edit that keeps the size and the modification
+    time is seen). Parsed values are never modified."""
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int], object]] = {}
+        self._entries: dict[Path, tuple[str, object]] = {}
 
     def get(self, path: Path, parse: Callable[[str], Any]) -> Any:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        data = path.read_bytes()
+        digest = content_digest(data)
         entry = self._entries.get(path)
-        if entry is None or entry[0] != stamp:
+        if entry is None or entry[0] != digest:
             try:
-                value: object = parse(read_text(path))
+                value: object = parse(decode_text(data))
             except SourceError as error:
                 value = error
-            entry = self._entries[path] = (stamp, value)
+            entry = self._entries[path] = (digest, value)
         if isinstance(entry[1], SourceError):
             raise entry[1]
         return entry[1]
+
+    def to_data(self) -> dict[str, tuple[str, ParsedData]]:
+        """The parsed files as plain data (see `ParsedData`), to keep between builds."""
+        return {
+            str(path): (digest, _to_data(value)) for path, (digest, value) in self._entries.items()
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, tuple[str, ParsedData]]) -> ParseCache:
+        cache = cls()
+        cache._entries = {
+            Path(path): (digest, _from_data(value)) for path, (digest, value) in data.items()
+        }
+        return cache
+
+
+# The parsed files as data: what `parse_yaml` and `split_front_matter` return, with
+# every line number, in types that msgspec checks when it reads them back.
+class YamlMapping(msgspec.Struct, tag="m", array_like=True):
+    line: int
+    keys: list[str]
+    key_lines: list[int]
+    values: list[YamlValue]
+
+
+class YamlSequence(msgspec.Struct, tag="s", array_like=True):
+    line: int
+    item_lines: list[int]
+    items: list[YamlValue]
+
+
+class FrontMatter(msgspec.Struct, tag="f", array_like=True):
+    meta: YamlMapping
+    body: str
+    body_line: int
+
+
+class Unreadable(msgspec.Struct, tag="e", array_like=True):
+    line: int
+    message: str
+
+
+YamlValue = Union[str, None, YamlMapping, YamlSequence]  # noqa: UP007 (msgspec resolves it)
+ParsedData = Union[str, None, YamlMapping, YamlSequence, FrontMatter, Unreadable]  # noqa: UP007
+
+
+def _to_data(value: object) -> ParsedData:
+    if value is None or type(value) is str:
+        return value  # type: ignore[return-value]
+    if isinstance(value, LineDict):
+        keys = list(value)
+        return YamlMapping(
+            value.line,
+            keys,
+            [value.line_of(k) for k in keys],
+            [_to_data(v) for v in value.values()],
+        )
+    if isinstance(value, LineList):
+        return YamlSequence(value.line, list(value.item_lines), [_to_data(v) for v in value])
+    if isinstance(value, MarkdownSource):
+        return FrontMatter(_to_data(value.meta), value.body, value.body_line)  # type: ignore[arg-type]
+    if isinstance(value, SourceError):
+        return Unreadable(value.line, value.message)
+    raise TypeError(f"not a parsed value: {type(value).__name__}")
+
+
+def _from_data(data: ParsedData) -> Any:
+    kind = type(data)
+    if kind is YamlMapping:
+        mapping = LineDict(zip(data.keys, map(_from_data, data.values), strict=True))
+        mapping.line, mapping.key_lines = (
+            data.line,
+            dict(zip(data.keys, data.key_lines, strict=True)),
+        )
+        return mapping
+    if kind is YamlSequence:
+        sequence = LineList(map(_from_data, data.items))
+        sequence.line, sequence.item_lines = data.line, data.item_lines
+        return sequence
+    if kind is FrontMatter:
+        return MarkdownSource(_from_data(data.meta), data.body, data.body_line)
+    if kind is Unreadable:
+        return SourceError(data.line, data.message)
+    return data
 
 
 def _load(

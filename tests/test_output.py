@@ -130,7 +130,7 @@ def test_a_tampered_diagram_cache_is_not_trusted(small_site: Path, tmp_path: Pat
     cache = tmp_path / "cache"
     output = tmp_path / "output"
     build(small_site, output, cache=cache)
-    pictures = list((cache / "diagrams").glob("*/*.svg"))
+    pictures = list((cache / "diagrams").glob("*/*.diagram"))
     assert pictures
     for picture in pictures:
         picture.write_text('<svg class="diagram"><script>alert(1)</script></svg>', encoding="utf-8")

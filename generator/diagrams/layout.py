@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from generator.diagrams.spec import Diagram, Node, wrap
+from generator.diagrams.svgsafe import sanitise
 
 FONT = "Helvetica,Arial,sans-serif"
 LIGHT_TEXT = "#ffffff"
@@ -155,4 +156,6 @@ def finish_svg(svg: str, diagram: Diagram) -> str:
         f'<title id="{title_id}">{html.escape(diagram.title, quote=False)}</title>'
         f'<desc id="{desc_id}">{html.escape(diagram.description, quote=False)}</desc>'
     )
-    return svg[:head_end] + accessible + svg[head_end:].strip() + "\n"
+    # Whatever Graphviz wrote (labels come from the content), the page gets markup
+    # rebuilt from a parse: only what a diagram uses (see svgsafe).
+    return sanitise(svg[:head_end] + accessible + svg[head_end:].strip())
