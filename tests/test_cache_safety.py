@@ -43,7 +43,9 @@ def _pages(output: Path) -> dict[str, bytes]:
     }
 
 
-def test_a_planted_pickle_never_runs_anywhere_in_the_cache(small_site: Path, tmp_path: Path) -> None:
+def test_a_planted_pickle_never_runs_anywhere_in_the_cache(
+    small_site: Path, tmp_path: Path
+) -> None:
     cache, output = tmp_path / "cache", tmp_path / "output"
     build(small_site, output, cache=cache)
     marker = tmp_path / "MARKER"
@@ -163,7 +165,7 @@ def test_a_folder_of_someone_elses_is_refused_as_a_cache(small_site: Path, tmp_p
     photo.parent.mkdir(parents=True)
     photo.write_text("<svg/>", encoding="utf-8")
     os.utime(photo, (0, 0))  # old: the pruning of unused pictures would have removed it
-    with pytest.raises(OutputError, match="refusing to use .*mydocs as a cache folder"):
+    with pytest.raises(OutputError, match=r"refusing to use .*mydocs as a cache folder"):
         build(small_site, tmp_path / "output", cache=mine)
     assert photo.read_text(encoding="utf-8") == "<svg/>"
     assert not (tmp_path / "output").exists()
@@ -173,8 +175,10 @@ def test_a_folder_of_someone_elses_is_refused_as_a_cache(small_site: Path, tmp_p
 def test_pruning_removes_only_the_caches_own_files(small_site: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     build(small_site, tmp_path / "output", cache=cache)
-    assert (cache / cachedir.TAG_NAME).read_text(encoding="utf-8").startswith(
-        "Signature: 8a477f597d28d172789f06886806bc55"
+    assert (
+        (cache / cachedir.TAG_NAME)
+        .read_text(encoding="utf-8")
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
     )
     pictures = list((cache / "diagrams").glob("*/*.diagram"))
     foreign = cache / "diagrams" / pictures[0].parent.name / "notes.svg"
