@@ -33,7 +33,7 @@ from generator.incremental import (
 from generator.model import Site
 from generator.output import Staging, check_output_folder, folder_files
 from generator.readers import read_site
-from generator.readers.fields import is_web_address
+from generator.readers.fields import address_problem
 from generator.render import DEFAULT_THEME, Renderer
 from generator.report import BuildReport
 from generator.search import browser_libraries, search_files
@@ -181,8 +181,9 @@ def code_version() -> str:
 
 
 def checked_base_url(base_url: str) -> str:
-    if not is_web_address(base_url):
-        raise ValueError(f"the base URL must start with https:// or http://: {base_url}")
+    """A site's address, checked (the one rule of `address_problem`), ending with '/'."""
+    if problem := address_problem(base_url):
+        raise ValueError(f"'{base_url}' is not a valid web address: {problem}")
     return base_url if base_url.endswith("/") else base_url + "/"
 
 

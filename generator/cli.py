@@ -7,18 +7,20 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from generator import __version__, scaffold
 from generator.build import build as build_site
 from generator.build import load, theme_folders
-from generator.errors import BuildError, OutputError, SetupError
+from generator.errors import BuildError, OutputError, SetupError, printable
 from generator.live import Update
-from generator.readers.fields import is_web_address
+from generator.readers.fields import address_problem
 from generator.validate import warnings
 
 CONTENT = click.argument(
@@ -35,8 +37,31 @@ CONTENT_OPTION = click.option(
     show_default=True,
     help="The content folder.",
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+
+
+class _Console(Console):
+    """A console whose every printed string goes through `printable`: a file name or a
+    value carrying escape sequences or newlines never acts on the terminal nor splits a
+    line. No emoji codes either (`urn:x:y` stays as written). Values are still never
+    put in markup: print them with markup=False, escape() them, or in a `Text`."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        super().print(
+            *(printable(item) if isinstance(item, str) else item for item in objects), **options
+        )
+
+
+err = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = _Console(highlight=False, soft_wrap=True, emoji=False)
+
+
+def _say(console: Console, *parts: str | tuple[str, str]) -> None:
+    """One line of plain values and (text, style) parts: values never read as markup."""
+    line = Text()
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        line.append(printable(text), style=style)
+    console.print(line)
 
 
 def _report_problems(error: BuildError) -> None:
@@ -68,12 +93,34 @@ def _clean_errors() -> Iterator[None]:
 def _warn(found: list) -> None:
     """Warnings do not stop anything: at most ten are listed, then a count."""
     for problem in found[:10]:
-        err.print(f"{problem}  [yellow](warning)[/]", highlight=False)
+        _say(err, str(problem), ("  (warning)", "yellow"))
     if len(found) > 10:
         err.print(f"[yellow]… and {len(found) - 10} more warnings of this kind.[/]")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Click's own errors (an unknown option, a missing file…) quote what was typed:
+    shown through `printable` too."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _printable_click_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _printable_click_errors():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _printable_click_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.ClickException as error:
+        error.message = printable(error.message)
+        raise
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="treillis")
 def main() -> None:
     """Treillis builds a static site of thematic dossiers and a relational atlas."""
@@ -82,9 +129,11 @@ def main() -> None:
 def _web_address(
     _context: click.Context, _parameter: click.Parameter, value: str | None
 ) -> str | None:
-    if value and not is_web_address(value):
+    """The one address rule of site.yaml, for the options giving an address."""
+    if value and (problem := address_problem(value)):
         raise click.BadParameter(
-            "write the address with https:// or http://, for instance https://example.org/atlas/"
+            f"'{value}' is not a valid web address: {problem}; "
+            "for instance https://example.org/atlas/"
         )
     return value
 
@@ -163,14 +212,16 @@ def build(
     if not quiet and report.up_to_date:
         out.print(
             f"Nothing changed since the last build: {report.output} is up to date "
-            f"({report.pages} pages, checked in {report.seconds:.2f} s)."
+            f"({report.pages} pages, checked in {report.seconds:.2f} s).",
+            markup=False,
         )
     elif not quiet:
         out.print(
             f"Built {report.pages} pages ({report.dossiers} dossiers, {report.documents} documents, "
             f"{report.descriptors} descriptors) and {report.files} files "
             f"into {report.output} in {report.seconds:.2f} s ({report.rendered} pages rendered, "
-            "the others unchanged)."
+            "the others unchanged).",
+            markup=False,
         )
         diagrams = report.diagrams
         out.print(
@@ -190,7 +241,10 @@ def build(
     help="Check a generated site instead: links, anchors, titles, languages, descriptions.",
 )
 @click.option(
-    "--base-url", default="", help="With --site: the site's address, for absolute links to it."
+    "--base-url",
+    default="",
+    callback=_web_address,
+    help="With --site: the site's address, for absolute links to it.",
 )
 def check(content: Path, built: Path | None, base_url: str) -> None:
     """Check the content of CONTENT (default ./content) without writing anything."""
@@ -212,7 +266,8 @@ def check(content: Path, built: Path | None, base_url: str) -> None:
 def _check_built(built: Path, base_url: str, started: float) -> None:
     from generator.sitecheck import check_site
 
-    report = check_site(built, base_url)
+    with _clean_errors():
+        report = check_site(built, base_url)
     summary = (
         f"{report.pages} pages, {report.feeds} feeds and sitemaps, {report.links} links "
         f"checked; {len(report.external)} external addresses listed, not fetched "
@@ -221,7 +276,7 @@ def _check_built(built: Path, base_url: str, started: float) -> None:
     if report.problems:
         for problem in report.problems:
             err.print(str(problem), markup=False)
-        err.print(f"[bold red]{len(report.problems)} problem(s) in {built}.[/] {summary}")
+        _say(err, (f"{len(report.problems)} problem(s) in {built}.", "bold red"), f" {summary}")
         sys.exit(1)
     for address, count in sorted(report.external.items()):
         out.print(f"external: {address} ({count})", markup=False)

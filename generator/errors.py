@@ -3,9 +3,39 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Characters that change the text around them when shown (bidirectional overrides and
+# isolates can make a terminal show a line other than the one printed).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _escape(char: str) -> str:
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        code -= 0xDC00
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` safe to show on a terminal, on one line: control characters (escape
+    sequences, newlines, tabs…), line separators, bidirectional overrides and the
+    undecodable bytes of file names are shown as escapes (`\\x1b`, `\\n`, `\\u202e`);
+    everything else as written."""
+    if text.isprintable():  # the usual case, and fast
+        return text
+    return "".join(
+        _escape(char)
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI_CONTROLS
+        else char
+        for char in text
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -17,7 +47,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # Paths and messages quote what contributors wrote: never let it act on a terminal.
+        return f"{printable(self.path)}:{self.line}: {printable(self.message)}"
 
 
 class BuildError(Exception):

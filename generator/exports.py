@@ -6,6 +6,7 @@ All pure functions of the site: each returns (output path, text) pairs.
 from __future__ import annotations
 
 import json
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.model import Document, Site
@@ -13,6 +14,16 @@ from generator.urls import Paths, relative
 
 FEED_ENTRIES = 20
 TREILLIS = "https://treillis.invalid/ns#"  # our own terms (family colours) in SKOS exports
+# What an IRI cannot hold as it is (RFC 3987), and Turtle refuses: percent-encoded.
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+
+
+def iri(address: str) -> str:
+    """`address` as a valid IRI. The readers refuse addresses that need this; it keeps
+    the exports whole for a site made otherwise (or a rule missed)."""
+    return NOT_IN_IRI.sub(
+        lambda match: "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8")), address
+    )
 
 
 def _iso(date: str) -> str:
@@ -102,10 +113,10 @@ def concept_uri(site: Site, descriptor_id: str) -> str:
     """A descriptor's URI: the one it was imported with, else its page's address."""
     descriptor = site.descriptors[descriptor_id]
     if descriptor.uri:
-        return descriptor.uri
+        return iri(descriptor.uri)
     if site.config.base_url:
-        return f"{site.config.base_url}atlas/{descriptor_id}/"
-    return f"urn:treillis:atlas:{descriptor_id}"
+        return iri(f"{site.config.base_url}atlas/{descriptor_id}/")
+    return f"urn:treillis:atlas:{iri(descriptor_id)}"
 
 
 def atlas_json(site: Site) -> str:
@@ -154,7 +165,7 @@ def atlas_turtle(site: Site) -> str:
     graph = Graph()
     graph.bind("skos", SKOS)
     graph.bind("treillis", ours)
-    base = site.config.base_url or "urn:treillis:"
+    base = iri(site.config.base_url) or "urn:treillis:"
     scheme = URIRef(f"{base}atlas/" if site.config.base_url else "urn:treillis:atlas")
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     for lang, title in site.config.title.values.items():
@@ -162,7 +173,9 @@ def atlas_turtle(site: Site) -> str:
     concepts = {d: URIRef(concept_uri(site, d)) for d in site.descriptors}
     families = {
         f: URIRef(
-            f"{base}atlas/families/{f}" if site.config.base_url else f"urn:treillis:family:{f}"
+            f"{base}atlas/families/{iri(f)}"
+            if site.config.base_url
+            else f"urn:treillis:family:{iri(f)}"
         )
         for f in site.families
     }

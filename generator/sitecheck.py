@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.parsers.expat import ErrorString, ExpatError, ParserCreate
 
 from generator.errors import Problem
 
@@ -29,6 +30,7 @@ class _Page(HTMLParser):
         self.description = ""
         self._in_title = False
         self._svg_depth = 0
+        self.unreadable = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -70,6 +72,24 @@ class SiteCheck:
     external: dict[str, int] = field(default_factory=dict)  # address → times linked
 
 
+class _Doctype(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _read_xml(data: bytes) -> ElementTree.ElementTree:
+    """A feed or sitemap, refused when it has a DOCTYPE: entities it could declare are
+    never expanded (nor fetched)."""
+    checker = ParserCreate()
+
+    def refuse(*_args: object) -> None:
+        raise _Doctype(checker.CurrentLineNumber)
+
+    checker.StartDoctypeDeclHandler = refuse
+    checker.Parse(data, True)  # stops at the DOCTYPE, before any entity is declared
+    return ElementTree.ElementTree(ElementTree.fromstring(data))
+
+
 def check_site(root: Path, base_url: str = "") -> SiteCheck:
     """Check every page, feed and sitemap of the generated site in `root`."""
     root = root.resolve()
@@ -79,7 +99,11 @@ def check_site(root: Path, base_url: str = "") -> SiteCheck:
     def page(path: Path) -> _Page:
         if path not in parsed:
             reader = _Page()
-            reader.feed(path.read_text(encoding="utf-8", errors="replace"))
+            try:
+                reader.feed(path.read_text(encoding="utf-8", errors="replace"))
+            except OSError as error:
+                problem(path, 1, f"the page cannot be read: {error.strerror or error}")
+                reader.unreadable = True
             parsed[path] = reader
         return parsed[path]
 
@@ -88,11 +112,16 @@ def check_site(root: Path, base_url: str = "") -> SiteCheck:
 
     def follow(source: Path, url: str, line: int) -> None:
         report.links += 1
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            if base_url and url.startswith(base_url):
+                parts = urlsplit(url[len(base_url) :])
+        except ValueError:  # brackets not around an IPv6 host, a port that is no number
+            problem(source, line, f"link '{url}' is not a valid address")
+            return
         if parts.scheme or url.startswith("//"):
             if base_url and url.startswith(base_url):
                 url = url[len(base_url) :]
-                parts = urlsplit(url)
             else:
                 if parts.scheme in ("http", "https"):
                     report.external[url] = report.external.get(url, 0) + 1
@@ -106,16 +135,21 @@ def check_site(root: Path, base_url: str = "") -> SiteCheck:
                 f"link '{url}' starts with '/': it breaks in a sub-folder and from disk",
             )
             return
-        target = (source.parent / unquote(parts.path)).resolve() if parts.path else source
+        try:
+            target = (source.parent / unquote(parts.path)).resolve() if parts.path else source
+            is_dir, is_file = target.is_dir(), target.is_file()
+        except (OSError, ValueError):  # a NUL character (%00), a name too long…
+            problem(source, line, f"broken link '{url}': no file can have this name")
+            return
         if not target.is_relative_to(root):
             problem(source, line, f"link '{url}' leaves the site")
-        elif target.is_dir():
+        elif is_dir:
             problem(
                 source,
                 line,
                 f"link '{url}' ends at a folder: write …/index.html (needed from disk)",
             )
-        elif not target.is_file():
+        elif not is_file:
             problem(source, line, f"broken link '{url}': no such file")
         elif (
             parts.fragment
@@ -125,8 +159,12 @@ def check_site(root: Path, base_url: str = "") -> SiteCheck:
             problem(source, line, f"broken link '{url}': no '#{parts.fragment}' in that page")
 
     for path in sorted(root.rglob("*.html")):
+        if not path.is_file():  # a folder named like a page: links to it are reported
+            continue
         report.pages += 1
         reader = page(path)
+        if reader.unreadable:
+            continue
         if not reader.lang:
             problem(path, 1, "the page has no lang attribute")
         if not reader.title.strip():
@@ -138,10 +176,20 @@ def check_site(root: Path, base_url: str = "") -> SiteCheck:
                 follow(path, url, line)
     atom = "{http://www.w3.org/2005/Atom}"
     for feed in sorted(root.rglob("*.xml")):
+        if not feed.is_file():
+            continue
         try:
-            tree = ElementTree.parse(feed)
-        except ElementTree.ParseError as error:
-            problem(feed, error.position[0], f"invalid XML: {error}")
+            data = feed.read_bytes()
+        except OSError as error:
+            problem(feed, 1, f"the file cannot be read: {error.strerror or error}")
+            continue
+        try:
+            tree = _read_xml(data)
+        except ExpatError as error:
+            problem(feed, error.lineno, f"invalid XML: {ErrorString(error.code)}")
+            continue
+        except _Doctype as error:
+            problem(feed, error.line, "a DOCTYPE: not read (feeds and sitemaps have none)")
             continue
         report.feeds += 1
         for link in tree.getroot().iter(f"{atom}link"):

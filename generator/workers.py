@@ -100,7 +100,7 @@ def render_pages(
     single core) they are not run: `side_results` stays empty."""
     global _job
     job = _Job(groups, renderer, staging, diagrams, previous or Previous(), side_tasks or [])
-    workers = int(os.environ.get("TREILLIS_WORKERS", 0)) or os.cpu_count() or 1
+    workers = worker_count()
     total = Rendered()
     if not parallel or workers < 2 or not _can_fork():
         for number in range(len(groups)):
@@ -141,6 +141,19 @@ def render_pages(
         gc.unfreeze()
     total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
     return total
+
+
+def worker_count() -> int:
+    """How many processes render pages: TREILLIS_WORKERS, else (unset, empty or 0) one
+    per core. Never more than four per core: each one is forked at once."""
+    value = os.environ.get("TREILLIS_WORKERS", "").strip()
+    if value and not (value.isascii() and value.isdigit()):
+        raise SetupError(
+            f"TREILLIS_WORKERS='{value}' is not a number of processes: write a whole number "
+            "such as TREILLIS_WORKERS=1, or leave it empty for one per core"
+        )
+    cores = os.cpu_count() or 1
+    return min(int(value or 0) or cores, 4 * cores)
 
 
 def _can_fork() -> bool:

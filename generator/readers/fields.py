@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.errors import Problems, did_you_mean
 from generator.model import Ref, Text
@@ -35,12 +37,93 @@ def id_problem(value: str) -> str | None:
     )
 
 
-WEB_ADDRESS = re.compile(r"https?://[^\s/$.?#].[^\s]*\Z", re.IGNORECASE)
+URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*\Z")
+# The ASCII characters an address may hold as they are (RFC 3986): any other one (a space,
+# <>"{}|\^` or a control character) must be percent-encoded. Beyond ASCII, letters and
+# signs are welcome (an IRI) but not spaces nor invisible controls.
+URI_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%"
+)
+BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+HOST_LABEL = re.compile(r"(?!-)[\w-]{1,63}(?<!-)\Z")
+
+
+def _character_problem(value: str) -> str | None:
+    for char in value:
+        if char in URI_CHARACTERS:
+            continue
+        if ord(char) < 0x80 or unicodedata.category(char)[0] in "CZ":
+            shown = (
+                "a space"
+                if char == " "
+                else f"the character '{char}'"
+                if char.isprintable()
+                else f"the character U+{ord(char):04X}"
+            )
+            encoded = "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "replace"))
+            return f"{shown} is not allowed in an address (write it {encoded})"
+    if BAD_PERCENT.search(value):
+        return "'%' must start a code of two hexadecimal digits (write a '%' itself as %25)"
+    return None
+
+
+def _host_problem(netloc: str, host: str) -> str | None:
+    if not host:
+        return "it has no host name (for instance https://example.org/)"
+    if "[" in netloc:  # an IPv6 address
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"'[{host}]' is not a valid IPv6 address"
+        return None
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    if len(host) > 253 or not all(HOST_LABEL.match(label) for label in labels):
+        return f"'{host}' is not a valid host name"
+    if labels[-1].isdigit():  # browsers read it as an IPv4 address
+        try:
+            ipaddress.IPv4Address(host.rstrip("."))
+        except ValueError:
+            return f"'{host}' is not a valid IPv4 address"
+    return None
+
+
+def address_problem(value: str, web: bool = True) -> str | None:
+    """Why `value` is not an address, or None when it is: with `web`, an http:// or
+    https:// address with a valid host (never javascript:, data:, file:…); else an
+    absolute URI of any scheme (http:, ark:, urn:…), as thesauri name concepts.
+
+    The one rule for every address Treillis reads (site.yaml, options, descriptors):
+    what passes is safe in HTML, XML, Turtle and JSON as it is."""
+    scheme, colon, rest = value.partition(":")
+    if not colon or not URI_SCHEME.match(scheme) or not rest:
+        return (
+            "it must start with https:// or http://"
+            if web
+            else "it must start with a scheme such as http:"
+        )
+    if web and (scheme.lower() not in ("http", "https") or not rest.startswith("//")):
+        return "it must start with https:// or http://"
+    if problem := _character_problem(value):
+        return problem
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (read to check it: a port that is not a number raises)
+    except ValueError:
+        return "its host or port is not valid"
+    if "[" in parts.path + parts.query + parts.fragment or "]" in (
+        parts.path + parts.query + parts.fragment
+    ):
+        return "the characters '[' and ']' are only allowed around an IPv6 host (write %5B, %5D)"
+    if "#" in parts.fragment:
+        return "only one '#' is allowed (write the others %23)"
+    if web or parts.netloc:
+        return _host_problem(parts.netloc, parts.hostname or "")
+    return None
 
 
 def is_web_address(value: str) -> bool:
     """An http:// or https:// address (never javascript:, data:, file:…)."""
-    return bool(WEB_ADDRESS.match(value))
+    return address_problem(value) is None
 
 
 def date_problem(value: str) -> str | None:
@@ -219,19 +302,18 @@ class Fields:
         return value
 
     def url(self, key: str, required: bool = False) -> str:
+        """A web address (http:// or https://)."""
         value = self.string(key, required)
-        if value and not is_web_address(value):
-            self.error(
-                key, f"'{value}' is not a web address: it must start with https:// or http://"
-            )
+        if value and (problem := address_problem(value)):
+            self.error(key, f"'{value}' is not a valid web address: {problem}")
             return ""
         return value
 
     def uri(self, key: str) -> str:
         """An absolute URI of any scheme (http:, ark:, urn:…), as thesauri name concepts."""
         value = self.string(key)
-        if value and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:\S+\Z", value):
-            self.error(key, f"'{value}' is not a URI: it must start with a scheme such as http:")
+        if value and (problem := address_problem(value, web=False)):
+            self.error(key, f"'{value}' is not a valid URI: {problem}")
             return ""
         return value
 
