@@ -10,12 +10,14 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from watchdog.events import FileModifiedEvent, FileMovedEvent
 
 from generator import serve
+from generator.watch import DEBOUNCE_SECONDS, Debouncer
 from tests.conftest import DEMO_CONTENT
 
 DOCUMENT = "dossiers/conseils-citoyens-et-chartes/conseil-citoyen-des-tilleuls.md"
@@ -195,19 +197,93 @@ def test_an_atomic_save_is_seen(preview: serve.Preview) -> None:
     assert "Atomique —" in get(preview, "/" + DOCUMENT_PAGE)[1]
 
 
-def test_a_burst_of_saves_makes_one_rebuild(preview: serve.Preview) -> None:
-    events = EventStream(preview.server.server_address[1])
-    document = preview.site.content / DOCUMENT
-    text = document.read_text(encoding="utf-8")
-    before = preview.site.rebuilds
-    started = time.monotonic()
+class ManualTimers:
+    """Timers for the debouncer that only fire when the test says so (no waiting on the clock)."""
+
+    def __init__(self) -> None:
+        self.made: list[ManualTimer] = []
+        self.most_armed = 0  # the most timers armed at once
+        self._lock = threading.Lock()
+
+    def __call__(self, delay: float, action: Callable[[], None]) -> ManualTimer:
+        timer = ManualTimer(self, delay, action)
+        with self._lock:
+            self.made.append(timer)
+        return timer
+
+    def armed(self) -> list[ManualTimer]:
+        with self._lock:
+            return [t for t in self.made if t.started and not t.cancelled]
+
+    def note_armed(self) -> None:
+        self.most_armed = max(self.most_armed, len(self.armed()))
+
+    def fire(self) -> int:
+        """Run the action of every armed timer, as if their delay had passed."""
+        due = self.armed()
+        for timer in due:
+            timer.cancelled = True  # a timer fires once
+            timer.action()
+        return len(due)
+
+
+class ManualTimer:
+    def __init__(self, timers: ManualTimers, delay: float, action: Callable[[], None]) -> None:
+        self.timers, self.delay, self.action = timers, delay, action
+        self.started = self.cancelled = False
+
+    def start(self) -> None:
+        self.started = True
+        self.timers.note_armed()
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def test_the_debouncer_merges_a_burst_into_one_action() -> None:
+    timers = ManualTimers()
+    calls: list[int] = []
+    debouncer = Debouncer(lambda: calls.append(1), timer=timers)
     for index in range(20):
-        write(document, text.replace("\ntitle:", f"\ntitle: Rafale {index} —", 1))
-    assert time.monotonic() - started < 0.1
-    events.next("reload")
-    time.sleep(0.5)  # any second rebuild would have started by now
-    assert preview.site.rebuilds == before + 1
-    assert "Rafale 19 —" in get(preview, "/" + DOCUMENT_PAGE)[1]
+        debouncer.on_any_event(FileModifiedEvent(f"/site/dossiers/d/document-{index}.md"))
+        debouncer.on_any_event(FileModifiedEvent(f"/site/dossiers/d/.document-{index}.md.swp"))
+    # Each change re-arms the one timer: never more than one is waiting.
+    assert timers.most_armed == 1 and len(timers.armed()) == 1
+    assert timers.armed()[0].delay == DEBOUNCE_SECONDS
+    assert calls == []  # nothing before the delay has passed
+    assert timers.fire() == 1 and calls == [1]
+    assert timers.fire() == 0 and calls == [1]
+    # An atomic save (a temporary file renamed over the document) is a change too.
+    debouncer.on_any_event(FileMovedEvent("/site/d/.doc.md.tmp", "/site/d/doc.md"))
+    # Editors' files alone are not.
+    debouncer.on_any_event(FileModifiedEvent("/site/d/.doc.md.swp"))
+    assert timers.fire() == 1 and calls == [1, 1]
+
+
+def test_a_burst_of_saves_makes_one_rebuild(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    timers = ManualTimers()
+    preview = serve.start(content, port=0, cache=tmp_path / "cache", timer=timers)
+    try:
+        events = EventStream(preview.server.server_address[1])
+        document = preview.site.content / DOCUMENT
+        text = document.read_text(encoding="utf-8")
+        before = preview.site.rebuilds
+        for index in range(20):
+            write(document, text.replace("\ntitle:", f"\ntitle: Rafale {index} —", 1))
+        deadline = time.monotonic() + 20  # a hang guard: the watcher sees the saves
+        while not timers.armed():
+            assert time.monotonic() < deadline, "the saves were not seen"
+            time.sleep(0.01)
+        # The time of the delay passes (however slow the machine, the saves are all done).
+        assert timers.fire() == 1
+        events.next("reload")
+        assert preview.site.rebuilds == before + 1
+        assert timers.most_armed == 1  # each save of the burst replaced the waiting timer
+        assert "Rafale 19 —" in get(preview, "/" + DOCUMENT_PAGE)[1]
+    finally:
+        preview.stop()
 
 
 def test_the_browser_shows_problems_in_an_overlay_and_reloads_by_itself(
