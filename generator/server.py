@@ -1,8 +1,9 @@
 """The preview server: the live site over HTTP on 127.0.0.1, with reload events.
 
 Only files of the site are served (pages and search data from memory, static
-files from the mapping of their sources): a path with `..`, a backslash or an
-encoded variant of them is refused. Each open tab listens to
+files from the real paths the last good rebuild mapped, never through a link
+made since): a path with `..`, a backslash or an encoded variant of them is
+refused. Each open tab listens to
 `/__treillis/events` (server-sent events) and reloads when its page changed.
 """
 
@@ -16,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.live import LiveSite, Update
+from generator.live import LiveSite, Update, read_mapped
 
 LIVERELOAD = (Path(__file__).parent / "livereload.js").read_bytes()
 WORKER = (Path(__file__).parent / "livereload-worker.js").read_bytes()
@@ -126,11 +127,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body, source = found
         if source is not None:
-            try:
-                body = source.read_bytes()
-            except OSError:
+            # Exactly the file the last good rebuild mapped, never a link made since.
+            mapped = read_mapped(source)
+            if mapped is None:
                 self._send(404, b"Not found.\n", "text/plain; charset=utf-8")
                 return
+            body = mapped
         kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
         if kind == "text/html":
             body = self._with_reload(body)

@@ -153,6 +153,65 @@ def test_paths_leaving_the_site_are_refused(preview: serve.Preview, target: str)
     assert raw_get(preview, target) in (400, 404)
 
 
+LOGO = "static/logos/igl.svg"
+
+
+def test_a_link_made_after_a_failed_rebuild_is_not_followed(
+    preview: serve.Preview, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "igl.svg").write_text("TOPSECRET", encoding="utf-8")
+    content = preview.site.content
+    assert get(preview, "/" + LOGO)[0] == 200
+    events = EventStream(preview.server.server_address[1])
+    families = content / "atlas/families.yaml"
+    write(families, families.read_text(encoding="utf-8") + "\n- id: [broken\n")
+    events.next("problems")  # the static files mapped by the last good rebuild stay
+    # The mapped file itself becomes a link out of the content.
+    logo = content / LOGO
+    logo.unlink()
+    logo.symlink_to(secret / "igl.svg")
+    status, body = get(preview, "/" + LOGO)
+    assert "TOPSECRET" not in body and status == 404
+    # A folder on the way becomes one.
+    logo.unlink()
+    (content / "static/logos").rename(content / "logos-before")
+    (content / "static/logos").symlink_to(secret)
+    status, body = get(preview, "/" + LOGO)
+    assert "TOPSECRET" not in body and status == 404
+    # A file swapped for a FIFO is refused at once, never waited on.
+    (content / "static/logos").unlink()
+    (content / "static/logos").mkdir()
+    os.mkfifo(content / LOGO)
+    assert get(preview, "/" + LOGO)[0] == 404
+
+
+def test_a_static_folder_linked_out_of_the_content_is_not_served(
+    small_site: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("TOPSECRET", encoding="utf-8")
+    (small_site / "static").symlink_to(elsewhere)
+    theme = tmp_path / "theme"
+    (theme / "static").mkdir(parents=True)
+    (theme / "static/secret.txt").symlink_to(elsewhere / "secret.txt")
+    (theme / "static/own.txt").write_text("the theme's own", encoding="utf-8")
+    preview = serve.start(small_site, port=0, theme=theme, cache=tmp_path / "cache")
+    try:
+        assert preview.site.problems == []
+        for path in ("/static/secret.txt", "/assets/secret.txt"):
+            status, body = get(preview, path)
+            assert "TOPSECRET" not in body and status == 404
+        assert get(preview, "/assets/own.txt") == (200, "the theme's own")
+        assert get(preview, "/assets/treillis.css")[0] == 200
+        library = next(iter(preview.site.libraries.values()))
+        assert get(preview, "/assets/search/" + library)[0] == 200
+    finally:
+        preview.stop()
+
+
 def test_a_deleted_document_disappears_and_pages_linking_to_it_are_reported(
     preview: serve.Preview,
 ) -> None:
