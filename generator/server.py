@@ -5,6 +5,11 @@ files from the real paths the last good rebuild mapped, never through a link
 made since): a path with `..`, a backslash or an encoded variant of them is
 refused. Each open tab listens to
 `/__treillis/events` (server-sent events) and reloads when its page changed.
+
+Only requests addressed to this computer are answered (`Host` is 127.0.0.1,
+localhost or [::1] with the server's port), so a web page cannot read the
+preview through a name it rebinds to 127.0.0.1; the event stream and the status
+refuse an `Origin` other than the preview's own.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ NOT_FOUND = (
     b"as soon as it does.</p></body></html>"
 )
 HEARTBEAT_SECONDS = 10.0
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class Events:
@@ -90,6 +96,11 @@ class PreviewServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"
 
+    def host_allowed(self, host: str) -> bool:
+        """Whether a `Host` header names this server (a loopback name with its port)."""
+        port = self.server_address[1]
+        return host.lower() in {f"{name}:{port}" for name in LOOPBACK_NAMES}
+
     def announce(self, update: Update) -> None:
         self.events.publish(message_for(update))
 
@@ -106,6 +117,14 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the terminal shows rebuilds, not every request
 
     def do_GET(self) -> None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not self.server.host_allowed(hosts[0].strip()):
+            # DNS rebinding: a page of another site asking through a name of its own.
+            self.close_connection = True
+            self._send(
+                421, b"This preview answers only at its own address.\n", "text/plain; charset=utf-8"
+            )
+            return
         if self.path.startswith("/__treillis/"):
             self._treillis(self.path)
             return
@@ -150,6 +169,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _treillis(self, raw: str) -> None:
         path = urlsplit(raw).path
+        # Browsers send an Origin across origins: only the preview's own pages may listen.
+        origin = self.headers.get("Origin")
+        own = f"http://{self.headers['Host'].strip().lower()}"
+        if path in ("/__treillis/status", "/__treillis/events") and origin not in (None, own):
+            self._send(403, b"Not for other sites.\n", "text/plain; charset=utf-8")
+            return
         if path == "/__treillis/livereload.js":
             self._send(200, LIVERELOAD, "application/javascript; charset=utf-8")
         elif path == "/__treillis/worker.js":

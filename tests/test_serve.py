@@ -76,17 +76,23 @@ def get(preview: serve.Preview, path: str) -> tuple[int, str]:
     return response.status, response.read().decode("utf-8", "replace")
 
 
-def raw_get(preview: serve.Preview, target: str) -> int:
-    """Send a request line exactly as written (no client-side normalisation)."""
-    with socket.create_connection(
-        ("127.0.0.1", preview.server.server_address[1]), timeout=10
-    ) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+def raw_request(port: int, target: str, headers: list[str]) -> tuple[int, bytes]:
+    """Send a request exactly as written (no client-side normalisation): status, body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        lines = [f"GET {target} HTTP/1.1", *headers, "Connection: close", "", ""]
+        sock.sendall("\r\n".join(lines).encode())
         answer = b""
         while chunk := sock.recv(65536):
             answer += chunk
-    assert b"root:" not in answer
-    return int(answer.split(b" ", 2)[1])
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def raw_get(preview: serve.Preview, target: str) -> int:
+    port = preview.server.server_address[1]
+    status, body = raw_request(port, target, [f"Host: 127.0.0.1:{port}"])
+    assert b"root:" not in body
+    return status
 
 
 def write(path: Path, text: str) -> None:
@@ -151,6 +157,49 @@ def test_broken_yaml_shows_problems_and_the_fix_clears_them(preview: serve.Previ
 )
 def test_paths_leaving_the_site_are_refused(preview: serve.Preview, target: str) -> None:
     assert raw_get(preview, target) in (400, 404)
+
+
+def test_only_requests_addressed_to_this_computer_are_answered(preview: serve.Preview) -> None:
+    port = preview.server.server_address[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
+        assert raw_request(port, "/", [f"Host: {host}"])[0] == 200, host
+    # DNS rebinding: a page of evil.example, its name now resolving to 127.0.0.1.
+    refused = [
+        "evil.example",
+        f"evil.example:{port}",
+        f"localhost.evil.example:{port}",
+        "127.0.0.1",
+        f"127.0.0.1:{port + 1}",
+        f"127.0.0.2:{port}",
+        "",
+    ]
+    for host in refused:
+        status, body = raw_request(port, "/", [f"Host: {host}"])
+        assert status == 421 and b"<" not in body and len(body) < 100, host
+    for path in ("/__treillis/status", "/__treillis/events", "/" + DOCUMENT_PAGE):
+        assert raw_request(port, path, [f"Host: evil.example:{port}"])[0] == 421
+    assert raw_request(port, "/", [])[0] == 421  # no Host at all
+    two = [f"Host: 127.0.0.1:{port}", f"Host: evil.example:{port}"]
+    assert raw_request(port, "/", two)[0] == 421
+
+
+def test_the_event_stream_and_status_answer_only_their_own_origin(
+    preview: serve.Preview,
+) -> None:
+    port = preview.server.server_address[1]
+    host = f"Host: localhost:{port}"
+    for path in ("/__treillis/status", "/__treillis/events"):
+        for origin in ("http://evil.example", f"http://127.0.0.1:{port}", "null"):
+            status, body = raw_request(port, path, [host, f"Origin: {origin}"])
+            assert status == 403 and b"version" not in body, (path, origin)
+    own = [host, f"Origin: http://localhost:{port}"]
+    status, body = raw_request(port, "/__treillis/status", own)
+    assert status == 200 and "version" in json.loads(body)
+    assert raw_request(port, "/__treillis/status", [host])[0] == 200  # same-origin: no Origin
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        request = f"GET /__treillis/events HTTP/1.1\r\n{own[0]}\r\n{own[1]}\r\n\r\n"
+        sock.sendall(request.encode())
+        assert sock.recv(100).startswith(b"HTTP/1.1 200 ")
 
 
 LOGO = "static/logos/igl.svg"
