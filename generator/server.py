@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import queue
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -107,6 +108,17 @@ class PreviewServer(ThreadingHTTPServer):
     def shutdown(self) -> None:
         self.stopping.set()
         super().shutdown()
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        """A client that went away (a closed tab, an aborted download) is no error: say
+        nothing; any other error is reported in one line, not a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):  # BrokenPipe, ConnectionReset, …Aborted
+            return
+        print(
+            f"treillis serve: error answering {client_address[0]}: {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):

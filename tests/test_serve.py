@@ -8,6 +8,8 @@ import os
 import queue
 import shutil
 import socket
+import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -200,6 +202,46 @@ def test_the_event_stream_and_status_answer_only_their_own_origin(
         request = f"GET /__treillis/events HTTP/1.1\r\n{own[0]}\r\n{own[1]}\r\n\r\n"
         sock.sendall(request.encode())
         assert sock.recv(100).startswith(b"HTTP/1.1 200 ")
+
+
+def test_aborted_clients_are_silent_and_other_errors_take_one_line(
+    preview: serve.Preview, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = preview.server
+    port = server.server_address[1]
+    closed = threading.Semaphore(0)  # one per connection the server is done with
+    errors: list[BaseException | None] = []
+
+    def handle_error(request: object, address: tuple) -> None:
+        errors.append(sys.exc_info()[1])
+        type(server).handle_error(server, request, address)
+
+    def shutdown_request(request: socket.socket) -> None:
+        type(server).shutdown_request(server, request)
+        closed.release()
+
+    monkeypatch.setattr(server, "handle_error", handle_error)
+    monkeypatch.setattr(server, "shutdown_request", shutdown_request)
+    capsys.readouterr()
+    for _ in range(20):
+        # A client that gives up half-way through its request: the connection is reset.
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n".encode())
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+    for _ in range(20):
+        assert closed.acquire(timeout=20)
+    assert any(isinstance(error, ConnectionResetError) for error in errors)
+    assert capsys.readouterr().err == ""
+    # A real error is still reported, in one line.
+    monkeypatch.setattr(preview.site, "get", lambda path: 1 / 0)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET /x.html HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        sock.recv(100)
+    assert closed.acquire(timeout=20)
+    assert capsys.readouterr().err == (
+        "treillis serve: error answering 127.0.0.1: ZeroDivisionError: division by zero\n"
+    )
 
 
 LOGO = "static/logos/igl.svg"
