@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import socket
 import struct
 import sys
@@ -502,6 +503,79 @@ def test_treillis_serve_command(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by `pid`, and by them, from /proc (no psutil)."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return found
+    for task in tasks:
+        try:
+            children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+        except FileNotFoundError:
+            continue
+        for child in map(int, children):
+            found += [child, *descendants(child)]
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie has stopped, only its parent has not reaped it
+
+
+def test_kill_stops_the_server_and_its_helper_processes(small_site: Path) -> None:
+    import subprocess
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(small_site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=small_site.parent,
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True).start()
+
+    def wait_for(start: str) -> str:
+        while not (line := lines.get(timeout=30)).startswith(start):  # a hang guard
+            pass
+        return line
+
+    helpers: list[int] = []
+    try:
+        url = wait_for("Serving ").split(" at ", 1)[1].split(" ", 1)[0]
+        connection = http.client.HTTPConnection(url.split("//")[1].rstrip("/"), timeout=10)
+        connection.request("GET", "/index.html")
+        assert connection.getresponse().status == 200
+        # An edit: the search data is then refreshed in a worker process.
+        document = small_site / "dossiers/essai/cas-deux.md"
+        write(document, document.read_text(encoding="utf-8") + "\nUne ligne de plus.\n")
+        wait_for("Rebuilt ")
+        helpers = descendants(process.pid)
+        assert helpers  # the search worker (and multiprocessing's own helpers)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        deadline = time.monotonic() + 30  # a hang guard: they stop as soon as told
+        while left := [pid for pid in helpers if running(pid)]:
+            assert time.monotonic() < deadline, f"still running after kill: {left}"
+            time.sleep(0.05)
+        helpers = []  # all verified stopped
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in helpers:  # left behind by a failure: ours, not to leak
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        process.stdout.close()
+        process.stderr.close()
 
 
 def test_many_tabs_share_one_event_stream(preview: serve.Preview) -> None:
