@@ -53,6 +53,11 @@ class Events:
         with self._lock:
             self._queues.discard(subscriber)
 
+    def listeners(self) -> int:
+        """How many event streams are open."""
+        with self._lock:
+            return len(self._queues)
+
     def publish(self, message: dict) -> None:
         with self._lock:
             for subscriber in self._queues:

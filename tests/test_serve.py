@@ -98,6 +98,14 @@ def raw_get(preview: serve.Preview, target: str) -> int:
     return status
 
 
+def wait_for_listener(preview: serve.Preview) -> None:
+    """Until a tab has opened its event stream (rather than guessing how long that takes)."""
+    deadline = time.monotonic() + 20  # a hang guard
+    while preview.server.events.listeners() == 0:
+        assert time.monotonic() < deadline, "no tab listens to the events"
+        time.sleep(0.01)
+
+
 def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
@@ -445,7 +453,7 @@ def test_the_browser_shows_problems_in_an_overlay_and_reloads_by_itself(
     content = preview.site.content
     with browser_page() as page:
         page.goto(preview.url + DOCUMENT_PAGE)
-        page.wait_for_timeout(300)  # the event stream is open
+        wait_for_listener(preview)
         families = content / "atlas/families.yaml"
         good = families.read_text(encoding="utf-8")
         write(families, good.rstrip("\n") + '\n- id: "<b>oops</b>\n')
@@ -586,7 +594,7 @@ def test_many_tabs_share_one_event_stream(preview: serve.Preview) -> None:
         pages = [context.new_page() for _ in range(8)]
         for page in pages:
             page.goto(preview.url + DOCUMENT_PAGE, timeout=10_000)  # the 7th tab loads too
-        pages[0].wait_for_timeout(300)
+        wait_for_listener(preview)
         document = preview.site.content / DOCUMENT
         write(
             document, document.read_text(encoding="utf-8").replace("\ntitle:", "\ntitle: Huit —", 1)
