@@ -302,6 +302,8 @@ def _check_built(built: Path, base_url: str, started: float) -> None:
 )
 def serve(content: Path, port: int, open_browser: bool, theme: Path | None) -> None:
     """Preview CONTENT (default ./content) live: every save rebuilds and reloads the page."""
+    import signal
+    import threading
     import webbrowser
 
     from generator import serve as preview
@@ -320,17 +322,29 @@ def serve(content: Path, port: int, open_browser: bool, theme: Path | None) -> N
                 f"rendered, {len(update.removed)} removed."
             )
 
-    with _clean_errors():
-        running = preview.start(content, port, theme, report=report)
-    out.print(f"Serving {content} at {running.url} (Ctrl+C to stop).", markup=False)
-    if open_browser:
-        webbrowser.open(running.url)
+    def terminate(signum: int, frame: object) -> None:
+        # `kill` stops as Ctrl+C does, helper processes (the search worker) included.
+        raise KeyboardInterrupt
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminate) if in_main_thread else None
     try:
-        running.thread.join()
-    except KeyboardInterrupt:
-        out.print("Stopped.")
+        with _clean_errors():
+            running = preview.start(content, port, theme, report=report)
+        out.print(f"Serving {content} at {running.url} (Ctrl+C to stop).", markup=False)
+        if open_browser:
+            webbrowser.open(running.url)
+        try:
+            running.thread.join()
+        except KeyboardInterrupt:
+            out.print("Stopped.")
+        finally:
+            if in_main_thread:  # a second `kill` does not cut the orderly stop short
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            running.stop()
     finally:
-        running.stop()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 @main.command("mirror")

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 import signal
+import stat
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -69,7 +71,7 @@ class LiveSite:
         self.svgs: dict[str, str] = {}
         self.pages: dict[str, bytes] = {}
         self.plans: dict[str, Page] = {}
-        self.static: dict[str, Path] = {}
+        self.static: dict[str, Path] = {}  # output path → real path, checked when mapped
         self.search: dict[str, bytes] = {}
         self.problems: list[Problem] = []
         self.rebuilds = 0
@@ -154,7 +156,9 @@ class LiveSite:
             self.pages.pop(path, None)
         self.pages.update(rendered)
         self.plans, self._site = plans, site
-        static = static_files(site, themes, self.libraries)
+        static = mapped_static(
+            static_files(site, themes, self.libraries), [site.root, *themes], self.libraries
+        )
         stamp = _stamp(static)
         static_changed = stamp != self._static_stamp  # compared with the previous rebuild's
         self.static, self._static_stamp = static, stamp
@@ -211,7 +215,8 @@ class LiveSite:
             self._search_pool.shutdown(cancel_futures=True)
 
     def get(self, path: str) -> tuple[bytes, Path | None] | None:
-        """A page's bytes, or a static file's source path; None when there is no such file."""
+        """A page's bytes, or a static file's real path (to read with `read_mapped`);
+        None when there is no such file."""
         with self.lock:
             if path in self.pages:
                 return self.pages[path], None
@@ -220,6 +225,51 @@ class LiveSite:
             if path in self.static:
                 return b"", self.static[path]
         return None
+
+
+def mapped_static(
+    files: dict[str, Path], folders: list[Path], libraries: dict[Path, str]
+) -> dict[str, Path]:
+    """The static files to serve, by output path, each as its real path: only regular
+    files inside the content or a theme folder once links are resolved (a link out of
+    them is never followed), and Treillis's own search libraries."""
+    roots = [folder.resolve() for folder in folders]
+    own = {library.resolve() for library in libraries}
+    mapped: dict[str, Path] = {}
+    for path, source in files.items():
+        try:
+            real = source.resolve(strict=True)
+        except (OSError, RuntimeError):  # gone, or a loop of links
+            continue
+        inside = real in own or any(real.is_relative_to(root) for root in roots)
+        if inside and real.is_file():
+            mapped[path] = real
+    return mapped
+
+
+def read_mapped(real: Path) -> bytes | None:
+    """The bytes of a static file mapped by the last good rebuild, or None when that
+    path is no longer that regular file: a link made since (at its end or on its way)
+    is refused, not followed, and so is anything but a regular file (a FIFO would hang)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(real, flags)
+    except OSError:
+        return None
+    with open(descriptor, "rb") as file:
+        try:
+            opened = os.fstat(descriptor)
+            # No link on the way now, and the file opened is the one at that path: a
+            # folder swapped for a link and back between both checks is caught too.
+            if (
+                not stat.S_ISREG(opened.st_mode)
+                or os.path.realpath(real) != str(real)
+                or not os.path.samestat(opened, os.stat(real))
+            ):
+                return None
+            return file.read()
+        except OSError:
+            return None
 
 
 def theme_folders_default(theme: Path | None) -> list[Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.errors import Problem
 from generator.live import LiveSite, Update
 from generator.server import PreviewServer
-from generator.watch import watch
+from generator.watch import TimerFactory, thread_timer, watch
 
 
 @dataclass
@@ -39,8 +39,10 @@ def start(
     theme: Path | None = None,
     cache: Path | None = None,
     report: Callable[[Update], None] | None = None,
+    timer: TimerFactory = thread_timer,
 ) -> Preview:
-    """Build the site in memory, then serve and watch it (until `stop()`)."""
+    """Build the site in memory, then serve and watch it (until `stop()`); `timer`
+    makes the timers that merge a burst of saves into one rebuild."""
     site = LiveSite(content, theme, cache)
     first = site.rebuild(search_in_background=False)
     if report is not None:
@@ -58,7 +60,7 @@ def start(
             report(update)
 
     folders = [content, *(f for f in site.theme_folders() if f.is_dir())]
-    observer = watch(folders, changed)
+    observer = watch(folders, changed, timer)
     thread = threading.Thread(target=server.serve_forever, name="treillis-server", daemon=True)
     thread.start()
     return Preview(site, server, observer, thread)

@@ -1,9 +1,15 @@
 """The preview server: the live site over HTTP on 127.0.0.1, with reload events.
 
 Only files of the site are served (pages and search data from memory, static
-files from the mapping of their sources): a path with `..`, a backslash or an
-encoded variant of them is refused. Each open tab listens to
+files from the real paths the last good rebuild mapped, never through a link
+made since): a path with `..`, a backslash or an encoded variant of them is
+refused. Each open tab listens to
 `/__treillis/events` (server-sent events) and reloads when its page changed.
+
+Only requests addressed to this computer are answered (`Host` is 127.0.0.1,
+localhost or [::1] with the server's port), so a web page cannot read the
+preview through a name it rebinds to 127.0.0.1; the event stream and the status
+refuse an `Origin` other than the preview's own.
 """
 
 from __future__ import annotations
@@ -11,12 +17,13 @@ from __future__ import annotations
 import json
 import mimetypes
 import queue
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.live import LiveSite, Update
+from generator.live import LiveSite, Update, read_mapped
 
 LIVERELOAD = (Path(__file__).parent / "livereload.js").read_bytes()
 WORKER = (Path(__file__).parent / "livereload-worker.js").read_bytes()
@@ -26,6 +33,7 @@ NOT_FOUND = (
     b"as soon as it does.</p></body></html>"
 )
 HEARTBEAT_SECONDS = 10.0
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class Events:
@@ -44,6 +52,11 @@ class Events:
     def unsubscribe(self, subscriber: queue.Queue) -> None:
         with self._lock:
             self._queues.discard(subscriber)
+
+    def listeners(self) -> int:
+        """How many event streams are open."""
+        with self._lock:
+            return len(self._queues)
 
     def publish(self, message: dict) -> None:
         with self._lock:
@@ -89,12 +102,28 @@ class PreviewServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/"
 
+    def host_allowed(self, host: str) -> bool:
+        """Whether a `Host` header names this server (a loopback name with its port)."""
+        port = self.server_address[1]
+        return host.lower() in {f"{name}:{port}" for name in LOOPBACK_NAMES}
+
     def announce(self, update: Update) -> None:
         self.events.publish(message_for(update))
 
     def shutdown(self) -> None:
         self.stopping.set()
         super().shutdown()
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        """A client that went away (a closed tab, an aborted download) is no error: say
+        nothing; any other error is reported in one line, not a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):  # BrokenPipe, ConnectionReset, …Aborted
+            return
+        print(
+            f"treillis serve: error answering {client_address[0]}: {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -105,6 +134,14 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # the terminal shows rebuilds, not every request
 
     def do_GET(self) -> None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not self.server.host_allowed(hosts[0].strip()):
+            # DNS rebinding: a page of another site asking through a name of its own.
+            self.close_connection = True
+            self._send(
+                421, b"This preview answers only at its own address.\n", "text/plain; charset=utf-8"
+            )
+            return
         if self.path.startswith("/__treillis/"):
             self._treillis(self.path)
             return
@@ -126,11 +163,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body, source = found
         if source is not None:
-            try:
-                body = source.read_bytes()
-            except OSError:
+            # Exactly the file the last good rebuild mapped, never a link made since.
+            mapped = read_mapped(source)
+            if mapped is None:
                 self._send(404, b"Not found.\n", "text/plain; charset=utf-8")
                 return
+            body = mapped
         kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
         if kind == "text/html":
             body = self._with_reload(body)
@@ -148,6 +186,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _treillis(self, raw: str) -> None:
         path = urlsplit(raw).path
+        # Browsers send an Origin across origins: only the preview's own pages may listen.
+        origin = self.headers.get("Origin")
+        own = f"http://{self.headers['Host'].strip().lower()}"
+        if path in ("/__treillis/status", "/__treillis/events") and origin not in (None, own):
+            self._send(403, b"Not for other sites.\n", "text/plain; charset=utf-8")
+            return
         if path == "/__treillis/livereload.js":
             self._send(200, LIVERELOAD, "application/javascript; charset=utf-8")
         elif path == "/__treillis/worker.js":

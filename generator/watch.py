@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -23,17 +24,42 @@ def interesting(path: str) -> bool:
     return not (name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES))
 
 
+class Timer(Protocol):
+    """A one-shot timer, as `threading.Timer`: `start()` arms it, `cancel()` disarms it."""
+
+    def start(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
+TimerFactory = Callable[[float, Callable[[], None]], Timer]
+
+
+def thread_timer(delay: float, action: Callable[[], None]) -> Timer:
+    """A real timer: `action` runs in a thread of its own after `delay` seconds."""
+    timer = threading.Timer(delay, action)
+    timer.daemon = True
+    return timer
+
+
 class Debouncer(FileSystemEventHandler):
     """Calls `action` once, `delay` seconds after the last of a burst of changes.
 
     Atomic saves (write a temporary file, rename it) arrive as a move whose
-    destination is the real file: both ends of a move count.
+    destination is the real file: both ends of a move count. `timer` makes the
+    timers (tests pass timers they fire themselves: no test waits on the clock).
     """
 
-    def __init__(self, action: Callable[[], None], delay: float = DEBOUNCE_SECONDS) -> None:
+    def __init__(
+        self,
+        action: Callable[[], None],
+        delay: float = DEBOUNCE_SECONDS,
+        timer: TimerFactory = thread_timer,
+    ) -> None:
         self.action = action
         self.delay = delay
-        self._timer: threading.Timer | None = None
+        self._make_timer = timer
+        self._timer: Timer | None = None
         self._lock = threading.Lock()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -48,15 +74,16 @@ class Debouncer(FileSystemEventHandler):
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.delay, self.action)
-            self._timer.daemon = True
+            self._timer = self._make_timer(self.delay, self.action)
             self._timer.start()
 
 
-def watch(folders: list[Path], action: Callable[[], None]) -> Observer:
+def watch(
+    folders: list[Path], action: Callable[[], None], timer: TimerFactory = thread_timer
+) -> Observer:
     """Start watching `folders` (recursively); `action` runs after each burst of changes."""
     observer = Observer()
-    handler = Debouncer(action)
+    handler = Debouncer(action, timer=timer)
     for folder in folders:
         if folder.is_dir():
             observer.schedule(handler, str(folder), recursive=True)
