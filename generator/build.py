@@ -388,9 +388,11 @@ def default_cache(content: Path) -> Path:
 
 
 def static_files(site: Site, themes: list[Path], libraries: dict[Path, str]) -> dict[str, Path]:
-    """Every file published as it is, by output path: theme assets (the user theme's
-    overriding the default's), the content's static files, partner logos, and the
-    search libraries."""
+    """Every file published as it is, by output path, each as its real path: theme
+    assets (the user theme's overriding the default's), the content's static files,
+    partner logos, and the search libraries. Only regular files inside the content or
+    a theme folder once links are resolved: a link out of them (a `static` folder
+    linked to /etc…) is never followed."""
     files: dict[str, Path] = {}
     for theme in reversed(themes):
         files.update(folder_files(theme / "static", "assets"))
@@ -399,4 +401,23 @@ def static_files(site: Site, themes: list[Path], libraries: dict[Path, str]) -> 
         if partner.logo:
             files.setdefault(partner.logo, site.root / partner.logo)
     files.update({f"assets/search/{name}": source for source, name in libraries.items()})
-    return files
+    return _inside_folders(files, [site.root, *themes], libraries)
+
+
+def _inside_folders(
+    files: dict[str, Path], folders: list[Path], libraries: dict[Path, str]
+) -> dict[str, Path]:
+    """The `files` whose real path is a regular file inside one of `folders`, or one of
+    Treillis's own `libraries`, each as that real path."""
+    roots = [folder.resolve() for folder in folders]
+    own = {library.resolve() for library in libraries}
+    mapped: dict[str, Path] = {}
+    for path, source in files.items():
+        try:
+            real = source.resolve(strict=True)
+        except (OSError, RuntimeError):  # gone, or a loop of links
+            continue
+        inside = real in own or any(real.is_relative_to(root) for root in roots)
+        if inside and real.is_file():
+            mapped[path] = real
+    return mapped

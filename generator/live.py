@@ -156,9 +156,7 @@ class LiveSite:
             self.pages.pop(path, None)
         self.pages.update(rendered)
         self.plans, self._site = plans, site
-        static = mapped_static(
-            static_files(site, themes, self.libraries), [site.root, *themes], self.libraries
-        )
+        static = static_files(site, themes, self.libraries)
         stamp = _stamp(static)
         static_changed = stamp != self._static_stamp  # compared with the previous rebuild's
         self.static, self._static_stamp = static, stamp
@@ -225,26 +223,6 @@ class LiveSite:
             if path in self.static:
                 return b"", self.static[path]
         return None
-
-
-def mapped_static(
-    files: dict[str, Path], folders: list[Path], libraries: dict[Path, str]
-) -> dict[str, Path]:
-    """The static files to serve, by output path, each as its real path: only regular
-    files inside the content or a theme folder once links are resolved (a link out of
-    them is never followed), and Treillis's own search libraries."""
-    roots = [folder.resolve() for folder in folders]
-    own = {library.resolve() for library in libraries}
-    mapped: dict[str, Path] = {}
-    for path, source in files.items():
-        try:
-            real = source.resolve(strict=True)
-        except (OSError, RuntimeError):  # gone, or a loop of links
-            continue
-        inside = real in own or any(real.is_relative_to(root) for root in roots)
-        if inside and real.is_file():
-            mapped[path] = real
-    return mapped
 
 
 def read_mapped(real: Path) -> bytes | None:

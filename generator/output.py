@@ -40,18 +40,15 @@ def check_output_folder(output: Path, protected: list[Path]) -> None:
 def folder_files(source: Path, prefix: str) -> dict[str, Path]:
     """The files of a folder to publish, by output path (`prefix/relative/path`).
 
-    Hidden files are skipped, and so is anything that resolves outside `source`
-    (a symbolic link to /etc/… must not be published).
+    Hidden files are skipped; `build.static_files` drops what links lead out of the
+    content and theme folders.
     """
     files: dict[str, Path] = {}
     if not source.is_dir():
         return files
-    root = source.resolve()
     for file in sorted(source.rglob("*")):
         relative = file.relative_to(source)
-        if any(part.startswith(".") for part in relative.parts) or not file.is_file():
-            continue
-        if file.resolve().is_relative_to(root):
+        if not any(part.startswith(".") for part in relative.parts) and file.is_file():
             files[f"{prefix}/{relative.as_posix()}"] = file
     return files
 

@@ -140,3 +140,20 @@ def test_a_tampered_diagram_cache_is_not_trusted(small_site: Path, tmp_path: Pat
     assert len(report.diagrams.laid_out) == len(pictures)
     for page in output.rglob("*.html"):
         assert "<script>alert(1)" not in page.read_text(encoding="utf-8")
+
+
+def test_a_static_folder_linked_out_of_the_content_is_not_published(
+    small_site: Path, tmp_path: Path
+) -> None:
+    """A link committed as `static` (git keeps links) must not publish the disk."""
+    outside = tmp_path / "home"
+    (outside / "notes").mkdir(parents=True)
+    (outside / "notes" / "secret.txt").write_text("private", encoding="utf-8")
+    (small_site / "static").symlink_to(outside)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "static").symlink_to(outside)
+    build(small_site, tmp_path / "output", theme=theme)
+    published = [p.name for p in (tmp_path / "output").rglob("*") if p.is_file()]
+    assert "secret.txt" not in published
+    assert (tmp_path / "output/index.html").is_file()
