@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@command -v npm >/dev/null || { echo "Treillis needs node and npm for the search libraries"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -c 'from generator.search.libraries import copy_from; copy_from("node_modules")'
 	@touch $(STAMP)
 
 site: $(STAMP)

@@ -157,10 +157,10 @@ def _theme_candidates(content: Path, theme: Path | None) -> list[Path]:
 
 
 def code_version() -> str:
-    """What makes the pages besides the content and the theme: Treillis's own code, the
-    browser libraries it copies and the versions of the libraries it uses."""
+    """What makes the pages besides the content and the theme: Treillis's own package
+    (code, default theme, browser libraries) and the versions of the libraries it uses."""
     package = Path(__file__).resolve().parent
-    files = fingerprints([package, *{source.parent for source in browser_libraries()}])
+    files = fingerprints([package])  # the browser libraries are in it
     versions = []
     for name in (
         "jinja2",

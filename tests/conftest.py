@@ -15,6 +15,8 @@ from tests.htmlsite import Site
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = REPO / "content"
+# What `npm ci` installed: the unminified libraries and axe-core, for tests only.
+NODE_MODULES = REPO / "node_modules"
 
 SMALL_SITE = {
     "site.yaml": """\

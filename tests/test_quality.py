@@ -43,10 +43,10 @@ PAGE_KINDS = [
 
 @pytest.mark.parametrize("path", PAGE_KINDS)
 def test_every_page_kind_passes_axe_at_wcag_21_aa(demo_output: Path, path: str) -> None:
-    from generator.search import node_modules
     from tests.browser import browser_page, site_base
+    from tests.conftest import NODE_MODULES
 
-    axe = node_modules() / "axe-core" / "axe.min.js"
+    axe = NODE_MODULES / "axe-core" / "axe.min.js"
     with site_base(demo_output, "http") as base, browser_page() as page:
         page.goto(base + path)
         if "search" in path:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import node_modules
 from generator.search.engine import load_index, search
 from generator.search.pipelines import FRENCH_STOP_WORDS, SPANISH_STOP_WORDS, WORD_CHARACTERS
+from tests.conftest import NODE_MODULES
 
 FRENCH_QUERIES = [
     # accents or not, plurals
@@ -106,7 +106,7 @@ def node_results(index_name: str, lang: str, queries: list[str], output: Path) -
         [
             node,
             str(Path(__file__).parent / "js" / "search.js"),
-            str(node_modules()),
+            str(NODE_MODULES),
             str(output / "assets" / "search"),
             index_name,
             lang,
@@ -189,8 +189,8 @@ def test_english_and_spanish_queries_agree_too(
 
 
 def test_the_python_pipelines_copy_the_pinned_javascript_exactly() -> None:
-    french = (node_modules() / "lunr-languages" / "lunr.fr.js").read_text(encoding="utf-8")
-    spanish = (node_modules() / "lunr-languages" / "lunr.es.js").read_text(encoding="utf-8")
+    french = (NODE_MODULES / "lunr-languages" / "lunr.fr.js").read_text(encoding="utf-8")
+    spanish = (NODE_MODULES / "lunr-languages" / "lunr.es.js").read_text(encoding="utf-8")
 
     def stop_words(source: str, lang: str) -> set[str]:
         match = re.search(
