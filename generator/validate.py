@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.atlas import find_cycles
 from generator.errors import Problem, Problems, did_you_mean
-from generator.markdown import find_wikilinks, refused_links
+from generator.markdown import find_wikilinks, refused_links, shown_link
 from generator.model import Document, Dossier, Ref, Site
 from generator.urls import ATLAS_PAGES
 
@@ -299,17 +299,17 @@ def _check_wikilinks(
     problems: Problems,
     exact_line: bool = True,
 ) -> None:
-    """Check every link: `[[...]]` must exist, and no javascript:, data: or file: address.
+    """Check every link: `[[...]]` must exist, and every other target must be allowed
+    (`is_allowed_link`): one problem per refused link, on its own line.
 
     Texts inside YAML fields report the field's line.
     """
-    for url, line in refused_links(text, first_line):
-        shown = url if len(url) <= 60 else url[:57] + "..."
+    for url, line in refused_links(text, first_line, site.config.allow_html):
         problems.add(
             path,
             line if exact_line else first_line,
-            f"the link to '{shown}' is refused: links go to web addresses (https://…), "
-            "mail addresses (mailto:…) or [[...]] pages of the site",
+            f"the link to '{shown_link(url)}' is refused: links go to web addresses "
+            "(https://…), mail addresses (mailto:…) or [[...]] pages of the site",
         )
     for target, line in find_wikilinks(text, first_line):
         if not exact_line:

@@ -1,0 +1,146 @@
+"""Untrusted content: refused links, content ids, stray files, YAML that reads otherwise
+than written, and an atlas that keeps being checked when one of its files is broken."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from generator.build import build
+from generator.markdown import render
+from tests.test_validation import DOCUMENT, edit, problems
+
+BODY = "Le corps du document, qui renvoie à [[essai/cas-deux]]."
+REFUSED = (
+    "is refused: links go to web addresses (https://…), mail addresses (mailto:…) "
+    "or [[...]] pages of the site"
+)
+
+
+def allow_html(content: Path) -> None:
+    config = content / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "allow_html: true\n", encoding="utf-8")
+
+
+# --- Links: one rule, after decoding, one problem per link on its own line ---------------
+
+
+def test_every_refused_link_is_reported_once_on_its_own_line(small_site: Path) -> None:
+    # The body starts on line 11 of the document.
+    edit(
+        small_site,
+        DOCUMENT,
+        BODY,
+        "Voir [m](&#x6A;avascript&colon;alert(1)) et [n](javascript&#58;alert(2)).\n"
+        "Puis [b](blob:https://example.org/x),\n"
+        "[w](ws://example.org) et [f](feed:https://example.org/rss).\n"
+        "![i](java&#x09;script:alert(3)) <javascript:alert(4)> [r][ref]\n"
+        "\n"
+        "[ref]: data:text/html,x\n"
+        "\n"
+        "Mais [ceci](https://example.org), [cela](#synthesis), [là](../cas-deux/index.html),\n"
+        "[mail](mailto:a@example.org), <https://example.org> et [[essai/cas-deux]] vont.\n",
+    )
+    assert problems(small_site) == sorted(
+        f"{DOCUMENT}:{line}: the link to '{url}' {REFUSED}"
+        for line, url in [
+            (11, "javascript:alert(1)"),
+            (11, "javascript:alert(2)"),
+            (12, "blob:https://example.org/x"),
+            (13, "ws://example.org"),
+            (13, "feed:https://example.org/rss"),
+            (14, "javascript:alert(3)"),
+            (14, "javascript:alert(4)"),
+            (16, "data:text/html,x"),
+        ]
+    )
+
+
+def test_raw_html_links_follow_the_same_rule_when_html_is_allowed(small_site: Path) -> None:
+    allow_html(small_site)
+    edit(
+        small_site,
+        DOCUMENT,
+        BODY,
+        'Un <a href="java&#x0A;script:alert(1)">lien</a>, un <a href="https://example.org">bon</a>,\n'
+        '<img src="feed:x" alt="x"> et <a href="#synthesis">une ancre</a>.\n'
+        "\n"
+        "<div>\n"
+        '<p><a href="blob:https://example.org/y">z</a></p>\n'
+        "</div>\n",
+    )
+    assert problems(small_site) == [
+        f"{DOCUMENT}:11: the link to 'javascript:alert(1)' {REFUSED}",
+        f"{DOCUMENT}:12: the link to 'feed:x' {REFUSED}",
+        f"{DOCUMENT}:15: the link to 'blob:https://example.org/y' {REFUSED}",
+    ]
+
+
+def test_refused_links_are_never_rendered_as_links() -> None:
+    for allowed_html in (False, True):
+        html = render(
+            "[a](&#x6A;avascript&colon;alert(1)) [b](blob:x) [c](ws://x) ![d](feed:x) "
+            "<javascript:alert(1)> [e](java&#x09;script:x) [ok](https://example.org) "
+            "[rel](page.html#a) [mail](mailto:a@example.org)",
+            allow_html=allowed_html,
+        )
+        assert html.count("<a ") == 3 and "<img" not in html, html
+        assert 'href="https://example.org"' in html and 'href="page.html#a"' in html
+    html = render(
+        '<a href="java&#x0A;script:x">a</a> <a href="blob:x">b</a> <img src="ws://x">',
+        allow_html=True,
+    )
+    assert "href" not in html and "src" not in html
+
+
+def test_the_link_rule_reads_targets_as_browsers_do() -> None:
+    from generator.markdown import is_allowed_link
+
+    for url in ("https://example.org/a%3Ab", "mailto:a@example.org", "#x", "a/b.html", "//x.org"):
+        assert is_allowed_link(url), url
+    for url in (
+        "javascript:x",
+        "&#x6A;avascript&colon;x",
+        "java\tscript:x",
+        " \x01javascript:x",
+        "java%0ascript:x",
+        "&amp;#x6A;avascript:x",
+        "%25%32%35%32%35%36%41avascript:x",  # still encoded after several rounds
+        "BLOB:x",
+        "feed:x",
+        "ws://x",
+        "data:image/png;base64,xx",
+    ):
+        assert not is_allowed_link(url), url
+
+
+# --- Content ids never take the page's own ------------------------------------------------
+
+
+def test_content_ids_never_collide_with_the_themes(small_site: Path, tmp_path: Path) -> None:
+    allow_html(small_site)
+    edit(
+        small_site,
+        DOCUMENT,
+        BODY,
+        '<p id="atlas-search">Texte.</p>\n\n<p id="main"><a name="search-page">x</a>'
+        '<img name="site-search" src="x.png" alt="x"></p>\n\n'
+        "[vers le texte](#atlas-search) et [vers le site](#document-descriptors).\n",
+    )
+    output = tmp_path / "output"
+    build(small_site, output)
+    soup = BeautifulSoup(
+        (output / "dossiers/essai/cas-un/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    ids = Counter(element["id"] for element in soup.find_all(id=True))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert soup.find(id="main").name == "main"  # the theme's, not the content's
+    assert soup.find(id="atlas-search") is None
+    assert soup.find(id="content-atlas-search").get_text() == "Texte."
+    main = soup.find("main")
+    assert main.find(attrs={"name": True}) is None  # `name` clobbers `document.x` too
+    links = {a.get_text(): a.get("href") for a in main.find_all("a")}
+    assert links["vers le texte"] == "#content-atlas-search"  # follows the prefixed id
+    assert links["vers le site"] == "#document-descriptors"  # the page's own anchor
