@@ -44,11 +44,22 @@ class Problems:
     # Kinds of item ("descriptor", "document"...) of which some could not be read:
     # references to such items are not reported as unknown, to avoid cascades.
     unreadable: set[str] = field(default_factory=set)
+    # Ids that files which could not be read seem to define, by kind (found by a lenient
+    # look at their text): references to these are not reported as unknown, others are.
+    unread_ids: dict[str, set[str]] = field(default_factory=dict)
+    # What is allowed but probably unwanted: shown, never stopping anything.
+    warnings: list[Problem] = field(default_factory=list)
 
     def add(self, path: Path | str, line: int, message: str) -> None:
+        self.items.append(self._problem(path, line, message))
+
+    def warn(self, path: Path | str, line: int, message: str) -> None:
+        self.warnings.append(self._problem(path, line, message))
+
+    def _problem(self, path: Path | str, line: int, message: str) -> Problem:
         # One problem, one line: a message never spans lines (it may quote a value that does).
         message = " ".join(message.split())
-        self.items.append(Problem(self.display(path), max(line, 1), message))
+        return Problem(self.display(path), max(line, 1), message)
 
     @staticmethod
     def display(path: Path | str) -> str:

@@ -3,6 +3,8 @@ than written, and an atlas that keeps being checked when one of its files is bro
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from generator.build import build
 from generator.markdown import render
-from tests.test_validation import DOCUMENT, edit, problems
+from tests.test_validation import DESCRIPTORS, DOCUMENT, DOSSIER, edit, problems
 
 BODY = "Le corps du document, qui renvoie à [[essai/cas-deux]]."
 REFUSED = (
@@ -144,3 +146,60 @@ def test_content_ids_never_collide_with_the_themes(small_site: Path, tmp_path: P
     links = {a.get_text(): a.get("href") for a in main.find_all("a")}
     assert links["vers le texte"] == "#content-atlas-search"  # follows the prefixed id
     assert links["vers le site"] == "#document-descriptors"  # the page's own anchor
+
+
+# --- A Markdown file directly in dossiers/ is not read: said so ------------------------
+
+
+def test_a_markdown_file_directly_in_dossiers_is_a_warning(small_site: Path) -> None:
+    (small_site / "dossiers/note.md").write_text("---\ntitle: Note\n---\nTexte.\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(small_site)],
+        capture_output=True,
+        text=True,
+        cwd=small_site.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/dossiers/note.md:1: this file is not read: a document goes in its dossier's "
+        "folder (dossiers/<dossier>/note.md), a dossier's own text in dossiers/<dossier>/index.md"
+        "  (warning)"
+    ) in result.stderr.splitlines()
+
+
+# --- The atlas keeps being checked when one of its files is broken ----------------------
+
+
+def test_a_broken_atlas_file_silences_only_references_into_it(small_site: Path) -> None:
+    descriptors = small_site / "atlas/descriptors"
+    (descriptors / "other.yaml").write_text(
+        "- id: quartier\n  family: acteurs\n  label: Quartier\n  broader: [territoire\n",
+        encoding="utf-8",
+    )
+    edit(small_site, DESCRIPTORS, "related: [budget]", "related: [bugdet]")
+    edit(
+        small_site,
+        DESCRIPTORS,
+        "label: {fr: Gouvernance, en: Governance}",
+        "label: {fr: Gouvernance, en: Governance}\n  broader: budget",
+    )
+    # `quartier` may well be defined by the broken file: not reported; `quartiers` is not.
+    edit(small_site, DOCUMENT, "descriptors: [participation, budget]", "descriptors: [quartier]")
+    edit(small_site, DOSSIER, "descriptors: [participation]", "descriptors: [quartiers]")
+    assert problems(small_site) == [
+        f"{DESCRIPTORS}:4: cycle in broader descriptors: "
+        "budget → participation → gouvernance → budget",
+        f"{DESCRIPTORS}:14: unknown descriptor 'bugdet' (did you mean 'budget'?)",
+        "atlas/descriptors/other.yaml:4: YAML syntax: expected ',' or ']', but got "
+        "'<stream end>' (while parsing a flow sequence opened here)",
+        f"{DOSSIER}:8: unknown descriptor 'quartiers'",
+    ]
+
+
+def test_an_unreadable_document_silences_only_references_to_it(small_site: Path) -> None:
+    edit(small_site, "dossiers/essai/cas-deux.md", "type: analysis", "type: [analysis")
+    # cas-un links to the broken cas-deux (not reported) and to a document that is nowhere.
+    edit(small_site, DOSSIER, "documents: [cas-un]", "documents: [cas-un, cas-trois]")
+    found = problems(small_site)
+    assert [p.split(": ", 1)[0] for p in found] == ["dossiers/essai/cas-deux.md:4", f"{DOSSIER}:12"]
+    assert found[1] == f"{DOSSIER}:12: unknown document 'cas-trois'"
