@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from generator.build import build
+from generator.build import build, load
 from generator.markdown import render
+from generator.validate import warnings
 from tests.test_validation import DESCRIPTORS, DOCUMENT, DOSSIER, edit, problems
 
 BODY = "Le corps du document, qui renvoie à [[essai/cas-deux]]."
@@ -203,3 +204,88 @@ def test_an_unreadable_document_silences_only_references_to_it(small_site: Path)
     found = problems(small_site)
     assert [p.split(": ", 1)[0] for p in found] == ["dossiers/essai/cas-deux.md:4", f"{DOSSIER}:12"]
     assert found[1] == f"{DOSSIER}:12: unknown document 'cas-trois'"
+
+
+# --- YAML read otherwise than it looks: said in the editor's words -----------------------
+
+
+def reader_warnings(content: Path) -> list[str]:
+    """The warnings of a content folder but "this document has no descriptors"."""
+    root = str(content.resolve()) + "/"
+    found = [str(w).replace(root, "") for w in warnings(load(content))]
+    return sorted(w for w in found if "has no descriptors" not in w)
+
+
+def test_a_list_item_indented_too_deep_is_a_warning(small_site: Path) -> None:
+    edit(
+        small_site,
+        DOCUMENT,
+        "authors: [Ana Pérez]",
+        "authors:\n  - Claire Martin\n    - Paul Mercier",
+    )
+    assert reader_warnings(small_site) == [
+        f"{DOCUMENT}:7: 'Claire Martin - Paul Mercier' is read as one item of 'authors': this "
+        "'- ' is indented deeper than the item above; indent it like the other items to make "
+        "it an item of its own"
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(small_site)],
+        capture_output=True,
+        text=True,
+        cwd=small_site.parent,
+    )
+    assert result.returncode == 0 and f"content/{DOCUMENT}:7: 'Claire Martin" in result.stderr
+
+
+def test_a_text_over_several_lines_where_a_list_is_expected_is_a_warning(
+    small_site: Path,
+) -> None:
+    edit(
+        small_site,
+        DOSSIER,
+        "coordinators: [Claire Martin]",
+        "coordinators:\n  Claire Martin\n  Paul Mercier",
+    )
+    edit(
+        small_site,
+        DESCRIPTORS,
+        "synonyms: {fr: [démocratie participative]}",
+        "synonyms:\n    fr:\n      démocratie participative\n      démocratie locale",
+    )
+    assert reader_warnings(small_site) == [
+        f"{DESCRIPTORS}:12: 'synonyms: fr' is read as one text written over 2 lines "
+        "('démocratie participative démocratie locale'): to list several, start each one "
+        "on its own line with '- '",
+        f"{DOSSIER}:7: 'coordinators' is read as one text written over 2 lines "
+        "('Claire Martin Paul Mercier'): to list several, start each one on its own line "
+        "with '- '",
+    ]
+    assert load(small_site).dossiers["essai"].coordinators == ["Claire Martin Paul Mercier"]
+
+
+def test_a_value_carried_on_without_indentation_points_at_its_line(small_site: Path) -> None:
+    edit(
+        small_site,
+        DOCUMENT,
+        "summary: Un cas pour les tests.",
+        "summary: Un cas pour les tests,\nqui continue sans retrait.",
+    )
+    assert problems(small_site) == [
+        f"{DOCUMENT}:9: YAML syntax: the line 'qui continue sans retrait.' has no ':' — if it "
+        "continues the value above, indent it with spaces; if it is a field, write "
+        "'name: value'"
+    ]
+
+
+def test_a_tab_in_yaml_says_so_on_its_line(small_site: Path) -> None:
+    edit(
+        small_site,
+        DESCRIPTORS,
+        "  family: acteurs\n  label: {fr: Territoire",
+        "  family: acteurs\n\tlabel: {fr: Territoire",
+    )
+    edit(small_site, DOCUMENT, "summary: Un cas", "summary:\tUn cas")
+    assert problems(small_site) == [
+        f"{DESCRIPTORS}:6: YAML syntax: tabs are not allowed in YAML, use spaces",
+        f"{DOCUMENT}:8: YAML syntax: tabs are not allowed in YAML, use spaces",
+    ]
