@@ -313,9 +313,7 @@ def _check_partners(site: Site, problems: Problems) -> None:
 def _check_refs(refs: list[Ref], known, kind: str, path: Path, problems: Problems) -> None:
     for ref in refs:
         if ref.target not in known:
-            _report_unknown(
-                problems, kind, ref.target, path, ref.line, _unknown(kind, ref, known)
-            )
+            _report_unknown(problems, kind, ref.target, path, ref.line, _unknown(kind, ref, known))
 
 
 def _check_document_ref(
