@@ -51,15 +51,14 @@ class Problems:
     warnings: list[Problem] = field(default_factory=list)
 
     def add(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(self._problem(path, line, message))
-
-    def warn(self, path: Path | str, line: int, message: str) -> None:
-        self.warnings.append(self._problem(path, line, message))
-
-    def _problem(self, path: Path | str, line: int, message: str) -> Problem:
         # One problem, one line: a message never spans lines (it may quote a value that does).
         message = " ".join(message.split())
-        return Problem(self.display(path), max(line, 1), message)
+        self.items.append(Problem(self.display(path), max(line, 1), message))
+
+    def warn(self, path: Path | str, line: int, message: str) -> None:
+        """Record a warning, written exactly as a problem would be."""
+        self.add(path, line, message)
+        self.warnings.append(self.items.pop())
 
     @staticmethod
     def display(path: Path | str) -> str:
