@@ -75,11 +75,21 @@ class Problems:
     # Kinds of item ("descriptor", "document"...) of which some could not be read:
     # references to such items are not reported as unknown, to avoid cascades.
     unreadable: set[str] = field(default_factory=set)
+    # Ids that files which could not be read seem to define, by kind (found by a lenient
+    # look at their text): references to these are not reported as unknown, others are.
+    unread_ids: dict[str, set[str]] = field(default_factory=dict)
+    # What is allowed but probably unwanted: shown, never stopping anything.
+    warnings: list[Problem] = field(default_factory=list)
 
     def add(self, path: Path | str, line: int, message: str) -> None:
         # One problem, one line: a message never spans lines (it may quote a value that does).
         message = " ".join(message.split())
         self.items.append(Problem(self.display(path), max(line, 1), message))
+
+    def warn(self, path: Path | str, line: int, message: str) -> None:
+        """Record a warning, written exactly as a problem would be."""
+        self.add(path, line, message)
+        self.warnings.append(self.items.pop())
 
     @staticmethod
     def display(path: Path | str) -> str:

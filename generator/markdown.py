@@ -1,19 +1,26 @@
 """Markdown rendering: CommonMark plus tables, with `[[id]]` links into the site.
 
-Raw HTML is not rendered (shown as text), and markdown-it refuses
-`javascript:`, `vbscript:`, `file:` and `data:` link targets.
+Raw HTML is not rendered (shown as text) unless the site allows it. Every link
+target (links, images, autolinks, reference definitions, raw HTML `href`/`src`)
+goes through one rule, `is_allowed_link`: read as a browser reads it, it must be
+relative or use http:, https: or mailto:.
 """
 
 from __future__ import annotations
 
+import html as html_entities
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markdown_it.rules_inline import StateInline
+from markdown_it.rules_block import StateBlock, html_block, reference
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline, autolink, html_inline, image, link
 from markdown_it.token import Token
 
 WIKILINK_OPEN = "[["
@@ -50,13 +57,55 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _make_parser(html: bool = False) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": html, "typographer": False}).enable(
-        ["table", "strikethrough"]
-    )
-    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
-    md.add_render_rule("wikilink", _render_wikilink)
-    return md
+# Schemes a link may use; a link without one is relative (a page, a file, an #anchor).
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# Browsers drop tabs and newlines anywhere in a URL, and controls and spaces around it;
+# everything of the kind goes, so that no spelling of a scheme slips through.
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+# `&amp;#106;` or `%256A` need several rounds; a URL still encoded after them is refused.
+_DECODING_ROUNDS = 4
+
+
+def link_as_read(url: str) -> str | None:
+    """A link target as a browser would follow it: character references (`&#x6A;`,
+    `&colon;`) and percent-encoding decoded, invisible characters dropped; None when
+    it is still encoded after a few rounds (nothing legitimate is)."""
+    for _round in range(_DECODING_ROUNDS):
+        decoded = unquote(html_entities.unescape(url))
+        if decoded == url:
+            return _INVISIBLE.sub("", url)
+        url = decoded
+    return None
+
+
+def is_allowed_link(url: str) -> bool:
+    """The one rule for every link target: relative, or http:, https:, mailto:."""
+    read = link_as_read(url)
+    if read is None:
+        return False
+    scheme = _SCHEME.match(read)
+    return scheme is None or scheme.group(1).lower() in ALLOWED_SCHEMES
+
+
+def shown_link(url: str) -> str:
+    """A refused link target as a message shows it: as read, at most 60 characters."""
+    read = link_as_read(url) or url
+    return read if len(read) <= 60 else read[:57] + "..."
+
+
+class _Parser(MarkdownIt):
+    """CommonMark with tables, strikethrough and `[[...]]`, refusing links by `is_allowed_link`."""
+
+    def __init__(self, html: bool = False) -> None:
+        super().__init__("commonmark", {"html": html, "typographer": False})
+        self.enable(["table", "strikethrough"])
+        self.inline.ruler.before("link", "wikilink", _wikilink_rule)
+        self.add_render_rule("wikilink", _render_wikilink)
+
+    def validateLink(self, url: str) -> bool:
+        # markdown-it's own rule only knows javascript:, vbscript:, file: and data:.
+        return is_allowed_link(url)
 
 
 def _render_wikilink(self, tokens: list[Token], idx: int, options, env) -> str:
@@ -75,11 +124,15 @@ def _escapeHtml(text: str) -> str:
     )
 
 
-_PARSER = _make_parser()
-_HTML_PARSER = _make_parser(html=True)
+_PARSER = _Parser()
+_HTML_PARSER = _Parser(html=True)
 
 # With `allow_html: true` in site.yaml, raw HTML is kept, then cleaned by nh3 (ammonia):
-# no script, no event handler, links to web and mail addresses only.
+# no script, no event handler, links by `is_allowed_link` only, no `name`, and every
+# id prefixed, so that content never takes an id of the page around it (the theme's
+# scripts find their elements by id).
+CONTENT_ID_PREFIX = "content-"
+URL_ATTRIBUTES = frozenset({"href", "src"})
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "title", "class", "id"},
     "a": {"href", "hreflang", "rel"},
@@ -142,16 +195,43 @@ def render(
             token.meta["link"] = resolve(token.meta["target"])
     _shift_headings(tokens, top_heading)
     html = parser.renderer.render(tokens, parser.options, env)
-    if allow_html:
-        import nh3
+    return _sanitise(html) if allow_html else html
 
-        html = nh3.clean(
-            html,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes={"http", "https", "mailto"},
-            link_rel=None,
-        )
-    return html
+
+_SAME_PAGE_LINK = re.compile(r'(<a\b[^>]*?\shref=")#([^"]*)"')
+
+
+def _sanitise(html: str) -> str:
+    """Clean raw HTML; links to the text's own ids follow them to their prefixed names."""
+    import nh3
+
+    ids: set[str] = set()
+
+    def keep(_tag: str, attribute: str, value: str) -> str | None:
+        if attribute in URL_ATTRIBUTES and not is_allowed_link(value):
+            return None
+        if attribute == "id":  # nh3 hands it over already prefixed
+            ids.add(value.removeprefix(CONTENT_ID_PREFIX))
+        return value
+
+    html = nh3.clean(
+        html,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(ALLOWED_SCHEMES),
+        link_rel=None,
+        attribute_filter=keep,
+        id_prefix=CONTENT_ID_PREFIX,
+    )
+    if not ids:
+        return html
+
+    def follow(match: re.Match) -> str:
+        anchor = match.group(2)
+        if unquote(html_entities.unescape(anchor)) in ids:
+            anchor = CONTENT_ID_PREFIX + anchor
+        return f'{match.group(1)}#{anchor}"'
+
+    return _SAME_PAGE_LINK.sub(follow, html)
 
 
 def _shift_headings(tokens: list[Token], top_heading: int) -> None:
@@ -188,42 +268,131 @@ def plain_text(text: str) -> str:
     return "".join(words)
 
 
-class _Watchful(MarkdownIt):
-    """A parser that records the link targets it refuses (javascript:, data:, file:…)."""
+class _Watchful(_Parser):
+    """A parser that records every link target it refuses, with the line where it is written.
 
-    def __init__(self) -> None:
-        super().__init__("commonmark", {"html": False})
-        self.enable(["table", "strikethrough"])
-        self.inline.ruler.before("link", "wikilink", _wikilink_rule)
-        self.refused: list[str] = []
+    The rules that read a target (links, images, autolinks, reference definitions,
+    raw HTML) are wrapped to note where they start; `validateLink` records refusals there.
+    """
+
+    def __init__(self, html: bool) -> None:
+        super().__init__(html)
+        self.refused: list[tuple[str, int]] = []
+        self._block_line = 0  # line of the inline text being parsed (0-based, in the text)
+        self._line = 0  # line where the rule being run started
+        self._newlines_of: str | None = None
+        self._newlines: list[int] = []
+        self.core.ruler.at("inline", self._inline)
+        for name, rule in (("link", link), ("image", image), ("autolink", autolink)):
+            self.inline.ruler.at(name, self._watch_inline(rule))
+        self.block.ruler.at("reference", self._watch_block(reference))
+        if html:
+            self.inline.ruler.at("html_inline", self._watch_inline(html_inline, raw=True))
+            self.block.ruler.at(
+                "html_block",
+                self._watch_block(html_block, raw=True),
+                {"alt": ["paragraph", "reference", "blockquote"]},
+            )
 
     def validateLink(self, url: str) -> bool:
         allowed = super().validateLink(url)
         if not allowed:
-            self.refused.append(url)
+            self.refused.append((url, self._line))
         return allowed
 
+    def _inline(self, state: StateCore) -> None:
+        for token in state.tokens:
+            if token.type == "inline":
+                self._block_line = token.map[0] if token.map else 0
+                token.children = []
+                self.inline.parse(token.content, self, state.env, token.children)
 
-_WATCHFUL = _Watchful()
+    def _watch_inline(self, rule: Callable, raw: bool = False) -> Callable:
+        def watched(state: StateInline, silent: bool) -> bool:
+            if self._newlines_of is not state.src:  # counted once per text, not once per link
+                self._newlines_of, self._newlines = state.src, _newlines(state.src)
+            self._line = self._block_line + bisect_right(self._newlines, state.pos)
+            found = rule(state, silent)
+            if found and raw and not silent:
+                self._check_html(state.tokens[-1].content, self._line)
+            return found
+
+        return watched
+
+    def _watch_block(self, rule: Callable, raw: bool = False) -> Callable:
+        def watched(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+            self._line = start
+            found = rule(state, start, end, silent)
+            if found and raw and not silent:
+                self._check_html(state.tokens[-1].content, start)
+            return found
+
+        return watched
+
+    def _check_html(self, html: str, line: int) -> None:
+        for url, offset in _html_links(html):
+            if not is_allowed_link(url):
+                self.refused.append((url, line + offset))
+
+
+# An `href=` or `src=` attribute and its value, quoted or not. An unclosed quote runs to
+# the end (as in browsers), which keeps the search linear; Python's HTMLParser is not.
+_URL_ATTRIBUTE = re.compile(
+    r"""(?<![\w:.-])(?:href|src)\s*=\s*(?:"([^"]*)(?:"|\Z)|'([^']*)(?:'|\Z)|([^\s"'=<>`]+))""",
+    re.IGNORECASE,
+)
+
+
+def _html_links(html: str) -> list[tuple[str, int]]:
+    """The `href` and `src` values in raw HTML (character references decoded), each with
+    its line in `html`; comments left out. Text that merely looks like an attribute
+    counts too: better a question to the editor than a link let through."""
+    newlines = _newlines(html)
+    found = []
+    for match in _URL_ATTRIBUTE.finditer(_without_comments(html)):
+        value = next(group for group in match.groups() if group is not None)
+        found.append((html_entities.unescape(value), bisect_right(newlines, match.start())))
+    return found
+
+
+def _newlines(text: str) -> list[int]:
+    """Where the line breaks of `text` are: the line of any offset is then a bisection."""
+    return [match.start() for match in re.finditer("\n", text)]
+
+
+def _without_comments(html: str) -> str:
+    """`html` with its `<!-- … -->` comments blanked, lines kept (in one linear pass)."""
+    kept, position = [], 0
+    while (start := html.find("<!--", position)) >= 0:
+        end = html.find("-->", start + 4)
+        end = len(html) if end < 0 else end + 3
+        kept += [html[position:start], "\n" * html.count("\n", start, end)]
+        position = end
+    kept.append(html[position:])
+    return "".join(kept)
+
+
+_WATCHFUL = _Watchful(html=False)
+_WATCHFUL_HTML = _Watchful(html=True)
 
 
 @lru_cache(maxsize=4096)
-def _refused(text: str) -> tuple[tuple[str, int], ...]:
-    found = []
-    for block in _WATCHFUL.parse(text, {}):
-        if block.type != "inline":
-            continue
-        _WATCHFUL.refused.clear()
-        _WATCHFUL.parseInline(block.content, {})
-        for url in _WATCHFUL.refused:
-            offset = block.content.find(url.split(":", 1)[0])
-            line = (block.map[0] if block.map else 0) + block.content[: max(offset, 0)].count("\n")
-            found.append((url, line))
-    return tuple(found)
+def _refused(text: str, allow_html: bool) -> tuple[tuple[str, int], ...]:
+    parser = _WATCHFUL_HTML if allow_html else _WATCHFUL
+    parser.refused.clear()
+    parser.parse(text, {})
+    # A target read twice (`![a](x)` is tried as an image, then as a link) is one problem.
+    return tuple(dict.fromkeys(parser.refused))
 
 
-def refused_links(text: str, first_line: int = 1) -> list[tuple[str, int]]:
-    """Link targets that are not shown as links (javascript:, data:…), with their file lines."""
-    if ":" not in text:
+_LINK_SYNTAX = ("](", "]:", "<")
+
+
+def refused_links(
+    text: str, first_line: int = 1, allow_html: bool = False
+) -> list[tuple[str, int]]:
+    """Link targets refused by `is_allowed_link` (so not shown as links), each with the
+    file line where it is written; raw HTML's too when it is allowed."""
+    if not any(syntax in text for syntax in _LINK_SYNTAX):
         return []
-    return [(url, line + first_line) for url, line in _refused(text)]
+    return [(url, line + first_line) for url, line in _refused(text, allow_html)]

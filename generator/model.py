@@ -201,6 +201,8 @@ class Site:
     descriptors: dict[str, Descriptor] = field(default_factory=dict)
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
+    # Warnings found while reading (`Problem`s that stop nothing).
+    warnings: list = field(default_factory=list)
 
     @property
     def partners(self) -> dict[str, Partner]:

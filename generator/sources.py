@@ -19,11 +19,26 @@ import yaml
 from generator.errors import Problems
 
 
+@dataclass(frozen=True)
+class Folded:
+    """A plain (unquoted) value that YAML read over several lines, joined with spaces."""
+
+    first: int  # file lines where it starts and ends
+    last: int
+    # Lines after the first that start with '- ': list items indented too deep, which
+    # YAML reads as the end of the item above.
+    dashes: tuple[int, ...] = ()
+
+
+_NOT_FOLDED: dict = {}  # shared default of the containers below: never written to
+
+
 class LineDict(dict):
     """A YAML mapping that remembers the line of each key (1-based)."""
 
     line: int = 1
     key_lines: dict[str, int]
+    folded: dict[str, Folded] = _NOT_FOLDED  # values read over several lines, by key
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -34,6 +49,7 @@ class LineList(list):
 
     line: int = 1
     item_lines: list[int]
+    folded: dict[int, Folded] = _NOT_FOLDED  # items read over several lines, by index
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
@@ -70,6 +86,7 @@ class _LineLoader(
     """
 
     def __init__(self, stream: str) -> None:
+        self.text = stream  # to look at the lines of a value read over several
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
@@ -109,10 +126,31 @@ class _LineLoader(
         return value
 
 
+def _folded(loader: Any, node: yaml.Node) -> Folded | None:
+    """How a plain scalar read over several lines was written, or None for any other node."""
+    first, last = node.start_mark.line, node.end_mark.line
+    # A plain style is None for the Python parser, "" for libyaml.
+    if not isinstance(node, yaml.ScalarNode) or node.style or last == first:
+        return None
+    starts = loader.__dict__.get("line_starts")
+    if starts is None:  # found once per file: atlas notes often run over several lines
+        text = loader.text
+        starts = loader.line_starts = [0, *(m.end() for m in re.finditer("\n", text)), len(text)]
+    end = starts[last + 1] if last + 1 < len(starts) else starts[-1]
+    lines = loader.text[starts[first + 1] : end].split("\n")
+    dashes = tuple(
+        first + 2 + offset
+        for offset, text in enumerate(lines)
+        if text.lstrip().startswith("- ") or text.strip() == "-"
+    )
+    return Folded(first + 1, last + 1, dashes)
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
+    folded = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             raise yaml.constructor.ConstructorError(
@@ -123,6 +161,12 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             raise DuplicateKey(None, None, f"the key '{key}' is written twice", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
+        if value_node.end_mark.line > value_node.start_mark.line and (
+            how := _folded(loader, value_node)
+        ):
+            folded[key] = how
+    if folded:
+        result.folded = folded
     return result
 
 
@@ -130,6 +174,13 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    folded = {
+        index: how
+        for index, child in enumerate(node.value)
+        if child.end_mark.line > child.start_mark.line and (how := _folded(loader, child))
+    }
+    if folded:
+        result.folded = folded
     return result
 
 
@@ -152,6 +203,7 @@ if getattr(yaml, "__with_libyaml__", False):
         else, and any error, goes through `_LineLoader`, whose messages say where."""
 
         def __init__(self, stream: str) -> None:
+            self.text = stream
             yaml._yaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.BaseResolver.__init__(self)
@@ -219,17 +271,35 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
         character = f"U+{error.character:04X}" if isinstance(error.character, int) else "this byte"
         raise SourceError(line, f"the character {character} is not allowed in YAML") from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
-        if error.context_mark is not None and "<stream end>" in problem:
-            # Something left open (a [ or a quote): point where it was opened.
-            mark = error.context_mark
-            problem = f"{problem} ({error.context} opened here)"
-        line = mark.line + 1 if mark else first_line
-        raise SourceError(line, f"YAML syntax: {problem}") from None
+        line, problem = _syntax_problem(error, source)
+        raise SourceError(line or first_line, f"YAML syntax: {problem}") from None
     except (yaml.YAMLError, ValueError, RecursionError) as error:
         raise SourceError(first_line, f"YAML syntax: {error}") from None
     return data
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, source: str) -> tuple[int, str]:
+    """The line (0 when unknown) and an editor's wording of a YAML syntax error."""
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "invalid YAML"
+    if "'\\t'" in problem:
+        # PyYAML's "found character '\t' that cannot start any token" says it obscurely.
+        problem = "tabs are not allowed in YAML, use spaces"
+    elif error.context_mark is not None and "<stream end>" in problem:
+        # Something left open (a [ or a quote): point where it was opened.
+        mark = error.context_mark
+        problem = f"{problem} ({error.context} opened here)"
+    elif error.context_mark is not None and "could not find expected ':'" in problem:
+        # A line that is neither `name: value` nor indented: most often a value carried
+        # on without indentation. Point at that line, not at the next one.
+        mark = error.context_mark
+        text = source.split("\n")[mark.line].strip()
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        problem = (
+            f"the line '{shown}' has no ':' — if it continues the value above, indent it "
+            "with spaces; if it is a field, write 'name: value'"
+        )
+    return (mark.line + 1 if mark else 0), problem
 
 
 @dataclass

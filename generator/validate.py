@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.atlas import find_cycles
 from generator.errors import Problem, Problems, did_you_mean
-from generator.markdown import find_wikilinks, refused_links
+from generator.markdown import find_wikilinks, refused_links, shown_link
 from generator.model import Document, Dossier, Ref, Site
 from generator.urls import ATLAS_PAGES
 
@@ -28,8 +28,10 @@ def validate(site: Site, problems: Problems) -> None:
 
 
 def warnings(site: Site) -> list[Problem]:
-    """What is allowed but probably unwanted: documents that no descriptor indexes."""
-    return [
+    """What is allowed but probably unwanted: YAML read otherwise than it looks (found by
+    the readers), Markdown files that are not read, documents that no descriptor indexes."""
+    found = [*site.warnings, *_stray_markdown(site.root)]
+    found += [
         Problem(
             Problems.display(d.origin.path),
             d.origin.line_of("descriptors"),
@@ -38,6 +40,25 @@ def warnings(site: Site) -> list[Problem]:
         )
         for d in site.documents.values()
         if not d.descriptors and d.origin is not None
+    ]
+    return found
+
+
+def _stray_markdown(root: Path) -> list[Problem]:
+    """Markdown files directly in dossiers/: nothing reads them."""
+    folder = root / "dossiers"
+    if not folder.is_dir():
+        return []
+    return [
+        Problem(
+            Problems.display(path),
+            1,
+            f"this file is not read: a document goes in its dossier's folder "
+            f"(dossiers/<dossier>/{path.name}), a dossier's own text in "
+            "dossiers/<dossier>/index.md",
+        )
+        for path in sorted(folder.glob("*.md"))
+        if not path.name.startswith(".") and path.is_file()
     ]
 
 
@@ -50,9 +71,17 @@ def _unknown(kind: str, ref: Ref, known) -> str:
     return f"unknown {kind} '{ref.target}'{did_you_mean(ref.target, known)}"
 
 
-def _report_unknown(problems: Problems, kind: str, path: Path, line: int, message: str) -> None:
-    """Report an unknown reference, unless items of that kind could not all be read."""
-    if kind not in problems.unreadable:
+def _may_exist(problems: Problems, kind: str, target: str) -> bool:
+    """Whether `target` may be defined in a file of its kind that could not be read."""
+    return kind in problems.unreadable or target in problems.unread_ids.get(kind, ())
+
+
+def _report_unknown(
+    problems: Problems, kind: str, target: str, path: Path, line: int, message: str
+) -> None:
+    """Report an unknown reference, unless it may point into a file that could not be
+    read (that file's problem is reported; a cascade of unknown references would hide it)."""
+    if not _may_exist(problems, kind, target):
         problems.add(path, line, message)
 
 
@@ -69,6 +98,7 @@ def _check_families(site: Site, problems: Problems) -> None:
             _report_unknown(
                 problems,
                 "family",
+                family.parent.target,
                 family.origin.path,
                 family.parent.line,
                 _unknown("parent family", family.parent, site.families),
@@ -133,7 +163,12 @@ def _check_family_axes(site: Site, problems: Problems) -> None:
             other = site.families.get(ref.target)
             if other is None:
                 _report_unknown(
-                    problems, "family", path, ref.line, _unknown("family", ref, site.families)
+                    problems,
+                    "family",
+                    ref.target,
+                    path,
+                    ref.line,
+                    _unknown("family", ref, site.families),
                 )
             else:
                 axes.append(other.axis)
@@ -172,6 +207,7 @@ def _check_descriptors(site: Site, problems: Problems) -> None:
             _report_unknown(
                 problems,
                 "family",
+                descriptor.family.target,
                 path,
                 descriptor.family.line,
                 _unknown("family", descriptor.family, site.families),
@@ -186,6 +222,7 @@ def _check_descriptors(site: Site, problems: Problems) -> None:
                     _report_unknown(
                         problems,
                         "descriptor",
+                        ref.target,
                         path,
                         ref.line,
                         _unknown("descriptor", ref, descriptors),
@@ -276,7 +313,7 @@ def _check_partners(site: Site, problems: Problems) -> None:
 def _check_refs(refs: list[Ref], known, kind: str, path: Path, problems: Problems) -> None:
     for ref in refs:
         if ref.target not in known:
-            _report_unknown(problems, kind, path, ref.line, _unknown(kind, ref, known))
+            _report_unknown(problems, kind, ref.target, path, ref.line, _unknown(kind, ref, known))
 
 
 def _check_document_ref(
@@ -287,7 +324,8 @@ def _check_document_ref(
         return key
     same_dossier = [k.split("/", 1)[1] for k in site.documents if k.startswith(dossier + "/")]
     hint = did_you_mean(ref.target, same_dossier) or did_you_mean(ref.target, site.documents)
-    _report_unknown(problems, "document", path, ref.line, f"unknown document '{ref.target}'{hint}")
+    message = f"unknown document '{ref.target}'{hint}"
+    _report_unknown(problems, "document", key, path, ref.line, message)
     return None
 
 
@@ -299,17 +337,17 @@ def _check_wikilinks(
     problems: Problems,
     exact_line: bool = True,
 ) -> None:
-    """Check every link: `[[...]]` must exist, and no javascript:, data: or file: address.
+    """Check every link: `[[...]]` must exist, and every other target must be allowed
+    (`is_allowed_link`): one problem per refused link, on its own line.
 
     Texts inside YAML fields report the field's line.
     """
-    for url, line in refused_links(text, first_line):
-        shown = url if len(url) <= 60 else url[:57] + "..."
+    for url, line in refused_links(text, first_line, site.config.allow_html):
         problems.add(
             path,
             line if exact_line else first_line,
-            f"the link to '{shown}' is refused: links go to web addresses (https://…), "
-            "mail addresses (mailto:…) or [[...]] pages of the site",
+            f"the link to '{shown_link(url)}' is refused: links go to web addresses "
+            "(https://…), mail addresses (mailto:…) or [[...]] pages of the site",
         )
     for target, line in find_wikilinks(text, first_line):
         if not exact_line:
@@ -319,6 +357,7 @@ def _check_wikilinks(
                 _report_unknown(
                     problems,
                     "document",
+                    target,
                     path,
                     line,
                     f"unknown document '{target}' in [[...]]{did_you_mean(target, site.documents)}",
@@ -329,6 +368,6 @@ def _check_wikilinks(
                 hint = f" (a document is written dossier/document: did you mean '{short[0]}'?)"
             else:
                 hint = did_you_mean(target, [*site.descriptors, *site.dossiers])
-            kind = "descriptor" if "descriptor" in problems.unreadable else "dossier"
-            message = f"unknown descriptor or dossier '{target}' in [[...]]{hint}"
-            _report_unknown(problems, kind, path, line, message)
+            if not _may_exist(problems, "descriptor", target):
+                message = f"unknown descriptor or dossier '{target}' in [[...]]{hint}"
+                _report_unknown(problems, "dossier", target, path, line, message)

@@ -28,4 +28,5 @@ def read_site(root: Path, problems: Problems, cache: ParseCache | None = None) -
         descriptors=read_descriptors(root, problems, languages, cache),
         dossiers=dossiers,
         documents=documents,
+        warnings=problems.warnings,
     )

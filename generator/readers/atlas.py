@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from generator.errors import Problems
@@ -17,12 +18,13 @@ def _items(
     path: Path, problems: Problems, what: str, kind: str, cache: ParseCache | None
 ) -> list[LineDict]:
     """The mappings of a YAML file that must be a list of items."""
-    data = load_yaml_file(path, problems, kind, cache)
+    data = load_yaml_file(path, problems, "", cache)
     if data is None:
+        _unread(path, kind, problems)
         return []
     if not isinstance(data, LineList):
         problems.add(path, 1, f"this file must be a list of {what}, each starting with '- id:'")
-        problems.unreadable.add(kind)
+        _unread(path, kind, problems)
         return []
     items = []
     for index, item in enumerate(data):
@@ -30,14 +32,42 @@ def _items(
             items.append(item)
         else:
             problems.add(path, data.line_of(index), f"each of the {what} must start with '- id:'")
-            problems.unreadable.add(kind)
+            _unread(path, kind, problems)
     return items
 
 
-def _keep(items: dict, item: Family | Descriptor, kind: str, line: int, problems: Problems) -> None:
-    """Add an item under its id, unless the id is missing (unreadable) or taken (a problem)."""
-    if not item.id:
+# An `id:` written anywhere in a file, in block or flow style, quoted or not.
+_WRITTEN_ID = re.compile(r"""(?<![\w-])id[ \t]*:[ \t]*["']?([^\s"',{}\[\]#]+)""")
+
+
+def _unread(path: Path, kind: str, problems: Problems) -> None:
+    """Note the ids a file that could not be read (or not wholly) seems to define.
+
+    References to them are then not reported as unknown (the file's own problem says
+    what to fix), while references to ids written nowhere still are. A file whose
+    text cannot be read at all could define anything: all references of its kind
+    are left alone then.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8", "replace")
+    except OSError:
         problems.unreadable.add(kind)
+        return
+    problems.unread_ids.setdefault(kind, set()).update(_WRITTEN_ID.findall(text))
+
+
+def _keep(
+    items: dict, item: Family | Descriptor, kind: str, data: LineDict, problems: Problems
+) -> None:
+    """Add an item under its id, unless the id is missing or wrong (the item is left
+    out) or taken (a problem)."""
+    line = data.line_of("id")
+    if not item.id:
+        written = data.get("id")
+        if isinstance(written, str) and written.strip():
+            problems.unread_ids.setdefault(kind, set()).add(written.strip())
+        else:
+            problems.unreadable.add(kind)  # without an id, anything may have meant it
     elif item.id in items:
         first = items[item.id].origin
         where = f"{problems.display(first.path)}:{first.line}" if first else "elsewhere"
@@ -76,7 +106,7 @@ def read_families(
                 crossing=crossing,
                 origin=Origin(path, item.line, fields.origin_fields()),
             )
-            _keep(families, family, "family", item.line_of("id"), problems)
+            _keep(families, family, "family", item, problems)
     return families
 
 
@@ -103,5 +133,5 @@ def read_descriptors(
                 uri=fields.uri("uri"),
                 origin=Origin(path, item.line, fields.origin_fields()),
             )
-            _keep(descriptors, descriptor, "descriptor", item.line_of("id"), problems)
+            _keep(descriptors, descriptor, "descriptor", item, problems)
     return descriptors

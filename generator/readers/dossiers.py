@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.errors import Problems
 from generator.model import DOCUMENT_TYPES, Document, Dossier, Origin, Principle, SourceLink
-from generator.readers.fields import Fields, id_problem
+from generator.readers.fields import Fields, id_problem, slugify
 from generator.sources import LineDict, LineList, ParseCache, load_markdown_file
 
 DOSSIER_FIELDS = (
@@ -52,16 +52,16 @@ def read_dossiers(
             continue
         if problem := id_problem(dossier_dir.name):
             problems.add(dossier_dir, 1, f"dossier folder name: {problem}")
-            problems.unreadable.update(("dossier", "document"))
+            _unread_dossier(dossier_dir, problems)
             continue
         index = dossier_dir / "index.md"
         if not index.is_file():
             problems.add(index, 1, "this dossier has no index.md (title, summary, principles)")
-            problems.unreadable.update(("dossier", "document"))
+            _unread_dossier(dossier_dir, problems)
             continue
         dossier = _read_dossier(index, dossier_dir.name, problems, languages, cache)
         if dossier is None:
-            problems.unreadable.update(("dossier", "document"))
+            _unread_dossier(dossier_dir, problems)
             continue
         dossiers[dossier.slug] = dossier
         for path in sorted(dossier_dir.glob("*.md")):
@@ -69,13 +69,31 @@ def read_dossiers(
                 continue
             if problem := id_problem(path.stem):
                 problems.add(path, 1, f"document file name: {problem}")
-                problems.unreadable.add("document")
+                _unread(problems, "document", dossier.slug, path.stem)
                 continue
             document = _read_document(path, dossier, problems, languages, cache)
-            if document is not None:
+            if document is None:
+                _unread(problems, "document", dossier.slug, path.stem)
+            else:
                 documents[document.key] = document
                 dossier.documents.append(document.key)
     return dossiers, documents
+
+
+def _unread(problems: Problems, kind: str, *parts: str) -> None:
+    """Note an item that could not be read, under its id as written and as an id would be
+    (references to it are then not reported as unknown: its own problem is)."""
+    written = "/".join(parts)
+    slugged = "/".join(slugify(part) for part in parts)
+    problems.unread_ids.setdefault(kind, set()).update((written, slugged))
+
+
+def _unread_dossier(folder: Path, problems: Problems) -> None:
+    """A dossier that could not be read, and the documents beside its index."""
+    _unread(problems, "dossier", folder.name)
+    for path in folder.glob("*.md"):
+        if path.name != "index.md":
+            _unread(problems, "document", folder.name, path.stem)
 
 
 def _read_dossier(
@@ -151,7 +169,7 @@ def _principles(
 def _read_document(
     path: Path, dossier: Dossier, problems: Problems, languages: list[str], cache: ParseCache | None
 ) -> Document | None:
-    source = load_markdown_file(path, problems, "document", cache)
+    source = load_markdown_file(path, problems, cache=cache)
     if source is None:
         return None
     fields = Fields(source.meta, path, problems, DOCUMENT_FIELDS, languages, "a document")

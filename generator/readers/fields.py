@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from generator.errors import Problems, did_you_mean
 from generator.model import Ref, Text
-from generator.sources import LineDict, LineList
+from generator.sources import Folded, LineDict, LineList
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
@@ -126,6 +126,10 @@ def is_web_address(value: str) -> bool:
     return address_problem(value) is None
 
 
+def _shown(value: str) -> str:
+    return value if len(value) <= 60 else value[:57] + "..."
+
+
 def date_problem(value: str) -> str | None:
     """Why `value` is not a date (YYYY, YYYY-MM or YYYY-MM-DD), or None when it is."""
     match = DATE_PATTERN.match(value)
@@ -214,11 +218,34 @@ class Fields:
             f"{', '.join(self.languages)}{did_you_mean(lang, self.languages)}"
         )
 
+    def _check_list_layout(self, key: str, value: Any, folded: Folded | None) -> None:
+        """Warn when YAML reads a list otherwise than it looks: a text over several lines
+        where a list is expected, or an item whose next line is a deeper `- item`."""
+        if isinstance(value, str) and folded is not None:
+            lines = folded.last - folded.first + 1
+            self.problems.warn(
+                self.path,
+                folded.first,
+                f"'{key}' is read as one text written over {lines} lines ('{_shown(value)}'): "
+                "to list several, start each one on its own line with '- '",
+            )
+        elif isinstance(value, LineList):
+            for index, item in sorted(value.folded.items()):
+                if item.dashes:
+                    self.problems.warn(
+                        self.path,
+                        item.dashes[0],
+                        f"'{_shown(str(value[index]))}' is read as one item of '{key}': this "
+                        "'- ' is indented deeper than the item above; indent it like the other "
+                        "items to make it an item of its own",
+                    )
+
     def strings(self, key: str) -> list[str]:
         """A list of texts (a single text is a list of one)."""
         value = self._value(key, False)
         if value is None:
             return []
+        self._check_list_layout(key, value, self.data.folded.get(key))
         items = value if isinstance(value, list) else [value]
         result = []
         for item in items:
@@ -241,6 +268,7 @@ class Fields:
             if lang not in self.languages:
                 self.problems.add(self.path, line, self._unknown_language(lang, key))
                 continue
+            self._check_list_layout(f"{key}: {lang}", items, value.folded.get(lang))
             result[lang] = []
             for item in items if isinstance(items, list) else [items]:
                 if isinstance(item, dict | list):
@@ -256,6 +284,7 @@ class Fields:
         value = self._value(key, False)
         if value is None:
             return []
+        self._check_list_layout(key, value, self.data.folded.get(key))
         if isinstance(value, dict):
             self.error(key, f"the field '{key}' must be a list of identifiers")
             return []
