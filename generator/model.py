@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.errors import Problem
+
 LANGUAGES = ("fr", "en", "es")
 
 DOCUMENT_TYPES = ("experience", "analysis", "proposal", "resource", "territory", "concept")
@@ -201,8 +203,8 @@ class Site:
     descriptors: dict[str, Descriptor] = field(default_factory=dict)
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
-    # Warnings found while reading (`Problem`s that stop nothing).
-    warnings: list = field(default_factory=list)
+    # Warnings found while reading: problems that stop nothing.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def partners(self) -> dict[str, Partner]:

@@ -377,12 +377,14 @@ class YamlMapping(msgspec.Struct, tag="m", array_like=True):
     keys: list[str]
     key_lines: list[int]
     values: list[YamlValue]
+    folded: dict[str, Folded] = {}
 
 
 class YamlSequence(msgspec.Struct, tag="s", array_like=True):
     line: int
     item_lines: list[int]
     items: list[YamlValue]
+    folded: dict[int, Folded] = {}
 
 
 class FrontMatter(msgspec.Struct, tag="f", array_like=True):
@@ -410,9 +412,12 @@ def _to_data(value: object) -> ParsedData:
             keys,
             [value.line_of(k) for k in keys],
             [_to_data(v) for v in value.values()],
+            value.folded,
         )
     if isinstance(value, LineList):
-        return YamlSequence(value.line, list(value.item_lines), [_to_data(v) for v in value])
+        return YamlSequence(
+            value.line, list(value.item_lines), [_to_data(v) for v in value], value.folded
+        )
     if isinstance(value, MarkdownSource):
         return FrontMatter(_to_data(value.meta), value.body, value.body_line)  # type: ignore[arg-type]
     if isinstance(value, SourceError):
@@ -428,10 +433,14 @@ def _from_data(data: ParsedData) -> Any:
             data.line,
             dict(zip(data.keys, data.key_lines, strict=True)),
         )
+        if data.folded:
+            mapping.folded = data.folded
         return mapping
     if kind is YamlSequence:
         sequence = LineList(map(_from_data, data.items))
         sequence.line, sequence.item_lines = data.line, data.item_lines
+        if data.folded:
+            sequence.folded = data.folded
         return sequence
     if kind is FrontMatter:
         return MarkdownSource(_from_data(data.meta), data.body, data.body_line)

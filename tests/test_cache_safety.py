@@ -248,3 +248,39 @@ def test_an_edit_keeping_size_and_time_is_seen(small_site: Path, tmp_path: Path)
     assert not report.up_to_date
     build(small_site, tmp_path / "clean", cache=False)
     assert _pages(output) == _pages(tmp_path / "clean")
+
+
+def test_parsed_files_come_back_from_the_state_with_every_line(tmp_path: Path) -> None:
+    """Kept between builds as data, a parsed file keeps its lines and folded values."""
+    from generator.sources import LineDict, LineList, ParseCache, parse_yaml, split_front_matter
+
+    yaml_file, markdown_file = tmp_path / "a.yaml", tmp_path / "b.md"
+    yaml_file.write_text(
+        "- id: x\n  label: {fr: X}\n  note:\n    un texte\n    - sur deux lignes\n- [a, b]\n- ''\n",
+        encoding="utf-8",
+    )
+    markdown_file.write_text(
+        "---\ntitle: T\nauthors:\n  - Claire\n    - Paul\n---\n\nCorps.\n", encoding="utf-8"
+    )
+    cache = ParseCache()
+    parsed = [cache.get(yaml_file, parse_yaml), cache.get(markdown_file, split_front_matter)]
+    data = msgspec.msgpack.encode(cache.to_data())
+    from generator.sources import ParsedData
+
+    back = ParseCache.from_data(
+        msgspec.msgpack.decode(data, type=dict[str, tuple[str, ParsedData]])
+    )
+    again = [back.get(yaml_file, parse_yaml), back.get(markdown_file, split_front_matter)]
+
+    def shape(value: object) -> object:
+        if isinstance(value, LineDict):
+            items = {k: shape(v) for k, v in value.items()}
+            return ("map", value.line, value.key_lines, value.folded, items)
+        if isinstance(value, LineList):
+            return ("list", value.line, value.item_lines, value.folded, [shape(v) for v in value])
+        if hasattr(value, "meta"):
+            return ("md", shape(value.meta), value.body, value.body_line)
+        return value
+
+    assert [shape(v) for v in again] == [shape(v) for v in parsed]
+    assert parsed[0][0].folded and parsed[1].meta["authors"].folded  # the case is covered
