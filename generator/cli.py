@@ -321,6 +321,20 @@ def import_() -> None:
     """Bring a thesaurus or documents into the content."""
 
 
+def _report_skipped(problems: list) -> None:
+    """Items an import left out, as `path:line: message`; the command then exits 1."""
+    if not problems:
+        return
+    for problem in problems:
+        err.print(str(problem), markup=False)
+    count = len(problems)
+    err.print(
+        f"[bold red]{count} problem{'s' if count > 1 else ''} found: "
+        "what they name was not imported, the rest was.[/]"
+    )
+    sys.exit(1)
+
+
 @import_.command("skos")
 @click.argument("thesaurus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--family", default=None, help="Put every imported descriptor in this family.")
@@ -338,18 +352,35 @@ def import_skos(
     from generator.importers.skos import ImportError_
     from generator.importers.skos import import_skos as run
 
-    try:
-        report = run(content, thesaurus, family=family, name=name, force=force)
-    except ImportError_ as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(1)
+    with _clean_errors():
+        try:
+            report = run(content, thesaurus, family=family, name=name, force=force)
+        except ImportError_ as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
+            sys.exit(1)
     for line in report.lines():
         out.print(line, markup=False)
+    _report_skipped(report.problems)
+
+
+def _plain_slug(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> str | None:
+    from generator.readers.fields import id_problem
+
+    if value is not None and (problem := id_problem(value)):
+        raise click.BadParameter(f"{problem}: name the dossier by its folder's name")
+    return value
 
 
 @import_.command("documents")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--dossier", required=True, help="The dossier that receives the documents.")
+@click.option(
+    "--dossier",
+    required=True,
+    callback=_plain_slug,
+    help="The dossier that receives the documents (its folder's name).",
+)
 @click.option(
     "--map",
     "mapping",
@@ -364,14 +395,16 @@ def import_documents(folder: Path, dossier: str, mapping: Path, force: bool, con
     from generator.importers.documents import DocumentImportError
     from generator.importers.documents import import_documents as run
 
-    try:
-        count, notes = run(content, folder, dossier, mapping, force=force)
-    except DocumentImportError as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(1)
-    for note in notes:
+    with _clean_errors():
+        try:
+            report = run(content, folder, dossier, mapping, force=force)
+        except DocumentImportError as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
+            sys.exit(1)
+    for note in report.notes:
         err.print(note, markup=False)
-    out.print(f"Imported {count} documents into dossiers/{dossier}/.", markup=False)
+    out.print(f"Imported {report.count} documents into dossiers/{dossier}/.", markup=False)
+    _report_skipped(report.problems)
 
 
 @main.command()
