@@ -87,7 +87,9 @@ def test_mapping_values_constants_patterns_and_labels(small_site: Path, tmp_path
     with pytest.raises(DocumentImportError, match="unknown dossier 'nope'"):
         import_documents(small_site, folder, "nope", mapping)
     mapping.write_text("titel: name\n", encoding="utf-8")
-    with pytest.raises(BuildError, match=r"map.yaml:1: unknown field 'titel' \(did you mean 'title'"):
+    with pytest.raises(
+        BuildError, match=r"map.yaml:1: unknown field 'titel' \(did you mean 'title'"
+    ):
         import_documents(small_site, folder, "essai", mapping)
 
 
@@ -206,7 +208,7 @@ def test_mapping_problems_are_reported_with_their_lines(small_site: Path, tmp_pa
     mapping = tmp_path / "map.yaml"
     mapping.write_text(
         "title: title\n"
-        "date: {field: date, pattern: \"([\"}\n"
+        'date: {field: date, pattern: "(["}\n'
         "type: {field: kind, values: [a, b]}\n"
         "descriptors: {fields: [topics], suggest: abc}\n"
         "drop_title_heading: maybe\n"

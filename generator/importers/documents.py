@@ -158,7 +158,9 @@ def _read_spec(value: Any, line: int, key: str, path: Path, problems: Problems) 
                 spec.pattern = regex.compile(item)
             except (regex.error, ValueError, RecursionError) as error:
                 problems.add(
-                    path, where, f"the pattern of '{key}' is not a valid regular expression: {error}"
+                    path,
+                    where,
+                    f"the pattern of '{key}' is not a valid regular expression: {error}",
                 )
                 ok = False
             spec.pattern_line = where
@@ -370,7 +372,9 @@ def _plan(
             doc_type = "resource"
         date = str(_value(specs.get("date"), meta, path) or "")
         if not date or date_problem(date):
-            report.notes.append(f"{path}: no usable date ({' '.join(date.split()) or 'none'}): 2000 written instead")
+            report.notes.append(
+                f"{path}: no usable date ({' '.join(date.split()) or 'none'}): 2000 written instead"
+            )
             date = "2000"
         lang = str(_value(specs.get("lang"), meta, path) or lang_default)
         if lang not in languages:
