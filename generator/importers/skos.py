@@ -91,7 +91,8 @@ class ImportReport:
 
 
 def _literal_text(value) -> str:
-    return " ".join(str(value).split())
+    """A literal's text on one line, without the characters content files cannot hold."""
+    return " ".join(_FORBIDDEN.sub("", str(value)).split())
 
 
 def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
@@ -175,8 +176,10 @@ def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
     collections = []
     for node in sorted(set(graph.subjects(RDF.type, SKOS.Collection)), key=str):
         labels = {}
-        for literal in graph.objects(node, SKOS.prefLabel):
-            lang = (literal.language or default).split("-")[0]
+        for literal in sorted(graph.objects(node, SKOS.prefLabel), key=str):
+            if not isinstance(literal, Literal) or not _literal_text(literal):
+                continue
+            lang = (literal.language or default).split("-")[0].lower()
             if lang in languages:
                 labels.setdefault(lang, _literal_text(literal))
         collections.append(
