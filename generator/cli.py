@@ -386,7 +386,7 @@ def _plain_slug(
     "mapping",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A YAML file saying where each field comes from (see docs/import.md).",
+    help="A YAML file saying where each field comes from (see docs/partners.md).",
 )
 @click.option("--force", is_flag=True, help="Replace documents that already exist.")
 @CONTENT_OPTION
@@ -426,7 +426,10 @@ def suggest(file: Path, limit: int, content: Path) -> None:
         sys.exit(1)
     title = str(source.meta.get("title", "")) if source else ""
     lang = str(source.meta.get("lang", "")) if source else ""
-    indexed = set(source.meta.get("descriptors") or []) if source else set()
+    indexed_ids = source.meta.get("descriptors") if source else None
+    # Whatever the field holds (a text, a list of groups…), only texts can name descriptors.
+    indexed_ids = indexed_ids if isinstance(indexed_ids, list) else [indexed_ids]
+    indexed = {item for item in indexed_ids if isinstance(item, str)}
     body = source.body if source else text
     summary = str(source.meta.get("summary", "")) if source else ""
     suggester = Suggester(
@@ -461,10 +464,11 @@ def _scaffold_error(error: scaffold.ScaffoldError) -> None:
 @CONTENT_OPTION
 def new_dossier(slug: str, title: str | None, content: Path) -> None:
     """Create dossiers/SLUG/index.md."""
-    try:
-        _created(scaffold.new_dossier(content, slug, title))
-    except scaffold.ScaffoldError as error:
-        _scaffold_error(error)
+    with _clean_errors():  # a folder that cannot be written: said plainly
+        try:
+            _created(scaffold.new_dossier(content, slug, title))
+        except scaffold.ScaffoldError as error:
+            _scaffold_error(error)
 
 
 @new.command("document")
@@ -481,10 +485,11 @@ def new_dossier(slug: str, title: str | None, content: Path) -> None:
 @CONTENT_OPTION
 def new_document(key: str, title: str | None, doc_type: str, content: Path) -> None:
     """Create dossiers/DOSSIER/DOCUMENT.md."""
-    try:
-        _created(scaffold.new_document(content, key, title, doc_type))
-    except scaffold.ScaffoldError as error:
-        _scaffold_error(error)
+    with _clean_errors():  # a folder that cannot be written: said plainly
+        try:
+            _created(scaffold.new_document(content, key, title, doc_type))
+        except scaffold.ScaffoldError as error:
+            _scaffold_error(error)
 
 
 @new.command("descriptor")
@@ -508,10 +513,11 @@ def new_descriptor(
     content: Path,
 ) -> None:
     """Add a descriptor to the atlas."""
-    try:
-        path = scaffold.new_descriptor(
-            content, descriptor_id, family, label, list(broader), file_name
-        )
-        out.print(f"Added the descriptor '{descriptor_id}' to {path}", markup=False)
-    except scaffold.ScaffoldError as error:
-        _scaffold_error(error)
+    with _clean_errors():  # a folder that cannot be written: said plainly
+        try:
+            path = scaffold.new_descriptor(
+                content, descriptor_id, family, label, list(broader), file_name
+            )
+        except scaffold.ScaffoldError as error:
+            _scaffold_error(error)
+    out.print(f"Added the descriptor '{descriptor_id}' to {path}", markup=False)

@@ -230,3 +230,19 @@ def test_mapping_problems_are_reported_with_their_lines(small_site: Path, tmp_pa
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "Invalid value for '--dossier'" in result.stderr
     assert "name the dossier by its folder's name" in result.stderr
+
+
+def test_suggest_reads_any_front_matter_without_traceback(small_site: Path, tmp_path: Path) -> None:
+    text = tmp_path / "draft.md"
+    text.write_text(
+        "---\ntitle: [Un, budget]\ndescriptors: [{budget: x}, budget]\nlang: {fr: x}\n---\n"
+        "Les budgets participatifs.\n",
+        encoding="utf-8",
+    )
+    result = treillis("suggest", str(text), "--content", str(small_site), cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert re.match(r"budget\s+Budget participatif\s+×\d+\s+\(already indexed\)", result.stdout)
+    text.write_text("---\ntitle: [\n---\nTexte.\n", encoding="utf-8")
+    result = treillis("suggest", str(text), "--content", str(small_site), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{text}:2: YAML syntax")

@@ -36,3 +36,21 @@ def test_a_descriptor_is_never_appended_to_a_file_it_would_break(small_site: Pat
     scaffold.new_descriptor(small_site, "bleu", "methodes", file_name="notes.yaml")
     assert comments.read_text(encoding="utf-8").startswith("# Descriptors added by hand\n- id:")
     assert load(small_site).descriptors["bleu"].family.target == "methodes"
+
+
+def test_a_folder_that_cannot_be_written_is_said_plainly(small_site: Path) -> None:
+    import subprocess
+    import sys
+
+    (small_site / "dossiers/essai").rename(small_site / "essai")
+    (small_site / "dossiers").rmdir()
+    (small_site / "dossiers").write_text("not a folder\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "new", "dossier", "budgets"],
+        capture_output=True,
+        text=True,
+        cwd=small_site.parent,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("error: ")
+    assert (small_site / "dossiers").read_text(encoding="utf-8") == "not a folder\n"
