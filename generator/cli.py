@@ -390,6 +390,20 @@ def import_() -> None:
     """Bring a thesaurus or documents into the content."""
 
 
+def _report_skipped(problems: list) -> None:
+    """Items an import left out, as `path:line: message`; the command then exits 1."""
+    if not problems:
+        return
+    for problem in problems:
+        err.print(str(problem), markup=False)
+    count = len(problems)
+    err.print(
+        f"[bold red]{count} problem{'s' if count > 1 else ''} found: "
+        "what they name was not imported, the rest was.[/]"
+    )
+    sys.exit(1)
+
+
 @import_.command("skos")
 @click.argument("thesaurus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--family", default=None, help="Put every imported descriptor in this family.")
@@ -407,24 +421,41 @@ def import_skos(
     from generator.importers.skos import ImportError_
     from generator.importers.skos import import_skos as run
 
-    try:
-        report = run(content, thesaurus, family=family, name=name, force=force)
-    except ImportError_ as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(1)
+    with _clean_errors():
+        try:
+            report = run(content, thesaurus, family=family, name=name, force=force)
+        except ImportError_ as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
+            sys.exit(1)
     for line in report.lines():
         out.print(line, markup=False)
+    _report_skipped(report.problems)
+
+
+def _plain_slug(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> str | None:
+    from generator.readers.fields import id_problem
+
+    if value is not None and (problem := id_problem(value)):
+        raise click.BadParameter(f"{problem}: name the dossier by its folder's name")
+    return value
 
 
 @import_.command("documents")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--dossier", required=True, help="The dossier that receives the documents.")
+@click.option(
+    "--dossier",
+    required=True,
+    callback=_plain_slug,
+    help="The dossier that receives the documents (its folder's name).",
+)
 @click.option(
     "--map",
     "mapping",
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A YAML file saying where each field comes from (see docs/import.md).",
+    help="A YAML file saying where each field comes from (see docs/partners.md).",
 )
 @click.option("--force", is_flag=True, help="Replace documents that already exist.")
 @CONTENT_OPTION
@@ -433,14 +464,16 @@ def import_documents(folder: Path, dossier: str, mapping: Path, force: bool, con
     from generator.importers.documents import DocumentImportError
     from generator.importers.documents import import_documents as run
 
-    try:
-        count, notes = run(content, folder, dossier, mapping, force=force)
-    except DocumentImportError as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(1)
-    for note in notes:
+    with _clean_errors():
+        try:
+            report = run(content, folder, dossier, mapping, force=force)
+        except DocumentImportError as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
+            sys.exit(1)
+    for note in report.notes:
         err.print(note, markup=False)
-    out.print(f"Imported {count} documents into dossiers/{dossier}/.", markup=False)
+    out.print(f"Imported {report.count} documents into dossiers/{dossier}/.", markup=False)
+    _report_skipped(report.problems)
 
 
 @main.command()
@@ -462,7 +495,10 @@ def suggest(file: Path, limit: int, content: Path) -> None:
         sys.exit(1)
     title = str(source.meta.get("title", "")) if source else ""
     lang = str(source.meta.get("lang", "")) if source else ""
-    indexed = set(source.meta.get("descriptors") or []) if source else set()
+    indexed_ids = source.meta.get("descriptors") if source else None
+    # Whatever the field holds (a text, a list of groups…), only texts can name descriptors.
+    indexed_ids = indexed_ids if isinstance(indexed_ids, list) else [indexed_ids]
+    indexed = {item for item in indexed_ids if isinstance(item, str)}
     body = source.body if source else text
     summary = str(source.meta.get("summary", "")) if source else ""
     suggester = Suggester(
@@ -497,10 +533,11 @@ def _scaffold_error(error: scaffold.ScaffoldError) -> None:
 @CONTENT_OPTION
 def new_dossier(slug: str, title: str | None, content: Path) -> None:
     """Create dossiers/SLUG/index.md."""
-    try:
-        _created(scaffold.new_dossier(content, slug, title))
-    except scaffold.ScaffoldError as error:
-        _scaffold_error(error)
+    with _clean_errors():  # a folder that cannot be written: said plainly
+        try:
+            _created(scaffold.new_dossier(content, slug, title))
+        except scaffold.ScaffoldError as error:
+            _scaffold_error(error)
 
 
 @new.command("document")
@@ -517,10 +554,11 @@ def new_dossier(slug: str, title: str | None, content: Path) -> None:
 @CONTENT_OPTION
 def new_document(key: str, title: str | None, doc_type: str, content: Path) -> None:
     """Create dossiers/DOSSIER/DOCUMENT.md."""
-    try:
-        _created(scaffold.new_document(content, key, title, doc_type))
-    except scaffold.ScaffoldError as error:
-        _scaffold_error(error)
+    with _clean_errors():  # a folder that cannot be written: said plainly
+        try:
+            _created(scaffold.new_document(content, key, title, doc_type))
+        except scaffold.ScaffoldError as error:
+            _scaffold_error(error)
 
 
 @new.command("descriptor")
@@ -544,10 +582,11 @@ def new_descriptor(
     content: Path,
 ) -> None:
     """Add a descriptor to the atlas."""
-    try:
-        path = scaffold.new_descriptor(
-            content, descriptor_id, family, label, list(broader), file_name
-        )
-        out.print(f"Added the descriptor '{descriptor_id}' to {path}", markup=False)
-    except scaffold.ScaffoldError as error:
-        _scaffold_error(error)
+    with _clean_errors():  # a folder that cannot be written: said plainly
+        try:
+            path = scaffold.new_descriptor(
+                content, descriptor_id, family, label, list(broader), file_name
+            )
+        except scaffold.ScaffoldError as error:
+            _scaffold_error(error)
+    out.print(f"Added the descriptor '{descriptor_id}' to {path}", markup=False)

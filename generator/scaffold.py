@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 from pathlib import Path
 
 from generator.errors import Problems, did_you_mean
@@ -11,6 +10,8 @@ from generator.model import DOCUMENT_TYPES
 from generator.readers.atlas import read_descriptors, read_families
 from generator.readers.config import read_config
 from generator.readers.fields import id_problem
+from generator.sources import SourceError, parse_yaml
+from generator.yamlwrite import dump, front_matter
 
 __all__ = ["DOCUMENT_TYPES", "ScaffoldError", "new_descriptor", "new_document", "new_dossier"]
 
@@ -22,11 +23,6 @@ class ScaffoldError(Exception):
 def _check_id(value: str, what: str) -> None:
     if problem := id_problem(value):
         raise ScaffoldError(f"{what}: {problem}")
-
-
-def _quote(text: str) -> str:
-    # JSON strings are valid YAML strings, with every special character escaped.
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _write_new(path: Path, text: str) -> Path:
@@ -41,26 +37,21 @@ def new_dossier(content: Path, slug: str, title: str | None = None) -> Path:
     _check_id(slug, "dossier")
     lang = read_config(content, Problems()).default_language
     today = datetime.date.today().isoformat()
+    fields = {
+        "title": title or slug.replace("-", " ").capitalize(),
+        "lang": lang,
+        "date": today,
+        "summary": "Two or three sentences that say what this dossier is about.",
+        "coordinators": [],
+        "committee": [],
+        "partners": [],
+        "descriptors": [],
+        "principles": [],
+    }
     return _write_new(
         content / "dossiers" / slug / "index.md",
-        f"""---
-title: {_quote(title or slug.replace("-", " ").capitalize())}
-lang: {lang}
-date: {today}
-summary: >
-  Two or three sentences that say what this dossier is about.
-coordinators: []
-committee: []
-partners: []
-descriptors: []
-principles: []
----
-The introduction of the dossier.
-
-<!-- synthesis -->
-
-The synthesis note.
-""",
+        front_matter(fields)
+        + "The introduction of the dossier.\n\n<!-- synthesis -->\n\nThe synthesis note.\n",
     )
 
 
@@ -84,20 +75,15 @@ def new_document(
     if doc_type not in DOCUMENT_TYPES:
         raise ScaffoldError(f"unknown type '{doc_type}': choose one of {', '.join(DOCUMENT_TYPES)}")
     today = datetime.date.today().isoformat()
-    return _write_new(
-        folder / f"{slug}.md",
-        f"""---
-title: {_quote(title or slug.replace("-", " ").capitalize())}
-type: {doc_type}
-date: {today}
-authors: []
-descriptors: []
-summary: >
-  The lead: two or three sentences that stand on their own.
----
-The text of the document.
-""",
-    )
+    fields = {
+        "title": title or slug.replace("-", " ").capitalize(),
+        "type": doc_type,
+        "date": today,
+        "authors": [],
+        "descriptors": [],
+        "summary": "The lead: two or three sentences that stand on their own.",
+    }
+    return _write_new(folder / f"{slug}.md", front_matter(fields) + "The text of the document.\n")
 
 
 def new_descriptor(
@@ -127,12 +113,16 @@ def new_descriptor(
         name += ".yaml"
     _check_id(Path(name).stem, "file name")
     path = content / "atlas" / "descriptors" / name
-    entry = (
-        f"- id: {descriptor_id}\n"
-        f"  family: {family}\n"
-        f"  label:\n    {languages[0]}: {_quote(label or descriptor_id.replace('-', ' ').capitalize())}\n"
-        f"  broader: [{', '.join(broader or [])}]\n"
-        f"  related: []\n"
+    entry = dump(
+        [
+            {
+                "id": descriptor_id,
+                "family": family,
+                "label": {languages[0]: label or descriptor_id.replace("-", " ").capitalize()},
+                "broader": list(broader or []),
+                "related": [],
+            }
+        ]
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -140,5 +130,25 @@ def new_descriptor(
         existing = ""  # an empty list: the new entry starts it
     elif not existing.endswith("\n"):
         existing += "\n"
+    # The entry is added as text, to keep the file as its editors wrote it: first make sure
+    # the result still reads as the same list and one more item (a file written `[{...}]`
+    # in flow style would not).
+    before = _items_in(existing)
+    after = _items_in(existing + entry)
+    if before is None or after is None or len(after) != len(before) + 1:
+        raise ScaffoldError(
+            f"{path} is not a list of '- id:' items that a descriptor can be added to: "
+            "add it by hand, or give another --file"
+        )
     path.write_text(existing + entry, encoding="utf-8")
     return path
+
+
+def _items_in(text: str) -> list | None:
+    try:
+        data = parse_yaml(text)
+    except SourceError:
+        return None
+    if data is None:  # nothing but comments
+        return []
+    return data if isinstance(data, list) else None

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build, load
@@ -171,3 +171,213 @@ def test_huge_and_deep_inputs(tmp_path: Path) -> None:
         "- id: deep\n  note: " + "[" * 5000 + "\n", encoding="utf-8"
     )
     outcome(content, tmp_path / "huge" / "output")
+
+
+# Importers: whatever the thesaurus or the mapping holds, an import ends with files
+# `treillis check` accepts, or with clean `path:line: message` problems, in bounded time,
+# and writes nothing but its own files.
+
+TEXTS = st.recursive(
+    ODD,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ODD, inner, max_size=4),
+    max_leaves=10,
+)
+SEGMENT = st.text(alphabet="abcXYZ019-_.~%/", min_size=1, max_size=12) | st.sampled_from(
+    ["../../../etc", "..", "legend", "a/b#c", "12345678-1234-1234-1234-123456789abc"]
+)
+
+
+def _distinct_keys(value: object) -> bool:
+    """No two keys of a mapping differ only by characters the reader refuses."""
+    if isinstance(value, dict):
+        keys = [_clean(key) for key in value]
+        return len(set(keys)) == len(keys) and all(map(_distinct_keys, value.values()))
+    return all(map(_distinct_keys, value)) if isinstance(value, list) else True
+
+
+def _clean(value: object) -> object:
+    """A value as Treillis reads it back: texts without the characters it refuses."""
+    from generator.sources import _FORBIDDEN
+
+    if isinstance(value, dict):
+        return {_FORBIDDEN.sub("", k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return _FORBIDDEN.sub("", value)
+
+
+@SETTINGS
+@given(value=st.dictionaries(ODD, TEXTS, max_size=5), title=ODD)
+def test_the_yaml_emitter_writes_values_that_read_back_as_written(value: dict, title: str) -> None:
+    from generator.sources import parse_yaml, split_front_matter
+    from generator.yamlwrite import dump, front_matter
+
+    if _distinct_keys(value):
+        assert parse_yaml(dump(value)) == _clean(value)
+    source = split_front_matter(front_matter({"title": title, "tags": [title, title]}) + "B\n")
+    assert dict(source.meta) == {"title": _clean(title), "tags": [_clean(title)] * 2}
+    assert source.body == "B\n"
+
+
+def _files(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _assert_clean(problems) -> None:
+    for problem in problems:
+        assert problem.line >= 1 and problem.path and problem.message
+        assert "\n" not in problem.message and "Traceback" not in problem.message
+
+
+def _assert_only_written_inside(before: dict, after: dict, folder: Path) -> None:
+    for path, data in after.items():
+        if before.get(path) != data:
+            assert path.is_relative_to(folder), path
+    assert set(before) <= set(after)  # nothing deleted
+
+
+@st.composite
+def thesauri(draw) -> tuple[str, str]:
+    """A SKOS graph with odd labels and ids, broader loops and collections in loops."""
+    from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
+
+    ours = Namespace("https://treillis.invalid/ns#")
+    graph = Graph()
+    concepts = [
+        URIRef("http://x.org/" + segment)
+        for segment in draw(st.lists(SEGMENT, min_size=1, max_size=6, unique=True))
+    ]
+    labels = st.tuples(ODD, st.sampled_from(["fr", "en", "de", None]))
+    for concept in concepts:
+        graph.add((concept, RDF.type, SKOS.Concept))
+        for text, lang in draw(st.lists(labels, max_size=2)):
+            graph.add((concept, SKOS.prefLabel, Literal(text, lang=lang)))
+        for text, lang in draw(st.lists(labels, max_size=2)):
+            graph.add((concept, SKOS.altLabel, Literal(text, lang=lang)))
+        if draw(st.booleans()):
+            graph.add((concept, ours.id, Literal(draw(ODD | SEGMENT))))
+        for other in draw(st.lists(st.sampled_from(concepts), max_size=2)):
+            graph.add((concept, draw(st.sampled_from([SKOS.broader, SKOS.related])), other))
+    collections = [URIRef(f"http://x.org/col{i}") for i in range(draw(st.integers(0, 4)))]
+    for collection in collections:
+        graph.add((collection, RDF.type, SKOS.Collection))
+        graph.add((collection, SKOS.prefLabel, Literal(draw(ODD), lang="fr")))
+        members = st.sampled_from(concepts + collections)  # itself included
+        for member in draw(st.lists(members, max_size=4)):
+            graph.add((collection, SKOS.member, member))
+        for predicate in (ours.id, ours.axis, ours.colour, ours.code):
+            if draw(st.booleans()):
+                graph.add((collection, predicate, Literal(draw(ODD | SEGMENT))))
+    fmt = draw(st.sampled_from(["turtle", "xml"]))
+    try:
+        text = graph.serialize(format=fmt)
+    except Exception:  # a text rdflib cannot write (XML has no control characters)
+        text = graph.serialize(format="turtle")
+        fmt = "turtle"
+    return text, ".ttl" if fmt == "turtle" else ".rdf"
+
+
+@settings(SETTINGS, max_examples=max(1, SETTINGS.max_examples // 2))
+@given(thesaurus=thesauri())
+def test_any_thesaurus_imports_to_valid_files_or_clean_problems(
+    tmp_path: Path, thesaurus: tuple[str, str]
+) -> None:
+    from generator.importers.skos import ImportError_, import_skos
+
+    content = fresh(tmp_path, "skos")
+    text, suffix = thesaurus
+    path = content.parent / f"thesaurus{suffix}"
+    path.write_text(text, encoding="utf-8")
+    before = _files(tmp_path)
+    with time_limit(20):
+        try:
+            report = import_skos(content, path)
+        except BuildError as error:
+            _assert_clean(error.problems)
+            assert _files(tmp_path) == before  # nothing written
+            event(f"refused: {error.problems[0].message[:40]}")
+            return
+        except ImportError_ as error:
+            assert "\n" not in str(error)
+            return
+        _assert_clean(report.problems)
+        _assert_only_written_inside(before, _files(tmp_path), content / "atlas")
+        load(content)  # `treillis check` accepts what was written
+        event(f"imported, {'with' if report.problems else 'without'} problems")
+
+
+MAPPING_SPECS = st.one_of(
+    ODD,
+    st.fixed_dictionaries(
+        {"field": st.sampled_from(["a", "b", "title", "ref"])},
+        optional={
+            "pattern": st.sampled_from(["\\d+", "([", "(a+)+$", "^.", "[", "a{2,}"]) | ODD,
+            "values": st.dictionaries(ODD, ODD, max_size=3) | st.lists(ODD, max_size=2),
+            "default": ODD | st.integers(),
+        },
+    ),
+    st.fixed_dictionaries({"value": ODD | st.lists(ODD, max_size=2)}),
+    VALUES,
+)
+MAPPINGS = st.dictionaries(
+    st.sampled_from(["id", "title", "summary", "date", "type", "lang", "authors", "partner"]),
+    MAPPING_SPECS,
+    max_size=4,
+).flatmap(
+    lambda specs: st.fixed_dictionaries(
+        {},
+        optional={
+            "descriptors": st.fixed_dictionaries(
+                {"fields": st.lists(st.sampled_from(["a", "b"]), max_size=2) | ODD},
+                optional={"suggest": st.integers(-1, 5) | ODD},
+            ),
+            "drop_title_heading": st.booleans() | ODD,
+            "source": st.fixed_dictionaries({"url": MAPPING_SPECS}),
+        },
+    ).map(lambda extra: {**specs, **extra})
+)
+THEIR_NAMES = st.sampled_from(["index", "a/x", "b/x", "!!!", "x", "Fiche 1", ".."])
+
+
+@SETTINGS
+@given(
+    mapping=MAPPINGS,
+    documents=st.dictionaries(
+        THEIR_NAMES,
+        st.dictionaries(st.sampled_from(["a", "b", "title", "ref", "id"]), VALUES, max_size=4),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_any_mapping_imports_to_valid_files_or_clean_problems(
+    tmp_path: Path, mapping: dict, documents: dict
+) -> None:
+    from generator.importers.documents import DocumentImportError, import_documents
+
+    content = fresh(tmp_path, "documents")
+    theirs = content.parent / "theirs"
+    for name, meta in documents.items():
+        (theirs / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
+        front = yaml.safe_dump(meta, allow_unicode=True) if meta else ""
+        (theirs / f"{name}.md").write_text(f"---\n{front}---\nTexte.\n", encoding="utf-8")
+    mapping_path = content.parent / "map.yaml"
+    mapping_path.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    before = _files(tmp_path)
+    with time_limit(20):
+        try:
+            report = import_documents(content, theirs, "essai", mapping_path, force=True)
+        except BuildError as error:
+            _assert_clean(error.problems)
+            assert _files(tmp_path) == before  # nothing written
+            event("refused: a problem in the mapping")
+            return
+        except DocumentImportError as error:
+            assert str(error)
+            return
+        _assert_clean(report.problems)
+        event(f"imported, {'with' if report.problems else 'without'} problems")
+        after = _files(tmp_path)
+        _assert_only_written_inside(before, after, content / "dossiers/essai")
+        index = content / "dossiers/essai/index.md"
+        assert after[index] == before[index]  # the dossier's own page is never replaced
+        load(content)  # `treillis check` accepts what was written

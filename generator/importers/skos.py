@@ -18,17 +18,20 @@ with a fingerprint: a file edited by hand since is not overwritten without --for
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.atlas import find_cycles
-from generator.errors import Problems
+from generator.errors import BuildError, Problem, Problems
+from generator.importers import as_read
+from generator.model import FAMILY_AXES
 from generator.readers.atlas import read_descriptors, read_families
 from generator.readers.config import read_config
-from generator.readers.fields import slugify
+from generator.readers.fields import id_problem, slugify
+from generator.sources import _FORBIDDEN
+from generator.yamlwrite import dump
 
 PALETTE = (
     "#2b6f8f",
@@ -74,6 +77,8 @@ class ImportReport:
     related: int = 0
     files: list[Path] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # What was left out because the thesaurus is wrong there (`path:line: message`).
+    problems: list[Problem] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         lines = [
@@ -86,7 +91,8 @@ class ImportReport:
 
 
 def _literal_text(value) -> str:
-    return " ".join(str(value).split())
+    """A literal's text on one line, without the characters content files cannot hold."""
+    return " ".join(_FORBIDDEN.sub("", str(value)).split())
 
 
 def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
@@ -100,12 +106,21 @@ def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
     fmt = {"ttl": "turtle", ".ttl": "turtle", ".n3": "n3", ".nt": "nt", ".jsonld": "json-ld"}.get(
         suffix, "xml"
     )
+    if fmt == "xml":
+        _check_xml(path)
     try:
         graph.parse(path, format=fmt)
     except Exception as error:  # rdflib raises many kinds of parse errors
-        raise ImportError_(
-            f"{path}: cannot read this thesaurus ({type(error).__name__}: {error})"
-        ) from None
+        line = getattr(error, "lines", None)  # Turtle's BadSyntax: 0-based
+        if isinstance(line, int) and isinstance(getattr(error, "_why", None), str):
+            # Its text repeats the line and quotes bytes: its reason alone reads better.
+            _refuse(path, line + 1, f"cannot read this thesaurus: bad syntax ({error._why})")
+        message = " ".join(str(error).split())
+        _refuse(
+            path,
+            _error_line(error),
+            f"cannot read this thesaurus ({type(error).__name__}: {message})",
+        )
     default = languages[0]
     concepts: dict[str, Concept] = {}
     for node in sorted(set(graph.subjects(RDF.type, SKOS.Concept)), key=str):
@@ -161,8 +176,10 @@ def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
     collections = []
     for node in sorted(set(graph.subjects(RDF.type, SKOS.Collection)), key=str):
         labels = {}
-        for literal in graph.objects(node, SKOS.prefLabel):
-            lang = (literal.language or default).split("-")[0]
+        for literal in sorted(graph.objects(node, SKOS.prefLabel), key=str):
+            if not isinstance(literal, Literal) or not _literal_text(literal):
+                continue
+            lang = (literal.language or default).split("-")[0].lower()
             if lang in languages:
                 labels.setdefault(lang, _literal_text(literal))
         collections.append(
@@ -182,6 +199,57 @@ def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
         | {str(s) for s in graph.subjects(SKOS.topConceptOf, None)}
     )
     return concepts, collections, tops
+
+
+def _refuse(path: Path, line: int, message: str) -> None:
+    problems = Problems()
+    problems.add(path, line, message)
+    raise BuildError(problems.items)
+
+
+def _error_line(error: Exception) -> int:
+    """The line an XML parser stopped at, when it says."""
+    try:
+        return int(error.getLineNumber())  # type: ignore[attr-defined]  # SAXParseException
+    except (AttributeError, TypeError, ValueError):
+        return 1
+
+
+class _Discard:
+    """An XML parser target that builds nothing: the file is only checked."""
+
+    def close(self) -> None:
+        return None
+
+
+def _check_xml(path: Path) -> None:
+    """Refuse RDF/XML with a DOCTYPE before rdflib reads it.
+
+    Entities can expand without bound (a kilobyte of "billion laughs" becomes
+    gigabytes) and external ones read files or fetch addresses; a thesaurus needs
+    neither. Nothing is expanded or fetched here (defusedxml)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser, ParseError
+
+    parser = DefusedXMLParser(
+        target=_Discard(), forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                parser.feed(chunk)
+        parser.close()
+    except DefusedXmlException:
+        _refuse(
+            path,
+            parser.parser.CurrentLineNumber,
+            "DOCTYPE and ENTITY declarations are refused in a thesaurus: entities can "
+            "expand without bound or read other files; write the values out and remove "
+            "the <!DOCTYPE ...> block",
+        )
+    except ParseError as error:
+        reason = re.sub(r": line \d+, column \d+$", "", str(error.msg))  # the line is said first
+        _refuse(path, error.position[0], f"this RDF/XML is not well-formed XML: {reason}")
 
 
 def _last_segment(uri: str) -> str:
@@ -241,6 +309,9 @@ def import_skos(
             )
     report = ImportReport()
     concepts, collections, tops = read_thesaurus(thesaurus, languages, report)
+    found = Problems()
+    where = _Locator(thesaurus)
+    concepts, collections = _checked(concepts, collections, languages, where, found)
 
     # Merge what the atlas already has (same URI, or an exactMatch to one of its URIs).
     by_uri = {d.uri: d.id for d in existing.values() if d.uri}
@@ -261,7 +332,7 @@ def import_skos(
 
     # Families: collections, else one per top concept.
     family_rows, member_family = _families(
-        concepts, collections, tops, ids, languages, report, name, set(existing_families)
+        concepts, collections, tops, ids, languages, name, set(existing_families), where, found
     )
     if family is not None:
         family_rows, member_family = [], defaultdict(lambda: family)
@@ -314,10 +385,108 @@ def import_skos(
     if family_rows:
         _write(families_file, _families_yaml(family_rows), thesaurus)
         report.files.append(families_file)
+    report.problems = sorted(set(found.items))
     return report
 
 
-def _families(concepts, collections, tops, ids, languages, report, name, existing):
+class _Locator:
+    """The line of a thesaurus where a URI (or an id) is first written, for problems."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._text: str | None = None
+
+    def __call__(self, *candidates: str) -> tuple[Path, int]:
+        if self._text is None:
+            self._text = self.path.read_text(encoding="utf-8", errors="replace")
+        for candidate in candidates:
+            position = self._text.find(candidate) if candidate else -1
+            if position >= 0:
+                return self.path, self._text.count("\n", 0, position) + 1
+        return self.path, 1
+
+
+def _checked(
+    concepts: dict[str, Concept],
+    collections: list[dict],
+    languages: list[str],
+    where: _Locator,
+    problems: Problems,
+) -> tuple[dict[str, Concept], list[dict]]:
+    """Concepts and collections whose ids and URIs the atlas readers accept; the others are
+    reported and left out. Values are checked by the readers' own rules."""
+    kept: dict[str, Concept] = {}
+    for uri, concept in concepts.items():
+        place = where(uri, concept.id)
+        if concept.id and (problem := id_problem(concept.id)):
+            problems.add(*place, f"the concept {uri}: {problem}; it is not imported")
+        elif _refused("uri", uri, place, problems, languages, f"the concept {uri}", "uri"):
+            continue
+        else:
+            kept[uri] = concept
+    kept_collections = []
+    for collection in collections:
+        uri = collection["uri"]
+        place = where(uri, collection["id"])
+        if collection["id"] and (problem := id_problem(collection["id"])):
+            problems.add(*place, f"the collection {uri}: {problem}; it is not imported")
+            continue
+        what = f"the collection {uri}"
+        if collection["colour"] and _refused(
+            "colour", collection["colour"], place, problems, languages, what, "colour"
+        ):
+            collection["colour"] = ""
+        if collection["axis"] and (
+            _refused(
+                "choice", collection["axis"], place, problems, languages, what, "axis", FAMILY_AXES
+            )
+        ):
+            collection["axis"] = ""
+        if collection["axis"] and not collection["code"].strip():
+            problems.add(*place, f"{what}: 'axis' without a 'code': the axis is left out")
+            collection["axis"] = ""
+        kept_collections.append(collection)
+    # A collection inside itself, or collections inside each other, cannot be nested
+    # families: each loop is reported and its last membership left out.
+    uris = {c["uri"] for c in kept_collections}
+    inside = {c["uri"]: [m for m in c["members"] if m in uris] for c in kept_collections}
+    while cycles := find_cycles(inside):
+        for cycle in cycles:
+            if cycle[-1] in inside[cycle[-2]]:
+                inside[cycle[-2]].remove(cycle[-1])
+                problems.add(
+                    *where(cycle[-2]),
+                    "collections cannot contain themselves (skos:member): "
+                    + " → ".join(cycle)
+                    + f"; {cycle[-1]} is not imported as a member of {cycle[-2]}",
+                )
+    for collection in kept_collections:
+        collection["members"] = [
+            m for m in collection["members"] if m not in uris or m in inside[collection["uri"]]
+        ]
+    return kept, kept_collections
+
+
+def _refused(
+    method: str,
+    value: str,
+    place: tuple[Path, int],
+    problems: Problems,
+    languages: list[str],
+    what: str,
+    key: str,
+    *args: object,
+) -> bool:
+    """Whether the atlas reader refuses `value` as the field `key` (then reported)."""
+    found = Problems()
+    if as_read(method, key, value, place, found, what, languages, *args):
+        return False
+    for problem in found.items:
+        problems.add(*place, f"{what}: {problem.message}; it is left out")
+    return True
+
+
+def _families(concepts, collections, tops, ids, languages, name, existing, where, problems):
     rows = []
     member_family: dict[str, str] = {}
     taken = set(existing)
@@ -355,11 +524,12 @@ def _families(concepts, collections, tops, ids, languages, report, name, existin
             for member in collection["members"]:
                 if member in concepts:
                     member_family.setdefault(member, collection_ids[collection["uri"]])
+        _check_axes(rows, collections, where, problems)
         # Deep nesting would not read as a legend: keep two levels.
         by_id = {row["id"]: row for row in rows}
         for row in rows:
             depth, parent = 0, row["parent"]
-            while parent:
+            while parent and depth <= len(rows):  # bounded, whatever the links
                 depth, parent = depth + 1, by_id[parent]["parent"]
             if depth > 2:
                 row["parent"] = ""
@@ -393,6 +563,35 @@ def _families(concepts, collections, tops, ids, languages, report, name, existin
     return rows, member_family
 
 
+def _check_axes(rows: list[dict], collections: list[dict], where, problems: Problems) -> None:
+    """Axes and crossings as the atlas validator wants them; the others reported, left out."""
+    codes: dict[tuple[str, str], str] = {}
+    for row, collection in zip(rows, collections, strict=True):
+        if row["axis"]:
+            if (row["axis"], row["code"]) in codes:
+                problems.add(
+                    *where(collection["uri"]),
+                    f"the collection {collection['uri']}: the {row['axis']} code "
+                    f"'{row['code']}' is already the code of '{codes[row['axis'], row['code']]}'; "
+                    "its axis is left out",
+                )
+                row["axis"] = ""
+            else:
+                codes[row["axis"], row["code"]] = row["id"]
+    axes = {row["id"]: row["axis"] for row in rows}
+    for row, collection in zip(rows, collections, strict=True):
+        crossing = row["crossing"]
+        if crossing and (
+            row["axis"] or sorted(axes.get(c, "") for c in crossing) != ["angle", "component"]
+        ):
+            problems.add(
+                *where(collection["uri"]),
+                f"the collection {collection['uri']}: a crossing names two collections, one "
+                "with the axis component and one with the axis angle; it is left out",
+            )
+            row["crossing"] = []
+
+
 def _top_of(uri: str, concepts: dict[str, Concept], tops: list[str]) -> str:
     seen = set()
     current = uri
@@ -407,58 +606,37 @@ def _top_of(uri: str, concepts: dict[str, Concept], tops: list[str]) -> str:
     return current
 
 
-def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _texts(name: str, values: dict[str, str], indent: str = "  ") -> str:
-    if not values:
-        return ""
-    inner = "".join(f"{indent}  {lang}: {_q(text)}\n" for lang, text in values.items())
-    return f"{indent}{name}:\n{inner}"
-
-
 def _descriptors_yaml(entries: list[dict]) -> str:
-    out = []
+    items = []
     for e in entries:
-        text = f"- id: {e['id']}\n  uri: {_q(e['uri'])}\n  family: {e['family']}\n"
-        text += _texts("label", e["label"])
-        if e["synonyms"]:
-            text += "  synonyms:\n" + "".join(
-                f"    {lang}: [{', '.join(_q(s) for s in items)}]\n"
-                for lang, items in e["synonyms"].items()
-            )
-        text += _texts("note", e["note"])
-        if e["broader"]:
-            text += f"  broader: [{', '.join(e['broader'])}]\n"
-        if e["related"]:
-            text += f"  related: [{', '.join(e['related'])}]\n"
-        out.append(text)
-    return "".join(out)
+        item = {"id": e["id"], "uri": e["uri"], "family": e["family"], "label": e["label"]}
+        for key in ("synonyms", "note", "broader", "related"):
+            if e[key]:
+                item[key] = e[key]
+        items.append(item)
+    return dump(items) if items else ""
 
 
 def _families_yaml(rows: list[dict]) -> str:
-    out = []
+    items = []
     for row in rows:
-        text = (
-            f"- id: {row['id']}\n"
-            + _texts("label", row["label"])
-            + f"  colour: {_q(row['colour'])}\n"
-        )
+        item = {"id": row["id"], "label": row["label"], "colour": row["colour"]}
         if row["parent"]:
-            text += f"  parent: {row['parent']}\n"
+            item["parent"] = row["parent"]
         if row.get("axis"):
-            text += f"  axis: {row['axis']}\n  code: {_q(row['code'])}\n"
+            item["axis"], item["code"] = row["axis"], row["code"]
         if row.get("crossing"):
-            text += f"  crossing: [{', '.join(row['crossing'])}]\n"
-        out.append(text)
-    return "".join(out)
+            item["crossing"] = row["crossing"]
+        items.append(item)
+    return dump(items)
 
 
 def _write(path: Path, body: str, source: Path) -> None:
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    # The file's name goes into a comment: one line, whatever it holds.
+    shown = " ".join(_FORBIDDEN.sub("", source.name).split())
     header = (
-        f"# Imported by `treillis import skos {source.name}`. Edit freely: a new import\n"
+        f"# Imported by `treillis import skos {shown}`. Edit freely: a new import\n"
         f"# will then need --force to replace your changes.\n{FINGERPRINT}{digest}\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
