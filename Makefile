@@ -4,23 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test bench lint clean help
+.PHONY: site test bench lint dist clean help
 
 help:
 	@echo "make site   install everything in .venv and build the demo site into output/"
 	@echo "make test   install everything in .venv and run the whole test suite"
 	@echo "make bench  measure builds, diagrams, search and preview on the demo and larger corpora (benchmarks/results/)"
 	@echo "make lint   check the code style (ruff)"
+	@echo "make dist   build the package (wheel and sdist, with the theme and the browser libraries) into dist/"
 	@echo "make clean  remove output/ and .venv/"
 
-$(STAMP): pyproject.toml package.json package-lock.json
+$(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Treillis needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@command -v npm >/dev/null || { echo "Treillis needs node and npm for the search libraries"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
-	$(BIN)/python -c 'from generator.search.libraries import copy_from; copy_from("node_modules")'
+	$(BIN)/python -c 'from treillis.search.libraries import copy_from; copy_from("node_modules")'
 	@touch $(STAMP)
 
 site: $(STAMP)
@@ -39,7 +40,13 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.serve --json benchmarks/results/serve.json
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff check treillis tests benchmarks
+
+# Node and npm are needed here, to build the package; never to use it.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+	@echo "Built: $$(ls dist)"
 
 clean:
-	rm -rf output $(VENV)
+	rm -rf output dist $(VENV)

@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from generator.build import build
+from treillis.build import build
 
 
 def main() -> None:

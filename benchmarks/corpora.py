@@ -13,8 +13,8 @@ import json
 import re
 from pathlib import Path
 
-from generator.readers.fields import slugify
-from generator.sources import split_front_matter
+from treillis.readers.fields import slugify
+from treillis.sources import split_front_matter
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SERVICE_PUBLIC = DATA / "service-public"
@@ -107,8 +107,8 @@ drop_title_heading: true
 
 def service_public_thesaurus_site(root: Path) -> Path:
     """Thésaurus W as the atlas, every sheet imported with descriptors matched by label."""
-    from generator.importers.documents import import_documents
-    from generator.importers.skos import import_skos
+    from treillis.importers.documents import import_documents
+    from treillis.importers.skos import import_skos
 
     (root / "dossiers").mkdir(parents=True)
     (root / "site.yaml").write_text(

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from benchmarks.report import REPO, run
 from benchmarks.synthetic import write_site
-from generator.atlas import Atlas
-from generator.build import load
-from generator.diagrams import DiagramCache, render_diagrams
-from generator.diagrams.layout import layout
-from generator.views import Views, all_pages
+from treillis.atlas import Atlas
+from treillis.build import load
+from treillis.diagrams import DiagramCache, render_diagrams
+from treillis.diagrams.layout import layout
+from treillis.views import Views, all_pages
 
 SAMPLE = 300
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from benchmarks.corpora import service_public_site
 from benchmarks.report import REPO, SERVICE_PUBLIC, run
-from generator.build import build
+from treillis.build import build
 
 FIRST_RESULT_LIBRARIES = (
     "lunr.js",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.corpora import service_public_site
 from benchmarks.report import REPO, SERVICE_PUBLIC, run
-from generator import serve
+from treillis import serve
 
 EDITS = 7
 

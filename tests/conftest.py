@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.atlas import Atlas
-from generator.build import build, load
-from generator.model import Site as ContentSite
 from tests.htmlsite import Site
+from treillis.atlas import Atlas
+from treillis.build import build, load
+from treillis.model import Site as ContentSite
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = REPO / "content"
@@ -139,8 +139,8 @@ def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sharded_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo built as a large site is: indexes in small shards, display data in blocks."""
-    from generator.search import index as search_index
-    from generator.search import shards
+    from treillis.search import index as search_index
+    from treillis.search import shards
 
     output = tmp_path_factory.mktemp("sharded") / "output"
     with pytest.MonkeyPatch.context() as patch:

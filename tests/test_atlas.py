@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.atlas import Atlas, find_cycles
-from generator.build import load
+from treillis.atlas import Atlas, find_cycles
+from treillis.build import load
 
 
 def test_lattice_queries(small_site: Path) -> None:
@@ -57,7 +57,7 @@ def test_find_cycles_survives_a_very_long_chain() -> None:
 
 
 def test_paths_to_the_top_of_a_very_long_chain(small_site: Path) -> None:
-    from generator.model import Descriptor, Ref, Text
+    from treillis.model import Descriptor, Ref, Text
 
     site = load(small_site)
     previous = "gouvernance"

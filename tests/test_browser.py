@@ -42,7 +42,7 @@ def test_demo_site_works_over_file_url(demo_output: Path) -> None:
 @pytest.mark.parametrize("scheme", ["file", "http"])
 def test_a_missing_file_is_noticed(small_site: Path, tmp_path: Path, scheme: str) -> None:
     # The browser checks above would catch a broken page: prove it on a damaged copy.
-    from generator.build import build
+    from treillis.build import build
 
     output = tmp_path / "output"
     build(small_site, output)

@@ -11,11 +11,11 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from generator import cachedir
-from generator.build import _options, build
-from generator.diagrams.svgsafe import UnsafeDiagram, sanitise
-from generator.errors import OutputError
-from generator.incremental import BuildState, load_state, save_state, state_file
+from treillis import cachedir
+from treillis.build import _options, build
+from treillis.diagrams.svgsafe import UnsafeDiagram, sanitise
+from treillis.errors import OutputError
+from treillis.incremental import BuildState, load_state, save_state, state_file
 
 
 class _Planted:
@@ -100,7 +100,7 @@ def test_a_state_from_another_computer_is_not_trusted(small_site: Path, tmp_path
     # The same command with another user's key (another cache home): a full build.
     environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "elsewhere")}
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(small_site), "-o", str(output),
+        [sys.executable, "-m", "treillis", "build", str(small_site), "-o", str(output),
          "--cache", str(cache)],
         capture_output=True, text=True, env=environment, cwd=tmp_path,
     )  # fmt: skip
@@ -221,7 +221,7 @@ def test_the_output_cannot_overlap_the_cache(small_site: Path, tmp_path: Path, w
 
 def test_the_default_cache_cannot_be_the_output(small_site: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "-o", ".treillis-cache"],
+        [sys.executable, "-m", "treillis", "build", "-o", ".treillis-cache"],
         capture_output=True, text=True, cwd=small_site.parent,
     )  # fmt: skip
     assert result.returncode != 0
@@ -252,7 +252,7 @@ def test_an_edit_keeping_size_and_time_is_seen(small_site: Path, tmp_path: Path)
 
 def test_parsed_files_come_back_from_the_state_with_every_line(tmp_path: Path) -> None:
     """Kept between builds as data, a parsed file keeps its lines and folded values."""
-    from generator.sources import LineDict, LineList, ParseCache, parse_yaml, split_front_matter
+    from treillis.sources import LineDict, LineList, ParseCache, parse_yaml, split_front_matter
 
     yaml_file, markdown_file = tmp_path / "a.yaml", tmp_path / "b.md"
     yaml_file.write_text(
@@ -265,7 +265,7 @@ def test_parsed_files_come_back_from_the_state_with_every_line(tmp_path: Path) -
     cache = ParseCache()
     parsed = [cache.get(yaml_file, parse_yaml), cache.get(markdown_file, split_front_matter)]
     data = msgspec.msgpack.encode(cache.to_data())
-    from generator.sources import ParsedData
+    from treillis.sources import ParsedData
 
     back = ParseCache.from_data(
         msgspec.msgpack.decode(data, type=dict[str, tuple[str, ParsedData]])

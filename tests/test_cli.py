@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import load
+from treillis.build import load
 
 
 def treillis(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
+        [sys.executable, "-m", "treillis", *args], capture_output=True, text=True, cwd=cwd
     )
 
 

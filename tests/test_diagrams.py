@@ -8,14 +8,14 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from generator.atlas import Atlas
-from generator.build import build, load
-from generator.diagrams import DiagramCache, render_diagrams
-from generator.model import Site as ContentSite
-from generator.views import Views
-from generator.views.diagrams import MAX_SHOWN, indexing_diagram
 from tests.conftest import DEMO_CONTENT, write_site
 from tests.htmlsite import Site
+from treillis.atlas import Atlas
+from treillis.build import build, load
+from treillis.diagrams import DiagramCache, render_diagrams
+from treillis.model import Site as ContentSite
+from treillis.views import Views
+from treillis.views.diagrams import MAX_SHOWN, indexing_diagram
 
 
 def node_texts(svg) -> list[str]:

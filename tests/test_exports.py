@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from treillis.build import build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

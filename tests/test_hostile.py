@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build, load
-from generator.errors import BuildError
 from tests.conftest import SMALL_SITE, write_site
+from treillis.build import build, load
+from treillis.errors import BuildError
 
 FILES = sorted(SMALL_SITE)
 ODD = st.text(
@@ -197,7 +197,7 @@ def _distinct_keys(value: object) -> bool:
 
 def _clean(value: object) -> object:
     """A value as Treillis reads it back: texts without the characters it refuses."""
-    from generator.sources import _FORBIDDEN
+    from treillis.sources import _FORBIDDEN
 
     if isinstance(value, dict):
         return {_FORBIDDEN.sub("", k): _clean(v) for k, v in value.items()}
@@ -209,8 +209,8 @@ def _clean(value: object) -> object:
 @SETTINGS
 @given(value=st.dictionaries(ODD, TEXTS, max_size=5), title=ODD)
 def test_the_yaml_emitter_writes_values_that_read_back_as_written(value: dict, title: str) -> None:
-    from generator.sources import parse_yaml, split_front_matter
-    from generator.yamlwrite import dump, front_matter
+    from treillis.sources import parse_yaml, split_front_matter
+    from treillis.yamlwrite import dump, front_matter
 
     if _distinct_keys(value):
         assert parse_yaml(dump(value)) == _clean(value)
@@ -282,7 +282,7 @@ def thesauri(draw) -> tuple[str, str]:
 def test_any_thesaurus_imports_to_valid_files_or_clean_problems(
     tmp_path: Path, thesaurus: tuple[str, str]
 ) -> None:
-    from generator.importers.skos import ImportError_, import_skos
+    from treillis.importers.skos import ImportError_, import_skos
 
     content = fresh(tmp_path, "skos")
     text, suffix = thesaurus
@@ -352,7 +352,7 @@ THEIR_NAMES = st.sampled_from(["index", "a/x", "b/x", "!!!", "x", "Fiche 1", "..
 def test_any_mapping_imports_to_valid_files_or_clean_problems(
     tmp_path: Path, mapping: dict, documents: dict
 ) -> None:
-    from generator.importers.documents import DocumentImportError, import_documents
+    from treillis.importers.documents import DocumentImportError, import_documents
 
     content = fresh(tmp_path, "documents")
     theirs = content.parent / "theirs"

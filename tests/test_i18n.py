@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.i18n import STRINGS, format_date, translator
+from treillis.i18n import STRINGS, format_date, translator
 
 
 def test_every_interface_text_exists_in_every_language() -> None:

@@ -10,19 +10,19 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpora import MAPPING
-from generator.build import build, load
-from generator.errors import BuildError
-from generator.importers.documents import DocumentImportError, import_documents
-from generator.importers.skos import import_skos
 from tests.test_hostile import time_limit
 from tests.test_import_skos import DATA, NEEDS_DATA, W, assert_links_resolve, empty_site
+from treillis.build import build, load
+from treillis.errors import BuildError
+from treillis.importers.documents import DocumentImportError, import_documents
+from treillis.importers.skos import import_skos
 
 SERVICE_PUBLIC = DATA / "service-public"
 
 
 def treillis(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
+        [sys.executable, "-m", "treillis", *args], capture_output=True, text=True, cwd=cwd
     )
 
 

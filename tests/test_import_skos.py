@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build, load
-from generator.errors import BuildError
-from generator.importers.skos import ImportError_, import_skos
 from tests.conftest import DEMO_CONTENT
 from tests.test_hostile import time_limit
+from treillis.build import build, load
+from treillis.errors import BuildError
+from treillis.importers.skos import ImportError_, import_skos
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # The real thesauri and documents sit beside the repository (../shared/data); CI has them.
@@ -52,7 +52,7 @@ def assert_links_resolve(output: Path) -> int:
 
 def treillis(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd
+        [sys.executable, "-m", "treillis", *args], capture_output=True, text=True, cwd=cwd
     )
 
 
@@ -120,7 +120,7 @@ def test_the_exported_atlas_imports_back_to_the_same_atlas(
         assert again.note.values == descriptor.note.values
         assert sorted(again.broader_ids) == sorted(descriptor.broader_ids)
         assert again.family.target == descriptor.family.target
-    from generator.atlas import Atlas
+    from treillis.atlas import Atlas
 
     # Related links are symmetric: compare them both ways.
     assert {d: set(r) for d, r in Atlas(imported).related.items()} == {

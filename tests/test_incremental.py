@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.errors import BuildError
-from generator.live import LiveSite
 from tests.conftest import DEMO_CONTENT
+from treillis.build import build
+from treillis.errors import BuildError
+from treillis.live import LiveSite
+from treillis.render import DEFAULT_THEME
 
 DOCUMENT = "dossiers/comite-de-direction-partage/pays-de-brevanne.md"
 DOSSIER = "dossiers/comite-de-direction-partage/index.md"
@@ -180,8 +181,8 @@ def test_a_descriptor_with_hundreds_of_documents_lists_them_on_numbered_pages(
     from bs4 import BeautifulSoup
 
     from benchmarks.synthetic import write_site
-    from generator.build import load
-    from generator.views.atlas import DOCUMENTS_PER_PAGE
+    from treillis.build import load
+    from treillis.views.atlas import DOCUMENTS_PER_PAGE
 
     content = write_site(tmp_path / "content", descriptors=4, documents=260, dossiers=2, families=2)
     atlas = content / "atlas/descriptors/all.yaml"  # a scope note with a link, on every page
@@ -232,9 +233,9 @@ def test_a_descriptor_with_hundreds_of_documents_lists_them_on_numbered_pages(
 
 
 def test_the_groups_planned_by_workers_are_exactly_the_sites_pages() -> None:
-    from generator.atlas import Atlas
-    from generator.build import load
-    from generator.views import Views, all_pages, page_groups
+    from treillis.atlas import Atlas
+    from treillis.build import load
+    from treillis.views import Views, all_pages, page_groups
 
     site = load(DEMO_CONTENT)
     views = Views(site, Atlas(site))
@@ -245,13 +246,13 @@ def test_the_groups_planned_by_workers_are_exactly_the_sites_pages() -> None:
 
 
 def test_a_theme_or_code_change_renders_every_page_again(content: Path, tmp_path: Path) -> None:
-    from generator import build as build_module
+    from treillis import build as build_module
 
     theme = tmp_path / "theme"
     (theme / "templates").mkdir(parents=True)
     output, cache = tmp_path / "output", tmp_path / "cache"
     build(content, output, theme=theme, cache=cache)
-    base = (DEMO_CONTENT.parent / "themes/default/templates/base.html").read_text(encoding="utf-8")
+    base = (DEFAULT_THEME / "templates/base.html").read_text(encoding="utf-8")
     (theme / "templates/base.html").write_text(
         base.replace("<body", "<body data-x='1'", 1), encoding="utf-8"
     )
@@ -283,8 +284,8 @@ def test_a_build_process_that_dies_is_reported_and_keeps_the_output(
 ) -> None:
     import os
 
-    from generator import workers
-    from generator.errors import SetupError
+    from treillis import workers
+    from treillis.errors import SetupError
 
     output = tmp_path / "output"
     build(content, output, cache=False)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from generator.build import build, load
-from generator.markdown import render
-from generator.validate import warnings
 from tests.test_validation import DESCRIPTORS, DOCUMENT, DOSSIER, edit, problems
+from treillis.build import build, load
+from treillis.markdown import render
+from treillis.validate import warnings
 
 BODY = "Le corps du document, qui renvoie à [[essai/cas-deux]]."
 REFUSED = (
@@ -99,7 +99,7 @@ def test_refused_links_are_never_rendered_as_links() -> None:
 
 
 def test_the_link_rule_reads_targets_as_browsers_do() -> None:
-    from generator.markdown import is_allowed_link
+    from treillis.markdown import is_allowed_link
 
     for url in ("https://example.org/a%3Ab", "mailto:a@example.org", "#x", "a/b.html", "//x.org"):
         assert is_allowed_link(url), url
@@ -155,7 +155,7 @@ def test_content_ids_never_collide_with_the_themes(small_site: Path, tmp_path: P
 def test_a_markdown_file_directly_in_dossiers_is_a_warning(small_site: Path) -> None:
     (small_site / "dossiers/note.md").write_text("---\ntitle: Note\n---\nTexte.\n", "utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "check", str(small_site)],
+        [sys.executable, "-m", "treillis", "check", str(small_site)],
         capture_output=True,
         text=True,
         cwd=small_site.parent,
@@ -229,7 +229,7 @@ def test_a_list_item_indented_too_deep_is_a_warning(small_site: Path) -> None:
         "it an item of its own"
     ]
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "check", str(small_site)],
+        [sys.executable, "-m", "treillis", "check", str(small_site)],
         capture_output=True,
         text=True,
         cwd=small_site.parent,

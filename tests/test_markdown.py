@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.markdown import Link, find_wikilinks, render
+from treillis.markdown import Link, find_wikilinks, render
 
 
 def resolve(target: str) -> Link | None:

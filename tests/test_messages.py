@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build, load
-from generator.errors import Problem, printable
-from generator.exports import atlas_json, atlas_turtle
-from generator.readers.fields import address_problem, is_web_address
-from generator.sitecheck import check_site
-from generator.workers import worker_count
 from tests.conftest import SMALL_SITE, write_site
+from treillis.build import build, load
+from treillis.errors import Problem, printable
+from treillis.exports import atlas_json, atlas_turtle
+from treillis.readers.fields import address_problem, is_web_address
+from treillis.sitecheck import check_site
+from treillis.workers import worker_count
 
 ESCAPE = "\x1b"
 # A file name that, printed raw, sets the terminal's title and clears the screen.
@@ -37,7 +37,7 @@ def treillis(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        [sys.executable, "-m", "treillis", *args],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.atlas import Atlas
-from generator.build import load
-from generator.errors import BuildError
-from generator.mirror import mirror
 from tests.browser import browser_page
 from tests.conftest import DEMO_CONTENT
+from treillis.atlas import Atlas
+from treillis.build import load
+from treillis.errors import BuildError
+from treillis.mirror import mirror
 
 MAIN = "https://example.org/treillis/"
 LINK = re.compile(r'(?:href|src)="([^"]*)"')
@@ -108,7 +108,7 @@ def test_a_mirror_needs_the_main_sites_address_and_a_known_partner(tmp_path: Pat
         [
             sys.executable,
             "-m",
-            "generator",
+            "treillis",
             "mirror",
             "igl",
             "--content",

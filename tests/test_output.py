@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.errors import BuildError, OutputError
-from generator.output import MARKER, Staging
+from treillis.build import build
+from treillis.errors import BuildError, OutputError
+from treillis.output import MARKER, Staging
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -81,7 +81,7 @@ def test_refuses_to_wipe_a_folder_it_did_not_create(small_site: Path, tmp_path: 
     assert (foreign / "thesis.odt").read_bytes() == b"precious"
     assert sorted(p.name for p in foreign.iterdir()) == ["thesis.odt"]
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(small_site), "--output", str(foreign)],
+        [sys.executable, "-m", "treillis", "build", str(small_site), "--output", str(foreign)],
         capture_output=True,
         text=True,
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.atlas import Atlas
-from generator.build import load
-from generator.model import Site as ContentSite
 from tests.htmlsite import Site
+from treillis.atlas import Atlas
+from treillis.build import load
+from treillis.model import Site as ContentSite
 
 
 def test_every_page_has_lang_title_and_description(site: Site, content: ContentSite) -> None:
@@ -216,7 +216,7 @@ def test_atlas_index_has_legend_top_alphabetical_and_permuted(
     alphabetical = page.select(".alphabetical li:not(.synonym) a")
     labels = [a.get_text(" ", strip=True).rsplit(" (", 1)[0] for a in alphabetical]
     assert len(labels) == len(content.descriptors)
-    from generator.views.common import sort_key
+    from treillis.views.common import sort_key
 
     assert labels == sorted(labels, key=sort_key)
     permuted = site.page("atlas/permuted/index.html")
@@ -243,7 +243,7 @@ def test_partner_page_lists_its_dossiers_and_documents(site: Site, content: Cont
 
 
 def test_content_text_is_escaped(small_site: Path, tmp_path: Path) -> None:
-    from generator.build import build
+    from treillis.build import build
 
     document = small_site / "dossiers/essai/cas-deux.md"
     document.write_text(
@@ -289,8 +289,8 @@ def test_legend_crosses_components_and_angles(site: Site, content: ContentSite) 
 
 
 def test_legend_orders_numbered_components_as_numbers(small_site: Path) -> None:
-    from generator.views import Views
-    from generator.views.atlas import legend_matrix
+    from treillis.views import Views
+    from treillis.views.atlas import legend_matrix
 
     families = small_site / "atlas/families.yaml"
     text = (
@@ -307,8 +307,8 @@ def test_legend_orders_numbered_components_as_numbers(small_site: Path) -> None:
 
 
 def test_permuted_keywords_skip_the_stop_words_of_the_labels_language(small_site: Path) -> None:
-    from generator.views import Views
-    from generator.views.atlas import permuted_index
+    from treillis.views import Views
+    from treillis.views.atlas import permuted_index
 
     descriptors = small_site / "atlas/descriptors/main.yaml"
     descriptors.write_text(

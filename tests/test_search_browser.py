@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import pytest
 
-from generator.search.engine import load_index, search
 from tests.browser import browser_page, site_base
+from treillis.search.engine import load_index, search
 
 SCHEMES = ["file", "http"]
 
@@ -50,7 +50,7 @@ def as_paths(base: str, hrefs: list[str]) -> set[str]:
 
 
 def french_documents_containing(content: Path, word: str) -> set[str]:
-    from generator.build import load
+    from treillis.build import load
 
     site = load(content)
     found = set()
@@ -148,7 +148,7 @@ def test_bare_wildcard_is_refused_at_once_and_typos_get_suggestions(demo_output:
 
 
 def test_content_is_text_in_results(small_site: Path, tmp_path: Path) -> None:
-    from generator.build import build
+    from treillis.build import build
 
     document = small_site / "dossiers/essai/cas-deux.md"
     document.write_text(
@@ -172,8 +172,8 @@ def test_content_is_text_in_results(small_site: Path, tmp_path: Path) -> None:
 def test_atlas_search_bar_finds_descriptors_by_label_and_synonym(
     demo_output: Path, scheme: str
 ) -> None:
-    from generator.build import load
     from tests.conftest import DEMO_CONTENT
+    from treillis.build import load
 
     site = load(DEMO_CONTENT)
     with site_base(demo_output, scheme) as base, browser_page() as page:
@@ -216,7 +216,7 @@ def test_a_permalink_with_unknown_filters_still_searches(demo_output: Path) -> N
 def test_labels_and_titles_are_text_in_facets_atlas_results_and_suggestions(
     small_site: Path, tmp_path: Path
 ) -> None:
-    from generator.build import build
+    from treillis.build import build
 
     hostile = '<img src=x onerror="window.hacked=1">'
     descriptors = small_site / "atlas/descriptors/main.yaml"

@@ -6,8 +6,8 @@ import json
 
 from lunr.builder import Builder
 
-from generator.search.index import FULL_FIELDS, QUICK_FIELDS, build_index, restrict
-from generator.search.pipelines import LANGUAGES, tokens
+from treillis.search.index import FULL_FIELDS, QUICK_FIELDS, build_index, restrict
+from treillis.search.pipelines import LANGUAGES, tokens
 
 
 def stock_index(lang: str, records: list[dict[str, str]]) -> dict:
@@ -23,7 +23,7 @@ def stock_index(lang: str, records: list[dict[str, str]]) -> dict:
 
 
 def test_the_fast_builder_makes_exactly_lunr_pys_index(content) -> None:
-    from generator import markdown
+    from treillis import markdown
 
     records = [
         {

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.search.engine import load_index, search
-from generator.search.pipelines import FRENCH_STOP_WORDS, SPANISH_STOP_WORDS, WORD_CHARACTERS
 from tests.conftest import NODE_MODULES
+from treillis.search.engine import load_index, search
+from treillis.search.pipelines import FRENCH_STOP_WORDS, SPANISH_STOP_WORDS, WORD_CHARACTERS
 
 FRENCH_QUERIES = [
     # accents or not, plurals

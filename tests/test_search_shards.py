@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import shards
 from tests.test_search_parity import FRENCH_QUERIES, node_results
+from treillis.search import shards
 
 
 def _data(output: Path, name: str):

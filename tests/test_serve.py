@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from watchdog.events import FileModifiedEvent, FileMovedEvent
 
-from generator import serve
-from generator.watch import DEBOUNCE_SECONDS, Debouncer
 from tests.conftest import DEMO_CONTENT
+from treillis import serve
+from treillis.watch import DEBOUNCE_SECONDS, Debouncer
 
 DOCUMENT = "dossiers/conseils-citoyens-et-chartes/conseil-citoyen-des-tilleuls.md"
 DOCUMENT_PAGE = "dossiers/conseils-citoyens-et-chartes/conseil-citoyen-des-tilleuls/index.html"
@@ -492,7 +492,7 @@ def test_treillis_serve_command(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(DEMO_CONTENT, content)
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", str(content), "--port", "0"],
+        [sys.executable, "-m", "treillis", "serve", str(content), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -542,7 +542,7 @@ def test_kill_stops_the_server_and_its_helper_processes(small_site: Path) -> Non
     import subprocess
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", str(small_site), "--port", "0"],
+        [sys.executable, "-m", "treillis", "serve", str(small_site), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-from generator.errors import BuildError
-from generator.sitecheck import check_site
+from treillis.build import build
+from treillis.errors import BuildError
+from treillis.sitecheck import check_site
 
 
 def test_the_demo_site_passes(demo_output: Path) -> None:
@@ -52,7 +52,7 @@ def test_each_kind_of_problem_is_found_with_its_line(demo_output: Path, tmp_path
         "basket/index.html:1: the page has no lang attribute",
     ]
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "check", "--site", str(site)],
+        [sys.executable, "-m", "treillis", "check", "--site", str(site)],
         capture_output=True,
         text=True,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.sources import LineDict, SourceError, parse_yaml, read_text, split_front_matter
+from treillis.sources import LineDict, SourceError, parse_yaml, read_text, split_front_matter
 
 
 def test_yaml_keeps_the_line_of_every_key_and_item() -> None:
@@ -102,7 +102,7 @@ def test_control_characters_in_a_text_file_are_refused_with_their_line(tmp_path:
 
 def test_a_file_is_valid_or_not_whatever_else_it_contains() -> None:
     """The C parser (used for most files) accepts nothing the Python one refuses."""
-    from generator.sources import SourceError, parse_yaml
+    from treillis.sources import SourceError, parse_yaml
 
     for text in ("title: Foo\t\n", "title: Foo\t\nsummary: R&D\n"):
         with pytest.raises(SourceError):

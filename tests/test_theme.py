@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.build import build
+from treillis.build import build
 
 
 def make_theme(folder: Path) -> Path:
@@ -49,7 +49,7 @@ def test_theme_named_in_site_yaml_is_found_next_to_the_content(small_site: Path)
 def test_an_unknown_theme_is_reported_on_its_line(small_site: Path, tmp_path: Path) -> None:
     import pytest
 
-    from generator.errors import BuildError
+    from treillis.errors import BuildError
 
     config = small_site / "site.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "theme: introuvable\n", encoding="utf-8")

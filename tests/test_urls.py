@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import posixpath
 
-from generator.urls import relative
+from treillis.urls import relative
 
 PATHS = [
     "index.html",

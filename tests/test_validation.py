@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import load
-from generator.errors import BuildError
+from treillis.build import load
+from treillis.errors import BuildError
 
 
 def problems(content: Path) -> list[str]:
@@ -327,7 +327,7 @@ def test_the_command_reports_problems_without_a_traceback(small_site: Path) -> N
     edit(small_site, DESCRIPTORS, "related: [budget]", "related: [budget")
     for command in ("check", "build"):
         result = subprocess.run(
-            [sys.executable, "-m", "generator", command, str(small_site)],
+            [sys.executable, "-m", "treillis", command, str(small_site)],
             capture_output=True,
             text=True,
             cwd=small_site.parent,
@@ -403,7 +403,7 @@ def test_check_reports_a_missing_theme(small_site: Path) -> None:
     config = small_site / "site.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "theme: absent\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "check", str(small_site)],
+        [sys.executable, "-m", "treillis", "check", str(small_site)],
         capture_output=True,
         text=True,
         cwd=small_site.parent,

@@ -1,5 +1,0 @@
-"""Allow `python -m generator`."""
-
-from generator.cli import main
-
-main()

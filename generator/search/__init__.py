@@ -1,8 +1,0 @@
-"""Client-side search: lunr indexes built in Python, queried by lunr.js in the browser."""
-
-from __future__ import annotations
-
-from generator.search.index import SearchFile, search_files
-from generator.search.libraries import BROWSER_LIBRARIES, browser_libraries
-
-__all__ = ["BROWSER_LIBRARIES", "SearchFile", "browser_libraries", "search_files"]

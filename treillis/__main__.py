@@ -1,0 +1,5 @@
+"""Allow `python -m treillis`."""
+
+from treillis.cli import main
+
+main()

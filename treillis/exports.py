@@ -1,0 +1,222 @@
+"""What the build publishes besides pages: Atom feeds, a sitemap, the atlas as SKOS and JSON.
+
+All pure functions of the site: each returns (output path, text) pairs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+from treillis.model import Document, Site
+from treillis.urls import Paths, relative
+
+FEED_ENTRIES = 20
+TREILLIS = "https://treillis.invalid/ns#"  # our own terms (family colours) in SKOS exports
+# What an IRI cannot hold as it is (RFC 3987), and Turtle refuses: percent-encoded.
+NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+
+
+def iri(address: str) -> str:
+    """`address` as a valid IRI. The readers refuse addresses that need this; it keeps
+    the exports whole for a site made otherwise (or a rule missed)."""
+    return NOT_IN_IRI.sub(
+        lambda match: "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8")), address
+    )
+
+
+def _iso(date: str) -> str:
+    parts = [*date.split("-"), "01", "01"][:3] if date else ["1970", "01", "01"]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
+def _address(base_url: str, feed_path: str, target: str) -> str:
+    """Absolute when the site's address is known, else relative to the feed."""
+    return base_url + target if base_url else relative(feed_path, target)
+
+
+def _entry_id(base_url: str, target: str, key: str) -> str:
+    return base_url + target if base_url else f"urn:treillis:document:{key}"
+
+
+def atom_feed(
+    site: Site, paths: Paths, feed_path: str, title: str, documents: list[Document]
+) -> str:
+    """An Atom feed of `documents`, newest first."""
+    base = site.config.base_url
+    newest = sorted(documents, key=lambda d: (d.date, d.key), reverse=True)[:FEED_ENTRIES]
+    updated = _iso(newest[0].date) if newest else _iso("")
+    page = feed_path.rsplit("/", 1)[0] + "/index.html" if "/" in feed_path else "index.html"
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(title)}</title>",
+        f"  <id>{escape(base + feed_path if base else 'urn:treillis:feed:' + feed_path)}</id>",
+        f"  <updated>{updated}</updated>",
+        f'  <link rel="alternate" type="text/html" href={quoteattr(_address(base, feed_path, page))}/>',
+    ]
+    if base:
+        lines.append(f'  <link rel="self" href={quoteattr(base + feed_path)}/>')
+    for document in newest:
+        target = paths.document(document.key)
+        lines += [
+            f'  <entry xml:lang="{document.lang}">',
+            f"    <title>{escape(document.title)}</title>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(_address(base, feed_path, target))}/>',
+            f"    <id>{escape(_entry_id(base, target, document.key))}</id>",
+            f"    <updated>{_iso(document.date)}</updated>",
+        ]
+        lines += [f"    <author><name>{escape(a)}</name></author>" for a in document.authors]
+        if not document.authors:
+            lines.append(
+                f"    <author><name>{escape(site.config.title.get(document.lang))}</name></author>"
+            )
+        if document.summary:
+            lines.append(f"    <summary>{escape(document.summary)}</summary>")
+        for descriptor_id in document.descriptor_ids:
+            if descriptor_id in site.descriptors:
+                label = site.descriptors[descriptor_id].label.get(document.lang)
+                lines.append(
+                    f"    <category term={quoteattr(descriptor_id)} label={quoteattr(label)}/>"
+                )
+        lines.append("  </entry>")
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def feeds(site: Site, paths: Paths) -> list[tuple[str, str]]:
+    """The site's feed (`feed.xml`) and one per dossier (`dossiers/<dossier>/feed.xml`)."""
+    title = site.config.title.get(site.config.default_language)
+    result = [
+        ("feed.xml", atom_feed(site, paths, "feed.xml", title, list(site.documents.values())))
+    ]
+    for dossier in site.dossiers.values():
+        documents = [site.documents[k] for k in dossier.documents if k in site.documents]
+        path = f"dossiers/{dossier.slug}/feed.xml"
+        result.append((path, atom_feed(site, paths, path, f"{dossier.title} — {title}", documents)))
+    return result
+
+
+def sitemap(base_url: str, page_paths: list[str]) -> str:
+    """A sitemap of every page (absolute addresses: only when the site's address is known)."""
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [f"  <url><loc>{escape(base_url + path)}</loc></url>" for path in sorted(page_paths)]
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def concept_uri(site: Site, descriptor_id: str) -> str:
+    """A descriptor's URI: the one it was imported with, else its page's address."""
+    descriptor = site.descriptors[descriptor_id]
+    if descriptor.uri:
+        return iri(descriptor.uri)
+    if site.config.base_url:
+        return iri(f"{site.config.base_url}atlas/{descriptor_id}/")
+    return f"urn:treillis:atlas:{iri(descriptor_id)}"
+
+
+def atlas_json(site: Site) -> str:
+    """The atlas as JSON: families and descriptors with their links both ways."""
+    narrower: dict[str, list[str]] = {d: [] for d in site.descriptors}
+    for descriptor in site.descriptors.values():
+        for parent in descriptor.broader_ids:
+            if parent in narrower:
+                narrower[parent].append(descriptor.id)
+    data = {
+        "families": [
+            {
+                "id": f.id,
+                "label": f.label.values,
+                "colour": f.colour,
+                "parent": f.parent.target if f.parent else None,
+                "axis": f.axis or None,
+                "code": f.code or None,
+                "crossing": [r.target for r in f.crossing],
+            }
+            for f in site.families.values()
+        ],
+        "descriptors": [
+            {
+                "id": d.id,
+                "uri": concept_uri(site, d.id),
+                "family": d.family.target,
+                "label": d.label.values,
+                "synonyms": d.synonyms,
+                "note": d.note.values,
+                "broader": d.broader_ids,
+                "narrower": narrower[d.id],
+                "related": [r.target for r in d.related],
+            }
+            for d in site.descriptors.values()
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def atlas_turtle(site: Site) -> str:
+    """The atlas as a SKOS concept scheme in Turtle (families as collections)."""
+    from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
+
+    ours = Namespace(TREILLIS)
+    graph = Graph()
+    graph.bind("skos", SKOS)
+    graph.bind("treillis", ours)
+    base = iri(site.config.base_url) or "urn:treillis:"
+    scheme = URIRef(f"{base}atlas/" if site.config.base_url else "urn:treillis:atlas")
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    for lang, title in site.config.title.values.items():
+        graph.add((scheme, SKOS.prefLabel, Literal(title, lang=lang)))
+    concepts = {d: URIRef(concept_uri(site, d)) for d in site.descriptors}
+    families = {
+        f: URIRef(
+            f"{base}atlas/families/{iri(f)}"
+            if site.config.base_url
+            else f"urn:treillis:family:{iri(f)}"
+        )
+        for f in site.families
+    }
+    for family in site.families.values():
+        node = families[family.id]
+        graph.add((node, RDF.type, SKOS.Collection))
+        graph.add((node, ours.id, Literal(family.id)))
+        graph.add((node, ours.colour, Literal(family.colour)))
+        for lang, label in family.label.values.items():
+            graph.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+        if family.parent and family.parent.target in families:
+            graph.add((families[family.parent.target], SKOS.member, node))
+        if family.axis:
+            graph.add((node, ours.axis, Literal(family.axis)))
+            graph.add((node, ours.code, Literal(family.code)))
+        for ref in family.crossing:
+            if ref.target in families:
+                graph.add((node, ours.crossing, families[ref.target]))
+    for descriptor in site.descriptors.values():
+        node = concepts[descriptor.id]
+        graph.add((node, RDF.type, SKOS.Concept))
+        graph.add((node, SKOS.inScheme, scheme))
+        graph.add((node, ours.id, Literal(descriptor.id)))
+        for lang, label in descriptor.label.values.items():
+            graph.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+        for lang, synonyms in descriptor.synonyms.items():
+            for synonym in synonyms:
+                graph.add((node, SKOS.altLabel, Literal(synonym, lang=lang)))
+        for lang, note in descriptor.note.values.items():
+            graph.add((node, SKOS.scopeNote, Literal(note, lang=lang)))
+        parents = [p for p in descriptor.broader_ids if p in concepts]
+        for parent in parents:
+            graph.add((node, SKOS.broader, concepts[parent]))
+            graph.add((concepts[parent], SKOS.narrower, node))
+        if not parents:
+            graph.add((node, SKOS.topConceptOf, scheme))
+            graph.add((scheme, SKOS.hasTopConcept, node))
+        for ref in descriptor.related:
+            if ref.target in concepts:
+                graph.add((node, SKOS.related, concepts[ref.target]))
+                graph.add((concepts[ref.target], SKOS.related, node))
+        if descriptor.family.target in families:
+            graph.add((families[descriptor.family.target], SKOS.member, node))
+    return graph.serialize(format="turtle")

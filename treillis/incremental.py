@@ -1,0 +1,264 @@
+"""What one build keeps for the next, and what changed since.
+
+The state lives in the cache folder (`.treillis-cache/build/`), one file per
+output folder and set of options: the parsed files (keyed by a hash of their
+bytes), the site model, a digest of every page's view, the version of the
+code that rendered them, and the size and time of every file the build wrote.
+With it:
+
+- a build whose inputs (compared by content) and output are untouched does
+  nothing (no-op);
+- a page whose view is unchanged is not rendered again: its file is linked
+  from the previous output into the new one;
+- when only the text (body) of documents or dossiers changed, only their
+  pages are planned again.
+
+The state is data (msgpack), checked against its types when read and sealed
+with the user's key (see `treillis.cachedir`): a state that does not verify,
+does not decode or names a path outside the output is no state (a full build).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import posixpath
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import get_type_hints
+
+import msgspec
+
+from treillis.cachedir import read_sealed, write_sealed
+from treillis.model import Site
+from treillis.report import BuildReport
+from treillis.sources import ParseCache, ParsedData, content_digest
+
+STATE_VERSION = 4  # bumped whenever the state's shape or the meaning of a digest changes
+
+# The heavy part of a state (parsed files, Markdown, the model: hundreds of megabytes
+# at 50,000 documents) is in a file of its own, read only when something changed.
+_HEAVY = ("parse_cache", "site")
+
+
+@dataclass
+class BuildState:
+    """What a build leaves for the next build of the same output with the same options."""
+
+    options: str = ""
+    code: str = ""  # the version of Treillis and its libraries that made the pages
+    parse_cache: ParseCache = field(default_factory=ParseCache)
+    site: Site | None = None
+    inputs: dict[str, str] = field(default_factory=dict)  # every file the build read → digest
+    pages: dict[str, str] = field(default_factory=dict)  # page path → digest of its view
+    output: dict[str, tuple[int, int]] = field(default_factory=dict)  # file → (size, mtime_ns)
+    themes: dict[str, str] = field(default_factory=dict)  # theme files the pages used → digest
+    exports: list[str] = field(default_factory=list)  # feeds, atlas files, sitemap
+    report: BuildReport | None = None  # the previous build's, repeated by a no-op build
+    token: str = ""  # names the heavy part that goes with this state
+
+
+# The two files' shapes, derived from BuildState: msgspec checks every value against them.
+_HINTS = get_type_hints(BuildState)
+_Light = msgspec.defstruct(
+    "_Light", [(f.name, _HINTS[f.name]) for f in fields(BuildState) if f.name not in _HEAVY]
+)
+_Heavy = tuple[str, dict[str, tuple[str, ParsedData]], Site | None]  # token, parsed, site
+
+
+def _encode_hook(value: object) -> object:
+    if isinstance(value, Path):
+        return str(value)
+    raise NotImplementedError(type(value).__name__)
+
+
+def _decode_hook(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(kind.__name__)
+
+
+_ENCODER = msgspec.msgpack.Encoder(enc_hook=_encode_hook)
+_LIGHT_DECODER = msgspec.msgpack.Decoder(_Light, dec_hook=_decode_hook)
+_HEAVY_DECODER = msgspec.msgpack.Decoder(_Heavy, dec_hook=_decode_hook)
+
+
+def state_file(cache: Path, output: Path, options: str) -> Path:
+    name = hashlib.blake2b(f"{output.resolve()}\0{options}".encode(), digest_size=12).hexdigest()
+    return cache / "build" / f"{name}.state"
+
+
+def _heavy_file(path: Path) -> Path:
+    return path.with_suffix(".model.state")
+
+
+def _context(path: Path) -> str:
+    """What a state file's seal binds it to: its version and its name."""
+    return f"build state {STATE_VERSION} {path.name}"
+
+
+def _inside(relative: str) -> bool:
+    """A path a state may name: inside the output folder."""
+    normal = posixpath.normpath(relative)
+    return (
+        bool(relative)
+        and normal == relative
+        and not normal.startswith(("/", "../"))
+        and normal != ".."
+        and "\\" not in relative
+        and "\0" not in relative
+    )
+
+
+def load_state(path: Path, options: str) -> BuildState:
+    """The state a previous build left (without its heavy part: see `load_heavy`),
+    or an empty one (missing, damaged, not sealed by this user, another version or
+    other options)."""
+    data = read_sealed(path, _context(path))
+    try:
+        light = _LIGHT_DECODER.decode(data) if data is not None else None
+    except msgspec.DecodeError:
+        light = None
+    if light is None or light.options != options:
+        return BuildState(options=options)
+    state = BuildState(**msgspec.structs.asdict(light))
+    named = [*state.pages, *state.output, *state.exports]
+    if not all(_inside(relative) for relative in named):
+        return BuildState(options=options)
+    return state
+
+
+def load_heavy(path: Path, state: BuildState) -> None:
+    """Add the parsed files and the model that go with `state`."""
+    heavy = _heavy_file(path)
+    data = read_sealed(heavy, _context(heavy))
+    try:
+        found = _HEAVY_DECODER.decode(data) if data is not None else None
+    except msgspec.DecodeError:
+        found = None
+    if found is not None and found[0] == state.token:
+        state.parse_cache, state.site = ParseCache.from_data(found[1]), found[2]
+    else:  # missing or from another build: nothing of it can be trusted
+        state.parse_cache, state.site = ParseCache(), None
+        state.pages = {}
+
+
+def save_state(path: Path, state: BuildState) -> None:
+    state.token = os.urandom(8).hex()
+    heavy = (state.token, state.parse_cache.to_data(), state.site)
+    light = {f.name: getattr(state, f.name) for f in fields(state) if f.name not in _HEAVY}
+    for target, value in ((_heavy_file(path), heavy), (path, light)):
+        write_sealed(target, _context(target), _ENCODER.encode(value))
+
+
+def forget_state(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _heavy_file(path).unlink(missing_ok=True)
+
+
+def fingerprints(folders: list[Path]) -> dict[str, str]:
+    """Every file under `folders` with a hash of its content: changes when any file's
+    content does, whatever its size and modification time say."""
+    found = {}
+    for folder in folders:
+        seen: set[str] = set()
+        # Folders linked into the content are read by the build: followed, once each.
+        for directory, dirs, files in os.walk(folder, followlinks=True):
+            real = os.path.realpath(directory)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
+            for name in files:
+                path = os.path.join(directory, name)
+                try:
+                    with open(path, "rb") as file:
+                        found[path] = content_digest(file.read())
+                except OSError:
+                    continue
+    return found
+
+
+def output_manifest(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file of a built output folder with its size and modification time."""
+    manifest = {}
+    for directory, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(directory, name)
+            stat = os.stat(path)
+            manifest[os.path.relpath(path, root)] = (stat.st_size, stat.st_mtime_ns)
+    return manifest
+
+
+def output_intact(root: Path, manifest: dict[str, tuple[int, int]]) -> bool:
+    """True when the output folder still holds exactly what the last build wrote."""
+    if not manifest:
+        return False
+    try:
+        return output_manifest(root) == manifest
+    except OSError:
+        return False
+
+
+class _Digest:
+    """A file-like object that hashes what is written to it."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.blake2b(digest_size=16)
+        self.write = self.hash.update
+
+
+def view_digest(page: object) -> str:
+    """A digest of a page's view: equal views give equal digests within one version.
+
+    The pickler keeps no memo ("fast" mode): a value shared by two places of a view
+    is written twice, so the digest depends on what the view holds, never on which
+    objects happen to be shared (that differs between a fresh parse and the parse
+    cache, and between workers)."""
+    digest = _Digest()
+    pickler = pickle.Pickler(digest, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(page)
+    return digest.hash.hexdigest()
+
+
+_DOCUMENT_TEXT = ("body", "body_line")
+_DOSSIER_TEXT = ("introduction", "synthesis", "introduction_line", "synthesis_line")
+
+
+def _same_but(old: object, new: object, names: tuple[str, ...]) -> bool:
+    return replace(new, **{n: getattr(old, n) for n in names}) == old  # type: ignore[type-var]
+
+
+def _text_only(old: dict, new: dict, names: tuple[str, ...]) -> set[str] | None:
+    """Keys of the items that changed only in `names`; None if one changed otherwise."""
+    changed = set()
+    for key, item in new.items():
+        before = old[key]
+        if item != before:
+            if not _same_but(before, item, names):
+                return None
+            changed.add(key)
+    return changed
+
+
+def text_changes(old: Site | None, new: Site) -> tuple[set[str], set[str]] | None:
+    """Documents and dossiers whose text alone changed since `old`, or None when
+    anything else differs (a title, a descriptor, a file added or removed…).
+
+    Only their own pages show a document's or a dossier's text; titles,
+    summaries and everything in the atlas appear on other pages too.
+    """
+    if old is None or old.root != new.root:
+        return None
+    for name in (f.name for f in fields(Site)):
+        if name not in ("documents", "dossiers") and getattr(old, name) != getattr(new, name):
+            return None
+    if old.documents.keys() != new.documents.keys() or old.dossiers.keys() != new.dossiers.keys():
+        return None
+    documents = _text_only(old.documents, new.documents, _DOCUMENT_TEXT)
+    dossiers = _text_only(old.dossiers, new.dossiers, _DOSSIER_TEXT)
+    if documents is None or dossiers is None:
+        return None
+    return documents, dossiers

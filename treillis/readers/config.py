@@ -1,0 +1,136 @@
+"""Reader for `site.yaml`: the site's title, languages, theme and partners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from treillis.errors import Problems, did_you_mean
+from treillis.model import LANGUAGES, Origin, Partner, SiteConfig, Text
+from treillis.readers.fields import Fields
+from treillis.sources import LineDict, LineList, ParseCache, load_yaml_file
+
+SITE_FIELDS = ("title", "description", "base_url", "languages", "theme", "partners", "allow_html")
+PARTNER_FIELDS = ("id", "name", "url", "logo", "colours", "description")
+
+
+def read_config(root: Path, problems: Problems, cache: ParseCache | None = None) -> SiteConfig:
+    """Read `site.yaml`; a missing or broken file yields a usable default and a problem."""
+    path = root / "site.yaml"
+    if not path.is_file():
+        problems.add(path, 1, "site.yaml is missing: every content folder needs one")
+        return _unreadable(problems)
+    before = len(problems.items)
+    data = load_yaml_file(path, problems, cache=cache)
+    if data is None:
+        if len(problems.items) == before:  # read, but empty
+            problems.add(path, 1, "site.yaml is empty: it needs at least a title")
+        return _unreadable(problems)
+    if not isinstance(data, LineDict):
+        problems.add(path, 1, "site.yaml must be a group of 'name: value' lines")
+        return _unreadable(problems)
+    languages = _languages(data, path, problems)
+    if "languages" in problems.unreadable:
+        # The list of languages is wrong: accept texts in any supported language.
+        accepted = list(dict.fromkeys([*languages, *LANGUAGES]))
+    else:
+        accepted = languages
+    fields = Fields(data, path, problems, SITE_FIELDS, accepted, "site.yaml")
+    return SiteConfig(
+        title=fields.text("title", required=True),
+        description=fields.text("description"),
+        languages=languages,
+        base_url=_base_url(fields),
+        theme=fields.string("theme"),
+        allow_html=fields.choice("allow_html", ("true", "false")) == "true",
+        partners=_partners(data.get("partners"), fields, path, problems, accepted),
+        origin=Origin(path, 1, fields.origin_fields()),
+    )
+
+
+def _unreadable(problems: Problems) -> SiteConfig:
+    """A stand-in for a site.yaml that cannot be read: its partners and languages are
+    unknown, so texts in any supported language are accepted (no cascade of errors)."""
+    problems.unreadable.update(("partner", "languages"))
+    return SiteConfig(Text({"fr": "Treillis"}, "fr"), Text({}, "fr"), ["fr"])
+
+
+def _languages(data: LineDict, path: Path, problems: Problems) -> list[str]:
+    value = data.get("languages") or ["fr"]
+    items = value if isinstance(value, list) else [value]
+    languages: list[str] = []
+    for index, item in enumerate(items):
+        code = str(item).strip()
+        line = items.line_of(index) if isinstance(items, LineList) else data.line_of("languages")
+        if code not in LANGUAGES:
+            problems.unreadable.add("languages")
+            problems.add(
+                path,
+                line,
+                f"unsupported language '{code}': Treillis speaks {', '.join(LANGUAGES)}"
+                f"{did_you_mean(code, LANGUAGES)}",
+            )
+        elif code not in languages:
+            languages.append(code)
+    return languages or ["fr"]
+
+
+def _base_url(fields: Fields) -> str:
+    url = fields.url("base_url")
+    return url if not url or url.endswith("/") else url + "/"
+
+
+def _partners(
+    value: object, fields: Fields, path: Path, problems: Problems, languages: list[str]
+) -> list[Partner]:
+    if value is None:
+        return []
+    if not isinstance(value, LineList):
+        fields.error("partners", "'partners' must be a list, each item starting with '- id:'")
+        return []
+    partners: list[Partner] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(value):
+        if not isinstance(item, LineDict):
+            problems.add(
+                path, value.line_of(index), "each partner must have 'id:' and 'name:' fields"
+            )
+            continue
+        partner_fields = Fields(item, path, problems, PARTNER_FIELDS, languages, "a partner")
+        partner_id = partner_fields.ident("id")
+        if not partner_id:
+            problems.unreadable.add("partner")
+            continue
+        if partner_id in seen:
+            problems.add(
+                path,
+                item.line_of("id"),
+                f"duplicate partner id '{partner_id}' (first defined at line {seen[partner_id]})",
+            )
+            continue
+        seen[partner_id] = item.line_of("id")
+        colours = partner_fields.mapping("colours") or {}
+        checked_colours = {}
+        for name in colours:
+            if name not in ("primary", "secondary"):
+                problems.add(
+                    path,
+                    colours.line_of(name),
+                    f"unknown colour '{name}': use primary and secondary"
+                    f"{did_you_mean(name, ('primary', 'secondary'))}",
+                )
+                continue
+            colour_fields = Fields(colours, path, problems, tuple(colours), languages, "colours")
+            if value_ := colour_fields.colour(name):
+                checked_colours[name] = value_
+        partners.append(
+            Partner(
+                id=partner_id,
+                name=partner_fields.string("name", required=True),
+                url=partner_fields.url("url"),
+                logo=partner_fields.string("logo"),
+                colours=checked_colours,
+                description=partner_fields.text("description"),
+                origin=Origin(path, item.line, partner_fields.origin_fields()),
+            )
+        )
+    return partners

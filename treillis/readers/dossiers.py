@@ -1,0 +1,203 @@
+"""Reader for `dossiers/<dossier>/index.md` and the documents beside it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from treillis.errors import Problems
+from treillis.model import DOCUMENT_TYPES, Document, Dossier, Origin, Principle, SourceLink
+from treillis.readers.fields import Fields, id_problem, slugify
+from treillis.sources import LineDict, LineList, ParseCache, load_markdown_file
+
+DOSSIER_FIELDS = (
+    "title",
+    "lang",
+    "date",
+    "summary",
+    "coordinators",
+    "committee",
+    "partners",
+    "descriptors",
+    "principles",
+)
+PRINCIPLE_FIELDS = ("title", "text", "documents")
+DOCUMENT_FIELDS = (
+    "title",
+    "type",
+    "date",
+    "lang",
+    "authors",
+    "partner",
+    "descriptors",
+    "summary",
+    "source",
+    "translations",
+)
+SOURCE_FIELDS = ("title", "url")
+SYNTHESIS_MARKER = re.compile(r"^\s*<!--\s*(synthesis|synthèse|synthese|síntesis)\s*-->\s*$", re.M)
+
+
+def read_dossiers(
+    root: Path, problems: Problems, languages: list[str], cache: ParseCache | None = None
+) -> tuple[dict[str, Dossier], dict[str, Document]]:
+    folder = root / "dossiers"
+    dossiers: dict[str, Dossier] = {}
+    documents: dict[str, Document] = {}
+    if not folder.is_dir():
+        problems.add(folder, 1, "the folder dossiers is missing")
+        return dossiers, documents
+    for dossier_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if dossier_dir.name.startswith("."):
+            continue
+        if problem := id_problem(dossier_dir.name):
+            problems.add(dossier_dir, 1, f"dossier folder name: {problem}")
+            _unread_dossier(dossier_dir, problems)
+            continue
+        index = dossier_dir / "index.md"
+        if not index.is_file():
+            problems.add(index, 1, "this dossier has no index.md (title, summary, principles)")
+            _unread_dossier(dossier_dir, problems)
+            continue
+        dossier = _read_dossier(index, dossier_dir.name, problems, languages, cache)
+        if dossier is None:
+            _unread_dossier(dossier_dir, problems)
+            continue
+        dossiers[dossier.slug] = dossier
+        for path in sorted(dossier_dir.glob("*.md")):
+            if path.name == "index.md":
+                continue
+            if problem := id_problem(path.stem):
+                problems.add(path, 1, f"document file name: {problem}")
+                _unread(problems, "document", dossier.slug, path.stem)
+                continue
+            document = _read_document(path, dossier, problems, languages, cache)
+            if document is None:
+                _unread(problems, "document", dossier.slug, path.stem)
+            else:
+                documents[document.key] = document
+                dossier.documents.append(document.key)
+    return dossiers, documents
+
+
+def _unread(problems: Problems, kind: str, *parts: str) -> None:
+    """Note an item that could not be read, under its id as written and as an id would be
+    (references to it are then not reported as unknown: its own problem is)."""
+    written = "/".join(parts)
+    slugged = "/".join(slugify(part) for part in parts)
+    problems.unread_ids.setdefault(kind, set()).update((written, slugged))
+
+
+def _unread_dossier(folder: Path, problems: Problems) -> None:
+    """A dossier that could not be read, and the documents beside its index."""
+    _unread(problems, "dossier", folder.name)
+    for path in folder.glob("*.md"):
+        if path.name != "index.md":
+            _unread(problems, "document", folder.name, path.stem)
+
+
+def _read_dossier(
+    path: Path, slug: str, problems: Problems, languages: list[str], cache: ParseCache | None
+) -> Dossier | None:
+    source = load_markdown_file(path, problems, cache=cache)
+    if source is None:
+        return None
+    fields = Fields(source.meta, path, problems, DOSSIER_FIELDS, languages, "a dossier")
+    introduction, synthesis, synthesis_line = _split_synthesis(source.body, source.body_line)
+    return Dossier(
+        slug=slug,
+        title=fields.string("title", required=True),
+        lang=fields.choice("lang", tuple(languages)) or languages[0],
+        date=fields.date("date"),
+        summary=fields.string("summary"),
+        coordinators=fields.strings("coordinators"),
+        committee=fields.strings("committee"),
+        partners=fields.refs("partners"),
+        descriptors=fields.refs("descriptors"),
+        principles=_principles(source.meta, path, problems, languages),
+        introduction=introduction,
+        synthesis=synthesis,
+        introduction_line=source.body_line,
+        synthesis_line=synthesis_line,
+        origin=Origin(path, 1, fields.origin_fields()),
+    )
+
+
+def _split_synthesis(body: str, body_line: int) -> tuple[str, str, int]:
+    """Split the dossier body at the `<!-- synthesis -->` line."""
+    match = SYNTHESIS_MARKER.search(body)
+    if not match:
+        return body, "", body_line
+    line = body_line + body[: match.end()].count("\n") + 1
+    return body[: match.start()], body[match.end() :].lstrip("\n"), line
+
+
+def _principles(
+    meta: LineDict, path: Path, problems: Problems, languages: list[str]
+) -> list[Principle]:
+    value = meta.get("principles")
+    if value is None:
+        return []
+    if not isinstance(value, LineList):
+        problems.add(
+            path, meta.line_of("principles"), "'principles' must be a list of '- title:' items"
+        )
+        return []
+    principles = []
+    for index, item in enumerate(value):
+        if not isinstance(item, LineDict):
+            problems.add(
+                path,
+                value.line_of(index),
+                "each principle needs 'title:', 'text:' and 'documents:'",
+            )
+            continue
+        fields = Fields(item, path, problems, PRINCIPLE_FIELDS, languages, "a principle")
+        principles.append(
+            Principle(
+                number=len(principles) + 1,
+                title=fields.string("title", required=True),
+                text=fields.string("text"),
+                documents=fields.refs("documents"),
+                line=item.line,
+                text_line=item.line_of("text"),
+            )
+        )
+    return principles
+
+
+def _read_document(
+    path: Path, dossier: Dossier, problems: Problems, languages: list[str], cache: ParseCache | None
+) -> Document | None:
+    source = load_markdown_file(path, problems, cache=cache)
+    if source is None:
+        return None
+    fields = Fields(source.meta, path, problems, DOCUMENT_FIELDS, languages, "a document")
+    return Document(
+        dossier=dossier.slug,
+        slug=path.stem,
+        title=fields.string("title", required=True),
+        type=fields.choice("type", DOCUMENT_TYPES, required=True),
+        date=fields.date("date", required=True),
+        lang=fields.choice("lang", tuple(languages)) or dossier.lang,
+        authors=fields.strings("authors"),
+        partner=fields.ref("partner"),
+        descriptors=fields.refs("descriptors"),
+        summary=fields.string("summary"),
+        source=_source(fields, path, problems, languages),
+        translations=fields.refs("translations"),
+        body=source.body,
+        body_line=source.body_line,
+        origin=Origin(path, 1, fields.origin_fields()),
+    )
+
+
+def _source(
+    fields: Fields, path: Path, problems: Problems, languages: list[str]
+) -> SourceLink | None:
+    value = fields.mapping("source")
+    if value is None:
+        return None
+    source_fields = Fields(value, path, problems, SOURCE_FIELDS, languages, "a source")
+    title, url = source_fields.string("title"), source_fields.url("url")
+    return SourceLink(title or url, url) if title or url else None

@@ -1,0 +1,167 @@
+"""Templates: a Jinja environment over the theme folders, rendering one page at a time.
+
+A user theme folder overrides any template or static file of the default theme.
+"""
+
+from __future__ import annotations
+
+import traceback
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from treillis.diagrams.layout import text_colour_on
+from treillis.errors import Problem
+from treillis.i18n import LANGUAGE_NAMES, translator
+from treillis.model import DOCUMENT_TYPES, SiteConfig
+from treillis.urls import Paths, relative
+from treillis.views.common import Page
+
+DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
+
+
+OG_LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES"}
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be compiled or rendered, located in its file."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+class Renderer:
+    """Renders pages with the theme's templates; compiled templates are reused."""
+
+    def __init__(
+        self, themes: list[Path], config: SiteConfig, svgs: dict[str, str] | None = None
+    ) -> None:
+        self.themes = themes
+        self.config = config
+        self.svgs = svgs or {}
+        self.paths = Paths(config.languages)
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(
+                [jinja2.FileSystemLoader(str(theme / "templates")) for theme in themes]
+            ),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.translators = {lang: translator(lang) for lang in config.languages}
+
+    def render(self, page: Page) -> str:
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(self._context(page))
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateProblem(
+                Problem(
+                    error.filename or page.template,
+                    error.lineno or 1,
+                    f"template syntax: {error.message}",
+                )
+            ) from None
+        except jinja2.TemplateNotFound as error:
+            raise TemplateProblem(
+                Problem(page.template, 1, f"template not found: {error.name}")
+            ) from None
+        except jinja2.TemplateError as error:
+            raise TemplateProblem(_locate(error, page.template)) from None
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+            # A mistake in a theme's template (say, a filter on the wrong value): report it
+            # there. The same errors raised by Treillis itself are bugs and propagate.
+            problem = _locate(error, page.template)
+            if problem is None:
+                raise
+            raise TemplateProblem(problem) from None
+
+    def _context(self, page: Page) -> dict[str, Any]:
+        config, paths, lang = self.config, self.paths, page.lang
+        t = self.translators[lang]
+        url = partial(relative, page.path)
+        return {
+            **page.context,
+            # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
+            "diagrams": {d.name: Markup(self.svgs[d.key]) for d in page.diagrams},
+            "page": page,
+            "lang": lang,
+            "t": t,
+            "url": url,
+            "site_title": config.title.get(lang),
+            "brand": {
+                "logo": config.brand.logo,
+                "primary": config.brand.colours.get("primary", ""),
+                # Header text dark or light, whichever reads on the partner's colour.
+                "ink": text_colour_on(config.brand.colours["primary"])
+                if config.brand.colours.get("primary")
+                else "",
+                "main_url": config.main_url,
+                "main_title": config.main_title.get(lang) if config.main_title else "",
+            }
+            if config.brand is not None
+            else None,
+            # Every page gets a description, for search engines and link previews.
+            "description": page.description or config.description.get(lang) or page.title,
+            "home_path": paths.home(lang),
+            "stylesheet": paths.asset("treillis.css"),
+            "print_stylesheet": paths.asset("print.css"),
+            "canonical": config.base_url + page.path if config.base_url else "",
+            "og_locale": OG_LOCALES[lang],
+            "alternate_links": [
+                {"lang": other, "href": config.base_url + path if config.base_url else url(path)}
+                for other, path in sorted(page.alternates.items())
+            ]
+            if len(page.alternates) > 1
+            else [],
+            "feed": paths.feed(),
+            "base_url": config.base_url,
+            "script": paths.asset("treillis.js"),
+            "favicon": paths.asset("favicon.svg"),
+            "basket_path": paths.basket(lang),
+            "search_path": paths.search(lang),
+            "search_script": paths.asset("search/search-ui.js"),
+            "search_box": {
+                "label": t("search_label"),
+                "button": t("search"),
+                "placeholder": t("search_placeholder"),
+                "strings": {
+                    "no_results": t("search_no_results"),
+                    "bare_wildcard": t("search_bare_wildcard"),
+                    "all_results": t("search_all_results"),
+                    "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
+                },
+            },
+            "nav": [
+                {"label": t("home"), "path": paths.home(lang)},
+                {"label": t("atlas"), "path": paths.atlas(lang)},
+                {"label": t("basket"), "path": paths.basket(lang)},
+                {"label": t("history"), "path": paths.history(lang)},
+            ],
+            "language_links": [
+                {
+                    "lang": other,
+                    "name": LANGUAGE_NAMES[other],
+                    "path": page.alternates.get(other, paths.home(other)),
+                    "current": other == lang,
+                }
+                for other in config.languages
+            ]
+            if len(config.languages) > 1
+            else [],
+        }
+
+
+def _locate(error: Exception, template: str) -> Problem | None:
+    """The template file and line where a rendering error happened (None: not in a template)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".j2")):
+            return Problem(frame.filename, frame.lineno or 1, f"template error: {error}")
+    if isinstance(error, jinja2.TemplateError):
+        return Problem(template, 1, f"template error: {type(error).__name__}: {error}")
+    return None

@@ -1,0 +1,38 @@
+"""What a build reports (kept in the build state, repeated by a no-op build)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from treillis.diagrams import DiagramReport
+from treillis.errors import Problem
+
+
+@dataclass
+class BuildReport:
+    """What a build produced."""
+
+    output: Path
+    pages: int
+    dossiers: int
+    documents: int
+    descriptors: int
+    files: int
+    seconds: float
+    warnings: list[Problem] = field(default_factory=list)
+    # seconds spent in each step: read, pages (planning), write (diagrams and pages),
+    # exports, search, commit
+    steps: dict[str, float] = field(default_factory=dict)
+    diagrams: DiagramReport = field(default_factory=DiagramReport)
+    # page path → key of each diagram laid out (not taken from the cache) in this build
+    laid_out: dict[str, list[str]] = field(default_factory=dict)
+    # pages rendered by this build (the others were unchanged)
+    rendered: int = 0
+    # True when nothing changed since the previous build, which was kept as it is
+    up_to_date: bool = False
+
+    @property
+    def pages_seconds(self) -> float:
+        """Seconds spent on the pages: planning, diagrams, rendering and writing them."""
+        return sum(self.steps.get(name, 0.0) for name in ("pages", "write", "commit"))

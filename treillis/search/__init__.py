@@ -1,0 +1,8 @@
+"""Client-side search: lunr indexes built in Python, queried by lunr.js in the browser."""
+
+from __future__ import annotations
+
+from treillis.search.index import SearchFile, search_files
+from treillis.search.libraries import BROWSER_LIBRARIES, browser_libraries
+
+__all__ = ["BROWSER_LIBRARIES", "SearchFile", "browser_libraries", "search_files"]

@@ -1,0 +1,329 @@
+"""The search data of a site: lunr indexes per language, a display store, as scripts.
+
+Size is what readers pay for: a *quick* index (titles and descriptors) gives
+the first results; the *full* index adds leads and body text and is loaded in
+the background. Display data (title, type, address, dossier, date, facets)
+lives in a compact store; lead excerpts and the labels of the atlas in files
+of their own. Every file is
+a script calling `TreillisSearch.add(name, json)`, so it loads from disk
+(file://) where `fetch()` is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lunr import __TARGET_JS_VERSION__
+from lunr.builder import Builder
+from lunr.idf import idf
+from lunr.pipeline import Pipeline
+
+from treillis import markdown
+from treillis.model import DOCUMENT_TYPES, Document, Site
+from treillis.search.pipelines import LANGUAGES, Language, normalise, tokens
+from treillis.search.shards import shard_index
+from treillis.urls import Paths
+
+FULL_FIELDS = (("t", 10), ("d", 4), ("l", 2), ("b", 1))
+QUICK_FIELDS = ("t", "d")  # titles and descriptors: small, and what type-ahead needs
+ATLAS_FIELDS = (("t", 3), ("s", 1))
+EXCERPT = 180  # characters of the lead kept for display
+# A quick index larger than this (compact JSON) would not arrive before the first
+# result within the budget (250 KB compressed, everything included): the indexes are
+# then cut into shards by term and the display data into blocks (see
+# treillis.search.shards), and each search downloads what it needs.
+SHARD_ABOVE_BYTES = 700_000
+DOCUMENTS_PER_BLOCK = 25
+QUICK_SHARD_BYTES = 60_000  # smaller than the full index's: they come before the first result
+
+
+@dataclass(frozen=True)
+class SearchFile:
+    """One data file of the search: its name (the script is `name.js`) and its JSON."""
+
+    name: str
+    data: str
+
+    def script(self) -> str:
+        # JSON inside a JS string: JSON.parse is much faster than a JS object literal.
+        return f"TreillisSearch.add({json.dumps(self.name)},{json.dumps(self.data)});\n"
+
+
+def ref(number: int) -> str:
+    """Short references keep the index small: base 36."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text
+
+
+# Every posting's metadata is empty (no positions are kept): one shared object, not
+# millions of empty dictionaries (the JSON is the same).
+_NO_METADATA: dict = {}
+
+
+class _TermBuilder(Builder):
+    """lunr.py's Builder fed with terms already analysed.
+
+    lunr.py runs its pipeline token by token and deep-copies metadata for each
+    one; the same words recur thousands of times in a corpus, so each distinct
+    word is analysed once here. The index is identical (a test compares them).
+    """
+
+    def add_terms(self, doc_ref: str, fields: dict[str, list[str]]) -> None:
+        self._documents[doc_ref] = {}
+        self.document_count += 1
+        inverted = self.inverted_index
+        for field_name in self._fields:
+            terms = fields[field_name]
+            field_ref = f"{field_name}/{doc_ref}"
+            frequencies: dict[str, int] = {}
+            for term in terms:
+                frequencies[term] = frequencies.get(term, 0) + 1
+            self.field_term_frequencies[field_ref] = frequencies
+            self.field_lengths[field_ref] = len(terms)
+            for term in frequencies:
+                posting = inverted.get(term)
+                if posting is None:
+                    posting = {name: {} for name in self._fields}
+                    posting["_index"] = self.term_index
+                    self.term_index += 1
+                    inverted[term] = posting
+                posting[field_name][doc_ref] = _NO_METADATA
+
+    def serialized(self) -> dict:
+        """The index as lunr.py's `build().serialize()` gives it, computed directly.
+
+        Same BM25 weights, same rounding, same order; without lunr.py's Vector
+        objects, which cost most of the time and memory at 50,000 documents."""
+        fields = list(self._fields)
+        totals = dict.fromkeys(fields, 0)
+        counts = dict.fromkeys(fields, 0)
+        for field_ref, length in self.field_lengths.items():
+            name = field_ref.split("/", 1)[0]
+            totals[name] += length
+            counts[name] += 1
+        average = {name: totals[name] / counts[name] for name in fields if counts[name]}
+        k1, b, inverted = self._k1, self._b, self.inverted_index
+        idfs: dict[str, float] = {}
+        vectors = []
+        for field_ref, frequencies in self.field_term_frequencies.items():
+            name = field_ref.split("/", 1)[0]
+            boost = self._fields[name].boost
+            elements = []
+            if frequencies:  # (an empty field of every document has no average length)
+                norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / average[name]))
+            for term, tf in frequencies.items():
+                weight = idfs.get(term)
+                if weight is None:
+                    weight = idfs[term] = idf(inverted[term], self.document_count)
+                score = weight * ((k1 + 1) * tf) / (norm + tf) * boost
+                elements.append((inverted[term]["_index"], round(score, 3)))
+            elements.sort()
+            vectors.append([field_ref, [value for pair in elements for value in pair]])
+        return {
+            "version": __TARGET_JS_VERSION__,
+            "fields": fields,
+            "fieldVectors": vectors,
+            "invertedIndex": [[term, inverted[term]] for term in sorted(inverted)],
+            "pipeline": self.search_pipeline.serialize(),
+        }
+
+
+class Analyser:
+    """A language's index pipeline, applied once per distinct word."""
+
+    def __init__(self, language: Language) -> None:
+        self.pipeline = Pipeline()
+        self.pipeline.add(*language.index)
+        self.terms: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        result: list[str] = []
+        for word in tokens(text):
+            terms = self.terms.get(word)
+            if terms is None:
+                terms = self.terms[word] = self.pipeline.run_string(word)
+            result.extend(terms)
+        return result
+
+
+def build_index(
+    language: Language, fields: tuple[tuple[str, int], ...], records: Iterable[dict[str, str]]
+) -> dict:
+    """A lunr index of `records` (each: `id` and one text per field), serialised."""
+    builder = _TermBuilder()
+    builder.search_pipeline.add(*language.search)
+    builder.ref("id")
+    for name, boost in fields:
+        builder.field(name, boost=boost)
+    analyse = Analyser(language)
+    for record in records:
+        builder.add_terms(record["id"], {name: analyse(record.get(name, "")) for name, _ in fields})
+    return builder.serialized()
+
+
+def _compact(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def restrict(index: dict, fields: tuple[str, ...]) -> dict:
+    """The same index limited to some fields: a smaller index scoring those fields alike.
+
+    Field vectors keep the weights computed over the whole corpus, so a
+    result found in the quick index ranks as it will in the full one.
+    """
+    inverted = []
+    for term, posting in index["invertedIndex"]:
+        kept = {field: posting[field] for field in fields}
+        if any(kept.values()):
+            inverted.append([term, {"_index": posting["_index"], **kept}])
+    return {
+        **index,
+        "fields": [field for field in index["fields"] if field in fields],
+        "fieldVectors": [
+            vector for vector in index["fieldVectors"] if vector[0].split("/", 1)[0] in fields
+        ],
+        "invertedIndex": inverted,
+    }
+
+
+def search_files(site: Site, paths: Paths) -> list[SearchFile]:
+    """Every data file of the site's search."""
+    documents = sorted(site.documents.values(), key=lambda d: d.key)
+    descriptors = sorted(site.descriptors)
+    descriptor_number = {d: i for i, d in enumerate(descriptors)}
+    families = sorted(site.families)
+    dossiers = sorted(site.dossiers)
+    partners = [p.id for p in site.config.partners]
+    files: list[SearchFile] = []
+
+    # Documents: one full index per language of the documents, and its quick part.
+    by_language: dict[str, list[dict[str, str]]] = {}
+    for number, document in enumerate(documents):
+        labels = []
+        for descriptor_id in document.descriptor_ids:
+            descriptor = site.descriptors.get(descriptor_id)
+            if descriptor is not None:
+                labels.append(descriptor.label.get(document.lang))
+                labels.extend(descriptor.synonyms.get(document.lang, []))
+        by_language.setdefault(document.lang, []).append(
+            {
+                "id": ref(number),
+                "t": document.title,
+                "d": " ; ".join(labels),
+                "l": document.summary,
+                "b": markdown.plain_text(document.body),
+            }
+        )
+    indexes = []
+    for lang, records in sorted(by_language.items()):
+        full = build_index(LANGUAGES[lang], FULL_FIELDS, records)
+        quick = restrict(full, QUICK_FIELDS)
+        indexes.append((lang, _compact(quick), quick, full))
+        del full, quick
+    large = any(len(quick_json) > SHARD_ABOVE_BYTES for _lang, quick_json, _q, _f in indexes)
+    for lang, quick_json, quick, full in indexes:
+        if not large:
+            files.append(SearchFile(f"{lang}-quick", quick_json))
+            files.append(SearchFile(f"{lang}-full", _compact(full)))
+            continue
+        for name, index, size in (
+            (f"{lang}-quick", quick, QUICK_SHARD_BYTES),
+            (f"{lang}-full", full, None),
+        ):
+            shared, shards = shard_index(index, size)
+            files.append(SearchFile(name, _compact(shared)))
+            files += [SearchFile(f"{name}-{n}", _compact(s)) for n, s in enumerate(shards)]
+    del indexes
+
+    # The atlas: descriptors by label and synonyms, in each language of the site.
+    for lang in site.config.languages:
+        records = [
+            {
+                "id": ref(number),
+                "t": site.descriptors[d].label.get(lang),
+                "s": " ; ".join(site.descriptors[d].synonyms.get(lang, [])),
+            }
+            for number, d in enumerate(descriptors)
+        ]
+        atlas = build_index(LANGUAGES[lang], ATLAS_FIELDS, records)
+        files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
+
+    # Display data: what every result shows (excerpts come with the full index).
+    def partner_number(document: Document) -> int:
+        target = document.partner.target if document.partner else ""
+        return partners.index(target) if target in partners else -1
+
+    dossier_number = {slug: number for number, slug in enumerate(dossiers)}
+    docs = [
+        [
+            document.slug,
+            document.title,
+            DOCUMENT_TYPES.index(document.type),
+            dossier_number[document.dossier],
+            document.date,
+            document.lang,
+            partner_number(document),
+            [
+                descriptor_number[d]
+                for d in dict.fromkeys(document.descriptor_ids)
+                if d in descriptor_number
+            ],
+        ]
+        for document in documents
+    ]
+    excerpts = [_excerpt(d.summary) for d in documents]
+    store = {
+        "languages": sorted(by_language),
+        "types": list(DOCUMENT_TYPES),
+        "dossiers": [[site.dossiers[s].title, paths.dossier(s)] for s in dossiers],
+        "partners": [site.partners[p].name for p in partners],
+    }
+    if not large:
+        files.append(SearchFile("store", _compact({**store, "docs": docs})))
+        files.append(SearchFile("excerpts", _compact(excerpts)))
+    else:
+        # A large site: display data in blocks, loaded for the results shown.
+        store.update(count=len(docs), block=DOCUMENTS_PER_BLOCK)
+        files.append(SearchFile("store", _compact(store)))
+        # What the filters need of every document, in one file loaded after the first
+        # results (shaped like the display data, without the slug and the title).
+        facets = [["", "", *doc[2:4], doc[4][:4], *doc[5:]] for doc in docs]
+        files.append(SearchFile("facets", _compact(facets)))
+        for number, start in enumerate(range(0, len(docs), DOCUMENTS_PER_BLOCK)):
+            end = start + DOCUMENTS_PER_BLOCK
+            files.append(SearchFile(f"docs-{number}", _compact(docs[start:end])))
+            files.append(SearchFile(f"excerpts-{number}", _compact(excerpts[start:end])))
+    # Labels of the atlas, one file per interface language.
+    for lang in site.config.languages:
+        labels = {
+            "families": [
+                [site.families[f].label.get(lang), site.families[f].colour] for f in families
+            ],
+            "descriptors": [
+                [
+                    site.descriptors[d].label.get(lang),
+                    families.index(site.descriptors[d].family.target)
+                    if site.descriptors[d].family.target in site.families
+                    else -1,
+                    paths.descriptor(d, lang),
+                ]
+                for d in descriptors
+            ],
+        }
+        files.append(SearchFile(f"labels-{lang}", _compact(labels)))
+    return files
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(normalise(text).split())
+    if len(text) <= EXCERPT:
+        return text
+    cut = text.rfind(" ", 0, EXCERPT)
+    return text[: cut if cut > 0 else EXCERPT] + "…"

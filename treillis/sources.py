@@ -1,0 +1,484 @@
+"""Reading content files: UTF-8 text, YAML with line numbers, Markdown front matter.
+
+Every value read from YAML keeps the line it came from, so that any later
+check can report `path:line: message`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+import msgspec
+import yaml
+
+from treillis.errors import Problems
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A plain (unquoted) value that YAML read over several lines, joined with spaces."""
+
+    first: int  # file lines where it starts and ends
+    last: int
+    # Lines after the first that start with '- ': list items indented too deep, which
+    # YAML reads as the end of the item above.
+    dashes: tuple[int, ...] = ()
+
+
+_NOT_FOLDED: dict = {}  # shared default of the containers below: never written to
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line of each key (1-based)."""
+
+    line: int = 1
+    key_lines: dict[str, int]
+    folded: dict[str, Folded] = _NOT_FOLDED  # values read over several lines, by key
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A YAML sequence that remembers the line of each item (1-based)."""
+
+    line: int = 1
+    item_lines: list[int]
+    folded: dict[int, Folded] = _NOT_FOLDED  # items read over several lines, by index
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class DuplicateKey(yaml.MarkedYAMLError):
+    """A key written twice in the same mapping (PyYAML would silently keep the last)."""
+
+
+# Characters that have no business in a text: C0 controls (but tab and newline),
+# DEL, and lone surrogates (which "\uD800" escapes can produce in YAML).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_ALLOWED_TAGS = {
+    yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+}
+
+
+class _LineLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    yaml.resolver.BaseResolver,
+):
+    """A safe YAML loader for content: every scalar stays the text written.
+
+    No implicit types (`title: Yes` is the text "Yes", `code: 010` is "010",
+    dates are checked later with their line), no explicit tags (`!!binary`),
+    no aliases (`*name`, which can expand exponentially), no duplicate keys,
+    and the line of every key and item is kept.
+    """
+
+    def __init__(self, stream: str) -> None:
+        self.text = stream  # to look at the lines of a value read over several
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "aliases (*name) are not supported: write the value again",
+                event.start_mark,
+            )
+        node = super().compose_node(parent, index)
+        if node.tag not in _ALLOWED_TAGS:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"the tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not "
+                "supported: write plain text",
+                node.start_mark,
+            )
+        return node
+
+    def construct_scalar(self, node: yaml.ScalarNode) -> str:
+        value = yaml.constructor.SafeConstructor.construct_scalar(self, node)
+        if bad := _FORBIDDEN.search(value):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"the character U+{ord(bad.group()):04X} is not allowed in a text",
+                node.start_mark,
+            )
+        return value
+
+
+def _folded(loader: Any, node: yaml.Node) -> Folded | None:
+    """How a plain scalar read over several lines was written, or None for any other node."""
+    first, last = node.start_mark.line, node.end_mark.line
+    # A plain style is None for the Python parser, "" for libyaml.
+    if not isinstance(node, yaml.ScalarNode) or node.style or last == first:
+        return None
+    starts = loader.__dict__.get("line_starts")
+    if starts is None:  # found once per file: atlas notes often run over several lines
+        text = loader.text
+        starts = loader.line_starts = [0, *(m.end() for m in re.finditer("\n", text)), len(text)]
+    end = starts[last + 1] if last + 1 < len(starts) else starts[-1]
+    lines = loader.text[starts[first + 1] : end].split("\n")
+    dashes = tuple(
+        first + 2 + offset
+        for offset, text in enumerate(lines)
+        if text.lstrip().startswith("- ") or text.strip() == "-"
+    )
+    return Folded(first + 1, last + 1, dashes)
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    folded = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word", key_node.start_mark
+            )
+        key = loader.construct_scalar(key_node)
+        if key in result:
+            raise DuplicateKey(None, None, f"the key '{key}' is written twice", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+        if value_node.end_mark.line > value_node.start_mark.line and (
+            how := _folded(loader, value_node)
+        ):
+            folded[key] = how
+    if folded:
+        result.folded = folded
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    folded = {
+        index: how
+        for index, child in enumerate(node.value)
+        if child.end_mark.line > child.start_mark.line and (how := _folded(loader, child))
+    }
+    if folded:
+        result.folded = folded
+    return result
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG, _LineLoader.construct_scalar
+)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+_FastLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLineLoader(
+        yaml._yaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.BaseResolver
+    ):  # type: ignore[misc, name-defined]
+        """The same loader with libyaml's parser (C): four times faster on a large atlas.
+
+        It is used only for texts without anchors, aliases, tags and tabs (no `&`,
+        `*`, `!`, tab), whose values it builds with the same constructors; anything
+        else, and any error, goes through `_LineLoader`, whose messages say where."""
+
+        def __init__(self, stream: str) -> None:
+            self.text = stream
+            yaml._yaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.BaseResolver.__init__(self)
+
+        construct_scalar = _LineLoader.construct_scalar
+
+    _CLineLoader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG, _CLineLoader.construct_scalar
+    )
+    _CLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _CLineLoader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence
+    )
+    _FastLoader = _CLineLoader
+# Anchors, aliases and tags need the Python loader's refusals; tabs too, which
+# libyaml accepts in places where the Python loader does not.
+_NOT_FOR_FAST = re.compile(r"[&*!\t]")
+
+
+class SourceError(Exception):
+    """A file that cannot be read at all; carries the line where reading stopped."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded as UTF-8 (a byte-order mark is dropped)."""
+    return decode_text(path.read_bytes())
+
+
+def decode_text(data: bytes) -> str:
+    """A file's bytes as text: UTF-8, newlines normalised, no control characters."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceError(
+            line,
+            f"this file is not valid UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if bad := _FORBIDDEN.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        raise SourceError(
+            line, f"the character U+{ord(bad.group()):04X} is not allowed in a text file"
+        )
+    return text
+
+
+def parse_yaml(text: str, first_line: int = 1) -> Any:
+    """Parse YAML safely; `first_line` is the file line where `text` starts."""
+    source = "\n" * (first_line - 1) + text  # every mark is then a line of the file itself
+    if _FastLoader is not None and not _NOT_FOR_FAST.search(text):
+        try:
+            return yaml.load(source, Loader=_FastLoader)
+        except (yaml.YAMLError, ValueError, RecursionError):
+            pass  # the Python loader says what is wrong, and where
+    try:
+        data = yaml.load(source, Loader=_LineLoader)
+    except yaml.reader.ReaderError as error:
+        line = source.count("\n", 0, error.position) + 1
+        character = f"U+{error.character:04X}" if isinstance(error.character, int) else "this byte"
+        raise SourceError(line, f"the character {character} is not allowed in YAML") from None
+    except yaml.MarkedYAMLError as error:
+        line, problem = _syntax_problem(error, source)
+        raise SourceError(line or first_line, f"YAML syntax: {problem}") from None
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        raise SourceError(first_line, f"YAML syntax: {error}") from None
+    return data
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, source: str) -> tuple[int, str]:
+    """The line (0 when unknown) and an editor's wording of a YAML syntax error."""
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "invalid YAML"
+    if "'\\t'" in problem:
+        # PyYAML's "found character '\t' that cannot start any token" says it obscurely.
+        problem = "tabs are not allowed in YAML, use spaces"
+    elif error.context_mark is not None and "<stream end>" in problem:
+        # Something left open (a [ or a quote): point where it was opened.
+        mark = error.context_mark
+        problem = f"{problem} ({error.context} opened here)"
+    elif error.context_mark is not None and "could not find expected ':'" in problem:
+        # A line that is neither `name: value` nor indented: most often a value carried
+        # on without indentation. Point at that line, not at the next one.
+        mark = error.context_mark
+        text = source.split("\n")[mark.line].strip()
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        problem = (
+            f"the line '{shown}' has no ':' — if it continues the value above, indent it "
+            "with spaces; if it is a field, write 'name: value'"
+        )
+    return (mark.line + 1 if mark else 0), problem
+
+
+@dataclass
+class MarkdownSource:
+    """A Markdown file split into its front matter and its body."""
+
+    meta: LineDict
+    body: str
+    body_line: int  # file line where the body starts
+
+
+def split_front_matter(text: str) -> MarkdownSource:
+    """Split `---` front matter from the Markdown body, keeping line numbers."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise SourceError(1, "the file must start with a front matter block between '---' lines")
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            meta = parse_yaml("\n".join(lines[1:index]), first_line=2)
+            if meta is None:
+                meta = LineDict()
+                meta.line, meta.key_lines = 2, {}
+            if not isinstance(meta, LineDict):
+                raise SourceError(2, "the front matter must be a list of 'field: value' lines")
+            return MarkdownSource(meta, "\n".join(lines[index + 1 :]), index + 2)
+    raise SourceError(1, "the front matter block is not closed by a '---' line")
+
+
+def content_digest(data: bytes) -> str:
+    """What identifies a file's content: a hash of its bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class ParseCache:
+    """Parsed files kept between builds: a file is parsed again only when its content
+    changed (its bytes are hashed, so an edit that keeps the size and the modification
+    time is seen). Parsed values are never modified."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[str, object]] = {}
+
+    def get(self, path: Path, parse: Callable[[str], Any]) -> Any:
+        data = path.read_bytes()
+        digest = content_digest(data)
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != digest:
+            try:
+                value: object = parse(decode_text(data))
+            except SourceError as error:
+                value = error
+            entry = self._entries[path] = (digest, value)
+        if isinstance(entry[1], SourceError):
+            raise entry[1]
+        return entry[1]
+
+    def to_data(self) -> dict[str, tuple[str, ParsedData]]:
+        """The parsed files as plain data (see `ParsedData`), to keep between builds."""
+        return {
+            str(path): (digest, _to_data(value)) for path, (digest, value) in self._entries.items()
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, tuple[str, ParsedData]]) -> ParseCache:
+        cache = cls()
+        cache._entries = {
+            Path(path): (digest, _from_data(value)) for path, (digest, value) in data.items()
+        }
+        return cache
+
+
+# The parsed files as data: what `parse_yaml` and `split_front_matter` return, with
+# every line number, in types that msgspec checks when it reads them back.
+class YamlMapping(msgspec.Struct, tag="m", array_like=True):
+    line: int
+    keys: list[str]
+    key_lines: list[int]
+    values: list[YamlValue]
+    folded: dict[str, Folded] = {}
+
+
+class YamlSequence(msgspec.Struct, tag="s", array_like=True):
+    line: int
+    item_lines: list[int]
+    items: list[YamlValue]
+    folded: dict[int, Folded] = {}
+
+
+class FrontMatter(msgspec.Struct, tag="f", array_like=True):
+    meta: YamlMapping
+    body: str
+    body_line: int
+
+
+class Unreadable(msgspec.Struct, tag="e", array_like=True):
+    line: int
+    message: str
+
+
+YamlValue = Union[str, None, YamlMapping, YamlSequence]  # noqa: UP007 (msgspec resolves it)
+ParsedData = Union[str, None, YamlMapping, YamlSequence, FrontMatter, Unreadable]  # noqa: UP007
+
+
+def _to_data(value: object) -> ParsedData:
+    if value is None or type(value) is str:
+        return value  # type: ignore[return-value]
+    if isinstance(value, LineDict):
+        keys = list(value)
+        return YamlMapping(
+            value.line,
+            keys,
+            [value.line_of(k) for k in keys],
+            [_to_data(v) for v in value.values()],
+            value.folded,
+        )
+    if isinstance(value, LineList):
+        return YamlSequence(
+            value.line, list(value.item_lines), [_to_data(v) for v in value], value.folded
+        )
+    if isinstance(value, MarkdownSource):
+        return FrontMatter(_to_data(value.meta), value.body, value.body_line)  # type: ignore[arg-type]
+    if isinstance(value, SourceError):
+        return Unreadable(value.line, value.message)
+    raise TypeError(f"not a parsed value: {type(value).__name__}")
+
+
+def _from_data(data: ParsedData) -> Any:
+    kind = type(data)
+    if kind is YamlMapping:
+        mapping = LineDict(zip(data.keys, map(_from_data, data.values), strict=True))
+        mapping.line, mapping.key_lines = (
+            data.line,
+            dict(zip(data.keys, data.key_lines, strict=True)),
+        )
+        if data.folded:
+            mapping.folded = data.folded
+        return mapping
+    if kind is YamlSequence:
+        sequence = LineList(map(_from_data, data.items))
+        sequence.line, sequence.item_lines = data.line, data.item_lines
+        if data.folded:
+            sequence.folded = data.folded
+        return sequence
+    if kind is FrontMatter:
+        return MarkdownSource(_from_data(data.meta), data.body, data.body_line)
+    if kind is Unreadable:
+        return SourceError(data.line, data.message)
+    return data
+
+
+def _load(
+    path: Path,
+    problems: Problems,
+    kind: str,
+    parse: Callable[[str], Any],
+    cache: ParseCache | None,
+) -> Any:
+    try:
+        return cache.get(path, parse) if cache is not None else parse(read_text(path))
+    except SourceError as error:
+        problems.add(path, error.line, error.message)
+    except OSError as error:
+        problems.add(path, 1, f"cannot read this file: {error.strerror}")
+    if kind:
+        problems.unreadable.add(kind)
+    return None
+
+
+def load_yaml_file(
+    path: Path, problems: Problems, kind: str = "", cache: ParseCache | None = None
+) -> Any:
+    """Read and parse one YAML file; on failure record the problem and return None.
+
+    `kind` names what the file defines, marked unreadable when the file is.
+    """
+    return _load(path, problems, kind, parse_yaml, cache)
+
+
+def load_markdown_file(
+    path: Path, problems: Problems, kind: str = "", cache: ParseCache | None = None
+) -> MarkdownSource | None:
+    """Read one Markdown file with front matter; on failure record the problem."""
+    return _load(path, problems, kind, split_front_matter, cache)

@@ -1,0 +1,222 @@
+/* Treillis search core: data registry, query preparation and search over lunr indexes.
+ * Shared by the browser (window.TreillisSearch) and node (tests). prepareQuery does
+ * exactly what treillis/search/query.py does; the tests compare them. */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module.exports) {
+    module.exports = factory;
+  } else {
+    root.TreillisSearch = factory(root.lunr);
+  }
+})(this, function (lunr) {
+  "use strict";
+
+  var FIELD_ALIASES = {
+    title: "t", titre: "t", titulo: "t", "título": "t",
+    descriptor: "d", descriptors: "d", descripteur: "d", descripteurs: "d",
+    descriptor_es: "d", descriptores: "d",
+    lead: "l", chapo: "l", "chapô": "l", resume: "l", "résumé": "l", summary: "l",
+    body: "b", text: "b", texte: "b", corps: "b", texto: "b"
+  };
+  var AND_WORDS = { ET: true, AND: true, Y: true };
+  var OR_WORDS = { OU: true, OR: true, O: true };
+  var WORD = /^([+-]?)(?:([^:*~^]+):)?([^~^]*)((?:[~^][0-9]+)*)$/;
+  /* lunr's fuzzy matching grows exponentially with the distance and the word's length. */
+  var MAX_EDIT_DISTANCE = 2;
+  var MAX_FUZZY_LENGTH = 20;
+  var SPACES = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
+  var APOSTROPHES = /[\u2019\u2018\u02bc]/g;
+
+  function languageTools(lang) {
+    if (lang === "fr") {
+      return { clean: [lunr.fr.trimmer, lunr.fr.elision], stop: lunr.fr.stopWordFilter };
+    }
+    if (lang === "es") {
+      return { clean: [lunr.es.trimmer], stop: lunr.es.stopWordFilter };
+    }
+    return { clean: [lunr.trimmer], stop: lunr.stopWordFilter };
+  }
+
+  function run(functions, word) {
+    var pipeline = new lunr.Pipeline();
+    functions.forEach(function (fn) { pipeline.add(fn); });
+    return pipeline.runString(word);
+  }
+
+  function prepareTerm(term, lang, index) {
+    var tools = languageTools(lang);
+    if (term.indexOf("*") === -1) {
+      var cleaned = run(tools.clean, term)[0] || "";
+      if (!cleaned || !tools.stop(new lunr.Token(cleaned))) return "";
+      return term;
+    }
+    var core = term.replace(/\*/g, "");
+    if ((run(tools.clean, core)[0] || "").length < 2) return "";
+    var processed = index.pipeline.runString(core)[0];
+    if (!processed) return "";
+    return (term.charAt(0) === "*" ? "*" : "") + processed + (term.charAt(term.length - 1) === "*" ? "*" : "");
+  }
+
+  /* The lunr query for a reader's query ("" when nothing can be searched). */
+  function prepareQuery(text, lang, index) {
+    var fields = index.fields;
+    var words = text.normalize("NFC").replace(APOSTROPHES, "'").split(SPACES).filter(Boolean);
+    var terms = [];
+    var joinNext = false;
+    words.forEach(function (word) {
+      if (AND_WORDS[word]) { joinNext = terms.length > 0; return; }
+      if (OR_WORDS[word]) return;
+      var match = WORD.exec(word);
+      if (!match) return;
+      var presence = match[1], field = FIELD_ALIASES[(match[2] || "").toLowerCase()] || "";
+      var termLength = match[3].length;
+      var suffix = match[4].replace(/~([0-9]+)/g, function (_all, distance) {
+        return termLength <= MAX_FUZZY_LENGTH ? "~" + Math.min(parseInt(distance, 10), MAX_EDIT_DISTANCE) : "";
+      });
+      /* A field this index does not have (the quick one): the full index will answer. */
+      if (match[2] && fields.indexOf(field) === -1) return;
+      var term = prepareTerm(match[3].toLowerCase(), lang, index);
+      if (!term) return;
+      if (joinNext) {
+        terms[terms.length - 1][0] = terms[terms.length - 1][0] || "+";
+        presence = presence || "+";
+        joinNext = false;
+      }
+      terms.push([presence, field, term, suffix]);
+    });
+    return terms.map(function (t) { return t[0] + (t[1] ? t[1] + ":" : "") + t[2] + t[3]; }).join(" ");
+  }
+
+  /* Results of a prepared query, best first; equal scores in reference order (as in Python). */
+  function search(index, prepared) {
+    if (!prepared) return [];
+    var results;
+    try {
+      results = index.search(prepared);
+    } catch (error) {
+      if (error instanceof lunr.QueryParseError) return [];
+      throw error;
+    }
+    return results.map(function (r) {
+      return { ref: r.ref, score: r.score, rank: Math.floor(r.score * 1e6), matchData: r.matchData };
+    }).sort(function (a, b) {
+      return (b.rank - a.rank) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+    });
+  }
+
+  var data = {};
+  var waiting = {};
+
+  /* Called by each data file: TreillisSearch.add(name, json). */
+  function add(name, json) {
+    data[name] = JSON.parse(json);
+    (waiting[name] || []).forEach(function (resolve) { resolve(data[name]); });
+    delete waiting[name];
+  }
+
+  var indexes = {};
+  /* An index by name; for a sharded one, an index with no terms that knows the
+   * fields and the pipeline (what prepareQuery needs). */
+  function index(name) {
+    if (!indexes[name] && data[name]) {
+      var serialized = data[name];
+      if (serialized.shards) {
+        serialized = Object.assign({ invertedIndex: [], fieldVectors: [] }, serialized);
+      }
+      indexes[name] = lunr.Index.load(serialized);
+    }
+    return indexes[name];
+  }
+
+  /* ---- Sharded indexes (large sites, see treillis/search/shards.py) ---- */
+
+  /* The shard holding a term: the last one whose first term is not after it. */
+  function shardOf(firsts, term) {
+    var low = 0, high = firsts.length - 1;
+    while (low < high) {
+      var middle = (low + high + 1) >> 1;
+      if (firsts[middle] <= term) low = middle; else high = middle - 1;
+    }
+    return low;
+  }
+
+  /* Names of the shards of index `name` that a prepared query needs ([] when the
+   * index is whole). Terms go through the index's pipeline as lunr does; a
+   * wildcard needs the shards of its prefix, a fuzzy or leading wildcard all. */
+  function shardsFor(name, prepared) {
+    var meta = data[name];
+    if (!meta || !meta.shards || !prepared) return [];
+    var firsts = meta.shards;
+    var base = index(name);
+    var query = new lunr.Query(base.fields);
+    try {
+      new lunr.QueryParser(prepared, query).parse();
+    } catch (error) {
+      if (error instanceof lunr.QueryParseError) return [];
+      throw error;
+    }
+    var wanted = {};
+    function range(from, to) { for (var i = from; i <= to; i++) wanted[i] = true; }
+    /* Only excluded words: lunr lists every document without them, so it needs them all. */
+    if (query.isNegated()) range(0, firsts.length - 1);
+    query.clauses.forEach(function (clause) {
+      var terms = clause.usePipeline ? base.pipeline.runString(clause.term, { fields: clause.fields }) : [clause.term];
+      terms.forEach(function (term) {
+        var star = term.indexOf("*");
+        if (clause.editDistance > 0 || star === 0) range(0, firsts.length - 1);
+        else if (star > 0) {
+          var prefix = term.slice(0, star);
+          range(shardOf(firsts, prefix), shardOf(firsts, prefix + "\uffff"));
+        } else range(shardOf(firsts, term), shardOf(firsts, term));
+      });
+    });
+    return Object.keys(wanted).map(Number).sort(function (a, b) { return a - b; })
+      .map(function (n) { return name + "-" + n; });
+  }
+
+  /* A lunr index made of some shards of `name` (loaded): for the query that needs them,
+   * it finds what the whole index finds, with the same scores. */
+  var merged = {}; /* by index name: the last shards put together, and the result */
+  function mergedIndex(name, shardNames) {
+    if (!shardNames.length) return index(name);
+    var key = shardNames.join(",");
+    if (merged[name] && merged[name].key === key) return merged[name].index;
+    var meta = data[name];
+    var inverted = [];
+    var parts = {};
+    shardNames.forEach(function (shardName) {
+      var shard = data[shardName];
+      inverted = inverted.concat(shard.invertedIndex);
+      shard.fieldVectors.forEach(function (vector) {
+        (parts[vector[0]] = parts[vector[0]] || []).push(vector[1]);
+      });
+    });
+    var fieldVectors = Object.keys(parts).map(function (ref) {
+      var lists = parts[ref];
+      if (lists.length === 1) return [ref, lists[0]];
+      var pairs = [];
+      lists.forEach(function (list) {
+        for (var i = 0; i < list.length; i += 2) pairs.push([list[i], list[i + 1]]);
+      });
+      pairs.sort(function (a, b) { return a[0] - b[0]; });
+      return [ref, [].concat.apply([], pairs)];
+    });
+    merged[name] = {
+      key: key,
+      index: lunr.Index.load({ version: meta.version, fields: meta.fields, pipeline: meta.pipeline,
+                               invertedIndex: inverted, fieldVectors: fieldVectors })
+    };
+    return merged[name].index;
+  }
+
+  return {
+    prepareQuery: prepareQuery,
+    search: search,
+    add: add,
+    data: data,
+    waiting: waiting,
+    index: index,
+    shardsFor: shardsFor,
+    mergedIndex: mergedIndex
+  };
+});

@@ -1,0 +1,709 @@
+/* Treillis search in the page: the search box of every page and the search page.
+ * Loads lunr and the site's search data on demand with <script> tags (works over
+ * file://, where fetch() is refused). Every text from the content is inserted as
+ * text, never as HTML. */
+(function () {
+  "use strict";
+
+  var me = document.currentScript;
+  var BASE = new URL(".", me.src).href; /* …/assets/search/ */
+  var ROOT = new URL("../../", BASE).href; /* the site's root */
+  var LIBRARIES = ["lunr.js", "lunr.stemmer.support.js", "lunr.fr.js", "lunr.es.js", "elision-fr.js", "search-core.js"];
+  var UI_LANG = document.documentElement.lang || "fr";
+  var DEBOUNCE_MS = 120;
+  var scripts = {};
+
+  function loadScript(url) {
+    if (!scripts[url]) {
+      scripts[url] = new Promise(function (resolve, reject) {
+        var element = document.createElement("script");
+        element.src = url;
+        element.async = false;
+        element.onload = function () { resolve(); };
+        element.onerror = function () { reject(new Error("cannot load " + url)); };
+        document.head.appendChild(element);
+      });
+    }
+    return scripts[url];
+  }
+
+  var librariesReady = null;
+  function loadLibraries() {
+    if (!librariesReady) {
+      librariesReady = LIBRARIES.reduce(function (previous, name) {
+        return previous.then(function () { return loadScript(BASE + name); });
+      }, Promise.resolve());
+    }
+    return librariesReady;
+  }
+
+  function loadData(name) {
+    return loadLibraries().then(function () {
+      var search = window.TreillisSearch;
+      if (search.data[name]) return search.data[name];
+      return new Promise(function (resolve, reject) {
+        (search.waiting[name] = search.waiting[name] || []).push(resolve);
+        loadScript(BASE + "data/" + name + ".js").catch(reject);
+      });
+    });
+  }
+
+  /* The store, the atlas labels and the quick indexes: what the first results need.
+   * A large site's indexes are sharded and its display data in blocks (see
+   * treillis/search/shards.py): the labels come later, with the filters. */
+  function loadQuick() {
+    return loadData("store").then(function (loaded) {
+      var store = Object.assign({}, loaded);
+      var labels = store.docs ? loadData("labels-" + UI_LANG).then(function (l) { Object.assign(store, l); }) : null;
+      return Promise.all(store.languages.map(function (lang) { return loadData(lang + "-quick"); }).concat([labels]))
+        .then(function () { return store; });
+    });
+  }
+
+  /* The full indexes (leads and texts), the atlas index and the excerpts: in the background. */
+  function loadFull(store) {
+    var names = store.languages.map(function (lang) { return lang + "-full"; });
+    names.push(UI_LANG + "-atlas");
+    if (store.docs) names.push("excerpts");
+    else names.push("labels-" + UI_LANG);
+    return Promise.all(names.map(loadData)).then(function (loaded) {
+      if (!store.docs) Object.assign(store, loaded[loaded.length - 1]);
+    });
+  }
+
+  /* What a query needs of sharded indexes: their shards holding its terms. Resolves to
+   * the kind of index ("-full" or "-quick") those shards belong to: the one to search,
+   * even if the full indexes arrive meanwhile. */
+  function loadShards(store, query) {
+    var search = window.TreillisSearch;
+    var kind = hasFull(store) ? "-full" : "-quick";
+    var names = [];
+    store.languages.forEach(function (lang) {
+      var name = lang + kind;
+      names = names.concat(search.shardsFor(name, search.prepareQuery(query, lang, search.index(name))));
+    });
+    return Promise.all(names.map(loadData)).then(function () { return kind; });
+  }
+
+  /* A document's display data: in the store, or in its block on a large site. */
+  function docOf(store, number) {
+    if (store.docs) return store.docs[number];
+    var block = window.TreillisSearch.data["docs-" + Math.floor(number / store.block)];
+    return block ? block[number % store.block] : null;
+  }
+
+  /* The blocks of display data of these results, on a large site (`kind` "docs"), or
+   * of their excerpts ("excerpts": after the first results, which can do without). */
+  function loadDocs(store, results, kind) {
+    if (store.docs) return Promise.resolve();
+    var blocks = {};
+    results.forEach(function (result) { blocks[Math.floor(result.doc / store.block)] = true; });
+    return Promise.all(Object.keys(blocks).map(function (block) {
+      return loadData((kind || "docs") + "-" + block);
+    }));
+  }
+
+  function hasExcerpts(store, results) {
+    var data = window.TreillisSearch.data;
+    return !!store.docs || results.every(function (result) {
+      return !!data["excerpts-" + Math.floor(result.doc / store.block)];
+    });
+  }
+
+  /* What the filters need of a document (its type, dossier, year, language, partner,
+   * descriptors): in the store, or in the facets file of a large site. */
+  function facetDoc(store, number) {
+    return store.docs ? store.docs[number] : window.TreillisSearch.data.facets[number];
+  }
+
+  function hasFacets(store) {
+    return !!(store.docs || window.TreillisSearch.data.facets) && !!store.descriptors;
+  }
+
+  /* Where a document's page is, from the site's root. */
+  function docPath(store, doc) {
+    return store.dossiers[doc[3]][1].replace(/index\.html$/, "") + doc[0] + "/index.html";
+  }
+
+  function excerpt(store, number) {
+    var data = window.TreillisSearch.data;
+    if (store.docs) return data.excerpts ? data.excerpts[number] : "";
+    var block = data["excerpts-" + Math.floor(number / store.block)];
+    return block ? block[number % store.block] : "";
+  }
+
+  function hasFull(store) {
+    return store.languages.every(function (lang) { return !!window.TreillisSearch.data[lang + "-full"]; });
+  }
+
+  /* Documents found in every language's index of `kind` (its shards loaded), best first. */
+  function findDocuments(store, query, kind) {
+    var search = window.TreillisSearch;
+    var found = [];
+    var prepared = {};
+    store.languages.forEach(function (lang) {
+      var name = lang + kind;
+      var lunrQuery = search.prepareQuery(query, lang, search.index(name));
+      /* A sharded index: the shards this query needs (loaded by loadShards), together. */
+      var index = search.mergedIndex(name, search.shardsFor(name, lunrQuery));
+      prepared[lang] = { query: lunrQuery, index: index };
+      search.search(index, lunrQuery).forEach(function (result) {
+        found.push({ doc: parseInt(result.ref, 36), score: result.score, lang: lang });
+      });
+    });
+    found.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    var empty = Object.keys(prepared).every(function (lang) { return !prepared[lang].query; });
+    return { results: found, prepared: prepared, empty: empty, complete: kind === "-full" };
+  }
+
+  function findDescriptors(query) {
+    var search = window.TreillisSearch;
+    var index = search.index(UI_LANG + "-atlas");
+    if (!index) return [];
+    return search.search(index, search.prepareQuery(query, UI_LANG, index)).map(function (r) {
+      return parseInt(r.ref, 36);
+    });
+  }
+
+  /* Closest descriptor labels to the words of a query that found nothing. */
+  function suggestions(query) {
+    var search = window.TreillisSearch;
+    var index = search.index(UI_LANG + "-atlas");
+    if (!index) return [];
+    var words = query.split(/\s+/).filter(function (w) { return /\w{3,}/.test(w); }).slice(0, 6);
+    var seen = {};
+    var out = [];
+    words.forEach(function (word) {
+      var clean = word.replace(/[^\p{L}\p{N}'’-]/gu, "");
+      if (!clean) return;
+      var fuzzy = clean.length > 5 ? "~2" : "~1";
+      search.search(index, search.prepareQuery(clean + fuzzy, UI_LANG, index)).slice(0, 5).forEach(function (r) {
+        if (!seen[r.ref]) { seen[r.ref] = true; out.push(parseInt(r.ref, 36)); }
+      });
+    });
+    return out.slice(0, 6);
+  }
+
+  /* Stems of the query words, to highlight them in titles and excerpts. */
+  function highlighter(prepared) {
+    var tests = [];
+    Object.keys(prepared).forEach(function (lang) {
+      var entry = prepared[lang];
+      if (!entry.query) return;
+      entry.query.split(" ").forEach(function (term) {
+        if (term.charAt(0) === "-") return;
+        var bare = term.replace(/^[+-]/, "").replace(/^[a-z]:/, "").replace(/[~^]\d+$/, "");
+        if (bare.slice(-1) === "*") {
+          var prefix = bare.replace(/\*/g, "");
+          tests.push(function (stem) { return stem.indexOf(prefix) === 0; });
+        } else {
+          var stem = entry.index.pipeline.runString(bare)[0];
+          if (stem) tests.push(function (candidate) { return candidate === stem; });
+        }
+      });
+    });
+    var pipelines = Object.keys(prepared).map(function (lang) { return prepared[lang].index.pipeline; });
+    return function (element, text) {
+      text.split(/(\s+)/).forEach(function (part) {
+        var matches = /\S/.test(part) && pipelines.some(function (pipeline) {
+          var stem = pipeline.runString(part.toLowerCase())[0];
+          return stem && tests.some(function (test) { return test(stem); });
+        });
+        if (matches) {
+          var mark = document.createElement("mark");
+          mark.textContent = part;
+          element.appendChild(mark);
+        } else {
+          element.appendChild(document.createTextNode(part));
+        }
+      });
+    };
+  }
+
+  /* User Timing marks: how long the search took to become ready (see benchmarks/search.py). */
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);
+  }
+
+  function el(tag, className, text) {
+    var element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  /* ---- The search box of every page ---- */
+
+  function setupBox(form) {
+    var input = form.querySelector("input[name=q]");
+    var list = form.querySelector("[role=listbox]");
+    var strings = JSON.parse(form.getAttribute("data-strings"));
+    var store = null;
+    var active = -1;
+    var timer = null;
+    var shown = null;
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function options() { return list.querySelectorAll("[role=option]"); }
+
+    function highlight(position) {
+      var items = options();
+      if (!items.length) return;
+      active = (position + items.length) % items.length;
+      Array.prototype.forEach.call(items, function (item, i) {
+        item.setAttribute("aria-selected", i === active ? "true" : "false");
+      });
+      input.setAttribute("aria-activedescendant", items[active].id);
+    }
+
+    function show() {
+      var query = input.value.trim();
+      if (!query || !store) { close(); shown = null; return; }
+      /* The same query already listed (say, the index finished loading meanwhile):
+       * keep the list, and the option the reader moved to. */
+      if (query === shown && !list.hidden) return;
+      /* On a large site the shards and blocks it needs come first. */
+      loadShards(store, query).then(function (kind) {
+        var found = findDocuments(store, query, kind);
+        return loadDocs(store, found.results.slice(0, 8)).then(function () { return found; });
+      }).then(function (found) {
+        if (input.value.trim() === query) fill(query, found);
+      }).catch(function () { /* data missing: the form still opens the search page */ });
+    }
+
+    function fill(query, found) {
+      if (query === shown && !list.hidden) return;
+      shown = query;
+      list.textContent = "";
+      if (found.empty && query.indexOf("*") !== -1) {
+        list.appendChild(el("li", "search-box__note", strings.bare_wildcard));
+      } else if (!found.results.length) {
+        list.appendChild(el("li", "search-box__note", strings.no_results));
+      }
+      found.results.slice(0, 8).forEach(function (result, i) {
+        var doc = docOf(store, result.doc);
+        var item = el("li", "search-box__option");
+        item.id = "search-option-" + i;
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", "false");
+        var link = el("a", "", doc[1]);
+        link.href = ROOT + docPath(store, doc);
+        link.setAttribute("lang", doc[5]);
+        link.tabIndex = -1;
+        item.appendChild(link);
+        item.appendChild(el("span", "search-box__type", strings.types[doc[2]]));
+        list.appendChild(item);
+      });
+      var all = el("li", "search-box__all");
+      var more = el("a", "", strings.all_results);
+      more.href = form.action + "?q=" + encodeURIComponent(query);
+      all.appendChild(more);
+      list.appendChild(all);
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      active = -1;
+    }
+
+    /* Type-ahead needs only the quick indexes: the full text (megabytes on a large
+     * site) is loaded by the search page, not by every page's box. */
+    function start() {
+      loadQuick().then(function (loaded) {
+        store = loaded;
+        show();
+      }).catch(function () { /* the form still submits to the search page */ });
+    }
+
+    input.addEventListener("focus", start, { once: true });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(show, DEBOUNCE_MS);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); if (list.hidden) show(); highlight(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
+      else if (event.key === "Escape") { close(); shown = null; }
+      else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        window.location.href = options()[active].querySelector("a").href;
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) close();
+    });
+  }
+
+  /* ---- The search page ---- */
+
+  var FACETS = ["type", "dossier", "family", "descriptor", "partner", "lang", "year"];
+
+  function facetValues(store, doc) {
+    var families = {};
+    doc[7].forEach(function (d) { var f = store.descriptors[d][1]; if (f >= 0) families[f] = true; });
+    return {
+      type: [String(doc[2])],
+      dossier: [String(doc[3])],
+      family: Object.keys(families),
+      descriptor: doc[7].map(String),
+      partner: doc[6] >= 0 ? [String(doc[6])] : [],
+      lang: [doc[5]],
+      year: doc[4] ? [doc[4].slice(0, 4)] : []
+    };
+  }
+
+  /* A value from the address that this site does not have (an old or edited link). */
+  function knownValue(store, facet, value) {
+    var lists = { type: store.types, dossier: store.dossiers, family: store.families,
+                  descriptor: store.descriptors, partner: store.partners };
+    if (facet === "lang") return store.languages.indexOf(value) !== -1;
+    if (facet === "year") return true;
+    if (!lists[facet]) return true; /* a large site's labels come later: checked then */
+    return /^[0-9]+$/.test(value) && +value < lists[facet].length;
+  }
+
+  function facetLabel(store, strings, facet, value) {
+    if (facet === "type") return strings.types[+value];
+    if (facet === "dossier") return store.dossiers[+value][0];
+    if (facet === "family") return store.families[+value][0];
+    if (facet === "descriptor") return store.descriptors[+value][0];
+    if (facet === "partner") return store.partners[+value];
+    if (facet === "lang") return strings.languages[value] || value;
+    return value;
+  }
+
+  function setupPage(page) {
+    var strings = JSON.parse(document.getElementById("search-strings").textContent);
+    var form = page.querySelector("form");
+    var input = page.querySelector("#search-query");
+    var status = page.querySelector("#search-status");
+    var resultsBox = page.querySelector("#search-results");
+    var facetsBox = page.querySelector("#search-facets");
+    var atlasBox = page.querySelector("#search-atlas");
+    var permalink = page.querySelector("#search-permalink");
+    var params = new URLSearchParams(window.location.search);
+    var selected = {};
+    FACETS.forEach(function (facet) { selected[facet] = params.getAll(facet); });
+    input.value = params.get("q") || "";
+    var store = null;
+    var timer = null;
+
+    function updateAddress() {
+      var next = new URLSearchParams();
+      if (input.value.trim()) next.set("q", input.value.trim());
+      FACETS.forEach(function (facet) {
+        selected[facet].forEach(function (value) { next.append(facet, value); });
+      });
+      var address = window.location.pathname + (next.toString() ? "?" + next.toString() : "");
+      try { window.history.replaceState(null, "", address); } catch (error) { /* file:// may refuse */ }
+      permalink.href = address;
+      permalink.hidden = !next.toString();
+    }
+
+    /* Results shown at once on a large site; "more" adds as many again. */
+    var SHOWN = 20;
+    var limit = SHOWN;
+    var generation = 0;
+
+    function render() {
+      updateAddress();
+      var query = input.value.trim();
+      var mine = ++generation;
+      if (!store || !query) {
+        resultsBox.textContent = facetsBox.textContent = atlasBox.textContent = "";
+        if (store) status.textContent = "";
+        return Promise.resolve();
+      }
+      var filtered = FACETS.some(function (facet) { return selected[facet].length; });
+      /* On a large site: the shards of the query, the filters' data if filters are
+       * checked, then the display data of the results shown. */
+      var kind;
+      return loadShards(store, query).then(function (loaded) {
+        kind = loaded;
+        return filtered && !hasFacets(store) ? loadFacets() : null;
+      }).then(function () {
+        var found = findDocuments(store, query, kind);
+        found.matching = found.results.filter(function (result) { return passes(result, null); });
+        return loadDocs(store, shownResults(found.matching)).then(function () { return found; });
+      }).then(function (found) {
+        if (mine !== generation) return;
+        draw(query, found);
+        /* A large site: the excerpts of the results shown, and the filters, follow. */
+        var shown = shownResults(found.matching);
+        var later = [];
+        if (!hasExcerpts(store, shown)) later.push(loadDocs(store, shown, "excerpts"));
+        if (!hasFacets(store)) later.push(loadFacets());
+        if (later.length) {
+          return Promise.all(later).then(function () { if (mine === generation) draw(query, found); });
+        }
+      }).catch(function (error) {
+        if (mine === generation) status.textContent = strings.failed + " (" + error.message + ")";
+      });
+    }
+
+    function loadFacets() {
+      return Promise.all([loadData("facets"), loadData("labels-" + UI_LANG)]).then(function (loaded) {
+        Object.assign(store, loaded[1]);
+        forgetUnknownValues();
+      });
+    }
+
+    function forgetUnknownValues() {
+      FACETS.forEach(function (facet) {
+        selected[facet] = selected[facet].filter(function (value) { return knownValue(store, facet, value); });
+      });
+    }
+
+    function shownResults(matching) {
+      return store.docs ? matching : matching.slice(0, limit);
+    }
+
+    var drawn = false;
+    function draw(query, found) {
+      if (!drawn) { drawn = true; mark("treillis-search-results"); } /* the first results */
+      resultsBox.textContent = "";
+      facetsBox.textContent = "";
+      atlasBox.textContent = "";
+      var matching = found.matching;
+      if (found.empty && query.indexOf("*") !== -1) {
+        status.textContent = strings.bare_wildcard;
+      } else {
+        var singular = UI_LANG === "fr" ? matching.length <= 1 : matching.length === 1;
+        status.textContent = strings[singular ? "count_one" : "count_other"].replace("{n}", matching.length) +
+          (found.complete ? "" : " " + strings.partial);
+      }
+      if (hasFacets(store)) renderFacets(found.results);
+      var shown = shownResults(matching);
+      renderResults(shown, highlighter(found.prepared));
+      if (shown.length < matching.length) {
+        var more = el("button", "search-more", strings.more_results);
+        more.type = "button";
+        more.addEventListener("click", function () {
+          limit += 50;
+          render();
+        });
+        resultsBox.appendChild(more);
+      }
+      renderDescriptors(query);
+      if (!found.results.length && !found.empty) renderSuggestions(query);
+    }
+
+    /* Whether a result passes the selected filters, leaving out one facet (or none). */
+    function passes(result, except) {
+      if (!FACETS.some(function (facet) { return facet !== except && selected[facet].length; })) return true;
+      var values = facetValues(store, facetDoc(store, result.doc));
+      return FACETS.every(function (facet) {
+        return facet === except || !selected[facet].length ||
+          selected[facet].some(function (v) { return values[facet].indexOf(v) !== -1; });
+      });
+    }
+
+    function renderResults(matching, mark) {
+      var groups = {};
+      matching.forEach(function (result) {
+        var type = docOf(store, result.doc)[2];
+        (groups[type] = groups[type] || []).push(result);
+      });
+      store.types.forEach(function (_type, typeIndex) {
+        var group = groups[typeIndex];
+        if (!group) return;
+        var section = el("section", "search-group");
+        var heading = el("h2", "", strings.type_groups[typeIndex] + " (" + group.length + ")");
+        section.appendChild(heading);
+        var list = el("ol", "search-results");
+        group.forEach(function (result) {
+          var doc = docOf(store, result.doc);
+          var item = el("li", "search-result");
+          item.setAttribute("lang", doc[5]);
+          var title = el("h3", "search-result__title");
+          var link = el("a");
+          link.href = ROOT + docPath(store, doc);
+          mark(link, doc[1]);
+          title.appendChild(link);
+          item.appendChild(title);
+          var dossier = store.dossiers[doc[3]];
+          var meta = el("p", "search-result__meta");
+          meta.appendChild(el("span", "type-badge type-badge--" + store.types[doc[2]], strings.types[doc[2]]));
+          meta.appendChild(document.createTextNode(" · " + doc[4] + " · "));
+          var dossierLink = el("a", "", dossier[0]);
+          dossierLink.href = ROOT + dossier[1];
+          meta.appendChild(dossierLink);
+          item.appendChild(meta);
+          var lead = excerpt(store, result.doc);
+          if (lead) {
+            var paragraph = el("p", "search-result__excerpt");
+            mark(paragraph, lead);
+            item.appendChild(paragraph);
+          }
+          list.appendChild(item);
+        });
+        section.appendChild(list);
+        resultsBox.appendChild(section);
+      });
+    }
+
+    function renderFacets(results) {
+      FACETS.forEach(function (facet) {
+        /* Each facet counts what checking one of its values would show: the results
+         * that pass every other facet's filters. */
+        var counts = {};
+        results.filter(function (result) { return passes(result, facet); }).forEach(function (result) {
+          facetValues(store, facetDoc(store, result.doc))[facet].forEach(function (value) {
+            counts[value] = (counts[value] || 0) + 1;
+          });
+        });
+        var values = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); });
+        if (facet === "descriptor") values = values.slice(0, 12);
+        selected[facet].forEach(function (value) { if (values.indexOf(value) === -1) values.push(value); });
+        if (!values.length) return;
+        var fieldset = el("fieldset", "facet");
+        fieldset.appendChild(el("legend", "", strings.facets[facet]));
+        values.forEach(function (value) {
+          var label = el("label", "facet__option");
+          var box = el("input");
+          box.type = "checkbox";
+          box.name = facet;
+          box.value = value;
+          box.checked = selected[facet].indexOf(value) !== -1;
+          box.addEventListener("change", function () {
+            selected[facet] = box.checked ? selected[facet].concat([value])
+              : selected[facet].filter(function (v) { return v !== value; });
+            render();
+          });
+          label.appendChild(box);
+          label.appendChild(document.createTextNode(" " + facetLabel(store, strings, facet, value) + " "));
+          label.appendChild(el("span", "count", "(" + (counts[value] || 0) + ")"));
+          fieldset.appendChild(label);
+        });
+        facetsBox.appendChild(fieldset);
+      });
+    }
+
+    function descriptorLink(number) {
+      var descriptor = store.descriptors[number];
+      var link = el("a", "descriptor", descriptor[0]);
+      link.href = ROOT + descriptor[2];
+      var family = store.families[descriptor[1]];
+      if (family) link.style.setProperty("--family-colour", family[1]);
+      return link;
+    }
+
+    function renderDescriptors(query) {
+      if (!store.descriptors) return;
+      var found = findDescriptors(query).slice(0, 10);
+      if (!found.length) return;
+      atlasBox.appendChild(el("h2", "", strings.atlas));
+      var list = el("ul", "descriptor-list");
+      found.forEach(function (number) {
+        var item = el("li");
+        item.appendChild(descriptorLink(number));
+        list.appendChild(item);
+      });
+      atlasBox.appendChild(list);
+    }
+
+    function renderSuggestions(query) {
+      var found = store.descriptors ? suggestions(query) : [];
+      if (!found.length) return;
+      var box = el("div", "search-suggestions");
+      box.appendChild(el("p", "", strings.suggestions));
+      var list = el("ul", "descriptor-list");
+      found.forEach(function (number) {
+        var item = el("li");
+        var button = el("button", "search-suggestion", store.descriptors[number][0]);
+        button.type = "button";
+        button.addEventListener("click", function () {
+          input.value = store.descriptors[number][0];
+          render();
+        });
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+      resultsBox.appendChild(box);
+    }
+
+    form.addEventListener("submit", function (event) { event.preventDefault(); limit = SHOWN; render(); });
+    input.addEventListener("input", function () {
+      limit = SHOWN;
+      clearTimeout(timer);
+      timer = setTimeout(render, DEBOUNCE_MS);
+    });
+    status.textContent = strings.loading;
+    loadQuick().then(function (loaded) {
+      store = loaded;
+      forgetUnknownValues();
+      mark("treillis-search-quick");
+      /* The full indexes after the first results: those come first on a slow network. */
+      return render().then(function () { return loadFull(store); });
+    }).then(function () {
+      mark("treillis-search-full");
+      render();
+    }).catch(function (error) {
+      status.textContent = strings.failed + " (" + error.message + ")";
+    });
+  }
+
+  /* ---- The atlas search bar: descriptors by label and synonyms, with and/or ---- */
+
+  function setupAtlasSearch(section) {
+    var input = section.querySelector("#atlas-query");
+    var status = section.querySelector("#atlas-search-status");
+    var list = section.querySelector("#atlas-search-results");
+    var labels = null;
+    var timer = null;
+
+    function show() {
+      list.textContent = "";
+      var query = input.value.trim();
+      if (!query || !labels || !window.TreillisSearch.index(UI_LANG + "-atlas")) {
+        status.textContent = "";
+        return;
+      }
+      var found = findDescriptors(query);
+      status.textContent = section.getAttribute("data-count").replace("{n}", found.length);
+      found.slice(0, 60).forEach(function (number) {
+        var descriptor = labels.descriptors[number];
+        var link = el("a", "descriptor", descriptor[0]);
+        link.href = ROOT + descriptor[2];
+        var family = labels.families[descriptor[1]];
+        if (family) link.style.setProperty("--family-colour", family[1]);
+        var item = el("li");
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+    }
+
+    section.hidden = false;
+    section.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      show();
+    });
+    input.addEventListener("focus", function () {
+      Promise.all([loadData("labels-" + UI_LANG), loadData(UI_LANG + "-atlas")]).then(function (loaded) {
+        labels = loaded[0];
+        show();
+      });
+    }, { once: true });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(show, DEBOUNCE_MS);
+    });
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.search-box"), setupBox);
+    var atlas = document.getElementById("atlas-search");
+    if (atlas) setupAtlasSearch(atlas);
+    var page = document.getElementById("search-page");
+    if (page) setupPage(page);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

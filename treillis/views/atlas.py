@@ -1,0 +1,415 @@
+"""Views of the atlas: its index, the permuted list, and one page per descriptor."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import groupby
+from typing import Any
+
+from treillis.i18n import LANGUAGE_NAMES, translator
+from treillis.model import Descriptor, Family
+from treillis.views.common import DocumentCard, Page, Views, sort_key
+from treillis.views.content import family_legend
+from treillis.views.diagrams import neighbourhood_diagram
+
+# Words that carry no meaning on their own: not keywords of the permuted index.
+STOP_WORDS = {
+    "fr": set(
+        [
+            "a",
+            "à",
+            "au",
+            "aux",
+            "avec",
+            "ce",
+            "ces",
+            "dans",
+            "de",
+            "des",
+            "du",
+            "en",
+            "et",
+            "la",
+            "le",
+            "les",
+            "leur",
+            "leurs",
+            "l",
+            "un",
+            "une",
+            "par",
+            "pour",
+            "sur",
+            "sous",
+            "ou",
+            "où",
+            "d",
+            "qu",
+            "que",
+            "qui",
+            "se",
+            "sa",
+            "son",
+            "ses",
+            "entre",
+        ]
+    ),
+    "en": set(
+        [
+            "a",
+            "an",
+            "and",
+            "as",
+            "at",
+            "by",
+            "for",
+            "from",
+            "in",
+            "into",
+            "of",
+            "on",
+            "or",
+            "the",
+            "to",
+            "with",
+            "its",
+            "their",
+        ]
+    ),
+    "es": set(
+        [
+            "a",
+            "al",
+            "con",
+            "de",
+            "del",
+            "el",
+            "en",
+            "entre",
+            "la",
+            "las",
+            "lo",
+            "los",
+            "o",
+            "para",
+            "por",
+            "su",
+            "sus",
+            "un",
+            "una",
+            "y",
+        ]
+    ),
+}
+WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
+ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.IGNORECASE)
+
+
+def atlas_pages(views: Views) -> Iterator[Page]:
+    alternates = {lang: views.paths.atlas(lang) for lang in views.languages}
+    permuted_alternates = {lang: views.paths.permuted(lang) for lang in views.languages}
+    for lang in views.languages:
+        t = translator(lang)
+        entries = _alphabetical_entries(views, lang)
+        yield Page(
+            path=views.paths.atlas(lang),
+            template="atlas.html",
+            lang=lang,
+            title=t("atlas"),
+            description=t("descriptors_count", n=len(views.site.descriptors)),
+            alternates=alternates,
+            context={
+                "families": family_legend(views, lang),
+                "top_descriptors": views.descriptor_links(views.top_descriptors(), lang),
+                "letters": [
+                    {"letter": letter, "entries": list(items)}
+                    for letter, items in groupby(entries, key=lambda e: e["letter"])
+                ],
+                "permuted_path": views.paths.permuted(lang),
+                "legend_path": views.paths.legend(lang),
+            },
+        )
+        yield Page(
+            path=views.paths.permuted(lang),
+            template="permuted.html",
+            lang=lang,
+            title=t("permuted"),
+            description=t("permuted_intro"),
+            alternates=permuted_alternates,
+            context={"entries": permuted_index(views, lang), "atlas_path": views.paths.atlas(lang)},
+        )
+
+
+def legend_pages(views: Views) -> Iterator[Page]:
+    alternates = {lang: views.paths.legend(lang) for lang in views.languages}
+    for lang in views.languages:
+        t = translator(lang)
+        yield Page(
+            path=views.paths.legend(lang),
+            template="legend.html",
+            lang=lang,
+            title=t("legend"),
+            description=t("legend_intro"),
+            alternates=alternates,
+            context={"families": family_legend(views, lang), "matrix": legend_matrix(views, lang)},
+        )
+
+
+def family_position(views: Views, family_id: str) -> tuple[str | None, str | None]:
+    """The (component, angle) families a family belongs to, through its crossing or parents."""
+    component = angle = None
+    seen: set[str] = set()
+    current = views.site.families.get(family_id)
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        if current.crossing:
+            for ref in current.crossing:
+                other = views.site.families.get(ref.target)
+                if other is not None and other.axis == "component":
+                    component = component or other.id
+                elif other is not None and other.axis == "angle":
+                    angle = angle or other.id
+        elif current.axis == "component":
+            component = component or current.id
+        elif current.axis == "angle":
+            angle = angle or current.id
+        current = views.site.families.get(current.parent.target) if current.parent else None
+    return component, angle
+
+
+def _code_order(family: Family) -> tuple[bool, int, str]:
+    # Components are numbered: 2 comes before 10.
+    return (
+        not family.code.isdigit(),
+        int(family.code) if family.code.isdigit() else 0,
+        family.code,
+    )
+
+
+def legend_matrix(views: Views, lang: str) -> dict[str, Any] | None:
+    """Descriptors at the crossings of components (rows) and angles (columns), if declared."""
+    families = views.site.families.values()
+    components = sorted((f for f in families if f.axis == "component"), key=_code_order)
+    angles = sorted((f for f in families if f.axis == "angle"), key=_code_order)
+    if not components or not angles:
+        return None
+    cells: dict[tuple[str | None, str | None], list[str]] = {}
+    for descriptor in views.descriptors():
+        position = family_position(views, descriptor.family.target)
+        if position != (None, None):
+            cells.setdefault(position, []).append(descriptor.id)
+
+    def header(family: Family) -> dict[str, str]:
+        return {"code": family.code, "label": family.label.get(lang), "colour": family.colour}
+
+    columns = [*angles, None]
+    return {
+        "columns": [header(a) if a else None for a in columns],
+        "rows": [
+            {
+                "header": header(component) if component else None,
+                "cells": [
+                    views.descriptor_links(
+                        cells.get((component.id if component else None, a.id if a else None), []),
+                        lang,
+                    )
+                    for a in columns
+                ],
+            }
+            for component in [*components, None]
+        ],
+    }
+
+
+def _alphabetical_entries(views: Views, lang: str) -> list[dict[str, Any]]:
+    """Every descriptor by label, with its synonyms as 'see' entries, A to Z."""
+    entries = []
+    for descriptor in views.descriptors():
+        link = views.descriptor_link(descriptor.id, lang)
+        entries.append({"text": link.label, "lang": link.lang, "link": link, "synonym": False})
+        for synonym in descriptor.synonyms.get(lang, []):
+            entries.append({"text": synonym, "lang": lang, "link": link, "synonym": True})
+    for entry in entries:
+        entry["key"] = sort_key(entry["text"])
+        first = entry["key"][:1].upper()
+        entry["letter"] = first if first.isalpha() else "#"
+    return sorted(entries, key=lambda e: (e["letter"] == "#", e["key"]))
+
+
+def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
+    """The keyword-in-context list: one line per significant word of each label."""
+    lines = []
+    for descriptor in views.descriptors():
+        link = views.descriptor_link(descriptor.id, lang)
+        label = link.label
+        stop_words = STOP_WORDS.get(link.lang, set())  # the label's language (it may fall back)
+        for match in WORD.finditer(label):
+            word = match.group().strip("-'’")
+            start = match.start()
+            if elision := ELISION.match(word):
+                start += elision.end()
+                word = word[elision.end() :]
+            if len(word) < 3 or word.casefold() in stop_words:
+                continue
+            end = start + len(word)
+            lines.append(
+                {
+                    "before": label[:start],
+                    "keyword": label[start:end],
+                    "after": label[end:],
+                    "link": link,
+                    "key": (sort_key(label[start:]), sort_key(label[:start])),
+                }
+            )
+    return sorted(lines, key=lambda line: line["key"])
+
+
+# A descriptor's documents are listed this many to a page: a descriptor indexing
+# thousands of documents gets numbered pages, not one page of ever-growing size.
+DOCUMENTS_PER_PAGE = 100
+
+
+def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) -> Iterator[Page]:
+    """The pages of the site's descriptors (or of some of them), in every language."""
+    for descriptor in views.descriptors() if descriptors is None else descriptors:
+        alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
+        for lang in views.languages:
+            # Newest first, made and sorted once for the descriptor's page and its next ones.
+            cards = views.document_cards(views.atlas.documents[descriptor.id], lang)
+            first = descriptor_page(views, descriptor, lang, alternates, cards)
+            yield first
+            yield from list_pages(views, descriptor, lang, first, cards)
+
+
+def _list_part(
+    views: Views, descriptor: Descriptor, lang: str, number: int, cards: list[DocumentCard]
+) -> dict[str, Any]:
+    """The documents shown on page `number` of a descriptor's list, and the pager."""
+    t = translator(lang)
+    count = max(1, -(-len(cards) // DOCUMENTS_PER_PAGE))
+    start = (number - 1) * DOCUMENTS_PER_PAGE
+    shown = cards[start : start + DOCUMENTS_PER_PAGE]
+    if count == 1:
+        return {"documents_by_type": views.group_by_type(shown, lang), "pager": None}
+
+    def path(n: int) -> str:
+        return (
+            views.paths.descriptor(descriptor.id, lang)
+            if n == 1
+            else views.paths.descriptor_list_page(descriptor.id, lang, n)
+        )
+
+    return {
+        "documents_by_type": views.group_by_type(shown, lang),
+        "pager": {
+            "label": t("pages_of_list"),
+            "part": t("list_part", first=start + 1, last=start + len(shown), total=len(cards)),
+            "pages": [
+                {
+                    "number": n,
+                    "label": t("page_number", n=n),
+                    "path": path(n),
+                    "current": n == number,
+                }
+                for n in range(1, count + 1)
+            ],
+            "previous": {"label": t("previous_page"), "path": path(number - 1)}
+            if number > 1
+            else None,
+            "next": {"label": t("next_page"), "path": path(number + 1)} if number < count else None,
+        },
+    }
+
+
+def list_pages(
+    views: Views, descriptor: Descriptor, lang: str, first: Page, cards: list[DocumentCard]
+) -> Iterator[Page]:
+    """Pages 2, 3… of a long list: the descriptor's header and the next documents."""
+    pager = first.context["pager"]
+    if pager is None:
+        return
+    t = translator(lang)
+    note = descriptor.note.get(lang)
+    for entry in pager["pages"][1:]:
+        number = entry["number"]
+        alternates = {
+            other: views.paths.descriptor_list_page(descriptor.id, other, number)
+            for other in first.alternates
+        }
+        yield Page(
+            path=entry["path"],
+            template="descriptor.html",
+            lang=lang,
+            title=f"{first.title} · {t('page_number', n=number)}",
+            description=first.description,
+            alternates=alternates,
+            context={
+                **first.context,
+                # The note's [[links]] are relative to this page, a folder deeper.
+                "note": views.render_markdown(note, entry["path"], lang) if note else "",
+                **_list_part(views, descriptor, lang, number, cards),
+                "list_page": number,
+            },
+        )
+
+
+def descriptor_page(
+    views: Views,
+    descriptor: Descriptor,
+    lang: str,
+    alternates: dict[str, str],
+    cards: list[DocumentCard],
+) -> Page:
+    atlas, site = views.atlas, views.site
+    path = views.paths.descriptor(descriptor.id, lang)
+    t = translator(lang)
+    neighbourhood = atlas.neighbourhood(descriptor.id)
+    link = views.descriptor_link(descriptor.id, lang)
+    family = site.families.get(descriptor.family.target)
+    direct = atlas.documents[descriptor.id]
+    total = atlas.documents_including_narrower(descriptor.id)
+    note = descriptor.note.get(lang)
+    return Page(
+        path=path,
+        template="descriptor.html",
+        lang=lang,
+        kind="descriptor",
+        diagrams=[neighbourhood_diagram(views, descriptor.id, lang)],
+        title=link.label,
+        description=f"{t('descriptor')} · {link.family} · {t('direct_count', n=len(direct))}",
+        alternates=alternates,
+        context={
+            "descriptor": link,
+            "family": {
+                "label": link.family,
+                "colour": link.colour,
+                "description": family.description.get(lang) if family else "",
+            },
+            "note": views.render_markdown(note, path, lang) if note else "",
+            "note_lang": descriptor.note.lang_of(lang),
+            "synonyms": descriptor.synonyms.get(lang, []),
+            "other_languages": [
+                {
+                    "lang": other,
+                    "name": LANGUAGE_NAMES[other],
+                    "label": descriptor.label.values[other],
+                    "path": views.paths.descriptor(descriptor.id, other),
+                }
+                for other in views.languages
+                if other != lang and other in descriptor.label.values
+            ],
+            "paths_to_top": [
+                views.descriptor_links_in_order(trail, lang)
+                for trail in atlas.paths_to_top(descriptor.id)
+            ],
+            "broader": views.descriptor_links(neighbourhood.broader, lang),
+            "narrower": views.descriptor_links(neighbourhood.narrower, lang),
+            "related": views.descriptor_links(neighbourhood.related, lang),
+            **_list_part(views, descriptor, lang, 1, cards),
+            "list_page": 1,
+            "direct_count": t("direct_count", n=len(direct)),
+            "total_count": t("total_count", n=len(total)),
+            "has_documents": bool(direct),
+        },
+    )

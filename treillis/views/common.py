@@ -1,0 +1,289 @@
+"""Shared pieces of every page's view: links to descriptors and documents, sorting, Markdown."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache, partial
+from typing import Any
+
+from treillis import markdown
+from treillis.atlas import Atlas
+from treillis.diagrams import Diagram
+from treillis.i18n import format_date, translator
+from treillis.model import DOCUMENT_TYPES, Document, Site
+from treillis.urls import MirrorPaths, Paths, relative
+from treillis.validate import resolve_document
+
+
+@dataclass
+class Page:
+    """One page to write: where, with which template, in which language, showing what."""
+
+    path: str
+    template: str
+    lang: str
+    title: str
+    description: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    alternates: dict[str, str] = field(default_factory=dict)  # lang -> path of the same page
+    diagrams: list[Diagram] = field(default_factory=list)
+    kind: str = ""  # "descriptor" or "document": pages the reader's path records
+
+
+def principle_anchor(number: int) -> str:
+    return f"principle-{number}"
+
+
+@lru_cache(maxsize=65536)
+def sort_key(text: str) -> str:
+    """Alphabetical order that ignores case and accents (é sorts with e, œ with oe)."""
+    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+@dataclass
+class Scope:
+    """The part of a site that a partner mirrors; everything else is on the main site."""
+
+    partner: str
+    main_url: str
+    documents: set[str]
+    dossiers: set[str]
+    descriptors: set[str]
+
+    def has(self, kind: str, item: str) -> bool:
+        return (
+            item
+            in {
+                "document": self.documents,
+                "dossier": self.dossiers,
+                "descriptor": self.descriptors,
+                "partner": {self.partner},
+            }[kind]
+        )
+
+
+@dataclass
+class DescriptorLink:
+    id: str
+    label: str
+    lang: str
+    path: str
+    colour: str
+    family: str
+    count: int
+
+    @property
+    def external(self) -> bool:
+        return "://" in self.path
+
+
+@dataclass
+class DocumentCard:
+    key: str
+    title: str
+    lang: str
+    path: str
+    type: str
+    type_label: str
+    date: str
+    date_label: str
+    summary: str
+    dossier_title: str
+    dossier_path: str
+
+    @property
+    def external(self) -> bool:
+        return "://" in self.path
+
+
+class Views:
+    """What every view needs: the site, its atlas, its paths, and small helpers."""
+
+    def __init__(
+        self,
+        site: Site,
+        atlas: Atlas,
+        markdown_cache: dict[tuple, str] | None = None,
+        scope: Scope | None = None,
+    ) -> None:
+        self.site = site
+        self.atlas = atlas
+        # Rendered Markdown kept between rebuilds by the preview server (None: no cache).
+        self.markdown_cache = markdown_cache
+        self.scope = scope
+        self.paths = (
+            MirrorPaths(site.config.languages, scope.main_url, scope.has)
+            if scope is not None
+            else Paths(site.config.languages)
+        )
+        self.languages = site.config.languages
+        self._links: dict[tuple[str, str], DescriptorLink] = {}
+        self._cards: dict[tuple[str, str], DocumentCard] = {}
+
+    # What this site publishes: everything, or a partner's part of it.
+
+    def documents(self) -> list[Document]:
+        return [d for d in self.site.documents.values() if self._has("document", d.key)]
+
+    def dossiers(self) -> list:
+        return [d for d in self.site.dossiers.values() if self._has("dossier", d.slug)]
+
+    def descriptors(self) -> list:
+        return [d for d in self.site.descriptors.values() if self._has("descriptor", d.id)]
+
+    def partners(self) -> list:
+        return [p for p in self.site.config.partners if self._has("partner", p.id)]
+
+    def top_descriptors(self) -> list[str]:
+        return [d for d in self.atlas.top if self._has("descriptor", d)]
+
+    def _has(self, kind: str, item: str) -> bool:
+        return self.scope is None or self.scope.has(kind, item)
+
+    def descriptor_link(self, descriptor_id: str, lang: str) -> DescriptorLink:
+        # Made once per descriptor and language: every page linking to it shares it
+        # (templates only read it), which makes planning and page digests cheaper.
+        link = self._links.get((descriptor_id, lang))
+        if link is None:
+            link = self._links[descriptor_id, lang] = self._descriptor_link(descriptor_id, lang)
+        return link
+
+    def _descriptor_link(self, descriptor_id: str, lang: str) -> DescriptorLink:
+        descriptor = self.site.descriptors[descriptor_id]
+        family = self.site.families.get(descriptor.family.target)
+        return DescriptorLink(
+            id=descriptor_id,
+            label=descriptor.label.get(lang),
+            lang=descriptor.label.lang_of(lang),
+            path=self.paths.descriptor(descriptor_id, lang),
+            colour=family.colour if family else "#777777",
+            family=family.label.get(lang) if family else "",
+            count=len(self.atlas.documents[descriptor_id]),
+        )
+
+    def descriptor_links(self, ids, lang: str) -> list[DescriptorLink]:
+        links = [
+            self.descriptor_link(i, lang) for i in dict.fromkeys(ids) if i in self.atlas.broader
+        ]
+        return sorted(links, key=lambda link: sort_key(link.label))
+
+    def descriptor_links_in_order(self, ids, lang: str) -> list[DescriptorLink]:
+        return [self.descriptor_link(i, lang) for i in ids]
+
+    def document_card(self, key: str, lang: str) -> DocumentCard:
+        card = self._cards.get((key, lang))
+        if card is None:
+            card = self._cards[key, lang] = self._document_card(key, lang)
+        return card
+
+    def _document_card(self, key: str, lang: str) -> DocumentCard:
+        document = self.site.documents[key]
+        dossier = self.site.dossiers[document.dossier]
+        return DocumentCard(
+            key=key,
+            title=document.title,
+            lang=document.lang,
+            path=self.paths.document(key),
+            type=document.type,
+            type_label=translator(lang)(f"type.{document.type}"),
+            date=document.date,
+            date_label=format_date(document.date, lang),
+            summary=document.summary,
+            dossier_title=dossier.title,
+            dossier_path=self.paths.dossier(dossier.slug),
+        )
+
+    def document_cards(self, keys, lang: str) -> list[DocumentCard]:
+        """Cards for documents, newest first."""
+        cards = [
+            self.document_card(k, lang) for k in dict.fromkeys(keys) if k in self.site.documents
+        ]
+        return sorted(cards, key=lambda card: (card.date, card.title), reverse=True)
+
+    def cards_by_type(self, keys, lang: str) -> list[dict[str, Any]]:
+        """Documents grouped by type, in the order of the types."""
+        return self.group_by_type(self.document_cards(keys, lang), lang)
+
+    def group_by_type(self, cards: list[DocumentCard], lang: str) -> list[dict[str, Any]]:
+        """Cards grouped by type, in the order of the types (each group keeps their order)."""
+        t = translator(lang)
+        return [
+            {
+                "type": doc_type,
+                "label": t(f"types.{doc_type}"),
+                "documents": [c for c in cards if c.type == doc_type],
+            }
+            for doc_type in DOCUMENT_TYPES
+            if any(c.type == doc_type for c in cards)
+        ]
+
+    def newest_documents(self, lang: str, limit: int = 8) -> list[DocumentCard]:
+        return self.document_cards([d.key for d in self.documents()], lang)[:limit]
+
+    def render_markdown(self, text: str, page_path: str, lang: str, top_heading: int = 2) -> str:
+        """Markdown to HTML for a page: `[[...]]` become relative links labelled in `lang`."""
+        resolve = partial(self._resolve_wikilink, page_path, lang)
+        allow_html = self.site.config.allow_html
+        if self.markdown_cache is None:
+            return markdown.render(text, resolve, top_heading, allow_html)
+        # The HTML depends on the text, where it is shown, and what its [[links]] resolve to.
+        links = tuple(resolve(target) for target in markdown.link_targets(text))
+        key = (text, page_path, lang, top_heading, allow_html, links)
+        html = self.markdown_cache.get(key)
+        if html is None:
+            html = self.markdown_cache[key] = markdown.render(
+                text, resolve, top_heading, allow_html
+            )
+        return html
+
+    def _resolve_wikilink(self, page_path: str, lang: str, target: str) -> markdown.Link | None:
+        site = self.site
+        if "/" in target:
+            document: Document | None = site.documents.get(target)
+            if document is None:
+                return None
+            return markdown.Link(
+                relative(page_path, self.paths.document(target)), document.title, document.lang
+            )
+        if target in site.descriptors:
+            label = site.descriptors[target].label
+            return markdown.Link(
+                relative(page_path, self.paths.descriptor(target, lang)),
+                label.get(lang),
+                label.lang_of(lang),
+            )
+        if target in site.dossiers:
+            dossier = site.dossiers[target]
+            return markdown.Link(
+                relative(page_path, self.paths.dossier(target)), dossier.title, dossier.lang
+            )
+        return None
+
+    def document_key(self, target: str, dossier: str) -> str | None:
+        """The key of a document referenced from `dossier`, or None when it does not exist."""
+        key = resolve_document(target, dossier)
+        return key if key in self.site.documents else None
+
+    def translations(self, key: str) -> list[str]:
+        """Every translation of a document, whichever side declared it."""
+        return self.translation_index.get(key, [])
+
+    @cached_property
+    def translation_index(self) -> dict[str, list[str]]:
+        """Groups of documents that translate each other (fr ↔ en ↔ es is one group)."""
+        groups: dict[str, set[str]] = {}
+        for document in self.site.documents.values():
+            for ref in document.translations:
+                other = resolve_document(ref.target, document.dossier)
+                if other not in self.site.documents or other == document.key:
+                    continue
+                merged = groups.get(document.key, {document.key}) | groups.get(other, {other})
+                for key in merged:
+                    groups[key] = merged
+        return {
+            key: sorted(group - {key}, key=lambda o: self.site.documents[o].lang)
+            for key, group in groups.items()
+        }

@@ -1,0 +1,73 @@
+"""The one way Treillis writes YAML: every value the importers and `treillis new` write
+goes through `dump`, so that no value, whatever it holds (newlines, quotes, `: `, `#`,
+`[`), can add a field, an item or a line: it reads back as exactly the text written.
+
+It is `yaml.safe_dump` (no Python tags, nothing that runs), with the layout of
+hand-written files: unicode as is, keys in the order given, one value per line,
+lists of texts in flow style (`broader: [a, b]`), dates and years unquoted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import yaml
+
+from treillis.sources import _FORBIDDEN
+
+# Treillis reads every scalar as text; the safe dumper quotes any text a YAML 1.1 reader
+# would take for something else. Dates and years stay as editors write them
+# (`date: 2024-03-15`): quoting them would only make the files harder to read.
+_UNQUOTED = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
+
+
+_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+class _Dumper(yaml.SafeDumper):
+    yaml_implicit_resolvers: ClassVar = {
+        first: [(tag, rule) for tag, rule in resolvers if tag not in _UNQUOTED]
+        for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+    }
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # Characters the content reader refuses (C0 controls, lone surrogates) are left out:
+    # written, they would make the whole file unreadable.
+    value = _FORBIDDEN.sub("", value)
+    if _BREAKS.search(value):  # escaped in double quotes: one value, one line
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+def _list(dumper: yaml.SafeDumper, value: list) -> yaml.SequenceNode:
+    flow = all(isinstance(item, str | int | float) for item in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+def _mapping(dumper: yaml.SafeDumper, value: dict) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=False)
+
+
+_Dumper.add_representer(str, _text)
+_Dumper.add_representer(list, _list)
+_Dumper.add_representer(tuple, _list)
+_Dumper.add_representer(dict, _mapping)
+
+
+def dump(data: Any) -> str:
+    """`data` (texts, lists, mappings) as YAML text, ending with a newline."""
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,  # never fold a long text over several lines
+    )
+
+
+def front_matter(fields: dict[str, Any]) -> str:
+    """A Markdown front matter block, `---` lines included."""
+    return "---\n" + dump(fields) + "---\n"
