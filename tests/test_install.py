@@ -137,6 +137,48 @@ def test_a_new_site_builds_and_is_searchable_with_the_installed_package(
         assert page.console_errors == [] and page.failed_requests == []
 
 
+def test_the_other_commands_run_from_the_installed_package(
+    installed: dict[str, str], tmp_path: Path
+) -> None:
+    import re
+    import signal
+    import urllib.request
+
+    _run(installed, "new", "site", "site", "--languages", "en", cwd=tmp_path)
+    site = tmp_path / "site"
+    document = next((site / "content/dossiers").glob("*/a-*.md"))
+    assert "participatory budgeting" in _run(installed, "suggest", str(document), cwd=site).lower()
+    thesaurus = tmp_path / "mini.ttl"
+    thesaurus.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<http://example.org/c1> a skos:Concept ; skos:prefLabel "Water"@en .\n'
+        '<http://example.org/c2> a skos:Concept ; skos:prefLabel "Rivers"@en ;\n'
+        "    skos:broader <http://example.org/c1> .\n",
+        encoding="utf-8",
+    )
+    _run(installed, "import", "skos", str(thesaurus), cwd=site)
+    assert "No problem found" in _run(installed, "check", cwd=site)
+    server = subprocess.Popen(
+        [str(Path(installed["PATH"]) / "treillis"), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=site, env=installed,
+    )  # fmt: skip
+    signal.alarm(60)  # a hang guard, not a measure: the server says its address at once
+    try:
+        assert server.stdout is not None
+        said = ""
+        for _ in range(20):  # "Serving … at http://127.0.0.1:PORT/ …", after the first build
+            said += server.stdout.readline()
+            if address := re.search(r"http://127\.0\.0\.1:\d+/", said):
+                break
+        assert address, said + (server.stderr.read() if server.poll() is not None else "")
+        with urllib.request.urlopen(address.group() + "index.html", timeout=30) as response:
+            assert response.status == 200 and b"<html" in response.read()
+    finally:
+        signal.alarm(0)
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(folder)): path.read_bytes()
