@@ -23,7 +23,9 @@ from lunr.stemmer import stemmer as english_stemmer
 from lunr.stop_word_filter import WORDS as ENGLISH_STOP_WORDS
 from lunr.stop_word_filter import stop_word_filter as english_stop_word_filter
 from lunr.token import Token
+from snowballstemmer.among import Among
 from snowballstemmer.french_stemmer import FrenchStemmer
+from snowballstemmer.portuguese_stemmer import PortugueseStemmer
 from snowballstemmer.spanish_stemmer import SpanishStemmer
 
 # JavaScript's \s (what lunr.js splits on, with "-"): Python's \s differs.
@@ -522,6 +524,214 @@ SPANISH_STOP_WORDS = frozenset(
     ]
 )
 
+PORTUGUESE_STOP_WORDS = frozenset(
+    [
+        "a",
+        "ao",
+        "aos",
+        "aquela",
+        "aquelas",
+        "aquele",
+        "aqueles",
+        "aquilo",
+        "as",
+        "até",
+        "com",
+        "como",
+        "da",
+        "das",
+        "de",
+        "dela",
+        "delas",
+        "dele",
+        "deles",
+        "depois",
+        "do",
+        "dos",
+        "e",
+        "ela",
+        "elas",
+        "ele",
+        "eles",
+        "em",
+        "entre",
+        "era",
+        "eram",
+        "essa",
+        "essas",
+        "esse",
+        "esses",
+        "esta",
+        "estamos",
+        "estas",
+        "estava",
+        "estavam",
+        "este",
+        "esteja",
+        "estejam",
+        "estejamos",
+        "estes",
+        "esteve",
+        "estive",
+        "estivemos",
+        "estiver",
+        "estivera",
+        "estiveram",
+        "estiverem",
+        "estivermos",
+        "estivesse",
+        "estivessem",
+        "estivéramos",
+        "estivéssemos",
+        "estou",
+        "está",
+        "estávamos",
+        "estão",
+        "eu",
+        "foi",
+        "fomos",
+        "for",
+        "fora",
+        "foram",
+        "forem",
+        "formos",
+        "fosse",
+        "fossem",
+        "fui",
+        "fôramos",
+        "fôssemos",
+        "haja",
+        "hajam",
+        "hajamos",
+        "havemos",
+        "hei",
+        "houve",
+        "houvemos",
+        "houver",
+        "houvera",
+        "houveram",
+        "houverei",
+        "houverem",
+        "houveremos",
+        "houveria",
+        "houveriam",
+        "houvermos",
+        "houverá",
+        "houverão",
+        "houveríamos",
+        "houvesse",
+        "houvessem",
+        "houvéramos",
+        "houvéssemos",
+        "há",
+        "hão",
+        "isso",
+        "isto",
+        "já",
+        "lhe",
+        "lhes",
+        "mais",
+        "mas",
+        "me",
+        "mesmo",
+        "meu",
+        "meus",
+        "minha",
+        "minhas",
+        "muito",
+        "na",
+        "nas",
+        "nem",
+        "no",
+        "nos",
+        "nossa",
+        "nossas",
+        "nosso",
+        "nossos",
+        "num",
+        "numa",
+        "não",
+        "nós",
+        "o",
+        "os",
+        "ou",
+        "para",
+        "pela",
+        "pelas",
+        "pelo",
+        "pelos",
+        "por",
+        "qual",
+        "quando",
+        "que",
+        "quem",
+        "se",
+        "seja",
+        "sejam",
+        "sejamos",
+        "sem",
+        "serei",
+        "seremos",
+        "seria",
+        "seriam",
+        "será",
+        "serão",
+        "seríamos",
+        "seu",
+        "seus",
+        "somos",
+        "sou",
+        "sua",
+        "suas",
+        "são",
+        "só",
+        "também",
+        "te",
+        "tem",
+        "temos",
+        "tenha",
+        "tenham",
+        "tenhamos",
+        "tenho",
+        "terei",
+        "teremos",
+        "teria",
+        "teriam",
+        "terá",
+        "terão",
+        "teríamos",
+        "teu",
+        "teus",
+        "teve",
+        "tinha",
+        "tinham",
+        "tive",
+        "tivemos",
+        "tiver",
+        "tivera",
+        "tiveram",
+        "tiverem",
+        "tivermos",
+        "tivesse",
+        "tivessem",
+        "tivéramos",
+        "tivéssemos",
+        "tu",
+        "tua",
+        "tuas",
+        "tém",
+        "tínhamos",
+        "um",
+        "uma",
+        "você",
+        "vocês",
+        "vos",
+        "à",
+        "às",
+        "éramos",
+    ]
+)
+
 FRENCH_FOLDS = (
     ("àáâäÀÁÂÄ", "a"),
     ("çÇ", "c"),
@@ -534,6 +744,20 @@ FRENCH_FOLDS = (
     ("œŒ", "oe"),
 )
 _FRENCH_FOLD_TABLE = str.maketrans({c: out for chars, out in FRENCH_FOLDS for c in chars})
+
+# Ours (lunr.pt.js has no fold): Portuguese accents and cedilla, so that "informacao" finds
+# "informação". Before the stemmer, as French folds, and with the plural -ões → -ão that the
+# stemmer could no longer see once the tilde is gone (informações, informacoes → informacao).
+PORTUGUESE_FOLDS = (
+    ("áàâãäÁÀÂÃÄ", "a"),
+    ("çÇ", "c"),
+    ("éèêëÉÈÊË", "e"),
+    ("íìîïÍÌÎÏ", "i"),
+    ("óòôõöÓÒÔÕÖ", "o"),
+    ("úùûüÚÙÛÜ", "u"),
+)
+_PORTUGUESE_FOLD_TABLE = str.maketrans({c: out for chars, out in PORTUGUESE_FOLDS for c in chars})
+_PORTUGUESE_PLURAL = re.compile(r"oes$")
 
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 ELISION = re.compile(r"^(?:qu|jusqu|lorsqu|puisqu|quoiqu|c|d|j|l|m|n|s|t)'")
@@ -556,6 +780,72 @@ def accent_fold_fr(token: Token, *_: object) -> Token:
     return token.update(lambda text, _m=None: text.translate(_FRENCH_FOLD_TABLE))
 
 
+def accent_fold_pt(token: Token, *_: object) -> Token:
+    return token.update(
+        lambda text, _m=None: _PORTUGUESE_PLURAL.sub("ao", text.translate(_PORTUGUESE_FOLD_TABLE))
+    )
+
+
+# lunr.pt.js's table of standard suffixes (step 1), copied: an older Snowball's, which still
+# has Spanish endings (logía, ución) where snowballstemmer 2.2.0 has logia, ução. Same
+# order (the search is binary) and the same actions; the rest of the two stemmers agree
+# (the tests stem thousands of words in both).
+_LUNR_PT_STANDARD_SUFFIXES = [
+    Among("ica", -1, 1),
+    Among("\u00e2ncia", -1, 1),
+    Among("\u00eancia", -1, 4),
+    Among("ira", -1, 9),
+    Among("adora", -1, 1),
+    Among("osa", -1, 1),
+    Among("ista", -1, 1),
+    Among("iva", -1, 8),
+    Among("eza", -1, 1),
+    Among("log\u00eda", -1, 2),
+    Among("idade", -1, 7),
+    Among("ante", -1, 1),
+    Among("mente", -1, 6),
+    Among("amente", 12, 5),
+    Among("\u00e1vel", -1, 1),
+    Among("\u00edvel", -1, 1),
+    Among("uci\u00f3n", -1, 3),
+    Among("ico", -1, 1),
+    Among("ismo", -1, 1),
+    Among("oso", -1, 1),
+    Among("amento", -1, 1),
+    Among("imento", -1, 1),
+    Among("ivo", -1, 8),
+    Among("a\u00e7a~o", -1, 1),
+    Among("ador", -1, 1),
+    Among("icas", -1, 1),
+    Among("\u00eancias", -1, 4),
+    Among("iras", -1, 9),
+    Among("adoras", -1, 1),
+    Among("osas", -1, 1),
+    Among("istas", -1, 1),
+    Among("ivas", -1, 8),
+    Among("ezas", -1, 1),
+    Among("log\u00edas", -1, 2),
+    Among("idades", -1, 7),
+    Among("uciones", -1, 3),
+    Among("adores", -1, 1),
+    Among("antes", -1, 1),
+    Among("a\u00e7o~es", -1, 1),
+    Among("icos", -1, 1),
+    Among("ismos", -1, 1),
+    Among("osos", -1, 1),
+    Among("amentos", -1, 1),
+    Among("imentos", -1, 1),
+    Among("ivos", -1, 8),
+]
+
+
+class LunrPortugueseStemmer(PortugueseStemmer):
+    """snowballstemmer's Portuguese stemmer giving exactly lunr.pt.js's stems."""
+
+    def find_among_b(self, v: list[Among]) -> int:
+        return super().find_among_b(_LUNR_PT_STANDARD_SUFFIXES if v is PortugueseStemmer.a_5 else v)
+
+
 def _stop_word_filter(words: frozenset[str]) -> Callable[..., Token | None]:
     def stop_word_filter(token: Token, *_: object) -> Token | None:
         return token if token and str(token) not in words else None
@@ -563,7 +853,7 @@ def _stop_word_filter(words: frozenset[str]) -> Callable[..., Token | None]:
     return stop_word_filter
 
 
-def _stemmer(stemmer: FrenchStemmer | SpanishStemmer) -> Callable[..., Token]:
+def _stemmer(stemmer: FrenchStemmer | SpanishStemmer | PortugueseStemmer) -> Callable[..., Token]:
     cache: dict[str, str] = {}
 
     def stem(token: Token, *_: object) -> Token:
@@ -581,6 +871,8 @@ stop_word_filter_fr = _stop_word_filter(FRENCH_STOP_WORDS)
 stop_word_filter_es = _stop_word_filter(SPANISH_STOP_WORDS)
 stemmer_fr = _stemmer(FrenchStemmer())
 stemmer_es = _stemmer(SpanishStemmer())
+stop_word_filter_pt = _stop_word_filter(PORTUGUESE_STOP_WORDS)
+stemmer_pt = _stemmer(LunrPortugueseStemmer())
 
 for function, label in (
     (trimmer, "trimmer-fr"),
@@ -590,6 +882,9 @@ for function, label in (
     (stemmer_fr, "stemmer-fr"),
     (stop_word_filter_es, "stopWordFilter-es"),
     (stemmer_es, "stemmer-es"),
+    (stop_word_filter_pt, "stopWordFilter-pt"),
+    (accent_fold_pt, "accentFold-pt"),
+    (stemmer_pt, "stemmer-pt"),
 ):
     Pipeline.register_function(function, label)
 
@@ -619,6 +914,13 @@ def _trimmer_es(token: Token, *_: object) -> Token:
 Pipeline.register_function(_trimmer_es, "trimmer-es")
 
 
+def _trimmer_pt(token: Token, *_: object) -> Token:
+    return trimmer(token)
+
+
+Pipeline.register_function(_trimmer_pt, "trimmer-pt")
+
+
 @dataclass(frozen=True)
 class Language:
     """How one language's texts are indexed and searched."""
@@ -627,7 +929,7 @@ class Language:
     index: tuple[Callable[..., object], ...]
     search: tuple[Callable[..., object], ...]
     stop_words: frozenset[str]
-    scripts: tuple[str, ...]  # lunr-languages files the browser needs, in order
+    scripts: tuple[str, ...]  # files of assets/search/ the browser needs, in order
     clean: tuple[Callable[..., object], ...] = ()  # the steps before the stop word filter
 
 
@@ -637,7 +939,7 @@ LANGUAGES = {
         (trimmer, elision_fr, stop_word_filter_fr, accent_fold_fr, stemmer_fr),
         (trimmer, elision_fr, accent_fold_fr, stemmer_fr),
         FRENCH_STOP_WORDS,
-        ("lunr.stemmer.support.js", "lunr.fr.js"),
+        ("lunr.stemmer.support.js", "lunr.fr.js", "elision-fr.js"),
         (trimmer, elision_fr),
     ),
     "es": Language(
@@ -647,6 +949,14 @@ LANGUAGES = {
         SPANISH_STOP_WORDS,
         ("lunr.stemmer.support.js", "lunr.es.js"),
         (_trimmer_es,),
+    ),
+    "pt": Language(
+        "pt",
+        (_trimmer_pt, stop_word_filter_pt, accent_fold_pt, stemmer_pt),
+        (_trimmer_pt, accent_fold_pt, stemmer_pt),
+        PORTUGUESE_STOP_WORDS,
+        ("lunr.stemmer.support.js", "lunr.pt.js", "accentfold-pt.js"),
+        (_trimmer_pt,),
     ),
     "en": Language(
         "en",

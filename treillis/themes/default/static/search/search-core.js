@@ -1,6 +1,7 @@
 /* Treillis search core: data registry, query preparation and search over lunr indexes.
  * Shared by the browser (window.TreillisSearch) and node (tests). prepareQuery does
- * exactly what treillis/search/query.py does; the tests compare them. */
+ * exactly what treillis/search/query.py does; the tests compare them. It needs the data
+ * file "schema" (each language's pipeline steps) before a query. */
 (function (root, factory) {
   "use strict";
   if (typeof module === "object" && module.exports) {
@@ -27,14 +28,16 @@
   var SPACES = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
   var APOSTROPHES = /[\u2019\u2018\u02bc]/g;
 
+  /* A language's steps before the stop word filter, and the filter: named by the schema
+   * (data file "schema", written by treillis/search/schema.py), registered in lunr by the
+   * scripts the schema lists. */
   function languageTools(lang) {
-    if (lang === "fr") {
-      return { clean: [lunr.fr.trimmer, lunr.fr.elision], stop: lunr.fr.stopWordFilter };
-    }
-    if (lang === "es") {
-      return { clean: [lunr.es.trimmer], stop: lunr.es.stopWordFilter };
-    }
-    return { clean: [lunr.trimmer], stop: lunr.stopWordFilter };
+    var described = data.schema.languages[lang];
+    var registered = lunr.Pipeline.registeredFunctions;
+    return {
+      clean: described.clean.map(function (label) { return registered[label]; }),
+      stop: registered[described.stop]
+    };
   }
 
   function run(functions, word) {
