@@ -6,7 +6,10 @@ French accent fold (the characters it lists, not Unicode decomposition) and
 the classic Snowball stemmers of snowballstemmer 2.2.0, whose French agrees
 with the JavaScript one once accents are folded. French adds `elision-fr`
 (l'habitant → habitant), registered in the browser by our `elision-fr.js`.
-English is lunr's own pipeline. The tests compare these lists with the
+Portuguese reproduces lunr-languages' too: its trimmer, its stop words and
+its stemmer (ported, see `stemmer_pt`: snowballstemmer's differs), and adds
+`accentFold-pt` before the stemmer (our `accentfold-pt.js`), so that a word
+typed without accents finds it with them. English is lunr's own pipeline. The tests compare these lists with the
 pinned JavaScript files, and run queries in both engines.
 """
 
@@ -23,10 +26,10 @@ from lunr.stemmer import stemmer as english_stemmer
 from lunr.stop_word_filter import WORDS as ENGLISH_STOP_WORDS
 from lunr.stop_word_filter import stop_word_filter as english_stop_word_filter
 from lunr.token import Token
-from snowballstemmer.among import Among
 from snowballstemmer.french_stemmer import FrenchStemmer
-from snowballstemmer.portuguese_stemmer import PortugueseStemmer
 from snowballstemmer.spanish_stemmer import SpanishStemmer
+
+from treillis.search.stemmer_pt import LunrPortugueseStemmer
 
 # JavaScript's \s (what lunr.js splits on, with "-"): Python's \s differs.
 JS_SPACES = (
@@ -786,66 +789,6 @@ def accent_fold_pt(token: Token, *_: object) -> Token:
     )
 
 
-# lunr.pt.js's table of standard suffixes (step 1), copied: an older Snowball's, which still
-# has Spanish endings (logía, ución) where snowballstemmer 2.2.0 has logia, ução. Same
-# order (the search is binary) and the same actions; the rest of the two stemmers agree
-# (the tests stem thousands of words in both).
-_LUNR_PT_STANDARD_SUFFIXES = [
-    Among("ica", -1, 1),
-    Among("\u00e2ncia", -1, 1),
-    Among("\u00eancia", -1, 4),
-    Among("ira", -1, 9),
-    Among("adora", -1, 1),
-    Among("osa", -1, 1),
-    Among("ista", -1, 1),
-    Among("iva", -1, 8),
-    Among("eza", -1, 1),
-    Among("log\u00eda", -1, 2),
-    Among("idade", -1, 7),
-    Among("ante", -1, 1),
-    Among("mente", -1, 6),
-    Among("amente", 12, 5),
-    Among("\u00e1vel", -1, 1),
-    Among("\u00edvel", -1, 1),
-    Among("uci\u00f3n", -1, 3),
-    Among("ico", -1, 1),
-    Among("ismo", -1, 1),
-    Among("oso", -1, 1),
-    Among("amento", -1, 1),
-    Among("imento", -1, 1),
-    Among("ivo", -1, 8),
-    Among("a\u00e7a~o", -1, 1),
-    Among("ador", -1, 1),
-    Among("icas", -1, 1),
-    Among("\u00eancias", -1, 4),
-    Among("iras", -1, 9),
-    Among("adoras", -1, 1),
-    Among("osas", -1, 1),
-    Among("istas", -1, 1),
-    Among("ivas", -1, 8),
-    Among("ezas", -1, 1),
-    Among("log\u00edas", -1, 2),
-    Among("idades", -1, 7),
-    Among("uciones", -1, 3),
-    Among("adores", -1, 1),
-    Among("antes", -1, 1),
-    Among("a\u00e7o~es", -1, 1),
-    Among("icos", -1, 1),
-    Among("ismos", -1, 1),
-    Among("osos", -1, 1),
-    Among("amentos", -1, 1),
-    Among("imentos", -1, 1),
-    Among("ivos", -1, 8),
-]
-
-
-class LunrPortugueseStemmer(PortugueseStemmer):
-    """snowballstemmer's Portuguese stemmer giving exactly lunr.pt.js's stems."""
-
-    def find_among_b(self, v: list[Among]) -> int:
-        return super().find_among_b(_LUNR_PT_STANDARD_SUFFIXES if v is PortugueseStemmer.a_5 else v)
-
-
 def _stop_word_filter(words: frozenset[str]) -> Callable[..., Token | None]:
     def stop_word_filter(token: Token, *_: object) -> Token | None:
         return token if token and str(token) not in words else None
@@ -853,7 +796,9 @@ def _stop_word_filter(words: frozenset[str]) -> Callable[..., Token | None]:
     return stop_word_filter
 
 
-def _stemmer(stemmer: FrenchStemmer | SpanishStemmer | PortugueseStemmer) -> Callable[..., Token]:
+def _stemmer(
+    stemmer: FrenchStemmer | SpanishStemmer | LunrPortugueseStemmer,
+) -> Callable[..., Token]:
     cache: dict[str, str] = {}
 
     def stem(token: Token, *_: object) -> Token:
