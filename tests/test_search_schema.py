@@ -13,6 +13,7 @@ from treillis.model import Site
 from treillis.search import schema as search_schema
 from treillis.search.index import search_files
 from treillis.search.pipelines import LANGUAGES
+from treillis.search.query import AND_WORDS, FIELD_ALIASES
 from treillis.search.schema import DOC_FIELDS, FACETS, doc_row, facet_row, schema
 from treillis.urls import Paths
 
@@ -50,6 +51,7 @@ def test_the_built_schema_is_pythons(demo_output: Path) -> None:
     }
     assert built["languages"]["en"] == {"clean": ["trimmer"], "stop": "stopWordFilter"}
     assert all(len(row) == len(DOC_FIELDS) for row in store["docs"])
+    assert built["query"]["fields"] == FIELD_ALIASES and built["query"]["and"] == sorted(AND_WORDS)
 
 
 def test_rows_are_made_by_name() -> None:
@@ -86,6 +88,8 @@ def test_the_browser_scripts_hard_code_no_position_facet_or_language() -> None:
         assert not re.search(r'\[\s*"type",\s*"dossier"', source)  # the facets
         assert not re.search(r"lunr\.(fr|es|pt|en)\b", source)  # a language's functions
     assert not re.search(r"lunr\.(fr|es|pt)\.js", ui)  # the schema lists the scripts
+    # Reader queries: field names, and/or words and fuzzy limits come from the schema.
+    assert not re.search(r"titre|título|\bET\b|\bOU\b|= 2;|= 20;", core)
 
 
 @pytest.mark.parametrize("order", ["reversed", "rotated"])

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from treillis.search import query
 from treillis.search.pipelines import LANGUAGES
 
 # What each document's row holds: its slug (the last part of its address), title, type
@@ -66,4 +67,11 @@ def schema(languages: Iterable[str]) -> dict:
         "facets": list(FACETS),
         "scripts": scripts,
         "languages": described,
+        "query": {
+            "fields": query.FIELD_ALIASES,
+            "and": sorted(query.AND_WORDS),
+            "or": sorted(query.OR_WORDS),
+            "maxEditDistance": query.MAX_EDIT_DISTANCE,
+            "maxFuzzyLength": query.MAX_FUZZY_LENGTH,
+        },
     }
