@@ -54,6 +54,13 @@ def test_the_built_schema_is_pythons(demo_output: Path) -> None:
     assert built["query"]["fields"] == FIELD_ALIASES and built["query"]["and"] == sorted(AND_WORDS)
 
 
+def test_the_search_page_names_every_facet_of_the_schema() -> None:
+    from treillis.views.content import search_strings
+
+    for lang in ("fr", "en", "es"):
+        assert list(search_strings(lang)["facets"]) == list(FACETS)
+
+
 def test_rows_are_made_by_name() -> None:
     values = {
         "slug": "cas",
