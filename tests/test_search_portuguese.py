@@ -366,3 +366,19 @@ def test_chromium_finds_a_portuguese_word_typed_without_accents(
             base, run_search(page, base, "budget")
         )
         assert page.console_errors == [] and page.failed_requests == []
+
+
+def test_descriptors_are_suggested_for_a_portuguese_text(small_site: Path) -> None:
+    """`treillis suggest` stems Portuguese texts and labels as the Portuguese search does."""
+    from treillis.build import load
+    from treillis.model import Text
+    from treillis.suggest import Suggester
+
+    site = load(small_site)
+    site.descriptors["participation"].label = Text(
+        {"fr": "Participation des habitants", "pt": "Participação dos moradores"}
+    )
+    site.descriptors["budget"].label = Text({"fr": "Budget participatif", "pt": "Orçamentos"})
+    suggester = Suggester(site, "pt")
+    text = "As informações sobre a participacao do morador e o orcamento municipal."
+    assert [s.descriptor for s in suggester.suggest(text)] == ["budget", "participation"]
