@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser import browser_page, site_base
 from treillis.search.engine import load_index, search
+from treillis.search.schema import DOC_FIELDS
 
 SCHEMES = ["file", "http"]
 
@@ -28,9 +29,10 @@ def python_paths(output: Path, query: str) -> set[str]:
     for lang in store["languages"]:
         _, refs = search(load_index(data_file(output, f"{lang}-full")), lang, query)
         for ref in refs:
-            slug, _title, _type, dossier = store["docs"][int(ref, 36)][:4]
+            doc = dict(zip(DOC_FIELDS, store["docs"][int(ref, 36)], strict=True))
             found.add(
-                store["dossiers"][dossier][1].removesuffix("index.html") + f"{slug}/index.html"
+                store["dossiers"][doc["dossier"]][1].removesuffix("index.html")
+                + f"{doc['slug']}/index.html"
             )
     return found
 

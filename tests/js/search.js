@@ -7,19 +7,19 @@ const vm = require("vm");
 
 const [nodeModules, searchAssets, indexName, lang] = process.argv.slice(2);
 const lunr = require(path.join(nodeModules, "lunr"));
-require(path.join(nodeModules, "lunr-languages", "lunr.stemmer.support.js"))(lunr);
-require(path.join(nodeModules, "lunr-languages", "lunr.fr.js"))(lunr);
-require(path.join(nodeModules, "lunr-languages", "lunr.es.js"))(lunr);
-require(path.join(searchAssets, "elision-fr.js"))(lunr);
 const TreillisSearch = require(path.join(searchAssets, "search-core.js"))(lunr);
 
 // Each data file is a script calling TreillisSearch.add(name, json), as in the browser:
-// the index and, when it is sharded, its shards.
+// the schema, the index and, when it is sharded, its shards.
 const folder = path.join(searchAssets, "data");
+const load = (file) => vm.runInNewContext(fs.readFileSync(path.join(folder, file), "utf8"), { TreillisSearch });
+load("schema.js");
+// The scripts of the site's languages, as the schema lists them for the browser.
+for (const script of TreillisSearch.data.schema.scripts) require(path.join(searchAssets, script))(lunr);
 for (const file of fs.readdirSync(folder)) {
   const name = file.replace(/\.js$/, "");
   if (name === indexName || (name.startsWith(indexName + "-") && /^\d+$/.test(name.slice(indexName.length + 1)))) {
-    vm.runInNewContext(fs.readFileSync(path.join(folder, file), "utf8"), { TreillisSearch });
+    load(file);
   }
 }
 const index = TreillisSearch.index(indexName);

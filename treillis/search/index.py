@@ -3,7 +3,8 @@
 Size is what readers pay for: a *quick* index (titles and descriptors) gives
 the first results; the *full* index adds leads and body text and is loaded in
 the background. Display data (title, type, address, dossier, date, facets)
-lives in a compact store; lead excerpts and the labels of the atlas in files
+lives in a compact store, in rows shaped as `treillis.search.schema` says (the
+schema is a data file too); lead excerpts and the labels of the atlas in files
 of their own. Every file is
 a script calling `TreillisSearch.add(name, json)`, so it loads from disk
 (file://) where `fetch()` is refused.
@@ -23,6 +24,7 @@ from lunr.pipeline import Pipeline
 from treillis import markdown
 from treillis.model import DOCUMENT_TYPES, Document, Site
 from treillis.search.pipelines import LANGUAGES, Language, normalise, tokens
+from treillis.search.schema import doc_row, facet_row, schema
 from treillis.search.shards import shard_index
 from treillis.urls import Paths
 
@@ -255,6 +257,11 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
         atlas = build_index(LANGUAGES[lang], ATLAS_FIELDS, records)
         files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
 
+    # The shape of the display data and what each language needs in the browser.
+    files.append(
+        SearchFile("schema", _compact(schema([*sorted(by_language), *site.config.languages])))
+    )
+
     # Display data: what every result shows (excerpts come with the full index).
     def partner_number(document: Document) -> int:
         target = document.partner.target if document.partner else ""
@@ -262,20 +269,20 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
 
     dossier_number = {slug: number for number, slug in enumerate(dossiers)}
     docs = [
-        [
-            document.slug,
-            document.title,
-            DOCUMENT_TYPES.index(document.type),
-            dossier_number[document.dossier],
-            document.date,
-            document.lang,
-            partner_number(document),
-            [
+        doc_row(
+            slug=document.slug,
+            title=document.title,
+            type=DOCUMENT_TYPES.index(document.type),
+            dossier=dossier_number[document.dossier],
+            date=document.date,
+            lang=document.lang,
+            partner=partner_number(document),
+            descriptors=[
                 descriptor_number[d]
                 for d in dict.fromkeys(document.descriptor_ids)
                 if d in descriptor_number
             ],
-        ]
+        )
         for document in documents
     ]
     excerpts = [_excerpt(d.summary) for d in documents]
@@ -294,7 +301,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
         files.append(SearchFile("store", _compact(store)))
         # What the filters need of every document, in one file loaded after the first
         # results (shaped like the display data, without the slug and the title).
-        facets = [["", "", *doc[2:4], doc[4][:4], *doc[5:]] for doc in docs]
+        facets = [facet_row(doc) for doc in docs]
         files.append(SearchFile("facets", _compact(facets)))
         for number, start in enumerate(range(0, len(docs), DOCUMENTS_PER_BLOCK)):
             end = start + DOCUMENTS_PER_BLOCK

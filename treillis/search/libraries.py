@@ -22,6 +22,7 @@ BROWSER_LIBRARIES = {
     "lunr-languages/min/lunr.stemmer.support.min.js": "lunr.stemmer.support.js",
     "lunr-languages/min/lunr.fr.min.js": "lunr.fr.js",
     "lunr-languages/min/lunr.es.min.js": "lunr.es.js",
+    "lunr-languages/min/lunr.pt.min.js": "lunr.pt.js",
 }
 LICENCES = {"lunr/LICENSE": "LICENSE.lunr", "lunr-languages/LICENSE": "LICENSE.lunr-languages"}
 

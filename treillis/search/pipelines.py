@@ -6,7 +6,10 @@ French accent fold (the characters it lists, not Unicode decomposition) and
 the classic Snowball stemmers of snowballstemmer 2.2.0, whose French agrees
 with the JavaScript one once accents are folded. French adds `elision-fr`
 (l'habitant → habitant), registered in the browser by our `elision-fr.js`.
-English is lunr's own pipeline. The tests compare these lists with the
+Portuguese reproduces lunr-languages' too: its trimmer, its stop words and
+its stemmer (ported, see `stemmer_pt`: snowballstemmer's differs), and adds
+`accentFold-pt` before the stemmer (our `accentfold-pt.js`), so that a word
+typed without accents finds it with them. English is lunr's own pipeline. The tests compare these lists with the
 pinned JavaScript files, and run queries in both engines.
 """
 
@@ -25,6 +28,8 @@ from lunr.stop_word_filter import stop_word_filter as english_stop_word_filter
 from lunr.token import Token
 from snowballstemmer.french_stemmer import FrenchStemmer
 from snowballstemmer.spanish_stemmer import SpanishStemmer
+
+from treillis.search.stemmer_pt import LunrPortugueseStemmer
 
 # JavaScript's \s (what lunr.js splits on, with "-"): Python's \s differs.
 JS_SPACES = (
@@ -522,6 +527,214 @@ SPANISH_STOP_WORDS = frozenset(
     ]
 )
 
+PORTUGUESE_STOP_WORDS = frozenset(
+    [
+        "a",
+        "ao",
+        "aos",
+        "aquela",
+        "aquelas",
+        "aquele",
+        "aqueles",
+        "aquilo",
+        "as",
+        "até",
+        "com",
+        "como",
+        "da",
+        "das",
+        "de",
+        "dela",
+        "delas",
+        "dele",
+        "deles",
+        "depois",
+        "do",
+        "dos",
+        "e",
+        "ela",
+        "elas",
+        "ele",
+        "eles",
+        "em",
+        "entre",
+        "era",
+        "eram",
+        "essa",
+        "essas",
+        "esse",
+        "esses",
+        "esta",
+        "estamos",
+        "estas",
+        "estava",
+        "estavam",
+        "este",
+        "esteja",
+        "estejam",
+        "estejamos",
+        "estes",
+        "esteve",
+        "estive",
+        "estivemos",
+        "estiver",
+        "estivera",
+        "estiveram",
+        "estiverem",
+        "estivermos",
+        "estivesse",
+        "estivessem",
+        "estivéramos",
+        "estivéssemos",
+        "estou",
+        "está",
+        "estávamos",
+        "estão",
+        "eu",
+        "foi",
+        "fomos",
+        "for",
+        "fora",
+        "foram",
+        "forem",
+        "formos",
+        "fosse",
+        "fossem",
+        "fui",
+        "fôramos",
+        "fôssemos",
+        "haja",
+        "hajam",
+        "hajamos",
+        "havemos",
+        "hei",
+        "houve",
+        "houvemos",
+        "houver",
+        "houvera",
+        "houveram",
+        "houverei",
+        "houverem",
+        "houveremos",
+        "houveria",
+        "houveriam",
+        "houvermos",
+        "houverá",
+        "houverão",
+        "houveríamos",
+        "houvesse",
+        "houvessem",
+        "houvéramos",
+        "houvéssemos",
+        "há",
+        "hão",
+        "isso",
+        "isto",
+        "já",
+        "lhe",
+        "lhes",
+        "mais",
+        "mas",
+        "me",
+        "mesmo",
+        "meu",
+        "meus",
+        "minha",
+        "minhas",
+        "muito",
+        "na",
+        "nas",
+        "nem",
+        "no",
+        "nos",
+        "nossa",
+        "nossas",
+        "nosso",
+        "nossos",
+        "num",
+        "numa",
+        "não",
+        "nós",
+        "o",
+        "os",
+        "ou",
+        "para",
+        "pela",
+        "pelas",
+        "pelo",
+        "pelos",
+        "por",
+        "qual",
+        "quando",
+        "que",
+        "quem",
+        "se",
+        "seja",
+        "sejam",
+        "sejamos",
+        "sem",
+        "serei",
+        "seremos",
+        "seria",
+        "seriam",
+        "será",
+        "serão",
+        "seríamos",
+        "seu",
+        "seus",
+        "somos",
+        "sou",
+        "sua",
+        "suas",
+        "são",
+        "só",
+        "também",
+        "te",
+        "tem",
+        "temos",
+        "tenha",
+        "tenham",
+        "tenhamos",
+        "tenho",
+        "terei",
+        "teremos",
+        "teria",
+        "teriam",
+        "terá",
+        "terão",
+        "teríamos",
+        "teu",
+        "teus",
+        "teve",
+        "tinha",
+        "tinham",
+        "tive",
+        "tivemos",
+        "tiver",
+        "tivera",
+        "tiveram",
+        "tiverem",
+        "tivermos",
+        "tivesse",
+        "tivessem",
+        "tivéramos",
+        "tivéssemos",
+        "tu",
+        "tua",
+        "tuas",
+        "tém",
+        "tínhamos",
+        "um",
+        "uma",
+        "você",
+        "vocês",
+        "vos",
+        "à",
+        "às",
+        "éramos",
+    ]
+)
+
 FRENCH_FOLDS = (
     ("àáâäÀÁÂÄ", "a"),
     ("çÇ", "c"),
@@ -534,6 +747,20 @@ FRENCH_FOLDS = (
     ("œŒ", "oe"),
 )
 _FRENCH_FOLD_TABLE = str.maketrans({c: out for chars, out in FRENCH_FOLDS for c in chars})
+
+# Ours (lunr.pt.js has no fold): Portuguese accents and cedilla, so that "informacao" finds
+# "informação". Before the stemmer, as French folds, and with the plural -ões → -ão that the
+# stemmer could no longer see once the tilde is gone (informações, informacoes → informacao).
+PORTUGUESE_FOLDS = (
+    ("áàâãäÁÀÂÃÄ", "a"),
+    ("çÇ", "c"),
+    ("éèêëÉÈÊË", "e"),
+    ("íìîïÍÌÎÏ", "i"),
+    ("óòôõöÓÒÔÕÖ", "o"),
+    ("úùûüÚÙÛÜ", "u"),
+)
+_PORTUGUESE_FOLD_TABLE = str.maketrans({c: out for chars, out in PORTUGUESE_FOLDS for c in chars})
+_PORTUGUESE_PLURAL = re.compile(r"oes$")
 
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 ELISION = re.compile(r"^(?:qu|jusqu|lorsqu|puisqu|quoiqu|c|d|j|l|m|n|s|t)'")
@@ -556,6 +783,12 @@ def accent_fold_fr(token: Token, *_: object) -> Token:
     return token.update(lambda text, _m=None: text.translate(_FRENCH_FOLD_TABLE))
 
 
+def accent_fold_pt(token: Token, *_: object) -> Token:
+    return token.update(
+        lambda text, _m=None: _PORTUGUESE_PLURAL.sub("ao", text.translate(_PORTUGUESE_FOLD_TABLE))
+    )
+
+
 def _stop_word_filter(words: frozenset[str]) -> Callable[..., Token | None]:
     def stop_word_filter(token: Token, *_: object) -> Token | None:
         return token if token and str(token) not in words else None
@@ -563,7 +796,9 @@ def _stop_word_filter(words: frozenset[str]) -> Callable[..., Token | None]:
     return stop_word_filter
 
 
-def _stemmer(stemmer: FrenchStemmer | SpanishStemmer) -> Callable[..., Token]:
+def _stemmer(
+    stemmer: FrenchStemmer | SpanishStemmer | LunrPortugueseStemmer,
+) -> Callable[..., Token]:
     cache: dict[str, str] = {}
 
     def stem(token: Token, *_: object) -> Token:
@@ -581,6 +816,8 @@ stop_word_filter_fr = _stop_word_filter(FRENCH_STOP_WORDS)
 stop_word_filter_es = _stop_word_filter(SPANISH_STOP_WORDS)
 stemmer_fr = _stemmer(FrenchStemmer())
 stemmer_es = _stemmer(SpanishStemmer())
+stop_word_filter_pt = _stop_word_filter(PORTUGUESE_STOP_WORDS)
+stemmer_pt = _stemmer(LunrPortugueseStemmer())
 
 for function, label in (
     (trimmer, "trimmer-fr"),
@@ -590,6 +827,9 @@ for function, label in (
     (stemmer_fr, "stemmer-fr"),
     (stop_word_filter_es, "stopWordFilter-es"),
     (stemmer_es, "stemmer-es"),
+    (stop_word_filter_pt, "stopWordFilter-pt"),
+    (accent_fold_pt, "accentFold-pt"),
+    (stemmer_pt, "stemmer-pt"),
 ):
     Pipeline.register_function(function, label)
 
@@ -619,6 +859,13 @@ def _trimmer_es(token: Token, *_: object) -> Token:
 Pipeline.register_function(_trimmer_es, "trimmer-es")
 
 
+def _trimmer_pt(token: Token, *_: object) -> Token:
+    return trimmer(token)
+
+
+Pipeline.register_function(_trimmer_pt, "trimmer-pt")
+
+
 @dataclass(frozen=True)
 class Language:
     """How one language's texts are indexed and searched."""
@@ -627,7 +874,7 @@ class Language:
     index: tuple[Callable[..., object], ...]
     search: tuple[Callable[..., object], ...]
     stop_words: frozenset[str]
-    scripts: tuple[str, ...]  # lunr-languages files the browser needs, in order
+    scripts: tuple[str, ...]  # files of assets/search/ the browser needs, in order
     clean: tuple[Callable[..., object], ...] = ()  # the steps before the stop word filter
 
 
@@ -637,7 +884,7 @@ LANGUAGES = {
         (trimmer, elision_fr, stop_word_filter_fr, accent_fold_fr, stemmer_fr),
         (trimmer, elision_fr, accent_fold_fr, stemmer_fr),
         FRENCH_STOP_WORDS,
-        ("lunr.stemmer.support.js", "lunr.fr.js"),
+        ("lunr.stemmer.support.js", "lunr.fr.js", "elision-fr.js"),
         (trimmer, elision_fr),
     ),
     "es": Language(
@@ -647,6 +894,14 @@ LANGUAGES = {
         SPANISH_STOP_WORDS,
         ("lunr.stemmer.support.js", "lunr.es.js"),
         (_trimmer_es,),
+    ),
+    "pt": Language(
+        "pt",
+        (_trimmer_pt, stop_word_filter_pt, accent_fold_pt, stemmer_pt),
+        (_trimmer_pt, accent_fold_pt, stemmer_pt),
+        PORTUGUESE_STOP_WORDS,
+        ("lunr.stemmer.support.js", "lunr.pt.js", "accentfold-pt.js"),
+        (_trimmer_pt,),
     ),
     "en": Language(
         "en",

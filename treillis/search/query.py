@@ -1,10 +1,12 @@
 """Reader queries turned into lunr queries, the same way in Python and in the browser.
 
-`assets/search/search.js` does exactly what `prepare_query` does (the tests
-compare them on the same queries): it maps field names an editor would type
-(`titre:`, `title:`) to the index's, turns `ET`/`AND` into required terms,
-runs wildcard words through the search pipeline so that `habitant*` finds
-`habitants` despite stemming, drops stop words and refuses a bare `*`.
+`prepareQuery` in the theme's `search-core.js` does exactly what `prepare_query`
+does (the tests compare them on the same queries): it maps field names an editor
+would type (`titre:`, `title:`) to the index's, turns `ET`/`AND` into required
+terms, runs wildcard words through the search pipeline so that `habitant*` finds
+`habitants` despite stemming, drops stop words and refuses a bare `*`. The
+words and limits below reach the browser through the search schema
+(`treillis.search.schema`), so they are written here only.
 """
 
 from __future__ import annotations
@@ -31,19 +33,23 @@ FIELD_ALIASES = {
     "descripteurs": "d",
     "descriptor_es": "d",
     "descriptores": "d",
+    "descritor": "d",
+    "descritores": "d",
     "lead": "l",
     "chapo": "l",
     "chapô": "l",
     "resume": "l",
     "résumé": "l",
     "summary": "l",
+    "resumo": "l",
     "body": "b",
     "text": "b",
     "texte": "b",
     "corps": "b",
     "texto": "b",
+    "corpo": "b",
 }
-AND_WORDS = {"ET", "AND", "Y"}
+AND_WORDS = {"ET", "AND", "Y", "E"}
 OR_WORDS = {"OU", "OR", "O"}
 _WORD = re.compile(r"^([+-]?)(?:([^:*~^]+):)?([^~^]*)((?:[~^][0-9]+)*)$")
 _FUZZY = re.compile(r"~([0-9]+)")

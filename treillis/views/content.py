@@ -9,6 +9,7 @@ from typing import Any
 
 from treillis.i18n import LANGUAGE_NAMES, format_date, translator
 from treillis.model import DOCUMENT_TYPES, Document, Dossier, Partner
+from treillis.search.schema import FACETS  # the search data's, written once
 from treillis.views.common import Page, Views, principle_anchor, sort_key
 from treillis.views.diagrams import indexing_diagram, principles_diagram
 
@@ -307,6 +308,3 @@ def search_strings(lang: str) -> dict[str, Any]:
         "facets": {facet: t(f"facet.{facet}") for facet in FACETS},
         "languages": dict(LANGUAGE_NAMES),
     }
-
-
-FACETS = ("type", "dossier", "family", "descriptor", "partner", "lang", "year")

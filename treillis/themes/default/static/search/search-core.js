@@ -1,6 +1,7 @@
 /* Treillis search core: data registry, query preparation and search over lunr indexes.
  * Shared by the browser (window.TreillisSearch) and node (tests). prepareQuery does
- * exactly what treillis/search/query.py does; the tests compare them. */
+ * exactly what treillis/search/query.py does; the tests compare them. It needs the data
+ * file "schema" (each language's pipeline steps) before a query. */
 (function (root, factory) {
   "use strict";
   if (typeof module === "object" && module.exports) {
@@ -11,30 +12,20 @@
 })(this, function (lunr) {
   "use strict";
 
-  var FIELD_ALIASES = {
-    title: "t", titre: "t", titulo: "t", "título": "t",
-    descriptor: "d", descriptors: "d", descripteur: "d", descripteurs: "d",
-    descriptor_es: "d", descriptores: "d",
-    lead: "l", chapo: "l", "chapô": "l", resume: "l", "résumé": "l", summary: "l",
-    body: "b", text: "b", texte: "b", corps: "b", texto: "b"
-  };
-  var AND_WORDS = { ET: true, AND: true, Y: true };
-  var OR_WORDS = { OU: true, OR: true, O: true };
   var WORD = /^([+-]?)(?:([^:*~^]+):)?([^~^]*)((?:[~^][0-9]+)*)$/;
-  /* lunr's fuzzy matching grows exponentially with the distance and the word's length. */
-  var MAX_EDIT_DISTANCE = 2;
-  var MAX_FUZZY_LENGTH = 20;
   var SPACES = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/;
   var APOSTROPHES = /[\u2019\u2018\u02bc]/g;
 
+  /* A language's steps before the stop word filter, and the filter: named by the schema
+   * (data file "schema", written by treillis/search/schema.py), registered in lunr by the
+   * scripts the schema lists. */
   function languageTools(lang) {
-    if (lang === "fr") {
-      return { clean: [lunr.fr.trimmer, lunr.fr.elision], stop: lunr.fr.stopWordFilter };
-    }
-    if (lang === "es") {
-      return { clean: [lunr.es.trimmer], stop: lunr.es.stopWordFilter };
-    }
-    return { clean: [lunr.trimmer], stop: lunr.stopWordFilter };
+    var described = data.schema.languages[lang];
+    var registered = lunr.Pipeline.registeredFunctions;
+    return {
+      clean: described.clean.map(function (label) { return registered[label]; }),
+      stop: registered[described.stop]
+    };
   }
 
   function run(functions, word) {
@@ -59,19 +50,23 @@
 
   /* The lunr query for a reader's query ("" when nothing can be searched). */
   function prepareQuery(text, lang, index) {
+    /* Field names, and/or words, fuzzy limits: from the schema (treillis/search/query.py). */
+    var rules = data.schema.query;
     var fields = index.fields;
     var words = text.normalize("NFC").replace(APOSTROPHES, "'").split(SPACES).filter(Boolean);
     var terms = [];
     var joinNext = false;
     words.forEach(function (word) {
-      if (AND_WORDS[word]) { joinNext = terms.length > 0; return; }
-      if (OR_WORDS[word]) return;
+      if (rules.and.indexOf(word) !== -1) { joinNext = terms.length > 0; return; }
+      if (rules.or.indexOf(word) !== -1) return;
       var match = WORD.exec(word);
       if (!match) return;
-      var presence = match[1], field = FIELD_ALIASES[(match[2] || "").toLowerCase()] || "";
+      var alias = (match[2] || "").toLowerCase();
+      var presence = match[1];
+      var field = Object.prototype.hasOwnProperty.call(rules.fields, alias) ? rules.fields[alias] : "";
       var termLength = match[3].length;
       var suffix = match[4].replace(/~([0-9]+)/g, function (_all, distance) {
-        return termLength <= MAX_FUZZY_LENGTH ? "~" + Math.min(parseInt(distance, 10), MAX_EDIT_DISTANCE) : "";
+        return termLength <= rules.maxFuzzyLength ? "~" + Math.min(parseInt(distance, 10), rules.maxEditDistance) : "";
       });
       /* A field this index does not have (the quick one): the full index will answer. */
       if (match[2] && fields.indexOf(field) === -1) return;

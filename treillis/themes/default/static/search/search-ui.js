@@ -8,7 +8,12 @@
   var me = document.currentScript;
   var BASE = new URL(".", me.src).href; /* …/assets/search/ */
   var ROOT = new URL("../../", BASE).href; /* the site's root */
-  var LIBRARIES = ["lunr.js", "lunr.stemmer.support.js", "lunr.fr.js", "lunr.es.js", "elision-fr.js", "search-core.js"];
+  /* lunr and our core; then the schema (data/schema.js, written by the build from
+   * treillis/search/schema.py) names the scripts of the site's languages. */
+  var LIBRARIES = ["lunr.js", "search-core.js"];
+  /* From the schema: a document row's field positions (F.title…) and the facets. */
+  var F = null;
+  var FACETS = [];
   var UI_LANG = document.documentElement.lang || "fr";
   var DEBOUNCE_MS = 120;
   var scripts = {};
@@ -27,12 +32,21 @@
     return scripts[url];
   }
 
+  function loadInOrder(names) {
+    return names.reduce(function (previous, name) {
+      return previous.then(function () { return loadScript(BASE + name); });
+    }, Promise.resolve());
+  }
+
   var librariesReady = null;
   function loadLibraries() {
     if (!librariesReady) {
-      librariesReady = LIBRARIES.reduce(function (previous, name) {
-        return previous.then(function () { return loadScript(BASE + name); });
-      }, Promise.resolve());
+      librariesReady = loadInOrder(LIBRARIES.concat(["data/schema.js"])).then(function () {
+        var schema = window.TreillisSearch.data.schema;
+        F = schema.doc;
+        FACETS = schema.facets;
+        return loadInOrder(schema.scripts);
+      });
     }
     return librariesReady;
   }
@@ -122,7 +136,7 @@
 
   /* Where a document's page is, from the site's root. */
   function docPath(store, doc) {
-    return store.dossiers[doc[3]][1].replace(/index\.html$/, "") + doc[0] + "/index.html";
+    return store.dossiers[doc[F.dossier]][1].replace(/index\.html$/, "") + doc[F.slug] + "/index.html";
   }
 
   function excerpt(store, number) {
@@ -293,12 +307,12 @@
         item.id = "search-option-" + i;
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
-        var link = el("a", "", doc[1]);
+        var link = el("a", "", doc[F.title]);
         link.href = ROOT + docPath(store, doc);
-        link.setAttribute("lang", doc[5]);
+        link.setAttribute("lang", doc[F.lang]);
         link.tabIndex = -1;
         item.appendChild(link);
-        item.appendChild(el("span", "search-box__type", strings.types[doc[2]]));
+        item.appendChild(el("span", "search-box__type", strings.types[doc[F.type]]));
         list.appendChild(item);
       });
       var all = el("li", "search-box__all");
@@ -341,19 +355,18 @@
 
   /* ---- The search page ---- */
 
-  var FACETS = ["type", "dossier", "family", "descriptor", "partner", "lang", "year"];
-
   function facetValues(store, doc) {
     var families = {};
-    doc[7].forEach(function (d) { var f = store.descriptors[d][1]; if (f >= 0) families[f] = true; });
+    var descriptors = doc[F.descriptors];
+    descriptors.forEach(function (d) { var f = store.descriptors[d][1]; if (f >= 0) families[f] = true; });
     return {
-      type: [String(doc[2])],
-      dossier: [String(doc[3])],
+      type: [String(doc[F.type])],
+      dossier: [String(doc[F.dossier])],
       family: Object.keys(families),
-      descriptor: doc[7].map(String),
-      partner: doc[6] >= 0 ? [String(doc[6])] : [],
-      lang: [doc[5]],
-      year: doc[4] ? [doc[4].slice(0, 4)] : []
+      descriptor: descriptors.map(String),
+      partner: doc[F.partner] >= 0 ? [String(doc[F.partner])] : [],
+      lang: [doc[F.lang]],
+      year: doc[F.date] ? [doc[F.date].slice(0, 4)] : []
     };
   }
 
@@ -387,8 +400,7 @@
     var atlasBox = page.querySelector("#search-atlas");
     var permalink = page.querySelector("#search-permalink");
     var params = new URLSearchParams(window.location.search);
-    var selected = {};
-    FACETS.forEach(function (facet) { selected[facet] = params.getAll(facet); });
+    var selected = {}; /* by facet, once the schema has come */
     input.value = params.get("q") || "";
     var store = null;
     var timer = null;
@@ -414,7 +426,8 @@
       updateAddress();
       var query = input.value.trim();
       var mine = ++generation;
-      if (!store || !query) {
+      if (!store) return Promise.resolve(); /* drawn once loaded, address included */
+      if (!query) {
         resultsBox.textContent = facetsBox.textContent = atlasBox.textContent = "";
         if (store) status.textContent = "";
         return Promise.resolve();
@@ -506,7 +519,7 @@
     function renderResults(matching, mark) {
       var groups = {};
       matching.forEach(function (result) {
-        var type = docOf(store, result.doc)[2];
+        var type = docOf(store, result.doc)[F.type];
         (groups[type] = groups[type] || []).push(result);
       });
       store.types.forEach(function (_type, typeIndex) {
@@ -519,17 +532,18 @@
         group.forEach(function (result) {
           var doc = docOf(store, result.doc);
           var item = el("li", "search-result");
-          item.setAttribute("lang", doc[5]);
+          item.setAttribute("lang", doc[F.lang]);
           var title = el("h3", "search-result__title");
           var link = el("a");
           link.href = ROOT + docPath(store, doc);
-          mark(link, doc[1]);
+          mark(link, doc[F.title]);
           title.appendChild(link);
           item.appendChild(title);
-          var dossier = store.dossiers[doc[3]];
+          var dossier = store.dossiers[doc[F.dossier]];
           var meta = el("p", "search-result__meta");
-          meta.appendChild(el("span", "type-badge type-badge--" + store.types[doc[2]], strings.types[doc[2]]));
-          meta.appendChild(document.createTextNode(" · " + doc[4] + " · "));
+          var type = doc[F.type];
+          meta.appendChild(el("span", "type-badge type-badge--" + store.types[type], strings.types[type]));
+          meta.appendChild(document.createTextNode(" · " + doc[F.date] + " · "));
           var dossierLink = el("a", "", dossier[0]);
           dossierLink.href = ROOT + dossier[1];
           meta.appendChild(dossierLink);
@@ -637,6 +651,7 @@
     status.textContent = strings.loading;
     loadQuick().then(function (loaded) {
       store = loaded;
+      FACETS.forEach(function (facet) { selected[facet] = params.getAll(facet); });
       forgetUnknownValues();
       mark("treillis-search-quick");
       /* The full indexes after the first results: those come first on a slow network. */
