@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
-from treillis.i18n import LANGUAGE_NAMES, translator
+from treillis.languages import REGISTRY
 from treillis.model import Descriptor, Family
 from treillis.views.common import DocumentCard, Page, Views, sort_key
 from treillis.views.content import family_legend
@@ -110,7 +110,7 @@ def atlas_pages(views: Views) -> Iterator[Page]:
     alternates = {lang: views.paths.atlas(lang) for lang in views.languages}
     permuted_alternates = {lang: views.paths.permuted(lang) for lang in views.languages}
     for lang in views.languages:
-        t = translator(lang)
+        t = views.messages(lang)
         entries = _alphabetical_entries(views, lang)
         yield Page(
             path=views.paths.atlas(lang),
@@ -144,7 +144,7 @@ def atlas_pages(views: Views) -> Iterator[Page]:
 def legend_pages(views: Views) -> Iterator[Page]:
     alternates = {lang: views.paths.legend(lang) for lang in views.languages}
     for lang in views.languages:
-        t = translator(lang)
+        t = views.messages(lang)
         yield Page(
             path=views.paths.legend(lang),
             template="legend.html",
@@ -286,7 +286,7 @@ def _list_part(
     views: Views, descriptor: Descriptor, lang: str, number: int, cards: list[DocumentCard]
 ) -> dict[str, Any]:
     """The documents shown on page `number` of a descriptor's list, and the pager."""
-    t = translator(lang)
+    t = views.messages(lang)
     count = max(1, -(-len(cards) // DOCUMENTS_PER_PAGE))
     start = (number - 1) * DOCUMENTS_PER_PAGE
     shown = cards[start : start + DOCUMENTS_PER_PAGE]
@@ -329,7 +329,7 @@ def list_pages(
     pager = first.context["pager"]
     if pager is None:
         return
-    t = translator(lang)
+    t = views.messages(lang)
     note = descriptor.note.get(lang)
     for entry in pager["pages"][1:]:
         number = entry["number"]
@@ -363,7 +363,7 @@ def descriptor_page(
 ) -> Page:
     atlas, site = views.atlas, views.site
     path = views.paths.descriptor(descriptor.id, lang)
-    t = translator(lang)
+    t = views.messages(lang)
     neighbourhood = atlas.neighbourhood(descriptor.id)
     link = views.descriptor_link(descriptor.id, lang)
     family = site.families.get(descriptor.family.target)
@@ -392,7 +392,7 @@ def descriptor_page(
             "other_languages": [
                 {
                     "lang": other,
-                    "name": LANGUAGE_NAMES[other],
+                    "name": REGISTRY[other].name,
                     "label": descriptor.label.values[other],
                     "path": views.paths.descriptor(descriptor.id, other),
                 }
