@@ -142,7 +142,7 @@ def _read_catalogue(path: Path, problems: list[Problem]) -> dict[str, Entry]:
             Problem(
                 Problems.display(path),
                 line,
-                f"unreadable catalogue: {reason} (a .po file: msgid \"…\" then msgstr \"…\")",
+                f'unreadable catalogue: {reason} (a .po file: msgid "…" then msgstr "…")',
             )
         )
         return {}

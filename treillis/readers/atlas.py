@@ -15,12 +15,11 @@ FAMILY_FIELDS = ("id", "label", "colour", "parent", "description", "axis", "code
 DESCRIPTOR_FIELDS = ("id", "family", "label", "synonyms", "note", "broader", "related", "uri")
 
 
-class AtlasFields(Fields):
-    """The fields of a family or descriptor: texts in any language Treillis knows.
-
-    A shared atlas carries labels in languages a site may not publish (fr, en, es for a
-    French-only partner site): they are kept, exported in SKOS, and not an error.
-    """
+class LabelFields(Fields):
+    """Fields whose texts may be in any language Treillis knows (families, descriptors,
+    site.yaml): a shared atlas or site.yaml carries labels in languages a site may not
+    publish (fr, en, es for a French-only partner site). They are kept (exported in SKOS),
+    not an error; a code Treillis does not know still is."""
 
     def __init__(
         self,
@@ -119,7 +118,7 @@ def read_families(
     families: dict[str, Family] = {}
     for path in paths:
         for item in _items(path, problems, "families", "family", cache):
-            fields = AtlasFields(item, path, problems, FAMILY_FIELDS, languages, "a family")
+            fields = LabelFields(item, path, problems, FAMILY_FIELDS, languages, "a family")
             family_id = fields.ident("id")
             crossing = fields.refs("crossing")
             family = Family(
@@ -148,7 +147,7 @@ def read_descriptors(
         return descriptors
     for path in sorted(folder.glob("*.y*ml")):
         for item in _items(path, problems, "descriptors", "descriptor", cache):
-            fields = AtlasFields(item, path, problems, DESCRIPTOR_FIELDS, languages, "a descriptor")
+            fields = LabelFields(item, path, problems, DESCRIPTOR_FIELDS, languages, "a descriptor")
             descriptor_id = fields.ident("id")
             descriptor = Descriptor(
                 id=descriptor_id,
