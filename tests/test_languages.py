@@ -204,3 +204,29 @@ def test_site_yaml_accepts_every_language_of_the_registry(tmp_path: Path) -> Non
     config = read_config(tmp_path, problems)
     assert problems.items == [] and config.languages == ["pt", "fr"]
     assert config.title.get("pt") == "Sítio"
+
+
+def test_the_search_page_counts_in_the_page_language(
+    portuguese: tuple[Path, BuildReport],
+) -> None:
+    """search-ui.js picks the plural form with the table the build gives it."""
+    from tests.browser import browser_page
+
+    output, _report = portuguese
+    counts = {}
+    with browser_page() as page:
+        for prefix in ("", "pt/"):
+            for query in ("zzzqqq", "Valdeserra"):
+                page.goto(f"{(output / prefix).as_uri()}/search/index.html?q={query}")
+                page.wait_for_function(
+                    "() => /^\\d/.test(document.getElementById('search-status').textContent)"
+                    " && !/[(]/.test(document.getElementById('search-status').textContent)"
+                )
+                counts[prefix, query] = page.inner_text("#search-status")
+        assert page.console_errors == []
+    assert counts == {
+        ("", "zzzqqq"): "0 document",
+        ("", "Valdeserra"): "1 document",
+        ("pt/", "zzzqqq"): "0 documentos",
+        ("pt/", "Valdeserra"): "1 documento",
+    }
