@@ -13,95 +13,6 @@ from treillis.views.common import DocumentCard, Page, Views, sort_key
 from treillis.views.content import family_legend
 from treillis.views.diagrams import neighbourhood_diagram
 
-# Words that carry no meaning on their own: not keywords of the permuted index.
-STOP_WORDS = {
-    "fr": set(
-        [
-            "a",
-            "à",
-            "au",
-            "aux",
-            "avec",
-            "ce",
-            "ces",
-            "dans",
-            "de",
-            "des",
-            "du",
-            "en",
-            "et",
-            "la",
-            "le",
-            "les",
-            "leur",
-            "leurs",
-            "l",
-            "un",
-            "une",
-            "par",
-            "pour",
-            "sur",
-            "sous",
-            "ou",
-            "où",
-            "d",
-            "qu",
-            "que",
-            "qui",
-            "se",
-            "sa",
-            "son",
-            "ses",
-            "entre",
-        ]
-    ),
-    "en": set(
-        [
-            "a",
-            "an",
-            "and",
-            "as",
-            "at",
-            "by",
-            "for",
-            "from",
-            "in",
-            "into",
-            "of",
-            "on",
-            "or",
-            "the",
-            "to",
-            "with",
-            "its",
-            "their",
-        ]
-    ),
-    "es": set(
-        [
-            "a",
-            "al",
-            "con",
-            "de",
-            "del",
-            "el",
-            "en",
-            "entre",
-            "la",
-            "las",
-            "lo",
-            "los",
-            "o",
-            "para",
-            "por",
-            "su",
-            "sus",
-            "un",
-            "una",
-            "y",
-        ]
-    ),
-}
 WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.IGNORECASE)
 
@@ -243,7 +154,9 @@ def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
     for descriptor in views.descriptors():
         link = views.descriptor_link(descriptor.id, lang)
         label = link.label
-        stop_words = STOP_WORDS.get(link.lang, set())  # the label's language (it may fall back)
+        # The label's language (it may fall back), whose minor words are not keywords.
+        language = REGISTRY.get(link.lang)
+        stop_words = language.minor_words if language else frozenset()
         for match in WORD.finditer(label):
             word = match.group().strip("-'’")
             start = match.start()
