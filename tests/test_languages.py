@@ -230,3 +230,15 @@ def test_the_search_page_counts_in_the_page_language(
         ("pt/", "zzzqqq"): "0 documentos",
         ("pt/", "Valdeserra"): "1 documento",
     }
+
+
+def test_a_new_site_can_start_in_any_language_of_the_registry(tmp_path: Path) -> None:
+    from treillis import scaffold
+
+    for code in REGISTRY:
+        assert (scaffold.STARTER / f"{code}.yaml").is_file(), code
+    content = scaffold.new_site(tmp_path / "site", "Rede", ["pt", "fr"])
+    site = load(content)
+    assert site.config.languages == ["pt", "fr"]
+    [document] = site.documents.values()
+    assert document.lang == "pt" and document.title.startswith("Uma horta")
