@@ -207,7 +207,7 @@ CASES = [
         "site.yaml",
         "languages: [fr, en]",
         "languages: [fr, eng]",
-        "site.yaml:4: unsupported language 'eng': Treillis speaks fr, en, es (did you mean 'en'?)",
+        "site.yaml:4: unsupported language 'eng': Treillis speaks fr, en, es, pt (did you mean 'en'?)",
         id="unsupported-site-language",
     ),
     pytest.param(
@@ -374,7 +374,7 @@ def test_a_broken_site_yaml_is_one_problem_not_a_cascade(small_site: Path) -> No
 def test_an_unsupported_language_is_one_problem_not_a_cascade(small_site: Path) -> None:
     edit(small_site, "site.yaml", "languages: [fr, en]", "languages: [fr, eng]")
     assert problems(small_site) == [
-        "site.yaml:4: unsupported language 'eng': Treillis speaks fr, en, es (did you mean 'en'?)"
+        "site.yaml:4: unsupported language 'eng': Treillis speaks fr, en, es, pt (did you mean 'en'?)"
     ]
 
 

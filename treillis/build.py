@@ -18,6 +18,7 @@ from treillis.cachedir import open_cache
 from treillis.diagrams import DiagramCache, DiagramReport
 from treillis.errors import BuildError, Problem, Problems
 from treillis.exports import atlas_json, atlas_turtle, feeds, sitemap
+from treillis.i18n import Translations
 from treillis.incremental import (
     BuildState,
     fingerprints,
@@ -220,7 +221,8 @@ def publish(
     # state would then be published, and wiped by the next build).
     check_output_folder(output, protected=[content, *themes[:-1], *filter(None, [cache_folder])])
     libraries = browser_libraries()
-    views = Views(site, Atlas(site), scope=scope)
+    interface = Translations.read(themes, site.config.languages)
+    views = Views(site, Atlas(site), scope=scope, interface=interface)
     published_site = scoped(site, scope)
     theme_stamps = fingerprints(themes)
     previous = _previous_pages(state, theme_stamps, site)
@@ -240,7 +242,7 @@ def publish(
     )
     step("pages")
     diagram_cache = DiagramCache(cache_folder)
-    renderer = Renderer(themes, site.config)
+    renderer = Renderer(themes, site.config, interface=interface)
     staging = Staging(output)
     try:
         # The search index is built beside the pages; the feeds and the atlas files
@@ -314,7 +316,7 @@ def publish(
         descriptors=len(published_site.descriptors),
         files=files,
         seconds=time.perf_counter() - started,
-        warnings=warnings(published_site),
+        warnings=warnings(published_site, interface),
         steps=steps,
         diagrams=rendered.diagrams,
         rendered=rendered.rendered,

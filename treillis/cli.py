@@ -19,6 +19,7 @@ from treillis import __version__, scaffold
 from treillis.build import build as build_site
 from treillis.build import load, theme_folders
 from treillis.errors import BuildError, OutputError, SetupError, printable
+from treillis.i18n import Translations
 from treillis.live import Update
 from treillis.readers.fields import address_problem
 from treillis.validate import warnings
@@ -254,8 +255,9 @@ def check(content: Path, built: Path | None, base_url: str) -> None:
         return
     with _clean_errors():
         site = load(content)
-        theme_folders(site, None)  # a theme named in site.yaml must exist
-    _warn(warnings(site))
+        # A theme named in site.yaml must exist, its catalogues be readable.
+        interface = Translations.read(theme_folders(site, None), site.config.languages)
+    _warn(warnings(site, interface))
     out.print(
         f"No problem found: {len(site.dossiers)} dossiers, {len(site.documents)} documents, "
         f"{len(site.descriptors)} descriptors, {len(site.families)} families "

@@ -1,495 +1,235 @@
-"""The interface's words in French, English and Spanish, and dates in each language."""
+"""The interface's words: gettext catalogues of the themes, and dates in each language.
+
+Each theme may ship `locales/<lang>/LC_MESSAGES/messages.po`. The msgids are keys
+("home", "direct_count"); a user theme's entries win over the default theme's, one
+msgid at a time. A word missing in a language is taken from the site's first language.
+Values are put in with `{name}` (python-brace-format) or, for the msgids that Jinja's
+`{% trans %}` makes, `%(name)s` (python-format).
+"""
 
 from __future__ import annotations
 
-STRINGS: dict[str, dict[str, str]] = {
-    "fr": {
-        "colon": "\u00a0:",
-        "home": "Accueil",
-        "mirror_of": "Une partie de",
-        "atlas_search": "Chercher un descripteur",
-        "atlas_search_help": "Libellés et synonymes ; ET pour exiger plusieurs mots, OU pour l'un ou l'autre.",
-        "atlas_search_count": "{n} descripteur(s)",
-        "search": "Rechercher",
-        "search_label": "Rechercher dans le site",
-        "search_placeholder": "habitants, charte, budget participatif…",
-        "search_help": "Astuces : ET pour exiger deux mots, -mot pour l'exclure, titre: pour chercher dans les titres, particip* pour les mots qui commencent ainsi.",
-        "search_loading": "Chargement de l'index…",
-        "search_failed": "La recherche n'a pas pu être chargée",
-        "search_count.one": "{n} document",
-        "search_count.other": "{n} documents",
-        "search_partial": "(premiers résultats ; le texte intégral arrive)",
-        "search_more_results": "Plus de résultats",
-        "search_no_results": "Aucun document ne correspond.",
-        "search_bare_wildcard": "Tapez au moins deux lettres avant ou après *.",
-        "search_suggestions": "Aucun résultat. Des descripteurs proches :",
-        "search_all_results": "Tous les résultats",
-        "search_permalink": "Lien vers cette recherche",
-        "search_atlas": "Descripteurs",
-        "search_filters": "Affiner",
-        "facet.type": "Type",
-        "facet.dossier": "Dossier",
-        "facet.family": "Famille",
-        "facet.descriptor": "Descripteur",
-        "facet.partner": "Partenaire",
-        "facet.lang": "Langue",
-        "facet.year": "Année",
-        "document": "Document",
-        "more_count.one": "+ {n} autre",
-        "more_count.other": "+ {n} autres",
-        "diagram_neighbourhood": "Voisinage de « {label} » dans l'atlas",
-        "diagram_indexing": "Indexation de « {title} » dans l'atlas",
-        "diagram_principles": "Des cas aux principes directeurs",
-        "diagram_supports": "« {document} » appuie le(s) principe(s) {principles}.",
-        "atlas_indexing": "Indexation dans l'atlas",
-        "legend": "Légende",
-        "legend_intro": "Les familles donnent leur couleur aux descripteurs sur toutes les cartes.",
-        "matrix": "Composantes du territoire et angles d'approche",
-        "matrix_general": "Général",
-        "components": "Composantes du territoire",
-        "angles": "Angles d'approche",
-        "basket": "Panier",
-        "basket_add": "Mettre dans le panier",
-        "basket_remove": "Retirer du panier",
-        "basket_empty": "Votre panier est vide. Ajoutez-y des documents depuis leur page.",
-        "basket_clear": "Vider le panier",
-        "history": "Parcours",
-        "history_intro": "Les descripteurs et documents que vous avez consultés, dans l'ordre. Ils restent dans ce navigateur.",
-        "history_empty": "Vous n'avez encore rien consulté.",
-        "history_clear": "Effacer le parcours",
-        "print": "Imprimer",
-        "needs_javascript": "Cette page a besoin de JavaScript : elle lit ce que votre navigateur a gardé.",
-        "visited": "déjà vu",
-        "dossiers": "Dossiers",
-        "dossier": "Dossier",
-        "atlas": "Atlas",
-        "partners": "Partenaires",
-        "partner": "Partenaire",
-        "documents": "Documents",
-        "newest_documents": "Documents récents",
-        "atlas_entry": "Entrer dans l'atlas",
-        "families": "Familles",
-        "family": "Famille",
-        "top_descriptors": "Descripteurs de tête",
-        "alphabetical": "Liste alphabétique",
-        "permuted": "Index permuté",
-        "permuted_intro": "Chaque descripteur apparaît à chacun de ses mots significatifs.",
-        "all_descriptors": "Tous les descripteurs",
-        "descriptor": "Descripteur",
-        "descriptors": "Descripteurs",
-        "broader": "Descripteurs plus larges",
-        "narrower": "Descripteurs plus précis",
-        "related": "Descripteurs associés",
-        "no_broader": "Descripteur de tête",
-        "paths_to_top": "Chemins vers le haut de l'atlas",
-        "synonyms": "Synonymes",
-        "other_languages": "Dans les autres langues",
-        "indexed_documents": "Documents indexés",
-        "pages_of_list": "Pages de la liste",
-        "page_number": "Page {n}",
-        "previous_page": "Page précédente",
-        "next_page": "Page suivante",
-        "list_part": "Documents {first} à {last} sur {total}",
-        "direct_count.one": "{n} document indexé ici",
-        "direct_count.other": "{n} documents indexés ici",
-        "total_count.one": "{n} en comptant les descripteurs plus précis",
-        "total_count.other": "{n} en comptant les descripteurs plus précis",
-        "no_documents": "Aucun document n'est indexé par ce descripteur.",
-        "introduction": "Introduction",
-        "synthesis": "Note de synthèse",
-        "principles": "Principes directeurs",
-        "supported_by": "Appuyé sur",
-        "coordinators": "Coordination",
-        "committee": "Comité miroir",
-        "documents_by_type": "Documents du dossier",
-        "lead": "Chapô",
-        "authors": "Auteurs",
-        "date": "Date",
-        "source": "Source",
-        "translations": "Traductions",
-        "principles_supported": "Principes directeurs qu'il appuie",
-        "shared_descriptors": "Documents proches",
-        "shared_count.one": "{n} descripteur en commun",
-        "shared_count.other": "{n} descripteurs en commun",
-        "in_dossier": "Dans le dossier",
-        "website": "Site web",
-        "partner_dossiers": "Dossiers de ce partenaire",
-        "partner_documents": "Documents de ce partenaire",
-        "skip": "Aller au contenu",
-        "language": "Langue",
-        "main_menu": "Menu principal",
-        "breadcrumb": "Fil d'Ariane",
-        "generated_by": "Site produit par Treillis",
-        "documents_count.one": "{n} document",
-        "documents_count.other": "{n} documents",
-        "descriptors_count.one": "{n} descripteur",
-        "descriptors_count.other": "{n} descripteurs",
-        "type.experience": "Expérience",
-        "type.analysis": "Analyse",
-        "type.proposal": "Proposition",
-        "type.resource": "Ressource",
-        "type.territory": "Territoire",
-        "type.concept": "Concept",
-        "types.experience": "Expériences",
-        "types.analysis": "Analyses",
-        "types.proposal": "Propositions",
-        "types.resource": "Ressources",
-        "types.territory": "Territoires",
-        "types.concept": "Concepts",
-    },
-    "en": {
-        "colon": ":",
-        "home": "Home",
-        "mirror_of": "Part of",
-        "atlas_search": "Find a descriptor",
-        "atlas_search_help": "Labels and synonyms; AND to require several words, OR for either.",
-        "atlas_search_count": "{n} descriptor(s)",
-        "search": "Search",
-        "search_label": "Search the site",
-        "search_placeholder": "residents, charter, participatory budget…",
-        "search_help": "Tips: AND to require two words, -word to exclude it, title: to search titles, particip* for words starting so.",
-        "search_loading": "Loading the index…",
-        "search_failed": "The search could not be loaded",
-        "search_count.one": "{n} document",
-        "search_count.other": "{n} documents",
-        "search_partial": "(first results; the full text is coming)",
-        "search_more_results": "More results",
-        "search_no_results": "No document matches.",
-        "search_bare_wildcard": "Type at least two letters before or after *.",
-        "search_suggestions": "No result. Close descriptors:",
-        "search_all_results": "All results",
-        "search_permalink": "Link to this search",
-        "search_atlas": "Descriptors",
-        "search_filters": "Refine",
-        "facet.type": "Type",
-        "facet.dossier": "Dossier",
-        "facet.family": "Family",
-        "facet.descriptor": "Descriptor",
-        "facet.partner": "Partner",
-        "facet.lang": "Language",
-        "facet.year": "Year",
-        "document": "Document",
-        "more_count.one": "+ {n} more",
-        "more_count.other": "+ {n} more",
-        "diagram_neighbourhood": "Neighbourhood of “{label}” in the atlas",
-        "diagram_indexing": "Indexing of “{title}” in the atlas",
-        "diagram_principles": "From cases to guiding principles",
-        "diagram_supports": "“{document}” supports principle(s) {principles}.",
-        "atlas_indexing": "Indexing in the atlas",
-        "legend": "Legend",
-        "legend_intro": "Families give descriptors their colour on every map.",
-        "matrix": "Components of the territory and angles of approach",
-        "matrix_general": "General",
-        "components": "Components of the territory",
-        "angles": "Angles of approach",
-        "basket": "Basket",
-        "basket_add": "Add to basket",
-        "basket_remove": "Remove from basket",
-        "basket_empty": "Your basket is empty. Add documents to it from their page.",
-        "basket_clear": "Empty the basket",
-        "history": "Reading path",
-        "history_intro": "The descriptors and documents you visited, in order. They stay in this browser.",
-        "history_empty": "You have not visited anything yet.",
-        "history_clear": "Clear the reading path",
-        "print": "Print",
-        "needs_javascript": "This page needs JavaScript: it reads what your browser kept.",
-        "visited": "visited",
-        "dossiers": "Dossiers",
-        "dossier": "Dossier",
-        "atlas": "Atlas",
-        "partners": "Partners",
-        "partner": "Partner",
-        "documents": "Documents",
-        "newest_documents": "Newest documents",
-        "atlas_entry": "Enter the atlas",
-        "families": "Families",
-        "family": "Family",
-        "top_descriptors": "Top descriptors",
-        "alphabetical": "Alphabetical list",
-        "permuted": "Permuted index",
-        "permuted_intro": "Each descriptor appears under each of its significant words.",
-        "all_descriptors": "All descriptors",
-        "descriptor": "Descriptor",
-        "descriptors": "Descriptors",
-        "broader": "Broader descriptors",
-        "narrower": "Narrower descriptors",
-        "related": "Related descriptors",
-        "no_broader": "Top descriptor",
-        "paths_to_top": "Paths to the top of the atlas",
-        "synonyms": "Synonyms",
-        "other_languages": "In other languages",
-        "indexed_documents": "Indexed documents",
-        "pages_of_list": "Pages of the list",
-        "page_number": "Page {n}",
-        "previous_page": "Previous page",
-        "next_page": "Next page",
-        "list_part": "Documents {first} to {last} of {total}",
-        "direct_count.one": "{n} document indexed here",
-        "direct_count.other": "{n} documents indexed here",
-        "total_count.one": "{n} including narrower descriptors",
-        "total_count.other": "{n} including narrower descriptors",
-        "no_documents": "No document is indexed with this descriptor.",
-        "introduction": "Introduction",
-        "synthesis": "Synthesis note",
-        "principles": "Guiding principles",
-        "supported_by": "Drawn from",
-        "coordinators": "Coordinated by",
-        "committee": "Mirror committee",
-        "documents_by_type": "Documents of the dossier",
-        "lead": "Lead",
-        "authors": "Authors",
-        "date": "Date",
-        "source": "Source",
-        "translations": "Translations",
-        "principles_supported": "Guiding principles it supports",
-        "shared_descriptors": "Related documents",
-        "shared_count.one": "{n} descriptor in common",
-        "shared_count.other": "{n} descriptors in common",
-        "in_dossier": "In the dossier",
-        "website": "Website",
-        "partner_dossiers": "Dossiers of this partner",
-        "partner_documents": "Documents of this partner",
-        "skip": "Skip to content",
-        "language": "Language",
-        "main_menu": "Main menu",
-        "breadcrumb": "Breadcrumb",
-        "generated_by": "Site made with Treillis",
-        "documents_count.one": "{n} document",
-        "documents_count.other": "{n} documents",
-        "descriptors_count.one": "{n} descriptor",
-        "descriptors_count.other": "{n} descriptors",
-        "type.experience": "Experience",
-        "type.analysis": "Analysis",
-        "type.proposal": "Proposal",
-        "type.resource": "Resource",
-        "type.territory": "Territory",
-        "type.concept": "Concept",
-        "types.experience": "Experiences",
-        "types.analysis": "Analyses",
-        "types.proposal": "Proposals",
-        "types.resource": "Resources",
-        "types.territory": "Territories",
-        "types.concept": "Concepts",
-    },
-    "es": {
-        "colon": ":",
-        "home": "Inicio",
-        "mirror_of": "Una parte de",
-        "atlas_search": "Buscar un descriptor",
-        "atlas_search_help": "Etiquetas y sinónimos; Y para exigir varias palabras, O para una u otra.",
-        "atlas_search_count": "{n} descriptor(es)",
-        "search": "Buscar",
-        "search_label": "Buscar en el sitio",
-        "search_placeholder": "vecinos, carta, presupuesto participativo…",
-        "search_help": "Consejos: Y para exigir dos palabras, -palabra para excluirla, título: para buscar en los títulos, particip* para las palabras que empiezan así.",
-        "search_loading": "Cargando el índice…",
-        "search_failed": "No se pudo cargar la búsqueda",
-        "search_count.one": "{n} documento",
-        "search_count.other": "{n} documentos",
-        "search_partial": "(primeros resultados; el texto completo está llegando)",
-        "search_more_results": "Más resultados",
-        "search_no_results": "Ningún documento corresponde.",
-        "search_bare_wildcard": "Escriba al menos dos letras antes o después de *.",
-        "search_suggestions": "Ningún resultado. Descriptores cercanos:",
-        "search_all_results": "Todos los resultados",
-        "search_permalink": "Enlace a esta búsqueda",
-        "search_atlas": "Descriptores",
-        "search_filters": "Afinar",
-        "facet.type": "Tipo",
-        "facet.dossier": "Dosier",
-        "facet.family": "Familia",
-        "facet.descriptor": "Descriptor",
-        "facet.partner": "Socio",
-        "facet.lang": "Idioma",
-        "facet.year": "Año",
-        "document": "Documento",
-        "more_count.one": "+ {n} más",
-        "more_count.other": "+ {n} más",
-        "diagram_neighbourhood": "Vecindario de «{label}» en el atlas",
-        "diagram_indexing": "Indexación de «{title}» en el atlas",
-        "diagram_principles": "De los casos a los principios rectores",
-        "diagram_supports": "«{document}» apoya el/los principio(s) {principles}.",
-        "atlas_indexing": "Indexación en el atlas",
-        "legend": "Leyenda",
-        "legend_intro": "Las familias dan su color a los descriptores en todos los mapas.",
-        "matrix": "Componentes del territorio y ángulos de enfoque",
-        "matrix_general": "General",
-        "components": "Componentes del territorio",
-        "angles": "Ángulos de enfoque",
-        "basket": "Cesta",
-        "basket_add": "Añadir a la cesta",
-        "basket_remove": "Quitar de la cesta",
-        "basket_empty": "Su cesta está vacía. Añada documentos desde su página.",
-        "basket_clear": "Vaciar la cesta",
-        "history": "Recorrido",
-        "history_intro": "Los descriptores y documentos que ha consultado, en orden. Se quedan en este navegador.",
-        "history_empty": "Todavía no ha consultado nada.",
-        "history_clear": "Borrar el recorrido",
-        "print": "Imprimir",
-        "needs_javascript": "Esta página necesita JavaScript: lee lo que su navegador ha guardado.",
-        "visited": "ya visto",
-        "dossiers": "Dosieres",
-        "dossier": "Dosier",
-        "atlas": "Atlas",
-        "partners": "Socios",
-        "partner": "Socio",
-        "documents": "Documentos",
-        "newest_documents": "Documentos recientes",
-        "atlas_entry": "Entrar en el atlas",
-        "families": "Familias",
-        "family": "Familia",
-        "top_descriptors": "Descriptores principales",
-        "alphabetical": "Lista alfabética",
-        "permuted": "Índice permutado",
-        "permuted_intro": "Cada descriptor aparece en cada una de sus palabras significativas.",
-        "all_descriptors": "Todos los descriptores",
-        "descriptor": "Descriptor",
-        "descriptors": "Descriptores",
-        "broader": "Descriptores más amplios",
-        "narrower": "Descriptores más específicos",
-        "related": "Descriptores relacionados",
-        "no_broader": "Descriptor principal",
-        "paths_to_top": "Caminos hacia la cima del atlas",
-        "synonyms": "Sinónimos",
-        "other_languages": "En otros idiomas",
-        "indexed_documents": "Documentos indexados",
-        "pages_of_list": "Páginas de la lista",
-        "page_number": "Página {n}",
-        "previous_page": "Página anterior",
-        "next_page": "Página siguiente",
-        "list_part": "Documentos {first} a {last} de {total}",
-        "direct_count.one": "{n} documento indexado aquí",
-        "direct_count.other": "{n} documentos indexados aquí",
-        "total_count.one": "{n} contando los descriptores más específicos",
-        "total_count.other": "{n} contando los descriptores más específicos",
-        "no_documents": "Ningún documento está indexado con este descriptor.",
-        "introduction": "Introducción",
-        "synthesis": "Nota de síntesis",
-        "principles": "Principios rectores",
-        "supported_by": "Basado en",
-        "coordinators": "Coordinación",
-        "committee": "Comité espejo",
-        "documents_by_type": "Documentos del dosier",
-        "lead": "Entradilla",
-        "authors": "Autores",
-        "date": "Fecha",
-        "source": "Fuente",
-        "translations": "Traducciones",
-        "principles_supported": "Principios rectores que apoya",
-        "shared_descriptors": "Documentos cercanos",
-        "shared_count.one": "{n} descriptor en común",
-        "shared_count.other": "{n} descriptores en común",
-        "in_dossier": "En el dosier",
-        "website": "Sitio web",
-        "partner_dossiers": "Dosieres de este socio",
-        "partner_documents": "Documentos de este socio",
-        "skip": "Ir al contenido",
-        "language": "Idioma",
-        "main_menu": "Menú principal",
-        "breadcrumb": "Ruta de navegación",
-        "generated_by": "Sitio hecho con Treillis",
-        "documents_count.one": "{n} documento",
-        "documents_count.other": "{n} documentos",
-        "descriptors_count.one": "{n} descriptor",
-        "descriptors_count.other": "{n} descriptores",
-        "type.experience": "Experiencia",
-        "type.analysis": "Análisis",
-        "type.proposal": "Propuesta",
-        "type.resource": "Recurso",
-        "type.territory": "Territorio",
-        "type.concept": "Concepto",
-        "types.experience": "Experiencias",
-        "types.analysis": "Análisis",
-        "types.proposal": "Propuestas",
-        "types.resource": "Recursos",
-        "types.territory": "Territorios",
-        "types.concept": "Conceptos",
-    },
-}
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-LANGUAGE_NAMES = {"fr": "Français", "en": "English", "es": "Español"}
+from babel.messages.pofile import PoFileError, read_po
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
-MONTHS = {
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-}
+from treillis.errors import BuildError, Problem, Problems
+from treillis.languages import REGISTRY
+
+DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
+
+# One message: a text, or one text per plural form.
+Entry = str | tuple[str, ...]
 
 
-def translator(lang: str):
-    """A function `t(key, **values)` giving the interface text in `lang`."""
-    strings = STRINGS[lang]
+def catalogue_path(theme: Path, lang: str) -> Path:
+    return theme / "locales" / lang / "LC_MESSAGES" / "messages.po"
 
-    def t(key: str, **values: object) -> str:
+
+@dataclass
+class Translations:
+    """The interface's words of a site in each of its languages, read from its themes."""
+
+    languages: list[str]
+    themes: list[Path]  # most specific first; the default theme last
+    # lang -> msgid -> entry, every theme merged (the most specific wins)
+    entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    # lang -> the catalogue files read, most specific first
+    files: dict[str, list[Path]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, themes: Sequence[Path], languages: Iterable[str]) -> Translations:
+        """Read the catalogues of `languages` in `themes`; a broken one is a BuildError."""
+        translations = cls(list(languages), list(themes))
+        problems: list[Problem] = []
+        for lang in translations.languages:
+            merged: dict[str, Entry] = {}
+            files = [catalogue_path(t, lang) for t in themes if catalogue_path(t, lang).is_file()]
+            for path in reversed(files):  # the default theme first, overridden after
+                merged.update(_read_catalogue(path, problems))
+            translations.entries[lang] = merged
+            translations.files[lang] = files
+        if problems:
+            raise BuildError(problems)
+        return translations
+
+    @property
+    def first(self) -> str:
+        return self.languages[0]
+
+    def entry(self, key: str, lang: str) -> tuple[Entry, str] | None:
+        """The message `key` and the language it is written in: `lang`'s, or else the
+        site's first language's (None: in neither)."""
+        for candidate in (lang, self.first):
+            found = self.entries.get(candidate, {}).get(key)
+            if found:
+                return found, candidate
+        return None
+
+    def text(self, key: str, lang: str, count: int | None = None) -> str:
+        """The text of `key` in `lang` (its plural form for `count`); the key if unknown."""
+        found = self.entry(key, lang)
+        if found is None:
+            return key
+        entry, written_in = found
+        if isinstance(entry, str):
+            return entry
+        index = REGISTRY[written_in].plural_index(count) if count is not None else 0
+        return entry[min(index, len(entry) - 1)]
+
+    def messages(self, lang: str) -> Messages:
+        return Messages(self, lang)
+
+    def missing(self) -> list[Problem]:
+        """A warning for each message missing in one of the site's languages, located in
+        the catalogue file to add it to."""
+        known: dict[str, None] = {}
+        for lang in self.languages:
+            known.update(dict.fromkeys(self.entries[lang]))
+        warnings = []
+        for lang in self.languages:
+            # In the most specific theme: the user's, whose catalogue may not exist yet.
+            where = catalogue_path(self.themes[0], lang)
+            absent = [key for key in known if not self.entries[lang].get(key)]
+            if not self.files[lang]:
+                message = f"no catalogue of the interface's words in '{lang}': its pages use " + (
+                    f"those of '{self.first}'" if lang != self.first else "the message keys"
+                )
+                warnings.append(Problem(Problems.display(where), 1, message))
+                continue
+            for key in absent:
+                fallback = "its key" if lang == self.first else f"the '{self.first}' text"
+                warnings.append(
+                    Problem(
+                        Problems.display(where),
+                        1,
+                        f"the interface text '{key}' is missing in '{lang}': pages show "
+                        f'{fallback} instead (add a msgid "{key}" with its msgstr)',
+                    )
+                )
+        return warnings
+
+    def browser_strings(self, lang: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The messages `keys` in `lang` for a browser script: a text, or a list of
+        plural forms to pick with the language's plural table."""
+        result: dict[str, Any] = {}
+        for key in keys:
+            found = self.entry(key, lang)
+            result[key] = (
+                key
+                if found is None
+                else (found[0] if isinstance(found[0], str) else list(found[0]))
+            )
+        return result
+
+
+def _read_catalogue(path: Path, problems: list[Problem]) -> dict[str, Entry]:
+    try:
+        with path.open("rb") as file:
+            catalog = read_po(file, abort_invalid=True)
+    except PoFileError as error:
+        # Babel counts lines from 0 and ends its message with " on <that number>".
+        line = int(getattr(error, "lineno", 0) or 0) + 1
+        reason = str(error).rsplit(" on ", 1)[0]
+        problems.append(
+            Problem(
+                Problems.display(path),
+                line,
+                f'unreadable catalogue: {reason} (a .po file: msgid "…" then msgstr "…")',
+            )
+        )
+        return {}
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        problems.append(Problem(Problems.display(path), 1, f"unreadable catalogue: {error}"))
+        return {}
+    entries: dict[str, Entry] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue  # the header, and the guesses a translator has not checked yet
+        key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        value = message.string
+        if isinstance(value, tuple | list):
+            if all(value):
+                entries[key] = tuple(value)
+        elif value:
+            entries[key] = value
+    return entries
+
+
+def _fill(text: str, values: dict[str, Any]) -> Any:
+    """Put `values` in `text`: `{name}` placeholders, or the `%(name)s` ones (and `%%`)
+    of the msgids Jinja's `{% trans %}` makes."""
+    if "%(" in text or "%%" in text:
+        return text % values
+    return text.format(**values) if values else text
+
+
+class Messages:
+    """The interface's words in one language: `t(key, **values)` for views and templates,
+    and the gettext functions of Jinja's i18n extension (`_`, `gettext`, `ngettext`)."""
+
+    def __init__(self, translations: Translations, lang: str) -> None:
+        self.translations = translations
+        self.lang = lang
+
+    def t(self, key: str, **values: Any) -> str:
+        """The text of `key`; with an integer `n`, in its plural form for n."""
         count = values.get("n")
-        if isinstance(count, int) and f"{key}.one" in strings:
-            key += ".one" if _is_singular(lang, count) else ".other"
-        text = strings.get(key) or STRINGS["en"].get(key) or key
-        return text.format(**values) if values else text
+        text = self.translations.text(key, self.lang, count if isinstance(count, int) else None)
+        return _fill(text, values)
 
-    return t
+    __call__ = t
+
+    def jinja_functions(self) -> dict[str, Callable[..., Any]]:
+        """`gettext`, `ngettext` and `_`, as Jinja's i18n extension calls them (newstyle:
+        the values are passed to them; translations are trusted, values escaped)."""
+        text = self.translations.text
+        lang = self.lang
+
+        @pass_context
+        def gettext(context: Context, key: str, **values: Any) -> Any:
+            found = text(key, lang)
+            if context.eval_ctx.autoescape:
+                found = Markup(found)
+            return _fill(found, values)
+
+        @pass_context
+        def ngettext(context: Context, singular: str, plural: str, num: int, **values: Any) -> Any:
+            values.setdefault("num", num)
+            if self.translations.entry(singular, lang) is None:
+                found = singular if num == 1 else plural  # not translated: gettext's rule
+            else:
+                found = text(singular, lang, num)
+            if context.eval_ctx.autoescape:
+                found = Markup(found)
+            return _fill(found, values)
+
+        return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
 
 
-def _is_singular(lang: str, count: int) -> bool:
-    # French uses the singular for 0 and 1; English and Spanish for 1 only.
-    return count in (0, 1) if lang == "fr" else count == 1
+@lru_cache(maxsize=8)
+def default_translations(languages: tuple[str, ...]) -> Translations:
+    """The default theme's catalogues alone (read once: they are part of Treillis)."""
+    return Translations.read([DEFAULT_THEME], languages)
+
+
+def translator(lang: str) -> Messages:
+    """The default theme's words in `lang` (a site's views use its themes' words)."""
+    return default_translations((lang,)).messages(lang)
 
 
 def format_date(value: str, lang: str) -> str:
-    """`2024-03-15` → `15 mars 2024` (fr), `March 15, 2024` (en), `15 de marzo de 2024` (es)."""
-    if not value:
-        return ""
-    parts = [int(p) for p in value.split("-")]
-    year = parts[0]
-    month = MONTHS[lang][parts[1] - 1] if len(parts) > 1 else ""
-    day = parts[2] if len(parts) > 2 else None
-    if lang == "en":
-        if day:
-            return f"{month} {day}, {year}"
-        return f"{month} {year}".strip()
-    if lang == "es":
-        if day:
-            return f"{day} de {month} de {year}"
-        return f"{month} de {year}" if month else str(year)
-    if day:
-        return f"{'1er' if day == 1 else day} {month} {year}"
-    return f"{month} {year}".strip()
+    """`2024-03-15` → `15 mars 2024` (fr), `March 15, 2024` (en), `12 de outubro de 2015` (pt)."""
+    return REGISTRY[lang].format_date(value)
+
+
+def language_names() -> dict[str, str]:
+    """Each known language's name in itself."""
+    return {code: language.name for code, language in REGISTRY.items()}

@@ -27,6 +27,7 @@ from treillis.atlas import Atlas
 from treillis.build import default_cache, load, static_files, theme_folders
 from treillis.diagrams import DiagramCache, render_diagrams
 from treillis.errors import BuildError, Problem
+from treillis.i18n import Translations
 from treillis.incremental import text_changes
 from treillis.model import Site
 from treillis.render import DEFAULT_THEME, Renderer, TemplateProblem
@@ -111,9 +112,10 @@ class LiveSite:
         try:
             site = load(self.content, self.parse_cache)
             themes = theme_folders(site, self.theme)
+            interface = Translations.read(themes, site.config.languages)
         except BuildError as error:
             return Update(problems=error.problems)
-        views = Views(site, Atlas(site), self.markdown_cache)
+        views = Views(site, Atlas(site), self.markdown_cache, interface=interface)
         changes = text_changes(self._site, site) if self.plans else None
         if changes is not None:
             # Only texts changed: only the pages showing them are planned again.
@@ -125,14 +127,16 @@ class LiveSite:
         if missing:
             svgs, _ = render_diagrams(missing, self.diagram_cache)
             self.svgs.update(svgs)
-        template_stamp = _stamp([f for t in themes for f in (t / "templates").rglob("*")])
+        template_stamp = _stamp(
+            [f for t in themes for sub in ("templates", "locales") for f in (t / sub).rglob("*")]
+        )
         if (
             self._renderer is None
             or template_stamp != self._template_stamp
             or site.config != self._config
         ):
             # Templates or site.yaml changed: every page is rendered again.
-            self._renderer = Renderer(themes, site.config, self.svgs)
+            self._renderer = Renderer(themes, site.config, self.svgs, interface)
             self._template_stamp = template_stamp
             self._config = site.config
             self.plans = {}

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from treillis.errors import Problem
+from treillis.languages import CODES
 
-LANGUAGES = ("fr", "en", "es")
+# The languages Treillis knows (treillis/languages.py), the first one the default.
+LANGUAGES = CODES
 
 DOCUMENT_TYPES = ("experience", "analysis", "proposal", "resource", "territory", "concept")
 
@@ -17,7 +19,7 @@ class Text:
     """A text in several languages, with a fallback to the default language."""
 
     values: dict[str, str] = field(default_factory=dict)
-    default: str = "fr"
+    default: str = LANGUAGES[0]
 
     def get(self, lang: str) -> str:
         if lang in self.values:

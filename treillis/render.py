@@ -15,15 +15,13 @@ from markupsafe import Markup
 
 from treillis.diagrams.layout import text_colour_on
 from treillis.errors import Problem
-from treillis.i18n import LANGUAGE_NAMES, translator
+from treillis.i18n import Translations
+from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, SiteConfig
 from treillis.urls import Paths, relative
 from treillis.views.common import Page
 
 DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
-
-
-OG_LOCALES = {"fr": "fr_FR", "en": "en_GB", "es": "es_ES"}
 
 
 class TemplateProblem(Exception):
@@ -38,7 +36,11 @@ class Renderer:
     """Renders pages with the theme's templates; compiled templates are reused."""
 
     def __init__(
-        self, themes: list[Path], config: SiteConfig, svgs: dict[str, str] | None = None
+        self,
+        themes: list[Path],
+        config: SiteConfig,
+        svgs: dict[str, str] | None = None,
+        interface: Translations | None = None,
     ) -> None:
         self.themes = themes
         self.config = config
@@ -52,8 +54,16 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # `{% trans %}`, `_()` and `ngettext()`, bound to each page's language.
+            extensions=["jinja2.ext.i18n"],
         )
-        self.translators = {lang: translator(lang) for lang in config.languages}
+        self.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+        # The interface's words: the catalogues of the themes (a broken one: BuildError).
+        self.interface = interface or Translations.read(themes, config.languages)
+        self.messages = {lang: self.interface.messages(lang) for lang in config.languages}
+        self.jinja_functions = {
+            lang: messages.jinja_functions() for lang, messages in self.messages.items()
+        }
 
     def render(self, page: Page) -> str:
         try:
@@ -83,14 +93,16 @@ class Renderer:
 
     def _context(self, page: Page) -> dict[str, Any]:
         config, paths, lang = self.config, self.paths, page.lang
-        t = self.translators[lang]
+        t = self.messages[lang]
         url = partial(relative, page.path)
         return {
+            **self.jinja_functions[lang],
             **page.context,
             # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
             "diagrams": {d.name: Markup(self.svgs[d.key]) for d in page.diagrams},
             "page": page,
             "lang": lang,
+            "dir": REGISTRY[lang].direction,
             "t": t,
             "url": url,
             "site_title": config.title.get(lang),
@@ -112,7 +124,7 @@ class Renderer:
             "stylesheet": paths.asset("treillis.css"),
             "print_stylesheet": paths.asset("print.css"),
             "canonical": config.base_url + page.path if config.base_url else "",
-            "og_locale": OG_LOCALES[lang],
+            "og_locale": REGISTRY[lang].og_locale,
             "alternate_links": [
                 {"lang": other, "href": config.base_url + path if config.base_url else url(path)}
                 for other, path in sorted(page.alternates.items())
@@ -146,7 +158,7 @@ class Renderer:
             "language_links": [
                 {
                     "lang": other,
-                    "name": LANGUAGE_NAMES[other],
+                    "name": REGISTRY[other].name,
                     "path": page.alternates.get(other, paths.home(other)),
                     "current": other == lang,
                 }

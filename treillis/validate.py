@@ -10,6 +10,7 @@ from pathlib import Path
 
 from treillis.atlas import find_cycles
 from treillis.errors import Problem, Problems, did_you_mean
+from treillis.i18n import Translations
 from treillis.markdown import find_wikilinks, refused_links, shown_link
 from treillis.model import Document, Dossier, Ref, Site
 from treillis.urls import ATLAS_PAGES
@@ -27,10 +28,13 @@ def validate(site: Site, problems: Problems) -> None:
     _check_partners(site, problems)
 
 
-def warnings(site: Site) -> list[Problem]:
+def warnings(site: Site, interface: Translations | None = None) -> list[Problem]:
     """What is allowed but probably unwanted: YAML read otherwise than it looks (found by
-    the readers), Markdown files that are not read, documents that no descriptor indexes."""
+    the readers), Markdown files that are not read, documents that no descriptor indexes,
+    and (given the themes' `interface`) words of the interface missing in a language."""
     found = [*site.warnings, *_stray_markdown(site.root)]
+    if interface is not None:
+        found += interface.missing()
     found += [
         Problem(
             Problems.display(d.origin.path),

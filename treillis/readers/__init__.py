@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from treillis.errors import Problems
-from treillis.model import LANGUAGES, Site
+from treillis.model import LANGUAGES, Descriptor, Family, Origin, Site
 from treillis.readers.atlas import read_descriptors, read_families
 from treillis.readers.config import read_config
 from treillis.readers.dossiers import read_dossiers
@@ -21,12 +21,47 @@ def read_site(root: Path, problems: Problems, cache: ParseCache | None = None) -
         # reporting each text of each file as written in an unknown language.
         languages = list(dict.fromkeys([*languages, *LANGUAGES]))
     dossiers, documents = read_dossiers(root, problems, languages, cache)
+    families = read_families(root, problems, languages, cache)
+    descriptors = read_descriptors(root, problems, languages, cache)
+    _unpublished_labels([*families.values(), *descriptors.values()], languages, problems)
     return Site(
         root=root,
         config=config,
-        families=read_families(root, problems, languages, cache),
-        descriptors=read_descriptors(root, problems, languages, cache),
+        families=families,
+        descriptors=descriptors,
         dossiers=dossiers,
         documents=documents,
         warnings=problems.warnings,
+    )
+
+
+def _unpublished_labels(
+    items: list[Family | Descriptor], languages: list[str], problems: Problems
+) -> None:
+    """One warning for all the atlas texts in languages the site does not publish: they
+    are kept (and exported in SKOS), not shown."""
+    first: dict[str, Origin] = {}
+    count = 0
+    for item in items:
+        texts = [
+            item.label.values,
+            item.description.values if isinstance(item, Family) else item.note.values,
+        ]
+        if isinstance(item, Descriptor):
+            texts.append(item.synonyms)
+        for values in texts:
+            for lang in values:
+                if lang not in languages:
+                    count += 1
+                    if lang not in first and item.origin is not None:
+                        first[lang] = item.origin
+    if not first:
+        return
+    origin = next(iter(first.values()))
+    problems.warn(
+        origin.path,
+        origin.line_of("label"),
+        f"{count} atlas text(s) in {', '.join(sorted(first))}, which the site does not "
+        f"publish (its languages: {', '.join(languages)}): kept and exported in SKOS, "
+        "not shown on its pages",
     )

@@ -5,13 +5,40 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from treillis.errors import Problems
+from treillis.errors import Problems, did_you_mean
+from treillis.languages import CODES
 from treillis.model import FAMILY_AXES, Descriptor, Family, Origin, Ref
 from treillis.readers.fields import Fields
 from treillis.sources import LineDict, LineList, ParseCache, load_yaml_file
 
 FAMILY_FIELDS = ("id", "label", "colour", "parent", "description", "axis", "code", "crossing")
 DESCRIPTOR_FIELDS = ("id", "family", "label", "synonyms", "note", "broader", "related", "uri")
+
+
+class LabelFields(Fields):
+    """Fields whose texts may be in any language Treillis knows (families, descriptors,
+    site.yaml): a shared atlas or site.yaml carries labels in languages a site may not
+    publish (fr, en, es for a French-only partner site). They are kept (exported in SKOS),
+    not an error; a code Treillis does not know still is."""
+
+    def __init__(
+        self,
+        data: LineDict,
+        path: Path,
+        problems: Problems,
+        known: tuple[str, ...],
+        languages: list[str],
+        what: str,
+    ) -> None:
+        # The site's languages first (the first is the default), then every other one.
+        accepted = list(dict.fromkeys([*languages, *CODES]))
+        super().__init__(data, path, problems, known, accepted, what)
+
+    def _unknown_language(self, lang: str, key: str) -> str:
+        return (
+            f"unknown language '{lang}' in '{key}': Treillis knows "
+            f"{', '.join(CODES)}{did_you_mean(lang, CODES)}"
+        )
 
 
 def _items(
@@ -91,7 +118,7 @@ def read_families(
     families: dict[str, Family] = {}
     for path in paths:
         for item in _items(path, problems, "families", "family", cache):
-            fields = Fields(item, path, problems, FAMILY_FIELDS, languages, "a family")
+            fields = LabelFields(item, path, problems, FAMILY_FIELDS, languages, "a family")
             family_id = fields.ident("id")
             crossing = fields.refs("crossing")
             family = Family(
@@ -120,7 +147,7 @@ def read_descriptors(
         return descriptors
     for path in sorted(folder.glob("*.y*ml")):
         for item in _items(path, problems, "descriptors", "descriptor", cache):
-            fields = Fields(item, path, problems, DESCRIPTOR_FIELDS, languages, "a descriptor")
+            fields = LabelFields(item, path, problems, DESCRIPTOR_FIELDS, languages, "a descriptor")
             descriptor_id = fields.ident("id")
             descriptor = Descriptor(
                 id=descriptor_id,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from treillis.errors import Problems, did_you_mean
 from treillis.model import LANGUAGES, Origin, Partner, SiteConfig, Text
+from treillis.readers.atlas import LabelFields
 from treillis.readers.fields import Fields
 from treillis.sources import LineDict, LineList, ParseCache, load_yaml_file
 
@@ -34,7 +35,7 @@ def read_config(root: Path, problems: Problems, cache: ParseCache | None = None)
         accepted = list(dict.fromkeys([*languages, *LANGUAGES]))
     else:
         accepted = languages
-    fields = Fields(data, path, problems, SITE_FIELDS, accepted, "site.yaml")
+    fields = LabelFields(data, path, problems, SITE_FIELDS, accepted, "site.yaml")
     return SiteConfig(
         title=fields.text("title", required=True),
         description=fields.text("description"),
@@ -95,7 +96,7 @@ def _partners(
                 path, value.line_of(index), "each partner must have 'id:' and 'name:' fields"
             )
             continue
-        partner_fields = Fields(item, path, problems, PARTNER_FIELDS, languages, "a partner")
+        partner_fields = LabelFields(item, path, problems, PARTNER_FIELDS, languages, "a partner")
         partner_id = partner_fields.ident("id")
         if not partner_id:
             problems.unreadable.add("partner")

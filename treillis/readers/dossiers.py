@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from treillis.errors import Problems
+from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, Document, Dossier, Origin, Principle, SourceLink
 from treillis.readers.fields import Fields, id_problem, slugify
 from treillis.sources import LineDict, LineList, ParseCache, load_markdown_file
@@ -35,7 +36,13 @@ DOCUMENT_FIELDS = (
     "translations",
 )
 SOURCE_FIELDS = ("title", "url")
-SYNTHESIS_MARKER = re.compile(r"^\s*<!--\s*(synthesis|synthèse|synthese|síntesis)\s*-->\s*$", re.M)
+# `<!-- synthesis -->`, in English or any language Treillis knows.
+SYNTHESIS_WORDS = dict.fromkeys(
+    ["synthesis", *(word for language in REGISTRY.values() for word in language.synthesis)]
+)
+SYNTHESIS_MARKER = re.compile(
+    rf"^\s*<!--\s*({'|'.join(map(re.escape, SYNTHESIS_WORDS))})\s*-->\s*$", re.M
+)
 
 
 def read_dossiers(

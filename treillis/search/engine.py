@@ -8,7 +8,7 @@ import math
 from lunr.exceptions import QueryParseError
 from lunr.index import Index
 
-from treillis.search.pipelines import LANGUAGES
+from treillis.search.index import pipeline_of
 from treillis.search.query import prepare_query
 
 
@@ -18,7 +18,7 @@ def load_index(data: str | dict) -> Index:
 
 def search(index: Index, lang: str, query: str) -> tuple[str, list[str]]:
     """The prepared lunr query and the references found, best first (ties by reference)."""
-    prepared = prepare_query(query, LANGUAGES[lang], tuple(index.fields))
+    prepared = prepare_query(query, pipeline_of(lang), tuple(index.fields))
     if not prepared:
         return prepared, []
     try:

@@ -155,6 +155,12 @@ class Analyser:
         return result
 
 
+def pipeline_of(lang: str) -> Language:
+    """The search pipeline of a language; lunr's English one for a language that has none
+    yet (search-core.js searches it with lunr's English functions too)."""
+    return LANGUAGES.get(lang) or LANGUAGES["en"]
+
+
 def build_index(
     language: Language, fields: tuple[tuple[str, int], ...], records: Iterable[dict[str, str]]
 ) -> dict:
@@ -225,7 +231,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
         )
     indexes = []
     for lang, records in sorted(by_language.items()):
-        full = build_index(LANGUAGES[lang], FULL_FIELDS, records)
+        full = build_index(pipeline_of(lang), FULL_FIELDS, records)
         quick = restrict(full, QUICK_FIELDS)
         indexes.append((lang, _compact(quick), quick, full))
         del full, quick
@@ -254,7 +260,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             }
             for number, d in enumerate(descriptors)
         ]
-        atlas = build_index(LANGUAGES[lang], ATLAS_FIELDS, records)
+        atlas = build_index(pipeline_of(lang), ATLAS_FIELDS, records)
         files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
 
     # The shape of the display data and what each language needs in the browser.

@@ -7,101 +7,12 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
-from treillis.i18n import LANGUAGE_NAMES, translator
+from treillis.languages import REGISTRY
 from treillis.model import Descriptor, Family
 from treillis.views.common import DocumentCard, Page, Views, sort_key
 from treillis.views.content import family_legend
 from treillis.views.diagrams import neighbourhood_diagram
 
-# Words that carry no meaning on their own: not keywords of the permuted index.
-STOP_WORDS = {
-    "fr": set(
-        [
-            "a",
-            "à",
-            "au",
-            "aux",
-            "avec",
-            "ce",
-            "ces",
-            "dans",
-            "de",
-            "des",
-            "du",
-            "en",
-            "et",
-            "la",
-            "le",
-            "les",
-            "leur",
-            "leurs",
-            "l",
-            "un",
-            "une",
-            "par",
-            "pour",
-            "sur",
-            "sous",
-            "ou",
-            "où",
-            "d",
-            "qu",
-            "que",
-            "qui",
-            "se",
-            "sa",
-            "son",
-            "ses",
-            "entre",
-        ]
-    ),
-    "en": set(
-        [
-            "a",
-            "an",
-            "and",
-            "as",
-            "at",
-            "by",
-            "for",
-            "from",
-            "in",
-            "into",
-            "of",
-            "on",
-            "or",
-            "the",
-            "to",
-            "with",
-            "its",
-            "their",
-        ]
-    ),
-    "es": set(
-        [
-            "a",
-            "al",
-            "con",
-            "de",
-            "del",
-            "el",
-            "en",
-            "entre",
-            "la",
-            "las",
-            "lo",
-            "los",
-            "o",
-            "para",
-            "por",
-            "su",
-            "sus",
-            "un",
-            "una",
-            "y",
-        ]
-    ),
-}
 WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.IGNORECASE)
 
@@ -110,7 +21,7 @@ def atlas_pages(views: Views) -> Iterator[Page]:
     alternates = {lang: views.paths.atlas(lang) for lang in views.languages}
     permuted_alternates = {lang: views.paths.permuted(lang) for lang in views.languages}
     for lang in views.languages:
-        t = translator(lang)
+        t = views.messages(lang)
         entries = _alphabetical_entries(views, lang)
         yield Page(
             path=views.paths.atlas(lang),
@@ -144,7 +55,7 @@ def atlas_pages(views: Views) -> Iterator[Page]:
 def legend_pages(views: Views) -> Iterator[Page]:
     alternates = {lang: views.paths.legend(lang) for lang in views.languages}
     for lang in views.languages:
-        t = translator(lang)
+        t = views.messages(lang)
         yield Page(
             path=views.paths.legend(lang),
             template="legend.html",
@@ -243,7 +154,9 @@ def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
     for descriptor in views.descriptors():
         link = views.descriptor_link(descriptor.id, lang)
         label = link.label
-        stop_words = STOP_WORDS.get(link.lang, set())  # the label's language (it may fall back)
+        # The label's language (it may fall back), whose minor words are not keywords.
+        language = REGISTRY.get(link.lang)
+        stop_words = language.minor_words if language else frozenset()
         for match in WORD.finditer(label):
             word = match.group().strip("-'’")
             start = match.start()
@@ -286,7 +199,7 @@ def _list_part(
     views: Views, descriptor: Descriptor, lang: str, number: int, cards: list[DocumentCard]
 ) -> dict[str, Any]:
     """The documents shown on page `number` of a descriptor's list, and the pager."""
-    t = translator(lang)
+    t = views.messages(lang)
     count = max(1, -(-len(cards) // DOCUMENTS_PER_PAGE))
     start = (number - 1) * DOCUMENTS_PER_PAGE
     shown = cards[start : start + DOCUMENTS_PER_PAGE]
@@ -329,7 +242,7 @@ def list_pages(
     pager = first.context["pager"]
     if pager is None:
         return
-    t = translator(lang)
+    t = views.messages(lang)
     note = descriptor.note.get(lang)
     for entry in pager["pages"][1:]:
         number = entry["number"]
@@ -363,7 +276,7 @@ def descriptor_page(
 ) -> Page:
     atlas, site = views.atlas, views.site
     path = views.paths.descriptor(descriptor.id, lang)
-    t = translator(lang)
+    t = views.messages(lang)
     neighbourhood = atlas.neighbourhood(descriptor.id)
     link = views.descriptor_link(descriptor.id, lang)
     family = site.families.get(descriptor.family.target)
@@ -392,7 +305,7 @@ def descriptor_page(
             "other_languages": [
                 {
                     "lang": other,
-                    "name": LANGUAGE_NAMES[other],
+                    "name": REGISTRY[other].name,
                     "label": descriptor.label.values[other],
                     "path": views.paths.descriptor(descriptor.id, other),
                 }

@@ -10,7 +10,7 @@ from typing import Any
 from treillis import markdown
 from treillis.atlas import Atlas
 from treillis.diagrams import Diagram
-from treillis.i18n import format_date, translator
+from treillis.i18n import Messages, Translations, default_translations, format_date
 from treillis.model import DOCUMENT_TYPES, Document, Site
 from treillis.urls import MirrorPaths, Paths, relative
 from treillis.validate import resolve_document
@@ -108,8 +108,12 @@ class Views:
         atlas: Atlas,
         markdown_cache: dict[tuple, str] | None = None,
         scope: Scope | None = None,
+        interface: Translations | None = None,
     ) -> None:
         self.site = site
+        # The interface's words, from the catalogues of the site's themes.
+        self.interface = interface or default_translations(tuple(site.config.languages))
+        self._messages: dict[str, Messages] = {}
         self.atlas = atlas
         # Rendered Markdown kept between rebuilds by the preview server (None: no cache).
         self.markdown_cache = markdown_cache
@@ -122,6 +126,13 @@ class Views:
         self.languages = site.config.languages
         self._links: dict[tuple[str, str], DescriptorLink] = {}
         self._cards: dict[tuple[str, str], DocumentCard] = {}
+
+    def messages(self, lang: str) -> Messages:
+        """The interface's words in `lang`: `t(key, **values)`."""
+        found = self._messages.get(lang)
+        if found is None:
+            found = self._messages[lang] = self.interface.messages(lang)
+        return found
 
     # What this site publishes: everything, or a partner's part of it.
 
@@ -188,7 +199,7 @@ class Views:
             lang=document.lang,
             path=self.paths.document(key),
             type=document.type,
-            type_label=translator(lang)(f"type.{document.type}"),
+            type_label=self.messages(lang)(f"type.{document.type}"),
             date=document.date,
             date_label=format_date(document.date, lang),
             summary=document.summary,
@@ -209,7 +220,7 @@ class Views:
 
     def group_by_type(self, cards: list[DocumentCard], lang: str) -> list[dict[str, Any]]:
         """Cards grouped by type, in the order of the types (each group keeps their order)."""
-        t = translator(lang)
+        t = self.messages(lang)
         return [
             {
                 "type": doc_type,

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from treillis.i18n import LANGUAGE_NAMES, format_date, translator
+from treillis.i18n import format_date, language_names
+from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, Document, Dossier, Partner
 from treillis.search.schema import FACETS  # the search data's, written once
 from treillis.views.common import Page, Views, principle_anchor, sort_key
@@ -169,7 +170,7 @@ def document_page(views: Views, document: Document, principles: list[dict[str, A
     site, lang = views.site, document.lang
     path = views.paths.document(document.key)
     dossier = site.dossiers[document.dossier]
-    t = translator(lang)
+    t = views.messages(lang)
     partner = site.partners.get(document.partner.target) if document.partner else None
     translations = [
         {
@@ -215,7 +216,7 @@ def _related_documents(views: Views, document: Document, lang: str) -> list[dict
                 shared[key] += 1
     for key in views.translations(document.key):
         shared.pop(key, None)
-    t = translator(lang)
+    t = views.messages(lang)
     # Most shared descriptors first, then newest first, as document cards are ordered.
     by_key = sorted(shared.items())
     ranked = sorted(
@@ -272,13 +273,13 @@ def reader_pages(views: Views) -> Iterator[Page]:
         path_of = getattr(views.paths, name)
         alternates = {lang: path_of(lang) for lang in views.languages}
         for lang in views.languages:
-            t = translator(lang)
+            t = views.messages(lang)
             yield Page(
                 path=path_of(lang),
                 template=template,
                 lang=lang,
                 title=t(name),
-                context={"search_strings": search_strings(lang)} if name == "search" else {},
+                context={"search_strings": search_strings(views, lang)} if name == "search" else {},
                 description=t(
                     {
                         "history": "history_intro",
@@ -290,14 +291,16 @@ def reader_pages(views: Views) -> Iterator[Page]:
             )
 
 
-def search_strings(lang: str) -> dict[str, Any]:
+def search_strings(views: Views, lang: str) -> dict[str, Any]:
     """What the search page's script says, in the page's language."""
-    t = translator(lang)
+    t = views.messages(lang)
+    count = views.interface.browser_strings(lang, ["search_count"])["search_count"]
     return {
         "loading": t("search_loading"),
         "failed": t("search_failed"),
-        "count_one": t("search_count.one"),
-        "count_other": t("search_count.other"),
+        # The plural forms of the count, and which one each number takes.
+        "count": [count] if isinstance(count, str) else count,
+        "plural": REGISTRY[lang].plural_table(),
         "partial": t("search_partial"),
         "more_results": t("search_more_results"),
         "bare_wildcard": t("search_bare_wildcard"),
@@ -306,5 +309,5 @@ def search_strings(lang: str) -> dict[str, Any]:
         "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
         "type_groups": [t(f"types.{name}") for name in DOCUMENT_TYPES],
         "facets": {facet: t(f"facet.{facet}") for facet in FACETS},
-        "languages": dict(LANGUAGE_NAMES),
+        "languages": language_names(),
     }

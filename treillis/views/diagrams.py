@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from treillis.diagrams import Diagram, Edge, Node
-from treillis.i18n import translator
 from treillis.model import Document, Dossier
 from treillis.urls import relative
 from treillis.views.common import Views, principle_anchor
@@ -29,7 +28,7 @@ def _labels(labels: list[str]) -> str:
 
 def neighbourhood_diagram(views: Views, descriptor_id: str, lang: str) -> Diagram:
     """The descriptor in the centre, broader above, narrower below, related beside."""
-    t = translator(lang)
+    t = views.messages(lang)
     page = views.paths.descriptor(descriptor_id, lang)
     centre = views.descriptor_link(descriptor_id, lang)
     neighbourhood = views.atlas.neighbourhood(descriptor_id)
@@ -83,7 +82,7 @@ def _edge(role: str, node_id: str) -> Edge:
 def indexing_diagram(views: Views, document: Document) -> Diagram:
     """The document's descriptors and, above them, the broader descriptors up to the top."""
     lang = document.lang
-    t = translator(lang)
+    t = views.messages(lang)
     page = views.paths.document(document.key)
     own = [d for d in dict.fromkeys(document.descriptor_ids) if d in views.site.descriptors]
     above: set[str] = set()
@@ -137,7 +136,7 @@ def principles_diagram(views: Views, dossier: Dossier) -> Diagram | None:
     if not any(p.documents for p in dossier.principles):
         return None
     lang = dossier.lang
-    t = translator(lang)
+    t = views.messages(lang)
     page = views.paths.dossier(dossier.slug)
     nodes: list[Node] = []
     edges: list[Edge] = []

@@ -486,8 +486,11 @@
       if (found.empty && query.indexOf("*") !== -1) {
         status.textContent = strings.bare_wildcard;
       } else {
-        var singular = UI_LANG === "fr" ? matching.length <= 1 : matching.length === 1;
-        status.textContent = strings[singular ? "count_one" : "count_other"].replace("{n}", matching.length) +
+        /* The language's plural form of the count, from the table the build gives
+           (0 to 199; beyond, a number takes the form of 100 + n % 100). */
+        var n = matching.length;
+        var form = strings.plural[n < 200 ? n : 100 + n % 100];
+        status.textContent = strings.count[Math.min(form, strings.count.length - 1)].replace("{n}", n) +
           (found.complete ? "" : " " + strings.partial);
       }
       if (hasFacets(store)) renderFacets(found.results);
