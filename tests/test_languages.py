@@ -242,3 +242,20 @@ def test_a_new_site_can_start_in_any_language_of_the_registry(tmp_path: Path) ->
     assert site.config.languages == ["pt", "fr"]
     [document] = site.documents.values()
     assert document.lang == "pt" and document.title.startswith("Uma horta")
+
+
+def test_the_portuguese_search_finds_a_word_typed_without_accents(
+    portuguese: tuple[Path, BuildReport],
+) -> None:
+    """Words typed without accents, or in another form, find the Portuguese document
+    through the Portuguese pipeline (the registry's `search` name), in Chromium."""
+    from tests.browser import browser_page
+
+    output, _report = portuguese
+    with browser_page() as page:
+        for query in ("orcamento", "orçamentos", "investimentos", "conselho"):
+            page.goto(f"{(output / 'pt').as_uri()}/search/index.html?q={query}")
+            page.wait_for_selector(".search-result__title a")
+            titles = page.locator(".search-result__title").all_inner_texts()
+            assert titles[0] == "Orçamento participativo e conselhos de bairro em Valdeserra"
+        assert page.console_errors == []

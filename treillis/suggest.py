@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from treillis.model import Site
-from treillis.search.pipelines import LANGUAGES, Language, run_search_pipeline, tokens
+from treillis.search.pipelines import Language, pipeline_of, run_search_pipeline, tokens
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Suggester:
     """Finds the atlas's labels and synonyms in texts of one language."""
 
     def __init__(self, site: Site, lang: str) -> None:
-        self.language: Language = LANGUAGES.get(lang, LANGUAGES["fr"])
+        self.language: Language = pipeline_of(lang)
         self.lang = lang
         self._stems: dict[str, str] = {}
         # first stem of a phrase → [(stems of the phrase, descriptor id)]

@@ -8,7 +8,7 @@ import math
 from lunr.exceptions import QueryParseError
 from lunr.index import Index
 
-from treillis.search.index import pipeline_of
+from treillis.search.pipelines import pipeline_of
 from treillis.search.query import prepare_query
 
 

@@ -23,7 +23,7 @@ from lunr.pipeline import Pipeline
 
 from treillis import markdown
 from treillis.model import DOCUMENT_TYPES, Document, Site
-from treillis.search.pipelines import LANGUAGES, Language, normalise, tokens
+from treillis.search.pipelines import Language, normalise, pipeline_of, tokens
 from treillis.search.schema import doc_row, facet_row, schema
 from treillis.search.shards import shard_index
 from treillis.urls import Paths
@@ -153,12 +153,6 @@ class Analyser:
                 terms = self.terms[word] = self.pipeline.run_string(word)
             result.extend(terms)
         return result
-
-
-def pipeline_of(lang: str) -> Language:
-    """The search pipeline of a language; lunr's English one for a language that has none
-    yet (search-core.js searches it with lunr's English functions too)."""
-    return LANGUAGES.get(lang) or LANGUAGES["en"]
 
 
 def build_index(

@@ -29,6 +29,7 @@ from lunr.token import Token
 from snowballstemmer.french_stemmer import FrenchStemmer
 from snowballstemmer.spanish_stemmer import SpanishStemmer
 
+from treillis.languages import REGISTRY
 from treillis.search.stemmer_pt import LunrPortugueseStemmer
 
 # JavaScript's \s (what lunr.js splits on, with "-"): Python's \s differs.
@@ -939,3 +940,10 @@ def _run(functions: tuple[Callable[..., object], ...], word: str) -> list[str]:
     pipeline = Pipeline()
     pipeline.add(*functions)
     return pipeline.run_string(word)
+
+
+def pipeline_of(code: str) -> Language:
+    """The search pipeline of a site language, named by the language registry; lunr's
+    English one for a language that has none (search-core.js does the same)."""
+    entry = REGISTRY.get(code)
+    return LANGUAGES.get(entry.search if entry else code) or LANGUAGES["en"]

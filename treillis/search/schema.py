@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from treillis.search import query
-from treillis.search.pipelines import LANGUAGES
+from treillis.search.pipelines import pipeline_of
 
 # What each document's row holds: its slug (the last part of its address), title, type
 # (a position in the store's `types`), dossier (a position in `dossiers`), date, language,
@@ -56,7 +56,7 @@ def schema(languages: Iterable[str]) -> dict:
     scripts: list[str] = []
     described = {}
     for code in codes:
-        language = LANGUAGES[code]
+        language = pipeline_of(code)
         scripts += [name for name in language.scripts if name not in scripts]
         described[code] = {
             "clean": [_label(step) for step in language.clean],
