@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from text_unidecode import unidecode
+
 from treillis.errors import Problems, did_you_mean
 from treillis.model import Ref, Text
 from treillis.sources import Folded, LineDict, LineList
@@ -19,9 +21,22 @@ DATE_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}\Z")
 
 
+def _ascii(char: str) -> str:
+    """One character of a decomposed (NFKD) text in ASCII: a letter or digit that has no
+    ASCII form of its own (œ, ß, æ, ø, ł, Cyrillic…) is transliterated, to keep the word
+    readable; accents (combining marks), punctuation and symbols are dropped, as they
+    always were, so that every identifier made before keeps its value."""
+    if char.isascii():
+        return char
+    if unicodedata.category(char)[0] in "LN":
+        return unidecode(char)
+    return ""
+
+
 def slugify(text: str) -> str:
-    """A valid identifier close to `text` (accents dropped, spaces to hyphens)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """A valid identifier close to `text`: `Cœur de ville` → `coeur-de-ville`,
+    `Straße` → `strasse` (accents dropped, letters transliterated, spaces to hyphens)."""
+    ascii_text = "".join(_ascii(char) for char in unicodedata.normalize("NFKD", text))
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
