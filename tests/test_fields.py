@@ -3,13 +3,21 @@ kind's fields that drives validation, docs/content-format.md and `treillis new`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import DEMO_CONTENT
-from treillis.errors import Problems
+from treillis import model, scaffold, schema
+from treillis.build import load
+from treillis.errors import BuildError, Problems
 from treillis.readers import read_site
 from treillis.readers.fields import slugify
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def _slug_before(text: str) -> str:
@@ -63,3 +71,102 @@ def test_the_demos_slugs_are_unchanged() -> None:
     # Identifiers that were made from a title or label still are what it makes.
     made = {_slug_before(text) for text in texts} & set(ids)
     assert made and all(any(slugify(t) == i for t in texts) for i in made)
+
+
+def test_the_docs_field_tables_are_the_definitions() -> None:
+    text = (DOCS / "content-format.md").read_text("utf-8")
+    documented = {match.group(2) for match in schema.DOC_TABLE.finditer(text)}
+    assert documented == set(schema.KINDS), "each kind of content has its table"
+    assert schema.with_tables(text) == text, (
+        "docs/content-format.md and treillis/schema.py disagree: run "
+        "python -m treillis.schema docs/content-format.md"
+    )
+
+
+MODELS = {
+    "site": model.SiteConfig,
+    "partner": model.Partner,
+    "colours": None,  # a dict of the partner's
+    "family": model.Family,
+    "descriptor": model.Descriptor,
+    "dossier": model.Dossier,
+    "principle": model.Principle,
+    "document": model.Document,
+    "source": model.SourceLink,
+}
+
+
+def test_each_field_defined_is_held_by_its_model() -> None:
+    assert set(MODELS) == set(schema.KINDS)
+    for name, kind in schema.KINDS.items():
+        if held := MODELS[name]:
+            attributes = {item.name for item in dataclasses.fields(held)}
+            assert set(kind.names) - {"id"} <= attributes | {"slug"}, name
+
+
+def _problems(content: Path) -> list[str]:
+    with pytest.raises(BuildError) as error:
+        load(content)
+    root = str(content.resolve()) + "/"
+    return [str(problem).replace(root, "") for problem in error.value.problems]
+
+
+def test_a_field_added_to_its_definition_is_read_checked_documented_and_new(
+    small_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Adding a field: its definition, and the model's attribute that holds its value."""
+    document = schema.KINDS["document"]
+    added = (
+        schema.Field("keywords", "strings", "Words of the author's.", new=[]),
+        schema.Field("revised", "date", "When it was last revised."),
+    )
+    monkeypatch.setitem(
+        schema.KINDS, "document", dataclasses.replace(document, fields=document.fields + added)
+    )
+
+    @dataclasses.dataclass
+    class Document(model.Document):
+        keywords: list[str] = dataclasses.field(default_factory=list)
+        revised: str = ""
+
+    monkeypatch.setattr("treillis.readers.dossiers.Document", Document)
+    path = scaffold.new_document(small_site, "essai/nouveau")
+    text = path.read_text("utf-8")
+    assert "\nkeywords: []\n" in text and "revised" not in text
+    assert "| `revised` | date |  | When it was last revised. |" in schema.fields_table(
+        schema.KINDS["document"]
+    )
+    path.write_text(
+        text.replace("keywords: []", "keywords: [budget, quartier]\nrevised: 2024-02"), "utf-8"
+    )
+    read = load(small_site).documents["essai/nouveau"]
+    assert (read.keywords, read.revised) == (["budget", "quartier"], "2024-02")
+    path.write_text(text.replace("keywords: []", "keywrds: [a]\nrevised: 2024-02-30"), "utf-8")
+    found = _problems(small_site)
+    lines = text.splitlines()
+    line = lines.index("keywords: []") + 1
+    assert found == [
+        f"dossiers/essai/nouveau.md:{line}: unknown field 'keywrds' in a document "
+        "(did you mean 'keywords'?)",
+        f"dossiers/essai/nouveau.md:{line + 1}: '2024-02-30' is not a valid date: write it "
+        "YYYY-MM-DD (for instance 2024-03-15)",
+    ]
+
+
+def test_what_is_required_is_what_the_definition_says(
+    small_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    family = schema.KINDS["family"]
+    fields = tuple(
+        dataclasses.replace(item, required=True) if item.name == "description" else item
+        for item in family.fields
+    )
+    monkeypatch.setitem(schema.KINDS, "family", dataclasses.replace(family, fields=fields))
+    found = _problems(small_site)
+    assert found and all(
+        problem.startswith("atlas/families.yaml:")
+        and problem.endswith("a family: the field 'description' is required")
+        for problem in found
+    ), found
+    # A family at a crossing needs no colour of its own.
+    assert schema.fields_table(family).count("| yes, unless `crossing` |") == 1
