@@ -170,3 +170,58 @@ def test_what_is_required_is_what_the_definition_says(
     ), found
     # A family at a crossing needs no colour of its own.
     assert schema.fields_table(family).count("| yes, unless `crossing` |") == 1
+
+
+def _documented_variables() -> dict[str, set[str]]:
+    """docs/theming.md's variables, by template ('*': those of every page): the names
+    in backquotes before the dash of each item under a heading."""
+    sections: dict[str, set[str]] = {}
+    text = (DOCS / "theming.md").read_text("utf-8").split("\n## Templates\n")[1]
+    for section in text.split("\n### ")[1:]:
+        heading = section.splitlines()[0]
+        named = re.search(r"`(\w+\.html)`", heading)
+        items = re.findall(r"^- (.*?) — ", section, re.M | re.S)
+        names = {name for item in items for name in re.findall(r"`(\w+)", item)}
+        sections[named.group(1) if named else "*" if "every page" in heading else ""] = names
+    sections.pop("", None)
+    return sections
+
+
+def test_every_template_and_variable_is_documented() -> None:
+    """docs/theming.md lists each template of the default theme with exactly what
+    Treillis gives it, and every variable a template uses is listed."""
+    from jinja2 import meta
+
+    from treillis.atlas import Atlas
+    from treillis.render import DEFAULT_THEME, Renderer
+    from treillis.views import Views, all_pages
+
+    documented = _documented_variables()
+    site = read_site(DEMO_CONTENT, Problems())
+    renderer = Renderer([DEFAULT_THEME], site.config)
+    given: dict[str, set[str]] = {"base.html": set()}
+    common: set[str] = set()
+    for page in all_pages(Views(site, Atlas(site))):
+        given.setdefault(page.template, set()).update(page.context)
+        if not page.diagrams:
+            common |= set(renderer._context(page)) - set(page.context)
+    common.add("diagrams")
+    assert documented.pop("*") == common, "the variables of every page"
+    templates = DEFAULT_THEME / "templates"
+    macros = re.findall(r"{% macro (\w+)", (templates / "macros.html").read_text("utf-8"))
+    assert documented.pop("macros.html") == set(macros)
+    assert set(documented) == {path.name for path in templates.glob("*.html")} - {"macros.html"}
+    for name, names in given.items():
+        assert documented[name] == names, (
+            f"docs/theming.md, {name}: documented but not given {documented[name] - names}, "
+            f"given but not documented {names - documented[name]}"
+        )
+    for path in templates.glob("*.html"):
+        source = path.read_text("utf-8")
+        used = meta.find_undeclared_variables(renderer.env.parse(source))
+        imported = re.findall(
+            r"{% from \"macros.html\" import ([\w, ]+?)(?: with context)? %}", source
+        )
+        names = {name.strip() for group in imported for name in group.split(",")}
+        undocumented = used - names - set(macros) - set(renderer.env.globals) - common
+        assert undocumented <= documented.get(path.name, set()), (path.name, undocumented)
