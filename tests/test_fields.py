@@ -225,3 +225,35 @@ def test_every_template_and_variable_is_documented() -> None:
         names = {name.strip() for group in imported for name in group.split(",")}
         undocumented = used - names - set(macros) - set(renderer.env.globals) - common
         assert undocumented <= documented.get(path.name, set()), (path.name, undocumented)
+
+
+def test_templates_get_view_objects_not_the_model() -> None:
+    """What a page's context holds is made for templates (documented in docs/theming.md):
+    no object of the model, whose fields may change, reaches a theme."""
+    from treillis.atlas import Atlas
+    from treillis.views import Views, all_pages
+
+    models = tuple(
+        value
+        for value in vars(model).values()
+        if isinstance(value, type) and dataclasses.is_dataclass(value)
+    )
+    site = read_site(DEMO_CONTENT, Problems())
+    seen: set[str] = set()
+
+    def walk(value: object, where: str) -> None:
+        assert not isinstance(value, models), f"{where} is a {type(value).__name__} of the model"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item, f"{where}[]")
+        elif dataclasses.is_dataclass(value):
+            seen.add(type(value).__name__)
+            for item in dataclasses.fields(value):
+                walk(getattr(value, item.name), f"{where}.{item.name}")
+
+    for page in all_pages(Views(site, Atlas(site))):
+        walk(page.context, page.template)
+    assert {"DossierHeader", "DocumentHeader", "DocumentCard", "DescriptorLink"} <= seen

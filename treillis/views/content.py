@@ -9,7 +9,14 @@ from typing import Any
 
 from treillis.i18n import LANGUAGE_NAMES, format_date, translator
 from treillis.model import DOCUMENT_TYPES, Document, Dossier, Partner
-from treillis.views.common import Page, Views, principle_anchor, sort_key
+from treillis.views.common import (
+    DocumentHeader,
+    DossierHeader,
+    Page,
+    Views,
+    principle_anchor,
+    sort_key,
+)
 from treillis.views.diagrams import indexing_diagram, principles_diagram
 
 RELATED_DOCUMENTS = 6
@@ -121,7 +128,7 @@ def dossier_page(views: Views, dossier: Dossier) -> Page:
         title=dossier.title,
         description=dossier.summary,
         context={
-            "dossier": dossier,
+            "dossier": DossierHeader.of(dossier),
             "date_label": format_date(dossier.date, lang),
             "introduction": md(dossier.introduction, top_heading=3),
             "synthesis": md(dossier.synthesis, top_heading=3),
@@ -191,7 +198,7 @@ def document_page(views: Views, document: Document, principles: list[dict[str, A
             **{tr["lang"]: tr["path"] for tr in translations},
         },
         context={
-            "document": document,
+            "document": DocumentHeader.of(document),
             "type_label": t(f"type.{document.type}"),
             "date_label": format_date(document.date, lang),
             "body": views.render_markdown(document.body, path, lang),
