@@ -118,12 +118,6 @@ def _render_wikilink(self, tokens: list[Token], idx: int, options, env) -> str:
     return f'<a href="{escapeHtml(link.href)}"{lang}>{escapeHtml(text)}</a>'
 
 
-def _escapeHtml(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
-
-
 _PARSER = _Parser()
 _HTML_PARSER = _Parser(html=True)
 

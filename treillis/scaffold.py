@@ -1,4 +1,7 @@
-"""`treillis new`: files that are valid from the start, for editors to fill in."""
+"""`treillis new`: files that are valid from the start, for editors to fill in.
+
+A new dossier, document or descriptor holds the fields given and those that
+`treillis.schema` gives a `new` value, in the order defined there."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from treillis.model import DOCUMENT_TYPES, LANGUAGES
 from treillis.readers.atlas import read_descriptors, read_families
 from treillis.readers.config import read_config
 from treillis.readers.fields import id_problem
+from treillis.schema import KINDS
 from treillis.sources import SourceError, parse_yaml
 from treillis.yamlwrite import dump, front_matter
 
@@ -48,18 +52,11 @@ def _write_new(path: Path, text: str) -> Path:
 def new_dossier(content: Path, slug: str, title: str | None = None) -> Path:
     _check_id(slug, "dossier")
     lang = read_config(content, Problems()).default_language
-    today = datetime.date.today().isoformat()
-    fields = {
-        "title": title or slug.replace("-", " ").capitalize(),
-        "lang": lang,
-        "date": today,
-        "summary": "Two or three sentences that say what this dossier is about.",
-        "coordinators": [],
-        "committee": [],
-        "partners": [],
-        "descriptors": [],
-        "principles": [],
-    }
+    fields = KINDS["dossier"].starter(
+        title=title or slug.replace("-", " ").capitalize(),
+        lang=lang,
+        date=datetime.date.today().isoformat(),
+    )
     return _write_new(
         content / "dossiers" / slug / "index.md",
         front_matter(fields)
@@ -86,15 +83,11 @@ def new_document(
         )
     if doc_type not in DOCUMENT_TYPES:
         raise ScaffoldError(f"unknown type '{doc_type}': choose one of {', '.join(DOCUMENT_TYPES)}")
-    today = datetime.date.today().isoformat()
-    fields = {
-        "title": title or slug.replace("-", " ").capitalize(),
-        "type": doc_type,
-        "date": today,
-        "authors": [],
-        "descriptors": [],
-        "summary": "The lead: two or three sentences that stand on their own.",
-    }
+    fields = KINDS["document"].starter(
+        title=title or slug.replace("-", " ").capitalize(),
+        type=doc_type,
+        date=datetime.date.today().isoformat(),
+    )
     return _write_new(folder / f"{slug}.md", front_matter(fields) + "The text of the document.\n")
 
 
@@ -127,13 +120,12 @@ def new_descriptor(
     path = content / "atlas" / "descriptors" / name
     entry = dump(
         [
-            {
-                "id": descriptor_id,
-                "family": family,
-                "label": {languages[0]: label or descriptor_id.replace("-", " ").capitalize()},
-                "broader": list(broader or []),
-                "related": [],
-            }
+            KINDS["descriptor"].starter(
+                id=descriptor_id,
+                family=family,
+                label={languages[0]: label or descriptor_id.replace("-", " ").capitalize()},
+                broader=list(broader or []),
+            )
         ]
     )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,12 +7,9 @@ from pathlib import Path
 
 from treillis.errors import Problems, did_you_mean
 from treillis.languages import CODES
-from treillis.model import FAMILY_AXES, Descriptor, Family, Origin, Ref
+from treillis.model import Descriptor, Family, Origin, Ref
 from treillis.readers.fields import Fields
 from treillis.sources import LineDict, LineList, ParseCache, load_yaml_file
-
-FAMILY_FIELDS = ("id", "label", "colour", "parent", "description", "axis", "code", "crossing")
-DESCRIPTOR_FIELDS = ("id", "family", "label", "synonyms", "note", "broader", "related", "uri")
 
 
 class LabelFields(Fields):
@@ -26,13 +23,13 @@ class LabelFields(Fields):
         data: LineDict,
         path: Path,
         problems: Problems,
-        known: tuple[str, ...],
+        kind: str,
         languages: list[str],
-        what: str,
+        what: str = "",
     ) -> None:
         # The site's languages first (the first is the default), then every other one.
         accepted = list(dict.fromkeys([*languages, *CODES]))
-        super().__init__(data, path, problems, known, accepted, what)
+        super().__init__(data, path, problems, kind, accepted, what)
 
     def _unknown_language(self, lang: str, key: str) -> str:
         return (
@@ -118,20 +115,9 @@ def read_families(
     families: dict[str, Family] = {}
     for path in paths:
         for item in _items(path, problems, "families", "family", cache):
-            fields = LabelFields(item, path, problems, FAMILY_FIELDS, languages, "a family")
-            family_id = fields.ident("id")
-            crossing = fields.refs("crossing")
+            fields = LabelFields(item, path, problems, "family", languages)
             family = Family(
-                id=family_id,
-                label=fields.text("label", required=True),
-                # A crossing family may take the colour of its component.
-                colour=fields.colour("colour", required=not crossing),
-                parent=fields.ref("parent"),
-                description=fields.text("description"),
-                axis=fields.choice("axis", FAMILY_AXES),
-                code=fields.string("code"),
-                crossing=crossing,
-                origin=Origin(path, item.line, fields.origin_fields()),
+                **fields.values(), origin=Origin(path, item.line, fields.origin_fields())
             )
             _keep(families, family, "family", item, problems)
     return families
@@ -147,18 +133,11 @@ def read_descriptors(
         return descriptors
     for path in sorted(folder.glob("*.y*ml")):
         for item in _items(path, problems, "descriptors", "descriptor", cache):
-            fields = LabelFields(item, path, problems, DESCRIPTOR_FIELDS, languages, "a descriptor")
-            descriptor_id = fields.ident("id")
+            fields = LabelFields(item, path, problems, "descriptor", languages)
+            values = fields.values()
+            values["family"] = values["family"] or Ref("", item.line)
             descriptor = Descriptor(
-                id=descriptor_id,
-                family=fields.ref("family", required=True) or Ref("", item.line),
-                label=fields.text("label", required=True),
-                synonyms=fields.synonyms("synonyms"),
-                note=fields.text("note"),
-                broader=fields.refs("broader"),
-                related=fields.refs("related"),
-                uri=fields.uri("uri"),
-                origin=Origin(path, item.line, fields.origin_fields()),
+                **values, origin=Origin(path, item.line, fields.origin_fields())
             )
             _keep(descriptors, descriptor, "descriptor", item, problems)
     return descriptors

@@ -10,9 +10,6 @@ from treillis.readers.atlas import LabelFields
 from treillis.readers.fields import Fields
 from treillis.sources import LineDict, LineList, ParseCache, load_yaml_file
 
-SITE_FIELDS = ("title", "description", "base_url", "languages", "theme", "partners", "allow_html")
-PARTNER_FIELDS = ("id", "name", "url", "logo", "colours", "description")
-
 
 def read_config(root: Path, problems: Problems, cache: ParseCache | None = None) -> SiteConfig:
     """Read `site.yaml`; a missing or broken file yields a usable default and a problem."""
@@ -35,14 +32,11 @@ def read_config(root: Path, problems: Problems, cache: ParseCache | None = None)
         accepted = list(dict.fromkeys([*languages, *LANGUAGES]))
     else:
         accepted = languages
-    fields = LabelFields(data, path, problems, SITE_FIELDS, accepted, "site.yaml")
+    fields = LabelFields(data, path, problems, "site", accepted)
+    values = fields.values()
     return SiteConfig(
-        title=fields.text("title", required=True),
-        description=fields.text("description"),
+        **values | {"base_url": _base_url(values["base_url"])},
         languages=languages,
-        base_url=_base_url(fields),
-        theme=fields.string("theme"),
-        allow_html=fields.choice("allow_html", ("true", "false")) == "true",
         partners=_partners(data.get("partners"), fields, path, problems, accepted),
         origin=Origin(path, 1, fields.origin_fields()),
     )
@@ -75,8 +69,7 @@ def _languages(data: LineDict, path: Path, problems: Problems) -> list[str]:
     return languages or ["fr"]
 
 
-def _base_url(fields: Fields) -> str:
-    url = fields.url("base_url")
+def _base_url(url: str) -> str:
     return url if not url or url.endswith("/") else url + "/"
 
 
@@ -96,8 +89,8 @@ def _partners(
                 path, value.line_of(index), "each partner must have 'id:' and 'name:' fields"
             )
             continue
-        partner_fields = LabelFields(item, path, problems, PARTNER_FIELDS, languages, "a partner")
-        partner_id = partner_fields.ident("id")
+        partner_fields = LabelFields(item, path, problems, "partner", languages)
+        partner_id = partner_fields.get("id")
         if not partner_id:
             problems.unreadable.add("partner")
             continue
@@ -125,12 +118,8 @@ def _partners(
                 checked_colours[name] = value_
         partners.append(
             Partner(
-                id=partner_id,
-                name=partner_fields.string("name", required=True),
-                url=partner_fields.url("url"),
-                logo=partner_fields.string("logo"),
+                **partner_fields.values("id") | {"id": partner_id},
                 colours=checked_colours,
-                description=partner_fields.text("description"),
                 origin=Origin(path, item.line, partner_fields.origin_fields()),
             )
         )

@@ -7,35 +7,10 @@ from pathlib import Path
 
 from treillis.errors import Problems
 from treillis.languages import REGISTRY
-from treillis.model import DOCUMENT_TYPES, Document, Dossier, Origin, Principle, SourceLink
+from treillis.model import Document, Dossier, Origin, Principle, SourceLink
 from treillis.readers.fields import Fields, id_problem, slugify
 from treillis.sources import LineDict, LineList, ParseCache, load_markdown_file
 
-DOSSIER_FIELDS = (
-    "title",
-    "lang",
-    "date",
-    "summary",
-    "coordinators",
-    "committee",
-    "partners",
-    "descriptors",
-    "principles",
-)
-PRINCIPLE_FIELDS = ("title", "text", "documents")
-DOCUMENT_FIELDS = (
-    "title",
-    "type",
-    "date",
-    "lang",
-    "authors",
-    "partner",
-    "descriptors",
-    "summary",
-    "source",
-    "translations",
-)
-SOURCE_FIELDS = ("title", "url")
 # `<!-- synthesis -->`, in English or any language Treillis knows.
 SYNTHESIS_WORDS = dict.fromkeys(
     ["synthesis", *(word for language in REGISTRY.values() for word in language.synthesis)]
@@ -109,18 +84,13 @@ def _read_dossier(
     source = load_markdown_file(path, problems, cache=cache)
     if source is None:
         return None
-    fields = Fields(source.meta, path, problems, DOSSIER_FIELDS, languages, "a dossier")
+    fields = Fields(source.meta, path, problems, "dossier", languages)
     introduction, synthesis, synthesis_line = _split_synthesis(source.body, source.body_line)
+    values = fields.values()
+    values["lang"] = values["lang"] or languages[0]
     return Dossier(
         slug=slug,
-        title=fields.string("title", required=True),
-        lang=fields.choice("lang", tuple(languages)) or languages[0],
-        date=fields.date("date"),
-        summary=fields.string("summary"),
-        coordinators=fields.strings("coordinators"),
-        committee=fields.strings("committee"),
-        partners=fields.refs("partners"),
-        descriptors=fields.refs("descriptors"),
+        **values,
         principles=_principles(source.meta, path, problems, languages),
         introduction=introduction,
         synthesis=synthesis,
@@ -159,13 +129,11 @@ def _principles(
                 "each principle needs 'title:', 'text:' and 'documents:'",
             )
             continue
-        fields = Fields(item, path, problems, PRINCIPLE_FIELDS, languages, "a principle")
+        fields = Fields(item, path, problems, "principle", languages)
         principles.append(
             Principle(
                 number=len(principles) + 1,
-                title=fields.string("title", required=True),
-                text=fields.string("text"),
-                documents=fields.refs("documents"),
+                **fields.values(),
                 line=item.line,
                 text_line=item.line_of("text"),
             )
@@ -179,20 +147,14 @@ def _read_document(
     source = load_markdown_file(path, problems, cache=cache)
     if source is None:
         return None
-    fields = Fields(source.meta, path, problems, DOCUMENT_FIELDS, languages, "a document")
+    fields = Fields(source.meta, path, problems, "document", languages)
+    values = fields.values()
+    values["lang"] = values["lang"] or dossier.lang
     return Document(
         dossier=dossier.slug,
         slug=path.stem,
-        title=fields.string("title", required=True),
-        type=fields.choice("type", DOCUMENT_TYPES, required=True),
-        date=fields.date("date", required=True),
-        lang=fields.choice("lang", tuple(languages)) or dossier.lang,
-        authors=fields.strings("authors"),
-        partner=fields.ref("partner"),
-        descriptors=fields.refs("descriptors"),
-        summary=fields.string("summary"),
+        **values,
         source=_source(fields, path, problems, languages),
-        translations=fields.refs("translations"),
         body=source.body,
         body_line=source.body_line,
         origin=Origin(path, 1, fields.origin_fields()),
@@ -205,6 +167,6 @@ def _source(
     value = fields.mapping("source")
     if value is None:
         return None
-    source_fields = Fields(value, path, problems, SOURCE_FIELDS, languages, "a source")
-    title, url = source_fields.string("title"), source_fields.url("url")
+    source_fields = Fields(value, path, problems, "source", languages)
+    title, url = source_fields.get("title"), source_fields.get("url")
     return SourceLink(title or url, url) if title or url else None

@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from text_unidecode import unidecode
+
 from treillis.errors import Problems, did_you_mean
 from treillis.model import Ref, Text
+from treillis.schema import KINDS, READ_APART, Kind
 from treillis.sources import Folded, LineDict, LineList
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -19,9 +22,22 @@ DATE_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
 COLOUR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}\Z")
 
 
+def _ascii(char: str) -> str:
+    """One character of a decomposed (NFKD) text in ASCII: a letter or digit that has no
+    ASCII form of its own (œ, ß, æ, ø, ł, Cyrillic…) is transliterated, to keep the word
+    readable; accents (combining marks), punctuation and symbols are dropped, as they
+    always were, so that every identifier made before keeps its value."""
+    if char.isascii():
+        return char
+    if unicodedata.category(char)[0] in "LN":
+        return unidecode(char)
+    return ""
+
+
 def slugify(text: str) -> str:
-    """A valid identifier close to `text` (accents dropped, spaces to hyphens)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """A valid identifier close to `text`: `Cœur de ville` → `coeur-de-ville`,
+    `Straße` → `strasse` (accents dropped, letters transliterated, spaces to hyphens)."""
+    ascii_text = "".join(_ascii(char) for char in unicodedata.normalize("NFKD", text))
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
@@ -151,24 +167,76 @@ class Fields:
         data: LineDict,
         path: Path,
         problems: Problems,
-        known: tuple[str, ...],
+        kind: str | tuple[str, ...],
         languages: list[str],
-        what: str,
+        what: str = "",
     ) -> None:
+        """`kind` names the definition the fields follow (`treillis.schema.KINDS`); a
+        tuple of names instead accepts those fields, each read as the reader says."""
+        self.kind = KINDS[kind] if isinstance(kind, str) else Kind("", what, ())
+        known = self.kind.names if isinstance(kind, str) else kind
         self.data = data
         self.path = path
         self.problems = problems
         self.languages = languages
-        self.what = what
+        self.what = what or self.kind.what
         for key in data:
             if key not in known:
-                self.error(key, f"unknown field '{key}' in {what}{did_you_mean(key, known)}")
+                self.error(key, f"unknown field '{key}' in {self.what}{did_you_mean(key, known)}")
 
     def line(self, key: str) -> int:
         return self.data.line_of(key)
 
     def error(self, key: str | None, message: str) -> None:
         self.problems.add(self.path, self.line(key) if key else self.data.line, message)
+
+    def get(self, key: str) -> Any:
+        """A field's value, read and checked as its definition says."""
+        definition = self.kind.get(key)
+        if definition is None or definition.type in READ_APART:
+            raise KeyError(f"{self.kind.what} has no field '{key}' read by Fields.get")
+        required = definition.required and not (
+            definition.unless and self._value(definition.unless, False) is not None
+        )
+        match definition.type:
+            case "id":
+                return self.ident(key)
+            case "text":
+                return self.text(key, required)
+            case "string" | "file":
+                return self.string(key, required)
+            case "strings":
+                return self.strings(key)
+            case "synonyms":
+                return self.synonyms(key)
+            case "ref":
+                return self.ref(key, required)
+            case "refs":
+                return self.refs(key)
+            case "date":
+                return self.date(key, required)
+            case "url":
+                return self.url(key, required)
+            case "uri":
+                return self.uri(key)
+            case "colour":
+                return self.colour(key, required)
+            case "choice":
+                return self.choice(key, definition.choices, required)
+            case "language":
+                return self.choice(key, tuple(self.languages), required)
+            case "boolean":
+                return self.choice(key, ("true", "false"), required) == "true"
+        raise AssertionError(f"no reading for the type '{definition.type}'")
+
+    def values(self, *skip: str) -> dict[str, Any]:
+        """Every field of the definition that `get` reads, but those skipped, by name:
+        the keyword arguments of the model's item."""
+        return {
+            definition.name: self.get(definition.name)
+            for definition in self.kind.fields
+            if definition.type not in READ_APART and definition.name not in skip
+        }
 
     def _value(self, key: str, required: bool) -> Any:
         value = self.data.get(key)

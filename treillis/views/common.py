@@ -11,7 +11,7 @@ from treillis import markdown
 from treillis.atlas import Atlas
 from treillis.diagrams import Diagram
 from treillis.i18n import Messages, Translations, default_translations, format_date
-from treillis.model import DOCUMENT_TYPES, Document, Site
+from treillis.model import DOCUMENT_TYPES, Document, Dossier, Site
 from treillis.urls import MirrorPaths, Paths, relative
 from treillis.validate import resolve_document
 
@@ -97,6 +97,63 @@ class DocumentCard:
     @property
     def external(self) -> bool:
         return "://" in self.path
+
+
+# Templates get view objects, never the model's: what they may use is what these hold
+# (listed in docs/theming.md), and the model can change without breaking a theme.
+
+
+@dataclass(frozen=True)
+class DossierHeader:
+    """A dossier as its page shows it (its texts, principles and documents come apart)."""
+
+    slug: str
+    title: str
+    lang: str
+    date: str
+    summary: str
+    coordinators: list[str]
+    committee: list[str]
+
+    @classmethod
+    def of(cls, dossier: Dossier) -> DossierHeader:
+        return cls(
+            dossier.slug,
+            dossier.title,
+            dossier.lang,
+            dossier.date,
+            dossier.summary,
+            list(dossier.coordinators),
+            list(dossier.committee),
+        )
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """A document as its page shows it (its text, dossier and links come apart)."""
+
+    key: str
+    title: str
+    type: str
+    date: str
+    lang: str
+    authors: list[str]
+    summary: str
+    source: dict[str, str] | None  # title and url
+
+    @classmethod
+    def of(cls, document: Document) -> DocumentHeader:
+        source = document.source
+        return cls(
+            document.key,
+            document.title,
+            document.type,
+            document.date,
+            document.lang,
+            list(document.authors),
+            document.summary,
+            {"title": source.title, "url": source.url} if source else None,
+        )
 
 
 class Views:

@@ -11,7 +11,14 @@ from treillis.i18n import format_date, language_names
 from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, Document, Dossier, Partner
 from treillis.search.schema import FACETS  # the search data's, written once
-from treillis.views.common import Page, Views, principle_anchor, sort_key
+from treillis.views.common import (
+    DocumentHeader,
+    DossierHeader,
+    Page,
+    Views,
+    principle_anchor,
+    sort_key,
+)
 from treillis.views.diagrams import indexing_diagram, principles_diagram
 
 RELATED_DOCUMENTS = 6
@@ -123,7 +130,7 @@ def dossier_page(views: Views, dossier: Dossier) -> Page:
         title=dossier.title,
         description=dossier.summary,
         context={
-            "dossier": dossier,
+            "dossier": DossierHeader.of(dossier),
             "date_label": format_date(dossier.date, lang),
             "introduction": md(dossier.introduction, top_heading=3),
             "synthesis": md(dossier.synthesis, top_heading=3),
@@ -193,7 +200,7 @@ def document_page(views: Views, document: Document, principles: list[dict[str, A
             **{tr["lang"]: tr["path"] for tr in translations},
         },
         context={
-            "document": document,
+            "document": DocumentHeader.of(document),
             "type_label": t(f"type.{document.type}"),
             "date_label": format_date(document.date, lang),
             "body": views.render_markdown(document.body, path, lang),
