@@ -50,6 +50,7 @@ BUDGET_GZIP_BYTES = 250_000  # transferred before the first result, at 1,600 doc
 
 def first_result_files(output: Path) -> list[Path]:
     search = output / "assets" / "search"
+
     def data(name: str) -> dict:
         script = (search / "data" / f"{name}.js").read_text(encoding="utf-8")
         return json.loads(json.loads(script.split(",", 1)[1].rsplit(");", 1)[0]))
