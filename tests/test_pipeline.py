@@ -1,0 +1,117 @@
+"""One pipeline: the preview (in memory) serves exactly the files a build writes, and
+both, with the mirror, run the same steps (`treillis.pipeline.run`)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO_CONTENT
+from tests.test_incremental import DOCUMENT, _append, _edit
+from treillis import pipeline
+from treillis.build import build
+from treillis.live import LiveSite, read_mapped
+from treillis.mirror import mirror
+from treillis.output import MARKER, Memory
+
+NEW_DOCUMENT = "dossiers/comite-de-direction-partage/une-page-neuve.md"
+
+
+def _new_document(content: Path) -> None:
+    (content / NEW_DOCUMENT).write_text(
+        "---\ntitle: Une page neuve\ntype: concept\ndate: 2024\n"
+        "descriptors: [democratie-locale]\n---\nUn texte tout neuf.\n",
+        encoding="utf-8",
+    )
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("nothing", lambda c: None),
+    ("document text", lambda c: _append(c / DOCUMENT, "\nUn paragraphe vu en direct.\n")),
+    ("document title", lambda c: _edit(c / DOCUMENT, "title: ", "title: Nouveau · ")),
+    (
+        "descriptor label",
+        lambda c: _edit(
+            c / "atlas/descriptors/participation.yaml", "fr: Démocratie locale", "fr: Démocratie"
+        ),
+    ),
+    ("a new document", _new_document),
+    ("a removed document", lambda c: (c / NEW_DOCUMENT).unlink()),
+    ("site title", lambda c: _edit(c / "site.yaml", "fr: Territoires", "fr: Des territoires")),
+]
+
+
+def _served(site: LiveSite) -> dict[str, bytes]:
+    """Every file the preview serves, by path, with its bytes."""
+    site.wait_for_search(timeout=60)  # a hang guard
+    files = {**site.pages, **site.search}
+    for path, real in site.static.items():
+        data = read_mapped(real)
+        assert data is not None, path
+        files[path] = data
+    return files
+
+
+def _written(output: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in output.rglob("*")
+        if p.is_file() and p.name != MARKER
+    }
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, folder)
+    # A site address: the sitemap and the absolute links are compared too.
+    _edit(folder / "site.yaml", "languages:", "base_url: https://example.org/\nlanguages:")
+    return folder
+
+
+def test_the_preview_serves_exactly_what_a_fresh_build_writes_after_each_edit(
+    content: Path, tmp_path: Path
+) -> None:
+    site = LiveSite(content, cache=tmp_path / "cache")
+    try:
+        for number, (name, edit) in enumerate(EDITS):
+            edit(content)
+            update = site.rebuild(search_in_background=False)
+            assert update.problems == [], name
+            fresh = tmp_path / f"fresh-{number}"
+            build(content, fresh, cache=False)
+            served, written = _served(site), _written(fresh)
+            assert sorted(served) == sorted(written), name
+            different = [path for path in written if served[path] != written[path]]
+            assert different == [], name
+            if name == "document text":  # the shortcut is kept: one page rendered
+                assert update.changed == [DOCUMENT.removesuffix(".md") + "/index.html"]
+            if name == "a removed document":
+                assert NEW_DOCUMENT.removesuffix(".md") + "/index.html" in update.removed
+    finally:
+        site.close()
+
+
+def test_build_preview_and_mirror_run_the_same_pipeline(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs: list[type] = []
+    run = pipeline.run
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outputs.append(type(args[2]))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "run", spy)
+    build(content, tmp_path / "output", cache=False)
+    mirror(content, "igl", tmp_path / "igl", main_url="https://example.org/", cache=False)
+    site = LiveSite(content, cache=tmp_path / "cache")
+    try:
+        assert site.rebuild(search_in_background=False).problems == []
+    finally:
+        site.close()
+    assert [kind.__name__ for kind in outputs] == ["Staging", "Staging", "Memory"]
+    assert outputs[2] is Memory
