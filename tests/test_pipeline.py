@@ -115,3 +115,29 @@ def test_build_preview_and_mirror_run_the_same_pipeline(
         site.close()
     assert [kind.__name__ for kind in outputs] == ["Staging", "Staging", "Memory"]
     assert outputs[2] is Memory
+
+
+def test_a_failing_template_is_the_same_problem_for_the_build_and_the_preview(
+    small_site: Path, tmp_path: Path
+) -> None:
+    from treillis.errors import BuildError
+
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates/partner.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ 1 // 0 }}{% endblock %}', encoding="utf-8"
+    )
+    output = tmp_path / "output"
+    build(small_site, output, cache=False)
+    before = _written(output)
+    with pytest.raises(BuildError) as error:  # not a traceback
+        build(small_site, output, theme=theme, cache=False)
+    assert _written(output) == before
+    site = LiveSite(small_site, theme=theme, cache=tmp_path / "cache")
+    try:
+        update = site.rebuild(search_in_background=False)
+    finally:
+        site.close()
+    assert update.problems == error.value.problems
+    assert "partner.html" in str(update.problems[0])
+    assert "ZeroDivisionError" in str(update.problems[0])
