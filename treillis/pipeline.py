@@ -119,6 +119,15 @@ def run(
         groups = page_groups(views)
     export_paths = state.exports if state and changes is not None else []
     keep_exports = bool(export_paths) and all(output.intact(path) for path in export_paths)
+    # The atlas files show only the atlas and the site's settings: kept while they are
+    # the same (a mirror's atlas also depends on its documents: always made again).
+    keep_atlas = (
+        not keep_exports
+        and scope is None
+        and state is not None
+        and _same_atlas(state.site, site)
+        and all(path in state.exports and output.intact(path) for path in ATLAS_FILES)
+    )
     step("pages")
     renderer = (renderers or Renderers()).get(themes, theme_stamps, site.config)
     try:
@@ -129,7 +138,9 @@ def run(
         if search:
             side_tasks["search"] = partial(_timed, search_outputs, published_site, views.paths)
         if not keep_exports:
-            side_tasks["exports"] = partial(exports, published_site, views.paths)
+            side_tasks["feeds"] = partial(feeds, published_site, views.paths)
+            if not keep_atlas:
+                side_tasks["atlas"] = partial(atlas_files, published_site)
         rendered = render_pages(
             groups,
             renderer,
@@ -151,12 +162,15 @@ def run(
         if keep_exports:
             kept |= set(export_paths)  # feeds and the atlas do not show texts
         else:
-            written = rendered.side_results["exports"]
+            written = [*rendered.side_results["feeds"], *rendered.side_results.get("atlas", [])]
             if site.config.base_url:  # a sitemap needs the site's address
                 written.append(("sitemap.xml", sitemap(site.config.base_url, page_paths)))
             for path, text in written:
                 output.write_text(path, text)
             export_paths = [path for path, _text in written]
+            if keep_atlas:
+                kept |= set(ATLAS_FILES)
+                export_paths += ATLAS_FILES
         search_data: dict[str, str] = {}
         if search:
             search_data, steps["search index"] = rendered.side_results["search"]
@@ -237,13 +251,22 @@ def scoped(site: Site, scope: Scope | None) -> Site:
     )
 
 
-def exports(site: Site, paths: Paths) -> list[tuple[str, str]]:
-    """Feeds, and the atlas in SKOS and JSON."""
-    return [
-        *feeds(site, paths),
-        ("atlas/atlas.ttl", atlas_turtle(site)),
-        ("atlas/atlas.json", atlas_json(site)),
-    ]
+ATLAS_FILES = ["atlas/atlas.ttl", "atlas/atlas.json"]
+
+
+def atlas_files(site: Site) -> list[tuple[str, str]]:
+    """The atlas in SKOS and JSON (`ATLAS_FILES`)."""
+    return list(zip(ATLAS_FILES, (atlas_turtle(site), atlas_json(site)), strict=True))
+
+
+def _same_atlas(old: Site | None, new: Site) -> bool:
+    """Whether what the atlas files show is the same in both sites."""
+    return (
+        old is not None
+        and old.config == new.config
+        and old.families == new.families
+        and old.descriptors == new.descriptors
+    )
 
 
 def search_outputs(site: Site, paths: Paths) -> dict[str, str]:
