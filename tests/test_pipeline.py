@@ -141,3 +141,20 @@ def test_a_failing_template_is_the_same_problem_for_the_build_and_the_preview(
     assert update.problems == error.value.problems
     assert "partner.html" in str(update.problems[0])
     assert "ZeroDivisionError" in str(update.problems[0])
+
+
+def test_the_atlas_files_are_made_again_only_when_the_atlas_changed(
+    content: Path, tmp_path: Path
+) -> None:
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    turtle = output / "atlas/atlas.ttl"
+    made = turtle.stat().st_mtime_ns, turtle.stat().st_ino
+    _edit(content / DOCUMENT, "title: ", "title: Nouveau · ")  # every list shows it
+    report = build(content, output, cache=cache)
+    assert report.rendered > 3 and (turtle.stat().st_mtime_ns, turtle.stat().st_ino) == made
+    _edit(content / "atlas/descriptors/participation.yaml", "fr: Démocratie locale", "fr: Démo")
+    build(content, output, cache=cache)
+    assert "Démo" in turtle.read_text(encoding="utf-8")
+    build(content, tmp_path / "fresh", cache=False)
+    assert _written(output) == _written(tmp_path / "fresh")
