@@ -112,7 +112,7 @@ def check_output_folder(output: Path, protected: list[Path]) -> None:
 def folder_files(source: Path, prefix: str) -> dict[str, Path]:
     """The files of a folder to publish, by output path (`prefix/relative/path`).
 
-    Hidden files are skipped; `build.static_files` drops what links lead out of the
+    Hidden files are skipped; `pipeline.static_files` drops what links lead out of the
     content and theme folders.
     """
     files: dict[str, Path] = {}
