@@ -158,3 +158,36 @@ def test_the_atlas_files_are_made_again_only_when_the_atlas_changed(
     assert "Démo" in turtle.read_text(encoding="utf-8")
     build(content, tmp_path / "fresh", cache=False)
     assert _written(output) == _written(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_side_results_are_named_and_the_renderer_is_left_as_it_was(
+    small_site: Path, tmp_path: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from treillis.atlas import Atlas
+    from treillis.build import load
+    from treillis.diagrams import DiagramCache
+    from treillis.output import Staging
+    from treillis.render import DEFAULT_THEME, Renderer
+    from treillis.views import Views, page_groups
+    from treillis.workers import render_pages
+
+    monkeypatch.setenv("TREILLIS_WORKERS", "2")
+    site = load(small_site)
+    views = Views(site, Atlas(site))
+    renderer = Renderer([DEFAULT_THEME], site.config)
+    staging = Staging(tmp_path / "output")
+    try:
+        rendered = render_pages(
+            page_groups(views, size=1),
+            renderer,
+            staging,
+            DiagramCache(None),
+            parallel=parallel,
+            side_tasks={"first": lambda: 1, "second": lambda: "two"},
+        )
+    finally:
+        staging.abort()
+    assert rendered.problems == [] and rendered.rendered == len(rendered.paths) > 3
+    assert rendered.side_results == {"first": 1, "second": "two"}  # with workers or not
+    assert renderer.svgs == {}  # each group drew with its own pictures
