@@ -122,3 +122,23 @@ def test_a_mirror_needs_the_main_sites_address_and_a_known_partner(tmp_path: Pat
         text=True,
     )
     assert result.returncode == 0 and "Mirrored igl:" in result.stdout
+
+
+def test_the_mirror_command_takes_the_content_folder_as_the_other_commands_do(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from treillis.cli import main
+
+    runner = CliRunner()
+    options = ["--main-url", MAIN, "--output"]
+    given = runner.invoke(main, ["mirror", "igl", str(DEMO_CONTENT), *options, str(tmp_path / "a")])
+    assert given.exit_code == 0 and "Mirrored igl:" in given.stdout, given.output
+    assert given.stderr == ""
+    old = ["mirror", "igl", "--content", str(DEMO_CONTENT), *options, str(tmp_path / "b")]
+    deprecated = runner.invoke(main, old)
+    assert deprecated.exit_code == 0 and "Mirrored igl:" in deprecated.stdout
+    assert f"treillis mirror igl {DEMO_CONTENT}" in deprecated.stderr
+    both = runner.invoke(main, [*old[:2], str(DEMO_CONTENT), *old[2:]])
+    assert both.exit_code == 2 and "give the content folder once" in both.stderr

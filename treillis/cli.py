@@ -1,4 +1,4 @@
-"""The `treillis` command: build, check, new."""
+"""The `treillis` command: check, build, serve, mirror, import, suggest, new."""
 
 from __future__ import annotations
 
@@ -337,7 +337,10 @@ def serve(content: Path, port: int, open_browser: bool, theme: Path | None) -> N
         if open_browser:
             webbrowser.open(running.url)
         try:
-            running.thread.join()
+            # Woken now and then: a signal the kernel hands to another thread (the
+            # watcher's, the server's) would not interrupt an endless wait here.
+            while running.thread.is_alive():
+                running.thread.join(timeout=0.5)
         except KeyboardInterrupt:
             out.print("Stopped.")
         finally:
@@ -351,7 +354,15 @@ def serve(content: Path, port: int, open_browser: bool, theme: Path | None) -> N
 
 @main.command("mirror")
 @click.argument("partner")
-@CONTENT_OPTION
+@CONTENT
+@click.option(
+    "--content",
+    "content_option",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    hidden=True,
+    help="Deprecated: give the content folder as CONTENT, as to the other commands.",
+)
 @click.option(
     "--output",
     "-o",
@@ -372,11 +383,28 @@ def serve(content: Path, port: int, open_browser: bool, theme: Path | None) -> N
     help="Address of the main site [default: base_url in site.yaml].",
 )
 def mirror_command(
-    partner: str, content: Path, output: Path, base_url: str | None, main_url: str | None
+    partner: str,
+    content: Path,
+    content_option: Path | None,
+    output: Path,
+    base_url: str | None,
+    main_url: str | None,
 ) -> None:
-    """Build the subsite of PARTNER: its dossiers, documents and local map."""
+    """Build the subsite of PARTNER from CONTENT (default ./content): its dossiers,
+    documents and local map."""
     from treillis.mirror import mirror
 
+    if content_option is not None:
+        if click.get_current_context().get_parameter_source("content") is not (
+            click.core.ParameterSource.DEFAULT
+        ):
+            raise click.UsageError("give the content folder once: as CONTENT (--content is old)")
+        err.print(
+            "--content is deprecated: give the content folder as an argument, "
+            f"treillis mirror {partner} {content_option}",
+            markup=False,
+        )
+        content = content_option
     with _clean_errors():
         report = mirror(content, partner, output, base_url=base_url, main_url=main_url)
     out.print(

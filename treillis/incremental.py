@@ -1,13 +1,14 @@
 """What one build keeps for the next, and what changed since.
 
 The state lives in the cache folder (`.treillis-cache/build/`), one file per
-output folder and set of options: the parsed files (keyed by a hash of their
-bytes), the site model, a digest of every page's view, the version of the
-code that rendered them, and the size and time of every file the build wrote.
-With it:
+output folder and set of options: the parsed files (by path, each with a hash
+of its bytes: a file is parsed again when its bytes changed), the site model,
+a digest of every page's view, the version of the code that rendered them,
+and the size and time of every file the build wrote. The preview keeps the
+same state in memory between its rebuilds (see `treillis.pipeline`). With it:
 
-- a build whose inputs (compared by content) and output are untouched does
-  nothing (no-op);
+- a build whose inputs (every file read, compared by a hash of its bytes) and
+  output are untouched does nothing (no-op);
 - a page whose view is unchanged is not rendered again: its file is linked
   from the previous output into the new one;
 - when only the text (body) of documents or dossiers changed, only their
@@ -158,10 +159,18 @@ def forget_state(path: Path) -> None:
 
 
 def fingerprints(folders: list[Path]) -> dict[str, str]:
-    """Every file under `folders` with a hash of its content: changes when any file's
-    content does, whatever its size and modification time say."""
+    """Every file under `folders` (or among them) with a hash of its content: changes
+    when any file's content does, whatever its size and modification time say. The one
+    way Treillis tells whether what it reads changed."""
     found = {}
     for folder in folders:
+        if os.path.isfile(folder):
+            try:
+                with open(folder, "rb") as file:
+                    found[str(folder)] = content_digest(file.read())
+            except OSError:
+                pass
+            continue
         seen: set[str] = set()
         # Folders linked into the content are read by the build: followed, once each.
         for directory, dirs, files in os.walk(folder, followlinks=True):
@@ -178,27 +187,6 @@ def fingerprints(folders: list[Path]) -> dict[str, str]:
                 except OSError:
                     continue
     return found
-
-
-def output_manifest(root: Path) -> dict[str, tuple[int, int]]:
-    """Every file of a built output folder with its size and modification time."""
-    manifest = {}
-    for directory, _dirs, files in os.walk(root):
-        for name in files:
-            path = os.path.join(directory, name)
-            stat = os.stat(path)
-            manifest[os.path.relpath(path, root)] = (stat.st_size, stat.st_mtime_ns)
-    return manifest
-
-
-def output_intact(root: Path, manifest: dict[str, tuple[int, int]]) -> bool:
-    """True when the output folder still holds exactly what the last build wrote."""
-    if not manifest:
-        return False
-    try:
-        return output_manifest(root) == manifest
-    except OSError:
-        return False
 
 
 class _Digest:

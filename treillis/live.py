@@ -1,12 +1,15 @@
-"""The site kept in memory by the preview server, rebuilt after each change.
+"""The preview's site: kept in memory, rebuilt after each change.
 
-Each rebuild runs the whole pipeline, made cheap by what it keeps from the
-previous one: parsed files (re-read only when their time or size changed),
-rendered Markdown, laid-out diagrams and compiled templates. Pages are then
-re-rendered only when what they show changed (their view differs from the
-previous one), so a document edit re-renders that document, its dossier, the
-pages of its descriptors and the lists that show it, not the whole site. The
-search data is refreshed in the background, after the pages.
+Each rebuild runs the pipeline of `treillis build` (`treillis.pipeline.run`)
+into memory (`treillis.output.Memory`) instead of a folder, with what it keeps
+from the previous rebuild: the build state (parsed files, the model, a digest
+of every page's view), rendered Markdown, compiled templates, and laid-out
+diagrams in the cache folder. Pages are rendered again only when their view
+changed, so a document edit re-renders that document, its dossier, the pages
+of its descriptors and the lists that show it, not the whole site. What is
+the preview's own is here: the search data refreshed in the background,
+after the pages, and what the server tells the tabs (what changed, the
+problems of the last rebuild).
 """
 
 from __future__ import annotations
@@ -23,18 +26,17 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from treillis.atlas import Atlas
-from treillis.build import default_cache, load, static_files, theme_folders
-from treillis.diagrams import DiagramCache, render_diagrams
+from treillis import pipeline
+from treillis.build import default_cache, load, theme_folders
+from treillis.diagrams import DiagramCache
 from treillis.errors import BuildError, Problem
-from treillis.i18n import Translations
-from treillis.incremental import text_changes
+from treillis.incremental import BuildState, fingerprints
 from treillis.model import Site
-from treillis.render import DEFAULT_THEME, Renderer, TemplateProblem
-from treillis.search import browser_libraries, search_files
+from treillis.output import Memory
+from treillis.render import DEFAULT_THEME
+from treillis.search import browser_libraries
 from treillis.sources import ParseCache
 from treillis.urls import Paths
-from treillis.views import Page, Views, all_pages, text_pages
 
 
 @dataclass
@@ -48,18 +50,6 @@ class Update:
     seconds: float = 0.0
 
 
-def _stamp(files: dict[str, Path] | list[Path]) -> frozenset:
-    items = files.values() if isinstance(files, dict) else files
-    stamps = []
-    for path in items:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return frozenset(stamps)
-
-
 class LiveSite:
     """Pages, static files and search data of a content folder, in memory."""
 
@@ -69,25 +59,30 @@ class LiveSite:
         self.parse_cache = ParseCache()
         self.markdown_cache: dict[tuple, str] = {}
         self.diagram_cache = DiagramCache(cache if cache is not None else default_cache(content))
-        self.svgs: dict[str, str] = {}
-        self.pages: dict[str, bytes] = {}
-        self.plans: dict[str, Page] = {}
-        self.static: dict[str, Path] = {}  # output path → real path, checked when mapped
+        self.output = Memory()  # the last good rebuild's files
         self.search: dict[str, bytes] = {}
         self.problems: list[Problem] = []
         self.rebuilds = 0
         self.last_update = Update()
         self.version = 0
         self.lock = threading.RLock()
-        self._renderer: Renderer | None = None
-        self._template_stamp: frozenset = frozenset()
-        self._config = None
-        self._site: Site | None = None  # the site of the last rebuild
-        self._static_stamp: frozenset = frozenset()
+        self._state = BuildState()  # what the last good rebuild did, for the next one
+        self._renderers = pipeline.Renderers()
+        self._static_stamp: dict[str, str] = {}
         self._search_pool: ProcessPoolExecutor | None = None
         self._search_future: concurrent.futures.Future | None = None
         self._search_wanted = 0
         self.libraries = browser_libraries()
+
+    @property
+    def pages(self) -> dict[str, bytes]:
+        """Every file the pipeline generated (pages, feeds, atlas files), by output path."""
+        return self.output.files
+
+    @property
+    def static(self) -> dict[str, Path]:
+        """Every file published as it is: output path → real path, checked when mapped."""
+        return self.output.copied
 
     def theme_folders(self) -> list[Path]:
         """The theme folders in use (for the watcher); the default theme alone if unknown."""
@@ -109,83 +104,48 @@ class LiveSite:
             return update
 
     def _rebuild(self, search_in_background: bool) -> Update:
+        before = set(self._state.pages)
         try:
             site = load(self.content, self.parse_cache)
             themes = theme_folders(site, self.theme)
-            interface = Translations.read(themes, site.config.languages)
+            done = pipeline.run(
+                site,
+                themes,
+                self.output,
+                self._state,
+                self.diagram_cache,
+                renderers=self._renderers,
+                markdown_cache=self.markdown_cache,
+                search=False,  # made in the background, below
+            )
         except BuildError as error:
             return Update(problems=error.problems)
-        views = Views(site, Atlas(site), self.markdown_cache, interface=interface)
-        changes = text_changes(self._site, site) if self.plans else None
-        if changes is not None:
-            # Only texts changed: only the pages showing them are planned again.
-            plans = dict(self.plans)
-            plans.update((page.path, page) for page in text_pages(views, *changes))
-        else:
-            plans = {page.path: page for page in all_pages(views)}
-        missing = [d for page in plans.values() for d in page.diagrams if d.key not in self.svgs]
-        if missing:
-            svgs, _ = render_diagrams(missing, self.diagram_cache)
-            self.svgs.update(svgs)
-        template_stamp = _stamp(
-            [f for t in themes for sub in ("templates", "locales") for f in (t / sub).rglob("*")]
-        )
-        if (
-            self._renderer is None
-            or template_stamp != self._template_stamp
-            or site.config != self._config
-        ):
-            # Templates or site.yaml changed: every page is rendered again.
-            self._renderer = Renderer(themes, site.config, self.svgs, interface)
-            self._template_stamp = template_stamp
-            self._config = site.config
-            self.plans = {}
-        rendered: dict[str, bytes] = {}
-        problems: list[Problem] = []
-        for path, page in plans.items():
-            if self.plans.get(path) == page:
-                continue
-            try:
-                rendered[path] = self._renderer.render(page).encode("utf-8")
-            except TemplateProblem as error:
-                problems.append(error.problem)
-            except Exception as error:  # a theme's template can fail in any way
-                problems.append(
-                    Problem(page.template, 1, f"template error: {type(error).__name__}: {error}")
-                )
-        if problems:
-            return Update(problems=sorted(set(problems)))
-        removed = sorted(set(self.plans) - set(plans))
-        for path in removed:
-            self.pages.pop(path, None)
-        self.pages.update(rendered)
-        self.plans, self._site = plans, site
-        static = static_files(site, themes, self.libraries)
-        stamp = _stamp(static)
+        stamp = fingerprints(list(self.static.values()))
         static_changed = stamp != self._static_stamp  # compared with the previous rebuild's
-        self.static, self._static_stamp = static, stamp
-        self._refresh_search(site, views, background=search_in_background)
-        used = {d.key for page in plans.values() for d in page.diagrams}
-        for key in set(self.svgs) - used:
-            del self.svgs[key]
-        return Update(changed=sorted(rendered), removed=removed, static_changed=static_changed)
+        self._static_stamp = stamp
+        self._refresh_search(done.published, done.paths, background=search_in_background)
+        return Update(
+            changed=sorted(done.written),
+            removed=sorted(before - set(done.pages)),
+            static_changed=static_changed,
+        )
 
-    def _refresh_search(self, site, views: Views, background: bool) -> None:
+    def _refresh_search(self, site: Site, paths: Paths, background: bool) -> None:
         """Rebuild the search data; in the background, in a process of its own, so that
         the reloading tabs are served at once and the next save is not slowed down."""
         self._search_wanted += 1
         wanted = self._search_wanted
         if not background:
-            self._store_search(wanted, search_scripts(site, views.paths))
+            self._store_search(wanted, search_scripts(site, paths))
             return
         if self._search_future is not None:
             self._search_future.cancel()  # an older refresh not started yet: not needed
         try:
-            future = self._pool().submit(search_scripts, site, views.paths)
+            future = self._pool().submit(search_scripts, site, paths)
         except BrokenProcessPool:
             # The worker died (killed, out of memory): start a new one.
             self._search_pool = None
-            future = self._pool().submit(search_scripts, site, views.paths)
+            future = self._pool().submit(search_scripts, site, paths)
         future.add_done_callback(
             lambda done: (
                 not done.cancelled()
@@ -259,10 +219,10 @@ def theme_folders_default(theme: Path | None) -> list[Path]:
 
 
 def search_scripts(site: Site, paths: Paths) -> dict[str, bytes]:
-    """The search data files of a site, by output path (run in a worker process)."""
+    """The search data files of a site, by output path (run in a worker process): the
+    build's (`pipeline.search_outputs`), as bytes."""
     return {
-        f"assets/search/data/{f.name}.js": f.script().encode("utf-8")
-        for f in search_files(site, paths)
+        path: text.encode("utf-8") for path, text in pipeline.search_outputs(site, paths).items()
     }
 
 

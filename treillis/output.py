@@ -1,7 +1,10 @@
-"""Writing the site safely: into a staging folder, swapped in only when complete.
+"""Where the pipeline writes a site: a staging folder on disk, or memory.
 
-A failed build leaves the previous output untouched, nothing is ever written
-outside the output folder, and a folder Treillis did not create is never wiped.
+`Staging` (for `build` and `mirror`): a folder beside the output, swapped in
+only when complete. A failed build leaves the previous output untouched,
+nothing is ever written outside the output folder, and a folder Treillis did
+not create is never wiped. `Memory` (for the preview): the same files kept in
+memory, the previous ones served until the new ones are complete.
 """
 
 from __future__ import annotations
@@ -11,10 +14,79 @@ import posixpath
 import shutil
 import stat
 from pathlib import Path
+from typing import Protocol
 
 from treillis.errors import OutputError
 
 MARKER = ".treillis-output"
+
+# A file of the output as the build wrote it: (size, modification time in ns).
+Stamp = tuple[int, int]
+
+
+class Output(Protocol):
+    """Where one run of the pipeline writes the site (see `treillis.pipeline`)."""
+
+    # Whether worker processes can write into it (a folder on disk can be).
+    shared: bool
+
+    def write_text(self, relative_path: str, text: str) -> None: ...
+
+    def copy_file(self, source: Path, relative_path: str) -> None:
+        """Publish `source` (a checked real path) as it is."""
+
+    def intact(self, relative_path: str) -> bool:
+        """Whether the previous output still has this file as the last run wrote it."""
+
+    def keep(self, relative_path: str) -> None:
+        """Put the previous output's file in the new output as it is."""
+
+    def complete(self, kept: set[str]) -> Path:
+        """The whole new output (with the `kept` files) as a folder, to check it."""
+
+    def commit(self, kept: set[str] | frozenset[str] = frozenset()) -> None:
+        """Put the new output in place of the previous one, keeping the `kept` files."""
+
+    def abort(self) -> None: ...
+
+    def manifest(self) -> dict[str, Stamp]:
+        """Every file of the output now in place, stamped (see `intact`)."""
+
+
+def checked_path(relative_path: str) -> str:
+    """An output-relative path, normalised, refusing anything outside the output."""
+    normal = posixpath.normpath(relative_path.replace("\\", "/"))
+    if normal in (".", "..") or normal.startswith(("/", "../")) or "\0" in normal:
+        raise OutputError(f"refusing to write outside the output folder: {relative_path}")
+    return normal
+
+
+def file_stamp(path: str | Path) -> Stamp:
+    """What tells that a file of the output changed since the build wrote it."""
+    found = os.lstat(path)
+    if not stat.S_ISREG(found.st_mode):
+        raise OSError(f"{path} is not a regular file")
+    return found.st_size, found.st_mtime_ns
+
+
+def output_manifest(root: Path) -> dict[str, Stamp]:
+    """Every file of a built output folder with its stamp."""
+    manifest = {}
+    for directory, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(directory, name)
+            manifest[os.path.relpath(path, root)] = file_stamp(path)
+    return manifest
+
+
+def output_intact(root: Path, manifest: dict[str, Stamp]) -> bool:
+    """True when the output folder still holds exactly what the last build wrote."""
+    if not manifest:
+        return False
+    try:
+        return output_manifest(root) == manifest
+    except OSError:
+        return False
 
 
 def check_output_folder(output: Path, protected: list[Path]) -> None:
@@ -40,7 +112,7 @@ def check_output_folder(output: Path, protected: list[Path]) -> None:
 def folder_files(source: Path, prefix: str) -> dict[str, Path]:
     """The files of a folder to publish, by output path (`prefix/relative/path`).
 
-    Hidden files are skipped; `build.static_files` drops what links lead out of the
+    Hidden files are skipped; `pipeline.static_files` drops what links lead out of the
     content and theme folders.
     """
     files: dict[str, Path] = {}
@@ -54,9 +126,14 @@ def folder_files(source: Path, prefix: str) -> dict[str, Path]:
 
 
 class Staging:
-    """A temporary folder beside the output; `commit()` swaps it in."""
+    """A temporary folder beside the output; `commit()` swaps it in.
 
-    def __init__(self, output: Path) -> None:
+    `previous`: the stamps of the files the last build wrote there (see `intact`)."""
+
+    shared = True
+
+    def __init__(self, output: Path, previous: dict[str, Stamp] | None = None) -> None:
+        self.previous = previous or {}
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.root = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
@@ -70,10 +147,22 @@ class Staging:
 
         The staging folder is new and only Treillis writes in it (no symbolic
         links), so normalising the path is enough to keep it inside."""
-        normal = posixpath.normpath(relative_path.replace("\\", "/"))
-        if normal in (".", "..") or normal.startswith(("/", "../")) or "\0" in normal:
-            raise OutputError(f"refusing to write outside the output folder: {relative_path}")
-        return self.root / normal
+        return self.root / checked_path(relative_path)
+
+    def intact(self, relative_path: str) -> bool:
+        expected = self.previous.get(relative_path)
+        try:
+            return expected is not None and file_stamp(self.output / relative_path) == expected
+        except OSError:
+            return False
+
+    def complete(self, kept: set[str]) -> Path:
+        for path in kept:
+            self.keep(path)
+        return self.root
+
+    def manifest(self) -> dict[str, Stamp]:
+        return output_manifest(self.output)
 
     def _folder_for(self, path: Path) -> None:
         folder = path.parent
@@ -178,3 +267,46 @@ class Staging:
 
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Memory:
+    """The output kept in memory (the preview's): generated files as bytes, published
+    files as the real path they are read from. `commit()` makes the new files the
+    current ones; until then the `previous` ones stay (served)."""
+
+    shared = False  # worker processes could not write into this process's memory
+
+    def __init__(
+        self, previous: dict[str, bytes] | None = None, copied: dict[str, Path] | None = None
+    ) -> None:
+        self.files: dict[str, bytes] = dict(previous or {})  # the current output
+        self.copied: dict[str, Path] = dict(copied or {})
+        self._files: dict[str, bytes] = {}  # the new output, until committed
+        self._copied: dict[str, Path] = {}
+
+    def write_text(self, relative_path: str, text: str) -> None:
+        self._files[checked_path(relative_path)] = text.encode("utf-8")
+
+    def copy_file(self, source: Path, relative_path: str) -> None:
+        self._copied[checked_path(relative_path)] = source
+
+    def intact(self, relative_path: str) -> bool:
+        return relative_path in self.files  # nobody else writes in this memory
+
+    def keep(self, relative_path: str) -> None:
+        self._files[relative_path] = self.files[relative_path]
+
+    def complete(self, kept: set[str]) -> Path:
+        raise NotImplementedError("the site in memory is not checked as a folder")
+
+    def commit(self, kept: set[str] | frozenset[str] = frozenset()) -> None:
+        for path in kept:
+            self.keep(path)
+        self.files, self.copied = self._files, self._copied
+        self._files, self._copied = {}, {}
+
+    def abort(self) -> None:
+        self._files, self._copied = {}, {}
+
+    def manifest(self) -> dict[str, Stamp]:
+        return {}  # `intact` needs no stamps: the files are in memory

@@ -21,8 +21,9 @@ class BuildReport:
     files: int
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
-    # seconds spent in each step: read, pages (planning), write (diagrams and pages),
-    # exports, search, commit
+    # seconds spent in each step (see `treillis.pipeline.run`): read, pages (planning),
+    # write (diagrams and pages), search index (beside the pages), search and exports
+    # (writing them), check (--strict), commit
     steps: dict[str, float] = field(default_factory=dict)
     diagrams: DiagramReport = field(default_factory=DiagramReport)
     # page path → key of each diagram laid out (not taken from the cache) in this build

@@ -1,19 +1,21 @@
-"""Planning, drawing and rendering pages into the staging folder, in worker processes.
+"""Planning, drawing and rendering pages into the output, in worker processes or not.
 
 The site's pages come in groups (`treillis.views.page_groups`). Workers are
-forked once the site is loaded, so each inherits the model in memory
-(copy-on-write) and nothing is pickled on the way in. For each group a worker
+forked once the site is loaded, so each inherits the model and the job in
+memory (copy-on-write) and nothing is pickled on the way in. For each group a worker
 plans the pages, compares each plan with the previous build's (a digest), and
 for the pages that changed gets their diagrams (from the cache, or laid out
 there and then), renders and writes them. It sends back only digests, which
 pages it kept, which diagrams it drew and the problems it met. No process
 holds every page or every picture of the site at once, and both cores stay
 busy from the first page to the last; side tasks (the search index, the
-feeds) run in the same workers meanwhile.
+feeds) run in the same workers meanwhile. Without workers (a small site, or an
+output in memory), the same steps run in this process, one group after another.
 """
 
 from __future__ import annotations
 
+import copy
 import gc
 import multiprocessing
 import os
@@ -26,7 +28,7 @@ from typing import Any
 from treillis.diagrams import DiagramCache, DiagramReport, render_diagrams
 from treillis.errors import Problem, SetupError
 from treillis.incremental import view_digest
-from treillis.output import Staging
+from treillis.output import Output
 from treillis.render import Renderer, TemplateProblem
 from treillis.views import Page, PageGroup
 
@@ -56,7 +58,12 @@ class Rendered:
     laid_out: dict[str, list[str]] = field(default_factory=dict)  # page → diagrams drawn
     diagrams: DiagramReport = field(default_factory=DiagramReport)
     problems: list[Problem] = field(default_factory=list)
-    side_results: list[Any] = field(default_factory=list)  # of the side tasks, in order
+    side_results: dict[str, Any] = field(default_factory=dict)  # of the side tasks, by name
+
+    @property
+    def written(self) -> list[str]:
+        """The pages rendered anew (planned and not kept)."""
+        return [path for path in self.paths if path not in self.kept]
 
     def add(self, other: Rendered) -> None:
         self.paths += other.paths
@@ -74,50 +81,56 @@ class Rendered:
 class _Job:
     groups: list[PageGroup]
     renderer: Renderer
-    staging: Staging
+    output: Output
     diagrams: DiagramCache
     previous: Previous
-    side_tasks: list[Callable[[], Any]]
+    side_tasks: dict[str, Callable[[], Any]]
+    diagram_workers: int | None = 1  # in a worker process: one (every core already works)
 
 
-_job: _Job | None = None
+# The job of a worker process: set when it starts (inherited, not pickled, when forked).
+_worker_job: _Job | None = None
 
 
 def render_pages(
     groups: list[PageGroup],
     renderer: Renderer,
-    staging: Staging,
+    output: Output,
     diagrams: DiagramCache,
     previous: Previous | None = None,
     progress: Callable[[int, int], None] | None = None,
     parallel: bool = True,
-    side_tasks: list[Callable[[], Any]] | None = None,
+    side_tasks: dict[str, Callable[[], Any]] | None = None,
 ) -> Rendered:
     """Plan, draw, render and write the pages of `groups`, in order.
 
-    `side_tasks` run meanwhile in the same workers, so that no core waits; their
-    results come back in `side_results`. Without workers (`parallel` false, or a
-    single core) they are not run: `side_results` stays empty."""
-    global _job
-    job = _Job(groups, renderer, staging, diagrams, previous or Previous(), side_tasks or [])
+    `side_tasks` run meanwhile in the same workers, so that no core waits; without
+    workers (`parallel` false, an output worker processes cannot write into, or a
+    single core), they run after the pages. Their results are in `side_results`,
+    by name."""
+    job = _Job(groups, renderer, output, diagrams, previous or Previous(), side_tasks or {})
     workers = worker_count()
     total = Rendered()
-    if not parallel or workers < 2 or not _can_fork():
+    if not parallel or not output.shared or workers < 2 or not _can_fork():
+        job.diagram_workers = None  # the diagrams laid out by every core if many are new
         for number in range(len(groups)):
             total.add(_render_group(job, number))
             if progress is not None:
                 progress(number + 1, len(groups))
         total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
+        if not total.problems:
+            total.side_results = {name: task() for name, task in job.side_tasks.items()}
         return total
-    _job = job
     # What the parent holds is never collected while the workers run: the collector
     # would otherwise touch (and copy into each worker) every object it inherited.
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(job,)
+        ) as pool:
             try:
-                sides = [pool.submit(_side_in_worker, n) for n in range(len(job.side_tasks))]
+                sides = {name: pool.submit(_side_in_worker, name) for name in job.side_tasks}
                 tasks = {pool.submit(_group_in_worker, n): n for n in range(len(groups))}
                 done: dict[int, Rendered] = {}
                 for task in as_completed(tasks):
@@ -126,7 +139,7 @@ def render_pages(
                         progress(len(done), len(groups))
                 for number in range(len(groups)):  # in the order of the groups
                     total.add(done[number])
-                total.side_results = [side.result() for side in sides]
+                total.side_results = {name: side.result() for name, side in sides.items()}
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)  # no more groups after an error
                 raise
@@ -137,7 +150,6 @@ def render_pages(
             "(TREILLIS_WORKERS=1)"
         ) from None
     finally:
-        _job = None
         gc.unfreeze()
     total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
     return total
@@ -160,14 +172,19 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _side_in_worker(number: int) -> Any:
-    assert _job is not None, "forked from render_pages"
-    return _job.side_tasks[number]()
+def _start_worker(job: _Job) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _side_in_worker(name: str) -> Any:
+    assert _worker_job is not None, "started by render_pages"
+    return _worker_job.side_tasks[name]()
 
 
 def _group_in_worker(number: int) -> Rendered:
-    assert _job is not None, "forked from render_pages"
-    return _render_group(_job, number)
+    assert _worker_job is not None, "started by render_pages"
+    return _render_group(_worker_job, number)
 
 
 def _render_group(job: _Job, number: int) -> Rendered:
@@ -183,19 +200,33 @@ def _render_group(job: _Job, number: int) -> Rendered:
                 continue
         to_render.append(page)
     svgs, done.diagrams = render_diagrams(
-        (d for page in to_render for d in page.diagrams), job.diagrams, workers=1
+        (d for page in to_render for d in page.diagrams), job.diagrams, job.diagram_workers
     )
-    job.renderer.svgs = svgs  # this group's pictures only: nobody holds all of them
+    # This group's pictures only (nobody holds all of them), in a renderer of its own
+    # that shares the compiled templates: the job's is never changed.
+    renderer = copy.copy(job.renderer)
+    renderer.svgs = svgs
     fresh = set(done.diagrams.laid_out)
     for page in to_render:
         try:
-            job.staging.write_text(page.path, job.renderer.render(page))
-        except TemplateProblem as error:
-            done.problems.append(error.problem)
+            html = renderer.render(page)
+        except Exception as error:
+            done.problems.append(template_problem(error, page))
             if len(done.problems) >= MAX_TEMPLATE_PROBLEMS:
                 break
+            continue
+        job.output.write_text(page.path, html)
         done.rendered += 1
         drawn = [d.key for d in page.diagrams if d.key in fresh]
         if drawn:
             done.laid_out[page.path] = drawn
     return done
+
+
+def template_problem(error: Exception, page: Page) -> Problem:
+    """What a page whose template failed is reported as: where (when the renderer could
+    tell) and why. A theme's template can fail in any way (`{{ 1 // 0 }}`…): a problem
+    to show, like a content error, never a traceback."""
+    if isinstance(error, TemplateProblem):
+        return error.problem
+    return Problem(page.template, 1, f"template error: {type(error).__name__}: {error}")

@@ -1,0 +1,315 @@
+"""The one pipeline of `build`, `serve` and `mirror`: a loaded site → views → pages,
+search data, exports and published files → an output (a folder on disk, or memory).
+
+`treillis.build` reads the content and runs this into a staging folder that
+replaces the output folder; the preview (`treillis.live`) runs it after each
+change into memory; `treillis.mirror` runs it on a partner's part of the site.
+All of them keep what they did in a `BuildState` (on disk between builds, in
+memory between the preview's rebuilds), so each run renders only the pages
+whose view changed (their digest, see `treillis.incremental.view_digest`),
+and when only the text of documents or dossiers changed, plans only their
+pages. Problems (a template that fails) raise `BuildError`: the output in
+place stays as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from treillis.atlas import Atlas
+from treillis.diagrams import DiagramCache
+from treillis.errors import BuildError
+from treillis.exports import atlas_json, atlas_turtle, feeds, sitemap
+from treillis.i18n import Translations
+from treillis.incremental import BuildState, fingerprints, text_changes
+from treillis.model import Site, SiteConfig
+from treillis.output import Output, folder_files
+from treillis.render import Renderer
+from treillis.report import BuildReport
+from treillis.search import browser_libraries, search_files
+from treillis.sitecheck import check_site
+from treillis.urls import Paths
+from treillis.validate import warnings
+from treillis.views import Views, page_groups, text_pages
+from treillis.views.common import Scope
+from treillis.workers import PARALLEL_PAGES, Previous, render_pages
+
+Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+
+class Renderers:
+    """The renderer of the last run, reused (with its compiled templates and the
+    themes' catalogues) while the theme files and the site's settings are the same."""
+
+    def __init__(self) -> None:
+        self._key: tuple[list[Path], dict[str, str], SiteConfig] | None = None
+        self._renderer: Renderer | None = None
+
+    def get(self, themes: list[Path], stamps: dict[str, str], config: SiteConfig) -> Renderer:
+        key = (themes, stamps, config)
+        if self._renderer is None or self._key != key:
+            # The interface's words come from the themes' catalogues (read again only
+            # when a theme file changed).
+            interface = Translations.read(themes, config.languages)
+            self._renderer, self._key = Renderer(themes, config, interface=interface), key
+        return self._renderer
+
+
+@dataclass
+class Result:
+    """What one run of the pipeline did (besides the output it committed)."""
+
+    report: BuildReport
+    published: Site  # the site published (a mirror's part of it)
+    paths: Paths  # where its pages are
+    pages: list[str] = field(default_factory=list)  # every page of the site
+    written: list[str] = field(default_factory=list)  # the pages rendered anew
+
+
+def run(
+    site: Site,
+    themes: list[Path],
+    output: Output,
+    state: BuildState | None,
+    diagram_cache: DiagramCache,
+    *,
+    scope: Scope | None = None,
+    progress: Progress | None = None,
+    renderers: Renderers | None = None,
+    markdown_cache: dict[tuple, str] | None = None,
+    strict: bool = False,
+    search: bool = True,
+    started: float | None = None,
+) -> Result:
+    """Write a loaded site (or the part of it in `scope`) into `output`, and commit it.
+
+    `state` is what the previous run into this output left (empty: every page is
+    rendered); it is updated here when the run succeeds. None: nothing is kept for a
+    next run (the digests of the pages are not even computed). `strict`: check the whole
+    new site (links, anchors, titles…) before it replaces the old one. `search`
+    false: the search data is left to the caller (see `search_outputs`), which the
+    preview makes in the background."""
+    started = started if started is not None else time.perf_counter()
+    steps: dict[str, float] = {}
+    clock = started
+
+    def step(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        steps[name] = now - clock
+        clock = now
+
+    step("read")
+    libraries = browser_libraries()
+    theme_stamps = fingerprints(themes)
+    renderer = (renderers or Renderers()).get(themes, theme_stamps, site.config)
+    interface = renderer.interface
+    views = Views(site, Atlas(site), markdown_cache, scope, interface=interface)
+    published_site = scoped(site, scope)
+    previous = _previous_pages(state, theme_stamps, site)
+    # Pages of the previous output still as that run wrote them.
+    intact = {path for path in previous if output.intact(path)}
+    # The shortcut for text edits needs a previous run to compare with, all of it intact.
+    trusted = bool(previous) and intact == previous.keys()
+    changes = text_changes(state.site, site) if state and trusted else None
+    if changes is not None:
+        # Only the text of some documents or dossiers changed: only their pages.
+        groups: list = [partial(text_pages, views, *changes)]
+    else:
+        groups = page_groups(views)
+    export_paths = state.exports if state and changes is not None else []
+    keep_exports = bool(export_paths) and all(output.intact(path) for path in export_paths)
+    # The atlas files show only the atlas and the site's settings: kept while they are
+    # the same (a mirror's atlas also depends on its documents: always made again).
+    keep_atlas = (
+        not keep_exports
+        and scope is None
+        and state is not None
+        and _same_atlas(state.site, site)
+        and all(path in state.exports and output.intact(path) for path in ATLAS_FILES)
+    )
+    step("pages")
+    try:
+        # The search index is built beside the pages; the feeds and the atlas files
+        # too, unless only texts changed (they show none). The sitemap needs the
+        # page paths, known once the pages are planned: it is written after.
+        side_tasks: dict[str, Callable] = {}
+        if search:
+            side_tasks["search"] = partial(_timed, search_outputs, published_site, views.paths)
+        if not keep_exports:
+            side_tasks["feeds"] = partial(feeds, published_site, views.paths)
+            if not keep_atlas:
+                side_tasks["atlas"] = partial(atlas_files, published_site)
+        rendered = render_pages(
+            groups,
+            renderer,
+            output,
+            diagram_cache,
+            Previous(previous, intact, keep_digests=state is not None),
+            progress,
+            parallel=changes is None and _large(views),
+            side_tasks=side_tasks,
+        )
+        if rendered.problems:
+            raise BuildError(rendered.problems)
+        step("write")
+        if changes is not None:
+            page_paths = list(previous)
+            kept = (intact - set(rendered.paths)) | rendered.kept
+        else:
+            page_paths, kept = rendered.paths, rendered.kept
+        if keep_exports:
+            kept |= set(export_paths)  # feeds and the atlas do not show texts
+        else:
+            written = [*rendered.side_results["feeds"], *rendered.side_results.get("atlas", [])]
+            if site.config.base_url:  # a sitemap needs the site's address
+                written.append(("sitemap.xml", sitemap(site.config.base_url, page_paths)))
+            for path, text in written:
+                output.write_text(path, text)
+            export_paths = [path for path, _text in written]
+            if keep_atlas:
+                kept |= set(ATLAS_FILES)
+                export_paths += ATLAS_FILES
+        search_data: dict[str, str] = {}
+        if search:
+            search_data, steps["search index"] = rendered.side_results["search"]
+            for path, text in search_data.items():
+                output.write_text(path, text)
+        step("search and exports")
+        published = static_files(site, themes, libraries)
+        for output_path, source in published.items():
+            output.copy_file(source, output_path)
+        if strict:
+            # The whole site is checked before it replaces the old one.
+            checked = check_site(output.complete(kept), site.config.base_url)
+            kept = set()
+            if checked.problems:
+                raise BuildError(checked.problems)
+            step("check")
+        output.commit(kept)
+        step("commit")
+    except BaseException:
+        output.abort()
+        raise
+    if state is not None:
+        state.site = site
+        state.pages = {path: rendered.digests.get(path) or previous[path] for path in page_paths}
+        state.themes = theme_stamps
+        state.exports = export_paths
+        state.output = output.manifest()
+    report = BuildReport(
+        output=Path(),  # said by the caller, who knows where the output is
+        pages=len(page_paths),
+        dossiers=len(published_site.dossiers),
+        documents=len(published_site.documents),
+        descriptors=len(published_site.descriptors),
+        files=len(published) + len(search_data),
+        seconds=time.perf_counter() - started,
+        warnings=warnings(published_site, interface),
+        steps=steps,
+        diagrams=rendered.diagrams,
+        rendered=rendered.rendered,
+        laid_out=rendered.laid_out,
+    )
+    return Result(report, published_site, views.paths, page_paths, rendered.written)
+
+
+def _large(views: Views) -> bool:
+    """Whether the site has enough pages to be worth worker processes."""
+    per_language = len(views.descriptors()) + 10  # and the home, atlas, legend… pages
+    pages = len(views.documents()) + len(views.dossiers()) + per_language * len(views.languages)
+    return pages >= PARALLEL_PAGES
+
+
+def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
+    started = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - started
+
+
+def _previous_pages(
+    state: BuildState | None, theme_stamps: dict[str, str], site: Site
+) -> dict[str, str]:
+    """Digests of the previous run's pages, when they can be trusted for this run."""
+    if state is None or state.site is None or state.themes != theme_stamps:
+        return {}  # first run, or the templates changed: every page is rendered
+    if state.site.config != site.config:
+        return {}  # what every page shows around its view (site title, languages…)
+    return state.pages
+
+
+def scoped(site: Site, scope: Scope | None) -> Site:
+    """The site restricted to a mirror's part (its search, feeds and SKOS cover only that)."""
+    if scope is None:
+        return site
+    return replace(
+        site,
+        documents={k: d for k, d in site.documents.items() if k in scope.documents},
+        dossiers={k: d for k, d in site.dossiers.items() if k in scope.dossiers},
+        descriptors={k: d for k, d in site.descriptors.items() if k in scope.descriptors},
+    )
+
+
+ATLAS_FILES = ["atlas/atlas.ttl", "atlas/atlas.json"]
+
+
+def atlas_files(site: Site) -> list[tuple[str, str]]:
+    """The atlas in SKOS and JSON (`ATLAS_FILES`)."""
+    return list(zip(ATLAS_FILES, (atlas_turtle(site), atlas_json(site)), strict=True))
+
+
+def _same_atlas(old: Site | None, new: Site) -> bool:
+    """Whether what the atlas files show is the same in both sites."""
+    return (
+        old is not None
+        and old.config == new.config
+        and old.families == new.families
+        and old.descriptors == new.descriptors
+    )
+
+
+def search_outputs(site: Site, paths: Paths) -> dict[str, str]:
+    """The search data files of a site, by output path."""
+    return {f"assets/search/data/{f.name}.js": f.script() for f in search_files(site, paths)}
+
+
+def static_files(site: Site, themes: list[Path], libraries: dict[Path, str]) -> dict[str, Path]:
+    """Every file published as it is, by output path, each as its real path: theme
+    assets (the user theme's overriding the default's), the content's static files,
+    partner logos, and the search libraries. Only regular files inside the content or
+    a theme folder once links are resolved: a link out of them (a `static` folder
+    linked to /etc…) is never followed."""
+    files: dict[str, Path] = {}
+    for theme in reversed(themes):
+        files.update(folder_files(theme / "static", "assets"))
+    files.update(folder_files(site.root / "static", "static"))
+    for partner in site.config.partners:
+        if partner.logo:
+            files.setdefault(partner.logo, site.root / partner.logo)
+    files.update({f"assets/search/{name}": source for source, name in libraries.items()})
+    return _inside_folders(files, [site.root, *themes], libraries)
+
+
+def _inside_folders(
+    files: dict[str, Path], folders: list[Path], libraries: dict[Path, str]
+) -> dict[str, Path]:
+    """The `files` whose real path is a regular file inside one of `folders`, or one of
+    Treillis's own `libraries`, each as that real path."""
+    roots = [folder.resolve() for folder in folders]
+    own = {library.resolve() for library in libraries}
+    mapped: dict[str, Path] = {}
+    for path, source in files.items():
+        try:
+            real = source.resolve(strict=True)
+        except (OSError, RuntimeError):  # gone, or a loop of links
+            continue
+        inside = real in own or any(real.is_relative_to(root) for root in roots)
+        if inside and real.is_file():
+            mapped[path] = real
+    return mapped
