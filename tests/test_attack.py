@@ -1,0 +1,104 @@
+"""Attacks by a hostile contributor or web page that once got through, kept as tests."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from generator import cachedir
+from generator.build import build
+from generator.errors import OutputError
+
+
+def _diagram_files(cache: Path) -> list[Path]:
+    return sorted((cache / "diagrams").rglob("*.diagram"))
+
+
+def _limited() -> None:
+    # A regression must fail this test, not fill the memory of the machine.
+    resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+
+def test_a_cache_file_linked_to_an_endless_device_or_a_fifo_is_not_read(
+    small_site: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    build(small_site, tmp_path / "output", cache=cache)
+    endless, fifo = _diagram_files(cache)[:2]
+    endless.unlink()
+    endless.symlink_to("/dev/zero")  # read whole, it would fill the memory
+    fifo.unlink()
+    os.mkfifo(fifo)  # read, it would wait for a writer forever
+    for planted in (endless, fifo):
+        reading = (
+            "import sys; from pathlib import Path; from generator.cachedir import read_sealed;"
+            "sys.exit(read_sealed(Path(sys.argv[1]), 'diagram') is not None)"
+        )
+        run = subprocess.run(
+            [sys.executable, "-c", reading, str(planted)],
+            preexec_fn=_limited,
+            timeout=30,
+            capture_output=True,
+        )
+        assert run.returncode == 0, run.stderr.decode()[-300:]
+    with _alarm(30):
+        build(small_site, tmp_path / "second", cache=cache)  # both laid out again
+    assert (tmp_path / "second/index.html").is_file()
+
+
+@contextmanager
+def _alarm(seconds: int) -> Iterator[None]:
+    """A hang guard: a generous bound, never a measure of speed."""
+
+    def expired(*_args: object) -> None:
+        raise TimeoutError("hung")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_planted_temporary_link_is_never_written_through(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    path = tmp_path / "cache/build/0123456789abcdef01234567.state"
+    path.parent.mkdir(parents=True)
+    path.with_name(f"{path.name}.{os.getpid()}.tmp").symlink_to(victim)
+    cachedir.write_sealed(path, "context", b"data")
+    assert victim.read_text() == "precious\n"
+    assert cachedir.read_sealed(path, "context") == b"data"
+
+
+@pytest.mark.parametrize("linked", ["diagrams", "build", "diagrams/69"])
+def test_a_cache_folder_linked_elsewhere_is_neither_written_nor_pruned(
+    small_site: Path, tmp_path: Path, linked: str
+) -> None:
+    cache, elsewhere = tmp_path / "cache", tmp_path / "elsewhere"
+    build(small_site, tmp_path / "output", cache=cache)
+    # A file with a name the cache could have written, old enough to be pruned.
+    elsewhere.mkdir()
+    precious = elsewhere / "backup.2024.tmp"
+    precious.write_text("precious\n")
+    old = time.time() - 400 * 86400
+    os.utime(precious, (old, old))
+    link = cache / linked
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if link.exists():
+        os.rename(link, tmp_path / "moved")
+    link.symlink_to(elsewhere)
+    with pytest.raises(OutputError, match="link"):
+        build(small_site, tmp_path / "second", cache=cache)
+    assert [p.name for p in elsewhere.iterdir()] == ["backup.2024.tmp"]
