@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -16,7 +17,11 @@ import pytest
 
 from generator import cachedir
 from generator.build import build
-from generator.errors import OutputError
+from generator.errors import BuildError, OutputError
+from generator.importers.skos import import_skos
+from tests.test_import_skos import empty_site
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
 def _diagram_files(cache: Path) -> list[Path]:
@@ -102,3 +107,25 @@ def test_a_cache_folder_linked_elsewhere_is_neither_written_nor_pruned(
     with pytest.raises(OutputError, match="link"):
         build(small_site, tmp_path / "second", cache=cache)
     assert [p.name for p in elsewhere.iterdir()] == ["backup.2024.tmp"]
+
+
+@pytest.mark.parametrize("context", ["{url}", ["{url}"], {"@import": "{url}"}])
+def test_a_json_ld_thesaurus_fetches_no_context_from_elsewhere(
+    tmp_path: Path, context: object
+) -> None:
+    # Read while importing, a remote context makes Treillis fetch any address (or file).
+    content = empty_site(tmp_path, "fr")
+    elsewhere = tmp_path / "context.jsonld"
+    elsewhere.write_text(json.dumps({"@context": {"label": SKOS + "prefLabel"}}))
+    url = elsewhere.as_uri()
+    context = json.loads(json.dumps(context).replace("{url}", url))
+    thesaurus = tmp_path / "thesaurus.jsonld"
+    concept = {"@id": "http://ex.org/c1", "@type": SKOS + "Concept", "label": "Un"}
+    text = json.dumps({"@context": context, **concept}, indent=1)
+    thesaurus.write_text(text)
+    line = next(n for n, written in enumerate(text.split("\n"), 1) if url in written)
+    with pytest.raises(BuildError) as error:
+        import_skos(content, thesaurus)
+    [problem] = error.value.problems
+    assert problem.line == line and "context" in problem.message and url in problem.message
+    assert not (content / "atlas").exists()

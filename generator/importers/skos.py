@@ -18,6 +18,7 @@ with a fingerprint: a file edited by hand since is not overwritten without --for
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -108,6 +109,8 @@ def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
     )
     if fmt == "xml":
         _check_xml(path)
+    elif fmt == "json-ld":
+        _check_json_ld(path)
     try:
         graph.parse(path, format=fmt)
     except Exception as error:  # rdflib raises many kinds of parse errors
@@ -250,6 +253,34 @@ def _check_xml(path: Path) -> None:
     except ParseError as error:
         reason = re.sub(r": line \d+, column \d+$", "", str(error.msg))  # the line is said first
         _refuse(path, error.position[0], f"this RDF/XML is not well-formed XML: {reason}")
+
+
+def _check_json_ld(path: Path) -> None:
+    """Refuse JSON-LD naming a context by address (`"@context": "https://…"`, or an
+    `@import`): rdflib would fetch it, from any server or any file, while importing."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = json.loads(text)
+    except (OSError, ValueError, RecursionError):
+        return  # unreadable or not JSON: rdflib's parse says so, and fetches nothing
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+            context = value.get("@context")
+            contexts = context if isinstance(context, list) else [context]
+            for address in (*contexts, value.get("@import")):
+                if isinstance(address, str):
+                    quoted = text.find(json.dumps(address)[1:-1])
+                    _refuse(
+                        path,
+                        text.count("\n", 0, max(quoted, 0)) + 1,
+                        f"a JSON-LD context read from elsewhere ({address}) is refused: "
+                        "importing fetches nothing; write the context out in the file",
+                    )
 
 
 def _last_segment(uri: str) -> str:
