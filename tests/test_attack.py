@@ -6,16 +6,18 @@ import json
 import os
 import resource
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 
-from generator import cachedir
+from generator import cachedir, serve
 from generator.build import build
 from generator.errors import BuildError, OutputError
 from generator.importers.skos import import_skos
@@ -129,3 +131,30 @@ def test_a_json_ld_thesaurus_fetches_no_context_from_elsewhere(
     [problem] = error.value.problems
     assert problem.line == line and "context" in problem.message and url in problem.message
     assert not (content / "atlas").exists()
+
+
+def test_a_folder_name_cannot_split_the_preview_redirect(small_site: Path, tmp_path: Path) -> None:
+    # A folder without its slash is redirected: its name, percent-encoded in the request,
+    # must not come back decoded into the Location header (a second header, a body).
+    injected = "a\r\nSet-Cookie: planted=1\r\nContent-Length: 9\r\n\r\n<script>"
+    folder = small_site / "static" / injected
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("<p>page</p>")
+    preview = serve.start(small_site, port=0, cache=tmp_path / "cache")
+    try:
+        port = preview.server.server_address[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+            target = "/static/" + quote(injected)
+            request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close"
+            sock.sendall(request.encode() + b"\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+    finally:
+        preview.stop()
+    head = answer.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+    assert head[0].split()[1] == "301"
+    assert not any(line.lower().startswith("set-cookie") for line in head)
+    assert f"Location: {target}/" in head
+    # Followed, the redirect leads to the folder's page.
+    assert preview.site.get(unquote(target.lstrip("/")) + "/index.html") is not None
