@@ -33,7 +33,7 @@ import msgspec
 from generator.cachedir import read_sealed, write_sealed
 from generator.model import Site
 from generator.report import BuildReport
-from generator.sources import ParseCache, ParsedData, content_digest
+from generator.sources import ParseCache, ParsedData, content_digest, read_bytes
 
 STATE_VERSION = 4  # bumped whenever the state's shape or the meaning of a digest changes
 
@@ -173,9 +173,8 @@ def fingerprints(folders: list[Path]) -> dict[str, str]:
             for name in files:
                 path = os.path.join(directory, name)
                 try:
-                    with open(path, "rb") as file:
-                        found[path] = content_digest(file.read())
-                except OSError:
+                    found[path] = content_digest(read_bytes(Path(path)))
+                except OSError:  # gone, or no regular file: the readers say so if it matters
                     continue
     return found
 

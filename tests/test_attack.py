@@ -62,12 +62,16 @@ def test_a_cache_file_linked_to_an_endless_device_or_a_fifo_is_not_read(
     assert (tmp_path / "second/index.html").is_file()
 
 
+class Hung(Exception):
+    """Raised by `_alarm` when its time is up."""
+
+
 @contextmanager
 def _alarm(seconds: int) -> Iterator[None]:
     """A hang guard: a generous bound, never a measure of speed."""
 
     def expired(*_args: object) -> None:
-        raise TimeoutError("hung")
+        raise Hung  # not a TimeoutError: that is an OSError, which readers catch
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.alarm(seconds)
@@ -158,3 +162,26 @@ def test_a_folder_name_cannot_split_the_preview_redirect(small_site: Path, tmp_p
     assert f"Location: {target}/" in head
     # Followed, the redirect leads to the folder's page.
     assert preview.site.get(unquote(target.lstrip("/")) + "/index.html") is not None
+
+
+@pytest.mark.parametrize(
+    "fifo", ["dossiers/essai/pipe.md", "atlas/families.yaml", "site.yaml", "static/pipe.txt"]
+)
+def test_a_fifo_in_the_content_is_a_problem_not_a_hang(
+    small_site: Path, tmp_path: Path, fifo: str
+) -> None:
+    # Opened to be read, a FIFO waits for a writer forever (an archive can hold one).
+    path = small_site / fifo
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    with _alarm(30):
+        if fifo.startswith("static/"):  # not published: only regular files are
+            build(small_site, tmp_path / "output")
+            assert not (tmp_path / "output" / fifo).exists()
+            return
+        with pytest.raises(BuildError) as error:
+            build(small_site, tmp_path / "output")
+    # site.yaml and families.yaml are looked for as files: "missing" then.
+    said = [p.message for p in error.value.problems if p.path == str(path)]
+    assert said and ("not a regular file" in said[0] or "missing" in said[0]), said

@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.errors import Problems
 from generator.model import FAMILY_AXES, Descriptor, Family, Origin, Ref
 from generator.readers.fields import Fields
-from generator.sources import LineDict, LineList, ParseCache, load_yaml_file
+from generator.sources import LineDict, LineList, ParseCache, load_yaml_file, read_bytes
 
 FAMILY_FIELDS = ("id", "label", "colour", "parent", "description", "axis", "code", "crossing")
 DESCRIPTOR_FIELDS = ("id", "family", "label", "synonyms", "note", "broader", "related", "uri")
@@ -49,7 +49,7 @@ def _unread(path: Path, kind: str, problems: Problems) -> None:
     are left alone then.
     """
     try:
-        text = path.read_bytes().decode("utf-8", "replace")
+        text = read_bytes(path).decode("utf-8", "replace")
     except OSError:
         problems.unreadable.add(kind)
         return
