@@ -240,13 +240,14 @@ def read_bytes(path: Path) -> bytes:
     never waited on (opening one to read waits for a writer forever), nor a device
     read (/dev/zero never ends)."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        reason = "not a regular file (a pipe, a device or a socket)"
+        raise OSError(errno.EINVAL, reason, str(path))
     with open(descriptor, "rb") as file:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            if stat.S_ISDIR(mode):
-                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-            reason = "not a regular file (a pipe, a device or a socket)"
-            raise OSError(errno.EINVAL, reason, str(path))
         return file.read()
 
 

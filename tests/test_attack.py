@@ -20,6 +20,7 @@ import pytest
 from generator import cachedir, serve
 from generator.build import build
 from generator.errors import BuildError, OutputError
+from generator.importers.documents import import_documents
 from generator.importers.skos import import_skos
 from tests.test_import_skos import empty_site
 
@@ -185,3 +186,33 @@ def test_a_fifo_in_the_content_is_a_problem_not_a_hang(
     # site.yaml and families.yaml are looked for as files: "missing" then.
     said = [p.message for p in error.value.problems if p.path == str(path)]
     assert said and ("not a regular file" in said[0] or "missing" in said[0]), said
+
+
+def test_import_documents_skips_what_is_not_a_file(small_site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "theirs"
+    (folder / "folder.md").mkdir(parents=True)
+    os.mkfifo(folder / "pipe.md")
+    (folder / "fiche.md").write_text("---\ntitle: Une fiche\n---\nTexte.\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("title: title\n", encoding="utf-8")
+    with _alarm(30):
+        report = import_documents(small_site, folder, "essai", mapping)
+    assert report.count == 1 and (small_site / "dossiers/essai/fiche.md").is_file()
+    skipped = [note for note in report.notes if "skipped: cannot read this file" in note]
+    assert [note.split(":")[0] for note in skipped] == [
+        str(folder / "folder.md"),
+        str(folder / "pipe.md"),
+    ]
+
+
+def test_suggest_on_a_fifo_says_so(small_site: Path, tmp_path: Path) -> None:
+    pipe = tmp_path / "draft.md"
+    os.mkfifo(pipe)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "suggest", str(pipe), "--content", str(small_site)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith(f"{pipe}:1: cannot read this file: not a regular file")

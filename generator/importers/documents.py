@@ -323,6 +323,9 @@ def _plan(
         except SourceError as error:
             report.notes.append(f"{path}:{error.line}: skipped: {error.message}")
             continue
+        except OSError as error:  # a folder named *.md, a FIFO, an unreadable file
+            report.notes.append(f"{path}:1: skipped: cannot read this file: {error.strerror}")
+            continue
         meta = dict(source.meta)
         id_spec = specs.get("id")
         id_line = source.meta.line_of(id_spec.field) if id_spec and id_spec.field else 1
