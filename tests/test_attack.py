@@ -216,3 +216,30 @@ def test_suggest_on_a_fifo_says_so(small_site: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith(f"{pipe}:1: cannot read this file: not a regular file")
+
+
+@pytest.mark.parametrize(
+    "pattern", ["a{10000000}", "(?:x{3000}){3000}", "a{99999999999999999999,}"]
+)
+def test_a_mapping_pattern_cannot_fill_the_memory_when_compiled(
+    tmp_path: Path, pattern: str
+) -> None:
+    # The regex module writes counted repetitions out when compiling: 13 characters
+    # asked for gigabytes (and the timeout only bounds matching).
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(f"title: title\ndate: {{field: date, pattern: '{pattern}'}}\n")
+    reading = (
+        "import sys; from pathlib import Path; from generator.errors import BuildError;"
+        "from generator.importers.documents import read_mapping\n"
+        "try: read_mapping(Path(sys.argv[1]))\n"
+        "except BuildError as error: print(*error.problems, sep='\\n')"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", reading, str(mapping)],
+        preexec_fn=_limited,
+        timeout=30,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0 and run.stderr == "", run.stderr[-300:]
+    assert run.stdout.startswith(f"{mapping}:2: the pattern of 'date' repeats"), run.stdout

@@ -60,6 +60,21 @@ SPEC_KEYS = ("field", "value", "pattern", "values", "default")
 # A pattern gets this long on one value; any sensible pattern needs microseconds.
 PATTERN_SECONDS = 1.0
 TRUE, FALSE = ("true", "yes", "on"), ("false", "no", "off")
+# Compiling writes a counted repetition out `n` times (`a{10000000}` takes gigabytes,
+# before any timeout applies): the product of every `{n…}` of a pattern is bounded.
+MAX_REPETITIONS = 100_000
+_COUNT = re.compile(r"(?<!\\)\{(\d+)(?:,\d*)?\}")
+
+
+def _repetitions(pattern: str) -> int:
+    """The product of the least counts of `pattern`'s `{n}`, `{n,}` and `{n,m}`: an upper
+    bound of how many times compiling may write one part out (as if all were nested)."""
+    product = 1
+    for count in _COUNT.findall(pattern):
+        product *= max(int(count), 1) if len(count) <= 9 else MAX_REPETITIONS + 1
+        if product > MAX_REPETITIONS:
+            break
+    return product
 
 
 class DocumentImportError(Exception):
@@ -153,6 +168,15 @@ def _read_spec(value: Any, line: int, key: str, path: Path, problems: Problems) 
             spec.field = item
         elif name == "default":
             spec.default = item
+        elif _repetitions(item) > MAX_REPETITIONS:
+            problems.add(
+                path,
+                where,
+                f"the pattern of '{key}' repeats too much: its counted repetitions ({{n}}) "
+                f"multiply to more than {MAX_REPETITIONS}, which would fill the memory; "
+                "use + or * instead",
+            )
+            ok = False
         else:  # pattern
             try:
                 spec.pattern = regex.compile(item)
