@@ -11,7 +11,7 @@ from generator.readers.atlas import read_descriptors, read_families
 from generator.readers.config import read_config
 from generator.readers.fields import id_problem
 from generator.sources import SourceError, parse_yaml
-from generator.yamlwrite import dump, front_matter
+from generator.yamlwrite import dump, front_matter, write_file
 
 __all__ = ["DOCUMENT_TYPES", "ScaffoldError", "new_descriptor", "new_document", "new_dossier"]
 
@@ -26,10 +26,9 @@ def _check_id(value: str, what: str) -> None:
 
 
 def _write_new(path: Path, text: str) -> Path:
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise ScaffoldError(f"{path} already exists")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_file(path, text)
     return path
 
 
@@ -124,6 +123,8 @@ def new_descriptor(
             }
         ]
     )
+    if path.is_symlink():  # read, its target would be copied into the content
+        raise ScaffoldError(f"{path} is a link: add the descriptor to the file it points to")
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     if existing.strip() in ("", "[]"):
@@ -140,7 +141,7 @@ def new_descriptor(
             f"{path} is not a list of '- id:' items that a descriptor can be added to: "
             "add it by hand, or give another --file"
         )
-    path.write_text(existing + entry, encoding="utf-8")
+    write_file(path, existing + entry)
     return path
 
 

@@ -20,8 +20,9 @@ import pytest
 from generator import cachedir, serve
 from generator.build import build
 from generator.errors import BuildError, OutputError
-from generator.importers.documents import import_documents
-from generator.importers.skos import import_skos
+from generator.importers.documents import DocumentImportError, import_documents
+from generator.importers.skos import ImportError_, import_skos
+from generator.scaffold import ScaffoldError, new_descriptor, new_dossier
 from tests.test_import_skos import empty_site
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -243,3 +244,61 @@ def test_a_mapping_pattern_cannot_fill_the_memory_when_compiled(
     )
     assert run.returncode == 0 and run.stderr == "", run.stderr[-300:]
     assert run.stdout.startswith(f"{mapping}:2: the pattern of 'date' repeats"), run.stdout
+
+
+def _victims(tmp_path: Path) -> tuple[Path, Path]:
+    """A file of the user's, and a name where nothing is yet, both outside the content."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    return victim, tmp_path / "created.txt"
+
+
+def _untouched(victim: Path, nothing: Path) -> None:
+    assert victim.read_text() == "precious\n" and not nothing.exists()
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_import_skos_writes_through_no_planted_link(
+    small_site: Path, tmp_path: Path, dangling: bool
+) -> None:
+    victim, nothing = _victims(tmp_path)
+    thesaurus = tmp_path / "thesaurus.ttl"
+    thesaurus.write_text(f'<http://ex.org/c1> a <{SKOS}Concept> ; <{SKOS}prefLabel> "Un"@fr .\n')
+    planted = small_site / "atlas/descriptors/thesaurus.yaml"
+    planted.symlink_to(nothing if dangling else victim)
+    with pytest.raises(ImportError_, match="link"):
+        import_skos(small_site, thesaurus, force=True)
+    _untouched(victim, nothing)
+
+
+def test_import_documents_writes_through_no_planted_link(small_site: Path, tmp_path: Path) -> None:
+    # A document of another site (valid here too, so the content loads) linked in.
+    victim = tmp_path / "elsewhere.md"
+    original = "---\ntitle: Ailleurs\ntype: analysis\ndate: 2020\n---\nÀ garder.\n"
+    victim.write_text(original)
+    (small_site / "dossiers/essai/fiche.md").symlink_to(victim)
+    folder = tmp_path / "theirs"
+    folder.mkdir()
+    for name in ("autre", "fiche"):
+        (folder / f"{name}.md").write_text(f"---\ntitle: {name}\n---\nTexte.\n")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("title: title\n", encoding="utf-8")
+    with pytest.raises(DocumentImportError, match="link"):
+        import_documents(small_site, folder, "essai", mapping, force=True)
+    assert victim.read_text() == original
+    assert not (small_site / "dossiers/essai/autre.md").exists()  # nothing half-imported
+
+
+def test_treillis_new_writes_through_no_planted_link(small_site: Path, tmp_path: Path) -> None:
+    victim, nothing = _victims(tmp_path)
+    (small_site / "dossiers/neuf").mkdir()
+    (small_site / "dossiers/neuf/index.md").symlink_to(nothing)
+    with pytest.raises(ScaffoldError):
+        new_dossier(small_site, "neuf")
+    linked = small_site / "atlas/descriptors/linked.yaml"
+    victim.write_text("precious\n- id: x\n  family: acteurs\n  label: {fr: X}\n")
+    linked.symlink_to(victim)
+    with pytest.raises(ScaffoldError, match="link"):
+        new_descriptor(small_site, "nouveau", "acteurs", file_name="linked")
+    assert victim.read_text().startswith("precious\n") and "nouveau" not in victim.read_text()
+    assert not nothing.exists()

@@ -40,7 +40,7 @@ from generator.readers.fields import date_problem, id_problem, is_web_address, s
 from generator.sources import LineDict, SourceError, load_yaml_file, read_text, split_front_matter
 from generator.suggest import Suggester
 from generator.views.common import sort_key
-from generator.yamlwrite import front_matter
+from generator.yamlwrite import front_matter, write_file
 
 MAPPING_FIELDS = (
     "id",
@@ -317,8 +317,13 @@ def import_documents(
             f"{slow.path}: simplify it (nested repetitions such as (a|aa)* can take forever)",
         )
         raise BuildError(problems.items) from None
+    if linked := [str(output) for output, _text in planned if output.is_symlink()]:
+        raise DocumentImportError(
+            f"{', '.join(linked)}: a link, and Treillis writes no file through a link (it "
+            "would write where the link points); nothing was imported. Remove the link."
+        )
     for output, text in planned:
-        output.write_text(text, encoding="utf-8")
+        write_file(output, text)
     report.count = len(planned)
     return report
 

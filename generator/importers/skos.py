@@ -32,7 +32,7 @@ from generator.readers.atlas import read_descriptors, read_families
 from generator.readers.config import read_config
 from generator.readers.fields import id_problem, slugify
 from generator.sources import _FORBIDDEN
-from generator.yamlwrite import dump
+from generator.yamlwrite import dump, write_file
 
 PALETTE = (
     "#2b6f8f",
@@ -334,6 +334,11 @@ def import_skos(
     descriptors_file = content / "atlas" / "descriptors" / f"{name}.yaml"
     families_file = content / "atlas" / "families" / f"{name}.yaml"
     for path in (descriptors_file, families_file):
+        if path.is_symlink():
+            raise ImportError_(
+                f"{path} is a link: Treillis writes no file through a link (it would write "
+                "where the link points). Replace the link by a file, or remove it."
+            )
         if path.exists() and not force and not _untouched(path):
             raise ImportError_(
                 f"{path} was edited since it was imported: use --force to replace it"
@@ -670,8 +675,7 @@ def _write(path: Path, body: str, source: Path) -> None:
         f"# Imported by `treillis import skos {shown}`. Edit freely: a new import\n"
         f"# will then need --force to replace your changes.\n{FINGERPRINT}{digest}\n"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header + body, encoding="utf-8")
+    write_file(path, header + body)
 
 
 def _untouched(path: Path) -> bool:
