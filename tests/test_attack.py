@@ -302,3 +302,15 @@ def test_treillis_new_writes_through_no_planted_link(small_site: Path, tmp_path:
         new_descriptor(small_site, "nouveau", "acteurs", file_name="linked")
     assert victim.read_text().startswith("precious\n") and "nouveau" not in victim.read_text()
     assert not nothing.exists()
+
+
+@pytest.mark.parametrize("suffix", [".rdf", ".ttl"])
+def test_a_thesaurus_that_is_a_fifo_is_refused_not_waited_on(
+    small_site: Path, tmp_path: Path, suffix: str
+) -> None:
+    thesaurus = tmp_path / f"thesaurus{suffix}"
+    os.mkfifo(thesaurus)
+    with _alarm(30), pytest.raises(BuildError) as error:
+        import_skos(small_site, thesaurus)
+    [problem] = error.value.problems
+    assert problem.path == str(thesaurus) and "not a regular file" in problem.message

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +108,12 @@ def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
     fmt = {"ttl": "turtle", ".ttl": "turtle", ".n3": "n3", ".nt": "nt", ".jsonld": "json-ld"}.get(
         suffix, "xml"
     )
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError as error:
+        _refuse(path, 1, f"cannot read this thesaurus: {error.strerror}")
+    if not regular:  # a FIFO would be waited on forever, /dev/zero read without end
+        _refuse(path, 1, "cannot read this thesaurus: not a regular file (a pipe or a device)")
     if fmt == "xml":
         _check_xml(path)
     elif fmt == "json-ld":
