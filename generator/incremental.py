@@ -157,20 +157,35 @@ def forget_state(path: Path) -> None:
     _heavy_file(path).unlink(missing_ok=True)
 
 
+# Outside the folders given, the build reads only these files, and no deeper than
+# dossiers/<dossier>/*.md and atlas/descriptors/*.yaml below them.
+_READ_OUTSIDE = (".md", ".yaml", ".yml")
+_DEPTH_READ = 2
+
+
 def fingerprints(folders: list[Path]) -> dict[str, str]:
     """Every file under `folders` with a hash of its content: changes when any file's
     content does, whatever its size and modification time say."""
     found = {}
+    roots = [os.path.realpath(folder) for folder in folders]
     for folder in folders:
         seen: set[str] = set()
         # Folders linked into the content are read by the build: followed, once each.
+        # One leading out of the folders (a dossier kept elsewhere) only as deep as the
+        # readers go, and only for what they read: a planted link to / must not have
+        # every file of the computer read (/proc/kcore has no end).
         for directory, dirs, files in os.walk(folder, followlinks=True):
             real = os.path.realpath(directory)
             if real in seen:
                 dirs[:] = []
                 continue
             seen.add(real)
+            outside = not any(real == root or real.startswith(root + os.sep) for root in roots)
+            if outside and os.path.relpath(directory, folder).count(os.sep) + 1 >= _DEPTH_READ:
+                dirs[:] = []
             for name in files:
+                if outside and not name.endswith(_READ_OUTSIDE):
+                    continue
                 path = os.path.join(directory, name)
                 try:
                     found[path] = content_digest(read_bytes(Path(path)))

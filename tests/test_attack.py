@@ -22,6 +22,7 @@ from generator.build import build
 from generator.errors import BuildError, OutputError
 from generator.importers.documents import DocumentImportError, import_documents
 from generator.importers.skos import ImportError_, import_skos
+from generator.incremental import fingerprints
 from generator.scaffold import ScaffoldError, new_descriptor, new_dossier
 from tests.test_import_skos import empty_site
 
@@ -314,3 +315,22 @@ def test_a_thesaurus_that_is_a_fifo_is_refused_not_waited_on(
         import_skos(small_site, thesaurus)
     [problem] = error.value.problems
     assert problem.path == str(thesaurus) and "not a regular file" in problem.message
+
+
+def test_a_link_out_of_the_content_is_not_read_whole(small_site: Path, tmp_path: Path) -> None:
+    # A planted link to / had every file of the computer read (/proc/kcore never ends).
+    # What the build reads from a folder kept elsewhere is still seen: a linked dossier.
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "deep" / "deeper").mkdir(parents=True)
+    (elsewhere / "deep" / "deeper" / "notes.md").write_text("x")
+    (elsewhere / "deep" / "data.bin").write_bytes(b"x")
+    (elsewhere / "top.md").write_text("x")
+    (small_site / "static").mkdir()
+    (small_site / "static" / "everything").symlink_to(elsewhere)
+    shared = tmp_path / "shared-dossier"
+    shared.mkdir()
+    (shared / "index.md").write_text("---\ntitle: Ailleurs\n---\nTexte.\n")
+    (small_site / "dossiers" / "ailleurs").symlink_to(shared)
+    found = {Path(p).relative_to(small_site).as_posix() for p in fingerprints([small_site])}
+    assert "dossiers/ailleurs/index.md" in found and "dossiers/essai/index.md" in found
+    assert not any(p.startswith("static/everything/deep") for p in found), found
