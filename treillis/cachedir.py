@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import os
 import re
+import stat
 from functools import cache
 from pathlib import Path
 
@@ -97,17 +98,33 @@ def unseal(context: str, blob: bytes) -> bytes | None:
 
 
 def read_sealed(path: Path, context: str) -> bytes | None:
+    """The data of a sealed file, or None. Only a regular file is read, never through a
+    link at its end: a planted link to /dev/zero would fill the memory, a FIFO hang."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
-        return unseal(context, path.read_bytes())
+        descriptor = os.open(path, flags)
     except OSError:
         return None
+    with open(descriptor, "rb") as file:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            return unseal(context, file.read())
+        except OSError:
+            return None
 
 
 def write_sealed(path: Path, context: str, data: bytes) -> None:
-    """Write atomically: a reader sees the old file or the new one, never half of one."""
+    """Write atomically: a reader sees the old file or the new one, never half of one.
+
+    The temporary file is made anew, never opened through a link planted at its name
+    (which would overwrite the file the link points to)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(seal(context, data))
+    temporary.unlink(missing_ok=True)  # a link or a file left over: only the name goes
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    with os.fdopen(os.open(temporary, flags, 0o600), "wb") as file:
+        file.write(seal(context, data))
     temporary.replace(path)
 
 
@@ -117,6 +134,13 @@ def open_cache(folder: Path) -> Path:
         raise OutputError(f"{folder} cannot be a cache folder: it is not a folder")
     tag = folder / TAG_NAME
     if tag.is_file() and not tag.is_symlink():
+        linked = _linked_folders(folder)
+        if linked:
+            raise OutputError(
+                f"refusing to use {folder} as a cache folder: {', '.join(linked)} in it is a "
+                "link, and Treillis follows no link in its cache (writing or pruning through "
+                "it would reach files elsewhere). Delete the link, or the whole cache folder."
+            )
         return folder
     if folder.is_dir():
         foreign = _foreign_files(folder)
@@ -131,6 +155,16 @@ def open_cache(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     tag.write_text(TAG, encoding="utf-8")
     return folder
+
+
+def _linked_folders(folder: Path) -> list[str]:
+    """The folders the cache writes in (`build`, `diagrams` and its subfolders) that are
+    links, e.g. committed to the repository along with a `CACHEDIR.TAG`."""
+    linked = [name for name in ("build", "diagrams") if (folder / name).is_symlink()]
+    diagrams = folder / "diagrams"
+    if "diagrams" not in linked and diagrams.is_dir():
+        linked += [f"diagrams/{p.name}" for p in sorted(diagrams.iterdir()) if p.is_symlink()]
+    return linked
 
 
 def _foreign_files(folder: Path) -> list[str]:

@@ -523,6 +523,9 @@ def suggest(file: Path, limit: int, content: Path) -> None:
     except SourceError as error:
         err.print(f"{file}:{error.line}: {error.message}", markup=False)
         sys.exit(1)
+    except OSError as error:  # a FIFO, a device, a file that went away or is not readable
+        err.print(f"{file}:1: cannot read this file: {error.strerror}", markup=False)
+        sys.exit(1)
     title = str(source.meta.get("title", "")) if source else ""
     lang = str(source.meta.get("lang", "")) if source else ""
     indexed_ids = source.meta.get("descriptors") if source else None

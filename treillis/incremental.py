@@ -34,7 +34,7 @@ import msgspec
 from treillis.cachedir import read_sealed, write_sealed
 from treillis.model import Site
 from treillis.report import BuildReport
-from treillis.sources import ParseCache, ParsedData, content_digest
+from treillis.sources import ParseCache, ParsedData, content_digest, read_bytes
 
 STATE_VERSION = 4  # bumped whenever the state's shape or the meaning of a digest changes
 
@@ -158,11 +158,18 @@ def forget_state(path: Path) -> None:
     _heavy_file(path).unlink(missing_ok=True)
 
 
+# Outside the folders given, the build reads only these files, and no deeper than
+# dossiers/<dossier>/*.md and atlas/descriptors/*.yaml below them.
+_READ_OUTSIDE = (".md", ".yaml", ".yml")
+_DEPTH_READ = 2
+
+
 def fingerprints(folders: list[Path]) -> dict[str, str]:
     """Every file under `folders` (or among them) with a hash of its content: changes
     when any file's content does, whatever its size and modification time say. The one
     way Treillis tells whether what it reads changed."""
     found = {}
+    roots = [os.path.realpath(folder) for folder in folders]
     for folder in folders:
         if os.path.isfile(folder):
             try:
@@ -173,18 +180,25 @@ def fingerprints(folders: list[Path]) -> dict[str, str]:
             continue
         seen: set[str] = set()
         # Folders linked into the content are read by the build: followed, once each.
+        # One leading out of the folders (a dossier kept elsewhere) only as deep as the
+        # readers go, and only for what they read: a planted link to / must not have
+        # every file of the computer read (/proc/kcore has no end).
         for directory, dirs, files in os.walk(folder, followlinks=True):
             real = os.path.realpath(directory)
             if real in seen:
                 dirs[:] = []
                 continue
             seen.add(real)
+            outside = not any(real == root or real.startswith(root + os.sep) for root in roots)
+            if outside and os.path.relpath(directory, folder).count(os.sep) + 1 >= _DEPTH_READ:
+                dirs[:] = []
             for name in files:
+                if outside and not name.endswith(_READ_OUTSIDE):
+                    continue
                 path = os.path.join(directory, name)
                 try:
-                    with open(path, "rb") as file:
-                        found[path] = content_digest(file.read())
-                except OSError:
+                    found[path] = content_digest(read_bytes(Path(path)))
+                except OSError:  # gone, or no regular file: the readers say so if it matters
                     continue
     return found
 

@@ -19,7 +19,7 @@ from treillis.readers.config import read_config
 from treillis.readers.fields import id_problem
 from treillis.schema import KINDS
 from treillis.sources import SourceError, parse_yaml
-from treillis.yamlwrite import dump, front_matter
+from treillis.yamlwrite import dump, front_matter, write_file
 
 __all__ = [
     "DOCUMENT_TYPES",
@@ -42,10 +42,9 @@ def _check_id(value: str, what: str) -> None:
 
 
 def _write_new(path: Path, text: str) -> Path:
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise ScaffoldError(f"{path} already exists")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_file(path, text)
     return path
 
 
@@ -128,6 +127,8 @@ def new_descriptor(
             )
         ]
     )
+    if path.is_symlink():  # read, its target would be copied into the content
+        raise ScaffoldError(f"{path} is a link: add the descriptor to the file it points to")
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     if existing.strip() in ("", "[]"):
@@ -144,7 +145,7 @@ def new_descriptor(
             f"{path} is not a list of '- id:' items that a descriptor can be added to: "
             "add it by hand, or give another --file"
         )
-    path.write_text(existing + entry, encoding="utf-8")
+    write_file(path, existing + entry)
     return path
 
 
@@ -261,9 +262,7 @@ def new_site(folder: Path, title: str | None = None, languages: list[str] | None
         ".gitlab-ci.yml": _workflow("gitlab-ci.yml"),
     }
     for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_file(folder / name, text)
     return content
 
 

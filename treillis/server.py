@@ -21,7 +21,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from treillis.live import LiveSite, Update, read_mapped
 
@@ -153,7 +153,9 @@ class _Handler(BaseHTTPRequestHandler):
         if found is None and self.server.site.get(path + "/index.html") is not None:
             # A folder without its slash: relative links would resolve one level too high.
             self.send_response(301)
-            self.send_header("Location", "/" + path + "/")
+            # Percent-encoded, as the request was: a name holding a line break would
+            # otherwise end the header and write others (a cookie, a page) after it.
+            self.send_header("Location", quote("/" + path + "/"))
             self.send_header("Content-Length", "0")
             self.end_headers()
             return

@@ -6,8 +6,11 @@ check can report `path:line: message`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,9 +235,25 @@ class SourceError(Exception):
         self.message = message
 
 
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a content file; OSError when it is not a regular file. A FIFO is
+    never waited on (opening one to read waits for a writer forever), nor a device
+    read (/dev/zero never ends)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        reason = "not a regular file (a pipe, a device or a socket)"
+        raise OSError(errno.EINVAL, reason, str(path))
+    with open(descriptor, "rb") as file:
+        return file.read()
+
+
 def read_text(path: Path) -> str:
     """The file's text, decoded as UTF-8 (a byte-order mark is dropped)."""
-    return decode_text(path.read_bytes())
+    return decode_text(read_bytes(path))
 
 
 def decode_text(data: bytes) -> str:
@@ -342,7 +361,7 @@ class ParseCache:
         self._entries: dict[Path, tuple[str, object]] = {}
 
     def get(self, path: Path, parse: Callable[[str], Any]) -> Any:
-        data = path.read_bytes()
+        data = read_bytes(path)
         digest = content_digest(data)
         entry = self._entries.get(path)
         if entry is None or entry[0] != digest:

@@ -9,11 +9,14 @@ lists of texts in flow style (`broader: [a, b]`), dates and years unquoted.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
 
+from treillis.errors import OutputError
 from treillis.sources import _FORBIDDEN
 
 # Treillis reads every scalar as text; the safe dumper quotes any text a YAML 1.1 reader
@@ -71,3 +74,24 @@ def dump(data: Any) -> str:
 def front_matter(fields: dict[str, Any]) -> str:
     """A Markdown front matter block, `---` lines included."""
     return "---\n" + dump(fields) + "---\n"
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write a content file (an import, `treillis new`) whole or not at all, and never
+    through a link: a link planted at its name (to ~/.bashrc, or to nothing yet) would
+    have the file written, or created, wherever it points."""
+    if path.is_symlink():
+        raise OutputError(
+            f"{path} is a link: Treillis writes no file through a link (it would write "
+            "where the link points). Replace the link by a file, or remove it."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        with os.fdopen(os.open(temporary, flags, 0o666), "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)  # a link put there meanwhile is replaced, not followed
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -40,7 +40,7 @@ from treillis.readers.fields import date_problem, id_problem, is_web_address, sl
 from treillis.sources import LineDict, SourceError, load_yaml_file, read_text, split_front_matter
 from treillis.suggest import Suggester
 from treillis.views.common import sort_key
-from treillis.yamlwrite import front_matter
+from treillis.yamlwrite import front_matter, write_file
 
 MAPPING_FIELDS = (
     "id",
@@ -60,6 +60,21 @@ SPEC_KEYS = ("field", "value", "pattern", "values", "default")
 # A pattern gets this long on one value; any sensible pattern needs microseconds.
 PATTERN_SECONDS = 1.0
 TRUE, FALSE = ("true", "yes", "on"), ("false", "no", "off")
+# Compiling writes a counted repetition out `n` times (`a{10000000}` takes gigabytes,
+# before any timeout applies): the product of every `{n…}` of a pattern is bounded.
+MAX_REPETITIONS = 100_000
+_COUNT = re.compile(r"(?<!\\)\{(\d+)(?:,\d*)?\}")
+
+
+def _repetitions(pattern: str) -> int:
+    """The product of the least counts of `pattern`'s `{n}`, `{n,}` and `{n,m}`: an upper
+    bound of how many times compiling may write one part out (as if all were nested)."""
+    product = 1
+    for count in _COUNT.findall(pattern):
+        product *= max(int(count), 1) if len(count) <= 9 else MAX_REPETITIONS + 1
+        if product > MAX_REPETITIONS:
+            break
+    return product
 
 
 class DocumentImportError(Exception):
@@ -153,6 +168,15 @@ def _read_spec(value: Any, line: int, key: str, path: Path, problems: Problems) 
             spec.field = item
         elif name == "default":
             spec.default = item
+        elif _repetitions(item) > MAX_REPETITIONS:
+            problems.add(
+                path,
+                where,
+                f"the pattern of '{key}' repeats too much: its counted repetitions ({{n}}) "
+                f"multiply to more than {MAX_REPETITIONS}, which would fill the memory; "
+                "use + or * instead",
+            )
+            ok = False
         else:  # pattern
             try:
                 spec.pattern = regex.compile(item)
@@ -293,8 +317,13 @@ def import_documents(
             f"{slow.path}: simplify it (nested repetitions such as (a|aa)* can take forever)",
         )
         raise BuildError(problems.items) from None
+    if linked := [str(output) for output, _text in planned if output.is_symlink()]:
+        raise DocumentImportError(
+            f"{', '.join(linked)}: a link, and Treillis writes no file through a link (it "
+            "would write where the link points); nothing was imported. Remove the link."
+        )
     for output, text in planned:
-        output.write_text(text, encoding="utf-8")
+        write_file(output, text)
     report.count = len(planned)
     return report
 
@@ -322,6 +351,9 @@ def _plan(
             source = split_front_matter(read_text(path))
         except SourceError as error:
             report.notes.append(f"{path}:{error.line}: skipped: {error.message}")
+            continue
+        except OSError as error:  # a folder named *.md, a FIFO, an unreadable file
+            report.notes.append(f"{path}:1: skipped: cannot read this file: {error.strerror}")
             continue
         meta = dict(source.meta)
         id_spec = specs.get("id")

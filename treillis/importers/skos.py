@@ -18,7 +18,9 @@ with a fingerprint: a file edited by hand since is not overwritten without --for
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +33,7 @@ from treillis.readers.atlas import read_descriptors, read_families
 from treillis.readers.config import read_config
 from treillis.readers.fields import id_problem, slugify
 from treillis.sources import _FORBIDDEN
-from treillis.yamlwrite import dump
+from treillis.yamlwrite import dump, write_file
 
 PALETTE = (
     "#2b6f8f",
@@ -106,8 +108,16 @@ def read_thesaurus(path: Path, languages: list[str], report: ImportReport):
     fmt = {"ttl": "turtle", ".ttl": "turtle", ".n3": "n3", ".nt": "nt", ".jsonld": "json-ld"}.get(
         suffix, "xml"
     )
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError as error:
+        _refuse(path, 1, f"cannot read this thesaurus: {error.strerror}")
+    if not regular:  # a FIFO would be waited on forever, /dev/zero read without end
+        _refuse(path, 1, "cannot read this thesaurus: not a regular file (a pipe or a device)")
     if fmt == "xml":
         _check_xml(path)
+    elif fmt == "json-ld":
+        _check_json_ld(path)
     try:
         graph.parse(path, format=fmt)
     except Exception as error:  # rdflib raises many kinds of parse errors
@@ -252,6 +262,34 @@ def _check_xml(path: Path) -> None:
         _refuse(path, error.position[0], f"this RDF/XML is not well-formed XML: {reason}")
 
 
+def _check_json_ld(path: Path) -> None:
+    """Refuse JSON-LD naming a context by address (`"@context": "https://…"`, or an
+    `@import`): rdflib would fetch it, from any server or any file, while importing."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = json.loads(text)
+    except (OSError, ValueError, RecursionError):
+        return  # unreadable or not JSON: rdflib's parse says so, and fetches nothing
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+            context = value.get("@context")
+            contexts = context if isinstance(context, list) else [context]
+            for address in (*contexts, value.get("@import")):
+                if isinstance(address, str):
+                    quoted = text.find(json.dumps(address)[1:-1])
+                    _refuse(
+                        path,
+                        text.count("\n", 0, max(quoted, 0)) + 1,
+                        f"a JSON-LD context read from elsewhere ({address}) is refused: "
+                        "importing fetches nothing; write the context out in the file",
+                    )
+
+
 def _last_segment(uri: str) -> str:
     for separator in ("#", "/", ":"):
         uri = uri.rstrip(separator)
@@ -303,6 +341,11 @@ def import_skos(
     descriptors_file = content / "atlas" / "descriptors" / f"{name}.yaml"
     families_file = content / "atlas" / "families" / f"{name}.yaml"
     for path in (descriptors_file, families_file):
+        if path.is_symlink():
+            raise ImportError_(
+                f"{path} is a link: Treillis writes no file through a link (it would write "
+                "where the link points). Replace the link by a file, or remove it."
+            )
         if path.exists() and not force and not _untouched(path):
             raise ImportError_(
                 f"{path} was edited since it was imported: use --force to replace it"
@@ -639,8 +682,7 @@ def _write(path: Path, body: str, source: Path) -> None:
         f"# Imported by `treillis import skos {shown}`. Edit freely: a new import\n"
         f"# will then need --force to replace your changes.\n{FINGERPRINT}{digest}\n"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header + body, encoding="utf-8")
+    write_file(path, header + body)
 
 
 def _untouched(path: Path) -> bool:

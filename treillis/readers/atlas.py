@@ -9,7 +9,7 @@ from treillis.errors import Problems, did_you_mean
 from treillis.languages import CODES
 from treillis.model import Descriptor, Family, Origin, Ref
 from treillis.readers.fields import Fields
-from treillis.sources import LineDict, LineList, ParseCache, load_yaml_file
+from treillis.sources import LineDict, LineList, ParseCache, load_yaml_file, read_bytes
 
 
 class LabelFields(Fields):
@@ -73,7 +73,7 @@ def _unread(path: Path, kind: str, problems: Problems) -> None:
     are left alone then.
     """
     try:
-        text = path.read_bytes().decode("utf-8", "replace")
+        text = read_bytes(path).decode("utf-8", "replace")
     except OSError:
         problems.unreadable.add(kind)
         return
