@@ -21,13 +21,13 @@ import hashlib
 import hmac
 import os
 import re
-import stat
 from functools import cache
 from pathlib import Path
 
 import platformdirs
 
 from treillis.errors import OutputError
+from treillis.sources import read_bytes
 
 TAG_NAME = "CACHEDIR.TAG"
 TAG = (
@@ -100,18 +100,10 @@ def unseal(context: str, blob: bytes) -> bytes | None:
 def read_sealed(path: Path, context: str) -> bytes | None:
     """The data of a sealed file, or None. Only a regular file is read, never through a
     link at its end: a planted link to /dev/zero would fill the memory, a FIFO hang."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     try:
-        descriptor = os.open(path, flags)
+        return unseal(context, read_bytes(path, links=False))
     except OSError:
         return None
-    with open(descriptor, "rb") as file:
-        try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                return None
-            return unseal(context, file.read())
-        except OSError:
-            return None
 
 
 def write_sealed(path: Path, context: str, data: bytes) -> None:

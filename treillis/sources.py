@@ -235,11 +235,13 @@ class SourceError(Exception):
         self.message = message
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, *, links: bool = True) -> bytes:
     """The bytes of a content file; OSError when it is not a regular file. A FIFO is
     never waited on (opening one to read waits for a writer forever), nor a device
-    read (/dev/zero never ends)."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    read (/dev/zero never ends). `links` false: a link at the path's end is refused
+    too (a cache file, which nobody links on purpose)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags if links else flags | os.O_NOFOLLOW)
     mode = os.fstat(descriptor).st_mode
     if not stat.S_ISREG(mode):
         os.close(descriptor)
