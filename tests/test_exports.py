@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.htmlsite import Site
 from treillis.build import build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -87,12 +88,16 @@ def test_atlas_as_skos(demo_output: Path, content) -> None:
     assert len(set(graph.subjects(RDF.type, SKOS.Collection))) == len(content.families)
 
 
-def test_every_page_has_opengraph_and_translations_have_hreflang(site, content) -> None:
+def test_every_page_has_opengraph_and_translations_have_hreflang(
+    site, content, published: Path
+) -> None:
     for page in site.pages:
         soup = site.soup(page)
         for name in ("og:title", "og:description", "og:type", "og:locale", "og:site_name"):
             tag = soup.find("meta", attrs={"property": name})
             assert tag is not None and tag.get("content"), (site.relative(page), name)
+    # hreflang alternates need full addresses: only a site with a base_url has them.
+    site = Site(published)
     translated = next(d for d in content.documents.values() if d.translations)
     soup = site.page(f"dossiers/{translated.key}/index.html")
     hreflangs = {

@@ -125,11 +125,13 @@ class Renderer:
             "print_stylesheet": paths.asset("print.css"),
             "canonical": config.base_url + page.path if config.base_url else "",
             "og_locale": REGISTRY[lang].og_locale,
+            # hreflang alternates must be absolute addresses (search engines ignore, and
+            # Lighthouse flags, relative ones): without a base_url there are none.
             "alternate_links": [
-                {"lang": other, "href": config.base_url + path if config.base_url else url(path)}
+                {"lang": other, "href": config.base_url + path}
                 for other, path in sorted(page.alternates.items())
             ]
-            if len(page.alternates) > 1
+            if len(page.alternates) > 1 and config.base_url
             else [],
             "feed": paths.feed(),
             "base_url": config.base_url,
