@@ -7,6 +7,7 @@ default theme (themes/default/locales/<code>/LC_MESSAGES/messages.po).
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,6 +33,17 @@ class Language:
     synthesis: tuple[str, ...] = ()
     direction: str = "ltr"  # text direction, for the dir attribute of pages
     first_day: str = ""  # how the first day of a month is written, when not "1"
+    # French spacing: no-break spaces before : ; ! ? % » and after « (see `french_spacing`).
+    french_spacing: bool = False
+    thousands: str = ","  # the thousands separator of numbers Treillis writes
+
+    def typeset(self, text: str) -> str:
+        """`text` with this language's typographic spaces (unchanged for most languages)."""
+        return french_spacing(text) if self.french_spacing else text
+
+    def format_number(self, number: int) -> str:
+        """An integer with this language's thousands separator: `24 000` in French."""
+        return f"{number:,}".replace(",", self.thousands)
 
     @cached_property
     def _plural_function(self) -> Callable[[int], int]:
@@ -64,6 +76,30 @@ class Language:
         return self.date.format(day=day, month=month, year=year)
 
 
+NO_BREAK_SPACE = "\u00a0"
+NARROW_NO_BREAK_SPACE = "\u202f"
+
+# French typesetters' spaces: a narrow no-break space before ; ! ?, a no-break space
+# before : and », after « and between a number and %. Only ordinary spaces (and line
+# ends) are replaced, so a colon in a URL or a time stays as it is, spaces the author
+# chose stay, and typesetting twice changes nothing.
+_FRENCH_SPACES = (
+    (re.compile(r"[ \n]+([;!?])"), NARROW_NO_BREAK_SPACE + r"\1"),
+    (re.compile(r"[ \n]+(:)"), NO_BREAK_SPACE + r"\1"),
+    (re.compile(r"(?<=\d)[ \n]+%"), NO_BREAK_SPACE + "%"),
+    # Guillemets always have their space inside, written or not.
+    (re.compile(r"«(?:[ \n]+|(?!\s))"), "«" + NO_BREAK_SPACE),
+    (re.compile(r"(?:[ \n]+|(?<!\s))»"), NO_BREAK_SPACE + "»"),
+)
+
+
+def french_spacing(text: str) -> str:
+    """`Il a dit : « oui » ; vraiment ? 50 %` with French no-break spaces."""
+    for pattern, replacement in _FRENCH_SPACES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 REGISTRY: dict[str, Language] = {
     language.code: language
     for language in (
@@ -89,6 +125,8 @@ REGISTRY: dict[str, Language] = {
             date="{day} {month} {year}",
             month_date="{month} {year}",
             first_day="1er",
+            french_spacing=True,
+            thousands=NARROW_NO_BREAK_SPACE,
             og_locale="fr_FR",
             search="fr",
             minor_words=frozenset(

@@ -23,6 +23,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline, autolink, html_inline, image, link
 from markdown_it.token import Token
 
+from treillis.languages import REGISTRY
+
 WIKILINK_OPEN = "[["
 WIKILINK_CLOSE = "]]"
 
@@ -171,13 +173,18 @@ def link_targets(text: str) -> list[str]:
 
 
 def render(
-    text: str, resolve: Resolver | None = None, top_heading: int = 2, allow_html: bool = False
+    text: str,
+    resolve: Resolver | None = None,
+    top_heading: int = 2,
+    allow_html: bool = False,
+    lang: str = "",
 ) -> str:
     """Render Markdown to HTML, resolving `[[...]]` links with `resolve`.
 
     Headings are shifted so that the highest one in the text is at least
     `top_heading`: a text placed under a page's `<h2>` section starts at `<h3>`.
-    Raw HTML is shown as text unless `allow_html`, and then sanitised.
+    Raw HTML is shown as text unless `allow_html`, and then sanitised. The text is
+    typeset the way `lang` writes it (French spaces before `:` and the like).
     """
     if not text.strip():
         return ""
@@ -188,6 +195,8 @@ def render(
         for token, _line in _wikilinks(tokens, 1):
             token.meta["link"] = resolve(token.meta["target"])
     _shift_headings(tokens, top_heading)
+    if lang in REGISTRY and REGISTRY[lang].french_spacing:
+        _typeset(tokens, REGISTRY[lang].typeset)
     html = parser.renderer.render(tokens, parser.options, env)
     return _sanitise(html) if allow_html else html
 
@@ -226,6 +235,40 @@ def _sanitise(html: str) -> str:
         return f'{match.group(1)}#{anchor}"'
 
     return _SAME_PAGE_LINK.sub(follow, html)
+
+
+def _typeset(tokens: list[Token], typeset: Callable[[str], str]) -> None:
+    """Typeset the prose of parsed Markdown: its text tokens only, so that code, raw
+    HTML, link targets and attributes (an image's alt text) are never touched.
+
+    Adjacent text and soft line breaks are joined first: the space before `?` may be
+    the line end before it.
+    """
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        in_autolink = False  # an autolink's text is its URL
+        for child in block.children:
+            if child.type == "link_open":
+                in_autolink = child.markup in ("autolink", "linkify")
+            elif child.type == "link_close":
+                in_autolink = False
+            prose = child.type in ("text", "softbreak") and not in_autolink
+            previous = children[-1] if children else None
+            if prose and previous is not None and previous.meta.get("prose"):
+                previous.content += child.content if child.type == "text" else "\n"
+                continue
+            if prose:
+                child = Token(
+                    "text", "", 0, content=child.content if child.type == "text" else "\n"
+                )
+                child.meta = {"prose": True}
+            children.append(child)
+        for child in children:
+            if child.meta.get("prose"):
+                child.content = typeset(child.content)
+        block.children = children
 
 
 def _shift_headings(tokens: list[Token], top_heading: int) -> None:

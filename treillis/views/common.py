@@ -296,14 +296,14 @@ class Views:
         resolve = partial(self._resolve_wikilink, page_path, lang)
         allow_html = self.site.config.allow_html
         if self.markdown_cache is None:
-            return markdown.render(text, resolve, top_heading, allow_html)
+            return markdown.render(text, resolve, top_heading, allow_html, lang)
         # The HTML depends on the text, where it is shown, and what its [[links]] resolve to.
         links = tuple(resolve(target) for target in markdown.link_targets(text))
         key = (text, page_path, lang, top_heading, allow_html, links)
         html = self.markdown_cache.get(key)
         if html is None:
             html = self.markdown_cache[key] = markdown.render(
-                text, resolve, top_heading, allow_html
+                text, resolve, top_heading, allow_html, lang
             )
         return html
 
