@@ -99,3 +99,20 @@ def test_french_interface_words_use_no_break_spaces() -> None:
     assert [t for t in texts if french_spacing(t) != t] == []
     assert entries["colon"] == f"{NBSP}:"
     assert f"Astuces{NBSP}:" in entries["search_help"]
+
+
+def test_search_results_show_dates_in_the_pages_language(demo_output: Path) -> None:
+    from tests.browser import browser_page, site_base
+
+    with site_base(demo_output, "file") as base, browser_page() as page:
+        for path, expected in (
+            ("search/index.html", "20 mai 2019"),
+            ("en/search/index.html", "May 20, 2019"),
+        ):
+            page.goto(f"{base}{path}?q=mutualiser%20centraliser")
+            result = page.locator(".search-result", has_text="Mutualiser sans centraliser")
+            result.first.wait_for()
+            meta = result.first.locator(".search-result__meta").inner_text()
+            assert expected in meta, (path, meta)
+            assert "2019-05-20" not in meta
+            assert page.console_errors == []

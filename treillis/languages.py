@@ -341,6 +341,17 @@ def language(code: str) -> Language:
     return REGISTRY[code]
 
 
+def date_format(code: str) -> dict[str, Any]:
+    """How `code` writes dates, for the browser scripts (they mirror `Language.format_date`)."""
+    entry = REGISTRY[code]
+    return {
+        "months": list(entry.months),
+        "date": entry.date,
+        "month_date": entry.month_date,
+        "first_day": entry.first_day,
+    }
+
+
 def browser_data(code: str) -> dict[str, Any]:
     """What the browser scripts need to know about a language."""
     entry = REGISTRY[code]

@@ -8,7 +8,7 @@ from functools import partial
 from typing import Any
 
 from treillis.i18n import format_date, language_names
-from treillis.languages import REGISTRY
+from treillis.languages import REGISTRY, date_format
 from treillis.model import DOCUMENT_TYPES, Document, Dossier, Partner
 from treillis.search.schema import FACETS  # the search data's, written once
 from treillis.views.common import (
@@ -308,6 +308,8 @@ def search_strings(views: Views, lang: str) -> dict[str, Any]:
         # The plural forms of the count, and which one each number takes.
         "count": [count] if isinstance(count, str) else count,
         "plural": REGISTRY[lang].plural_table(),
+        # The results' dates are written as the pages write them.
+        "dates": date_format(lang),
         "partial": t("search_partial"),
         "more_results": t("search_more_results"),
         "bare_wildcard": t("search_bare_wildcard"),

@@ -472,6 +472,21 @@
       });
     }
 
+    /* `2015-10-12` (or `2015-10`, `2015`) written as the pages write it in their language:
+       the language registry's month names and patterns (languages.Language.format_date). */
+    function formatDate(value) {
+      var dates = strings.dates;
+      var parts = String(value || "").split("-").map(function (part) { return parseInt(part, 10); });
+      if (!value || parts.some(isNaN)) return value || "";
+      var year = String(parts[0]);
+      if (parts.length < 2) return year;
+      var month = dates.months[parts[1] - 1];
+      if (month === undefined) return value;
+      if (parts.length < 3) return dates.month_date.replace("{month}", month).replace("{year}", year);
+      var day = parts[2] === 1 && dates.first_day ? dates.first_day : String(parts[2]);
+      return dates.date.replace("{day}", day).replace("{month}", month).replace("{year}", year);
+    }
+
     function shownResults(matching) {
       return store.docs ? matching : matching.slice(0, limit);
     }
@@ -546,7 +561,7 @@
           var meta = el("p", "search-result__meta");
           var type = doc[F.type];
           meta.appendChild(el("span", "type-badge type-badge--" + store.types[type], strings.types[type]));
-          meta.appendChild(document.createTextNode(" · " + doc[F.date] + " · "));
+          meta.appendChild(document.createTextNode(" · " + formatDate(doc[F.date]) + " · "));
           var dossierLink = el("a", "", dossier[0]);
           dossierLink.href = ROOT + dossier[1];
           meta.appendChild(dossierLink);
