@@ -116,3 +116,12 @@ def test_search_results_show_dates_in_the_pages_language(demo_output: Path) -> N
             assert expected in meta, (path, meta)
             assert "2019-05-20" not in meta
             assert page.console_errors == []
+
+
+def test_interface_counts_have_the_languages_thousands_separator() -> None:
+    from treillis.i18n import translator
+
+    assert translator("fr")("documents_count", n=24000) == f"24{NNBSP}000 documents"
+    assert translator("fr")("documents_count", n=1) == "1 document"
+    assert translator("en")("documents_count", n=24000) == "24,000 documents"
+    assert translator("es")("documents_count", n=1234567) == "1.234.567 documentos"

@@ -182,8 +182,16 @@ class Messages:
     def t(self, key: str, **values: Any) -> str:
         """The text of `key`; with an integer `n`, in its plural form for n."""
         count = values.get("n")
-        text = self.translations.text(key, self.lang, count if isinstance(count, int) else None)
+        if isinstance(count, int):
+            text = self.translations.text(key, self.lang, count)
+            values["n"] = self._number(count)
+        else:
+            text = self.translations.text(key, self.lang)
         return _fill(text, values)
+
+    def _number(self, count: int) -> str:
+        """A count as the language writes it: `24 000` in French (a narrow no-break space)."""
+        return REGISTRY[self.lang].format_number(count)
 
     __call__ = t
 
@@ -202,7 +210,7 @@ class Messages:
 
         @pass_context
         def ngettext(context: Context, singular: str, plural: str, num: int, **values: Any) -> Any:
-            values.setdefault("num", num)
+            values.setdefault("num", self._number(num) if isinstance(num, int) else num)
             if self.translations.entry(singular, lang) is None:
                 found = singular if num == 1 else plural  # not translated: gettext's rule
             else:

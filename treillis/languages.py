@@ -239,6 +239,7 @@ REGISTRY: dict[str, Language] = {
             ),
             date="{day} de {month} de {year}",
             month_date="{month} de {year}",
+            thousands=".",
             og_locale="es_ES",
             search="es",
             minor_words=frozenset(
@@ -288,6 +289,7 @@ REGISTRY: dict[str, Language] = {
             ),
             date="{day} de {month} de {year}",
             month_date="{month} de {year}",
+            thousands=NARROW_NO_BREAK_SPACE,
             og_locale="pt_PT",
             search="pt",
             minor_words=frozenset(
