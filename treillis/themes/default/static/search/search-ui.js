@@ -399,6 +399,10 @@
     var facetsBox = page.querySelector("#search-facets");
     var atlasBox = page.querySelector("#search-atlas");
     var permalink = page.querySelector("#search-permalink");
+    var filters = page.querySelector("#search-filters");
+    /* The filters' panel starts open beside the results on a wide screen; on a phone it
+     * stays closed so that the results come first. */
+    if (filters && !window.matchMedia("(max-width: 48rem)").matches) filters.open = true;
     var params = new URLSearchParams(window.location.search);
     var selected = {}; /* by facet, once the schema has come */
     input.value = params.get("q") || "";
