@@ -82,6 +82,10 @@ def test_search_page_on_a_phone_shows_results_first(demo_output: Path) -> None:
         checkbox.check()
         page.wait_for_function("() => location.search.includes('type=')")
         assert page.locator(".search-result").count() > 0
+        # Closed again, the panel still says a filter is checked.
+        toggle.click()
+        assert toggle.inner_text().endswith("(1)")
+        toggle.click()
         # Touch targets: each checkbox with its label, and the panel's toggle, are >= 24 px.
         targets = [*page.locator(".facet__option").all(), toggle]
         assert len(targets) > 5

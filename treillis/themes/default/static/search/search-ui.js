@@ -400,6 +400,7 @@
     var atlasBox = page.querySelector("#search-atlas");
     var permalink = page.querySelector("#search-permalink");
     var filters = page.querySelector("#search-filters");
+    var filtersCount = page.querySelector("#search-filters-count");
     /* The filters' panel starts open beside the results on a wide screen; on a phone it
      * stays closed so that the results come first. */
     if (filters && !window.matchMedia("(max-width: 48rem)").matches) filters.open = true;
@@ -419,6 +420,9 @@
       try { window.history.replaceState(null, "", address); } catch (error) { /* file:// may refuse */ }
       permalink.href = address;
       permalink.hidden = !next.toString();
+      /* A closed panel still says how many filters are checked. */
+      var checked = FACETS.reduce(function (n, facet) { return n + selected[facet].length; }, 0);
+      if (filtersCount) filtersCount.textContent = checked ? "(" + checked + ")" : "";
     }
 
     /* Results shown at once on a large site; "more" adds as many again. */
