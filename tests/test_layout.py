@@ -114,3 +114,27 @@ def test_search_page_reserves_the_space_results_arrive_in(demo_output: Path) -> 
         after = page.locator("#search-results").bounding_box()
         assert after["y"] == before["y"]
         assert before["height"] >= inner / 2
+
+
+def test_suggestions_scroll_to_the_option_chosen_with_the_keyboard(demo_output: Path) -> None:
+    """On a short screen the list scrolls within its own height and follows the arrow keys."""
+    with site_base(demo_output, "file") as base, browser_page() as page:
+        page.set_viewport_size({"width": 390, "height": 400})
+        page.goto(base + "index.html")
+        box = page.locator("#site-search")
+        box.click()
+        box.fill("habitants")
+        page.wait_for_selector("#search-option-7")
+        listbox = page.locator("#site-search-options")
+        assert page.evaluate(
+            "() => { const l = document.getElementById('site-search-options');"
+            " return l.scrollHeight > l.clientHeight; }"
+        )
+        for _ in range(8):
+            box.press("ArrowDown")
+        assert box.get_attribute("aria-activedescendant") == "search-option-7"
+        shown, option = listbox.bounding_box(), page.locator("#search-option-7").bounding_box()
+        assert (
+            shown["y"] <= option["y"]
+            and option["y"] + option["height"] <= shown["y"] + (shown["height"])
+        )

@@ -275,6 +275,8 @@
         item.setAttribute("aria-selected", i === active ? "true" : "false");
       });
       input.setAttribute("aria-activedescendant", items[active].id);
+      /* The list scrolls within its own height on a short screen: keep the option in view. */
+      items[active].scrollIntoView({ block: "nearest" });
     }
 
     function show() {
