@@ -275,6 +275,8 @@
         item.setAttribute("aria-selected", i === active ? "true" : "false");
       });
       input.setAttribute("aria-activedescendant", items[active].id);
+      /* The list scrolls within its own height on a short screen: keep the option in view. */
+      items[active].scrollIntoView({ block: "nearest" });
     }
 
     function show() {
@@ -399,6 +401,11 @@
     var facetsBox = page.querySelector("#search-facets");
     var atlasBox = page.querySelector("#search-atlas");
     var permalink = page.querySelector("#search-permalink");
+    var filters = page.querySelector("#search-filters");
+    var filtersCount = page.querySelector("#search-filters-count");
+    /* The filters' panel starts open beside the results on a wide screen; on a phone it
+     * stays closed so that the results come first. */
+    if (filters && !window.matchMedia("(max-width: 48rem)").matches) filters.open = true;
     var params = new URLSearchParams(window.location.search);
     var selected = {}; /* by facet, once the schema has come */
     input.value = params.get("q") || "";
@@ -415,6 +422,9 @@
       try { window.history.replaceState(null, "", address); } catch (error) { /* file:// may refuse */ }
       permalink.href = address;
       permalink.hidden = !next.toString();
+      /* A closed panel still says how many filters are checked. */
+      var checked = FACETS.reduce(function (n, facet) { return n + selected[facet].length; }, 0);
+      if (filtersCount) filtersCount.textContent = checked ? "(" + checked + ")" : "";
     }
 
     /* Results shown at once on a large site; "more" adds as many again. */
