@@ -163,6 +163,9 @@ class Renderer:
                     "name": REGISTRY[other].name,
                     "path": page.alternates.get(other, paths.home(other)),
                     "current": other == lang,
+                    # Without a translation the link leads to that language's home page:
+                    # the switch says so rather than landing the reader somewhere unexpected.
+                    "translated": other == lang or other in page.alternates,
                 }
                 for other in config.languages
             ]
