@@ -3,9 +3,16 @@ cards, and the preview's error overlay in the site's language (issue 15)."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
+
+from tests.conftest import DEMO_CONTENT
+from treillis import serve
+from treillis.live import LiveSite
 
 UNTRANSLATED = "dossiers/comite-de-direction-partage/charte-du-comite-de-direction/index.html"
 
@@ -60,3 +67,73 @@ def test_cards_in_another_language_show_a_badge(demo_output: Path) -> None:
         assert badged, home
     english = soup(demo_output / "en/index.html")
     assert "fr" in [badge.get_text() for badge in english.select(".lang-badge")]
+
+
+def test_the_overlay_words_follow_the_sites_first_language(small_site: Path) -> None:
+    site = LiveSite(small_site, cache=small_site.parent / "cache")
+    try:
+        site.rebuild(search_in_background=False)
+        assert site.overlay_words["lang"] == "fr"
+        assert site.overlay_words["problems"].startswith("Problèmes dans le contenu ({n})")
+        config = small_site / "site.yaml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("languages: [fr, en]", "languages: [en, fr]"), "utf-8")
+        atlas = small_site / "atlas/descriptors/main.yaml"
+        text = atlas.read_text(encoding="utf-8")
+        atlas.write_text(text.replace("{fr: Budget participatif}", "{fr: Budget, en: Budget}"))
+        assert site.rebuild(search_in_background=False).problems == []
+        assert site.overlay_words == {
+            "lang": "en",
+            "problems": "Problems in the content ({n}): the last good pages are shown. "
+            "Fix the file and save.",
+        }
+    finally:
+        site.close()
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[serve.Preview]:
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    running = serve.start(content, port=0, cache=tmp_path / "cache")
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_the_preview_overlay_is_french_opaque_and_above_the_header(
+    preview: serve.Preview,
+) -> None:
+    from tests.browser import browser_page
+    from tests.test_serve import wait_for_listener, write
+
+    with browser_page() as page:
+        page.goto(preview.url + UNTRANSLATED)
+        wait_for_listener(preview)
+        header = page.locator(".site-header").bounding_box()
+        assert header is not None
+        families = preview.site.content / "atlas/families.yaml"
+        write(families, families.read_text(encoding="utf-8").rstrip("\n") + "\n- id: [broken\n")
+        overlay = page.locator("#treillis-problems")
+        overlay.wait_for(timeout=20_000)
+        assert overlay.get_attribute("lang") == "fr"
+        title = overlay.locator("h2").inner_text()
+        assert title.startswith("Problèmes dans le contenu (1)"), title
+        assert "families.yaml:" in overlay.inner_text()
+        found = page.evaluate(
+            """() => {
+                const overlay = document.getElementById('treillis-problems');
+                const rgba = getComputedStyle(overlay).backgroundColor.match(/[\\d.]+/g);
+                const header = document.querySelector('.site-header').getBoundingClientRect();
+                const points = [[header.left + 5, header.top + 5],
+                                [header.left + header.width / 2, header.top + header.height / 2],
+                                [header.right - 5, header.bottom - 5]];
+                return {
+                    alpha: rgba.length > 3 ? Number(rgba[3]) : 1,
+                    covered: points.every(([x, y]) => overlay.contains(
+                        document.elementFromPoint(x, y))),
+                };
+            }"""
+        )
+        assert found == {"alpha": 1, "covered": True}

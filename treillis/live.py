@@ -30,6 +30,7 @@ from treillis import pipeline
 from treillis.build import default_cache, load, theme_folders
 from treillis.diagrams import DiagramCache
 from treillis.errors import BuildError, Problem
+from treillis.i18n import Messages, Translations, translator
 from treillis.incremental import BuildState, fingerprints
 from treillis.model import Site
 from treillis.output import Memory
@@ -73,6 +74,8 @@ class LiveSite:
         self._search_future: concurrent.futures.Future | None = None
         self._search_wanted = 0
         self.libraries = browser_libraries()
+        # The error overlay's words, in the site's first language once a load succeeded.
+        self.overlay_words = overlay_words(translator("en"))
 
     @property
     def pages(self) -> dict[str, bytes]:
@@ -108,6 +111,8 @@ class LiveSite:
         try:
             site = load(self.content, self.parse_cache)
             themes = theme_folders(site, self.theme)
+            words = Translations.read(themes, site.config.languages)
+            self.overlay_words = overlay_words(words.messages(site.config.default_language))
             done = pipeline.run(
                 site,
                 themes,
@@ -187,6 +192,11 @@ class LiveSite:
             if path in self.static:
                 return b"", self.static[path]
         return None
+
+
+def overlay_words(messages: Messages) -> dict[str, str]:
+    """What the preview's error overlay says, and in which language (for its `lang`)."""
+    return {"lang": messages.lang, "problems": messages.t("preview_problems")}
 
 
 def read_mapped(real: Path) -> bytes | None:

@@ -4,6 +4,15 @@
   var here = decodeURIComponent(window.location.pathname).replace(/^\//, "");
   if (here === "" || here.slice(-1) === "/") here += "index.html";
   var overlay = null;
+  var me = document.currentScript;
+  var version = me ? me.getAttribute("data-version") : null;
+  /* The site's words for the overlay, in its first language (set by the server). */
+  var words = { lang: "en", problems: "Problems in the content ({n}): the last good pages " +
+    "are shown. Fix the file and save." };
+  try {
+    var given = JSON.parse(me && me.getAttribute("data-words") || "null");
+    if (given && given.lang && given.problems) words = given;
+  } catch (error) { /* keep the English words */ }
 
   function showProblems(problems) {
     if (!problems.length) {
@@ -14,17 +23,21 @@
       overlay = document.createElement("div");
       overlay.id = "treillis-problems";
       overlay.setAttribute("role", "alert");
+      overlay.setAttribute("lang", words.lang);
+      /* Opaque and above everything (a sticky header included): the page must not show
+         through the problems, nor its header hide them. */
       overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(20,20,20,.92);color:#fff;font:14px/1.5 monospace;padding:2rem";
+        "background:#141414;color:#fff;font:14px/1.5 monospace;padding:2rem;margin:0;" +
+        "box-sizing:border-box";
       document.body.appendChild(overlay);
     }
     overlay.textContent = "";
     var title = document.createElement("h2");
-    title.textContent = problems.length + " problem" + (problems.length > 1 ? "s" : "") +
-      " in the content: the last good pages are shown. Fix the file and save.";
+    title.textContent = words.problems.replace("{n}", String(problems.length));
     title.style.cssText = "font:bold 18px sans-serif;color:#ffb4b4;margin:0 0 1rem";
     overlay.appendChild(title);
     var list = document.createElement("ul");
+    list.setAttribute("lang", "en"); /* Treillis writes its problems in English */
     problems.forEach(function (problem) {
       var item = document.createElement("li");
       item.textContent = problem; /* text, never HTML */
@@ -33,8 +46,6 @@
     overlay.appendChild(list);
   }
 
-  var me = document.currentScript;
-  var version = me ? me.getAttribute("data-version") : null;
 
   function receive(raw) {
     var data = JSON.parse(raw);

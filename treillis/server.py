@@ -14,6 +14,7 @@ refuse an `Origin` other than the preview's own.
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 import queue
@@ -180,9 +181,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _with_reload(self, body: bytes) -> bytes:
         # The version lets a tab that loaded just before a change reload at once.
+        # The overlay speaks the site's language: its words ride on the script's tag.
+        words = html.escape(json.dumps(self.server.site.overlay_words), quote=True)
         script = (
             f'<script src="/__treillis/livereload.js" '
-            f'data-version="{self.server.site.version}"></script></body>'
+            f'data-version="{self.server.site.version}" data-words="{words}"></script></body>'
         ).encode()
         return body.replace(b"</body>", script, 1)
 
