@@ -49,19 +49,17 @@ def test_entries_show_type_dossier_lead_and_date_and_print_readable_links(
         page.goto(base + DOCUMENT)
         document_title = page.inner_text("h1")
         page.locator(".basket-toggle").click()
-        body = page.locator("body")
+        details = page.locator("[data-reader-entry]")
         type_label, dossier, lead, date = (
-            body.get_attribute(f"data-{name}") for name in ("type", "dossier", "lead", "date")
+            details.get_attribute(f"data-{name}") for name in ("type", "dossier", "lead", "date")
         )
         assert type_label and dossier and lead and date
         # What the entry shows is what the document page itself shows.
         main = page.text_content("main") or ""
         assert type_label in main and date in main
         page.goto(base + DESCRIPTOR)
-        family = page.get_attribute("body", "data-dossier")
-        assert family
         page.goto(base + SECOND)
-        second_type = page.get_attribute("body", "data-type")
+        second_type = page.get_attribute("[data-reader-entry]", "data-type")
         assert second_type
 
         page.goto(base + "basket/index.html")
@@ -103,7 +101,9 @@ def test_entries_show_type_dossier_lead_and_date_and_print_readable_links(
         assert first.locator(".reader-entry__lead").inner_text() == lead
         assert first.locator(".reader-entry__date").inner_text() == date
         assert first.locator(".reader-entry__time").inner_text().startswith("Consulté le ")
-        assert descriptor.locator(".reader-entry__dossier").inner_text() == family
+        # A descriptor is shown by its kind; it has no dossier, lead or date of its own.
+        assert descriptor.inner_text().lower().startswith("descripteur")
+        assert descriptor.locator(".reader-entry__meta, .reader-entry__lead").count() == 0
         assert last.locator(".reader-entry__type").inner_text() == second_type
         page.emulate_media(media="print")
         addresses = page.locator("#history-list .reader-entry__address")

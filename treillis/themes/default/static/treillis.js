@@ -58,10 +58,12 @@
    * entries lack these fields and show nothing in their place. */
   var DETAILS = ["type", "dossier", "lead", "date"];
 
+  var details = document.querySelector("[data-reader-entry]");
+
   function entryFor(extra) {
     var entry = { url: here, title: title, lang: lang, time: Date.now() };
     DETAILS.forEach(function (field) {
-      var value = body.getAttribute("data-" + field);
+      var value = details && details.getAttribute("data-" + field);
       if (value) entry[field] = value;
     });
     for (var field in extra) entry[field] = extra[field];
