@@ -54,12 +54,32 @@
   var lang = document.documentElement.lang;
   var visitedText = body.getAttribute("data-visited");
 
+  /* What an entry shows besides its title, read from the page when it is kept: older
+   * entries lack these fields and show nothing in their place. */
+  var DETAILS = ["type", "dossier", "lead", "date"];
+
+  var details = document.querySelector("[data-reader-entry]");
+
+  function entryFor(extra) {
+    var entry = { url: here, title: title, lang: lang, time: Date.now() };
+    DETAILS.forEach(function (field) {
+      var value = details && details.getAttribute("data-" + field);
+      if (value) entry[field] = value;
+    });
+    for (var field in extra) entry[field] = extra[field];
+    return entry;
+  }
+
+  function detail(item, field) {
+    return typeof item[field] === "string" ? item[field] : "";
+  }
+
   function recordVisit() {
     if (kind !== "descriptor" && kind !== "document") return;
     var history = load(HISTORY);
     var last = history[history.length - 1];
     if (last && last.url === here) return; /* a reload is not a new step */
-    history.push({ url: here, title: title, kind: kind, lang: lang, time: Date.now() });
+    history.push(entryFor({ kind: kind }));
     save(HISTORY, history.slice(-HISTORY_LIMIT));
   }
 
@@ -96,12 +116,38 @@
     }
     button.addEventListener("click", function () {
       var basket = load(BASKET).filter(function (item) { return item.url !== here; });
-      if (!inBasket()) basket.push({ url: here, title: title, lang: lang, time: Date.now() });
+      if (!inBasket()) basket.push(entryFor({}));
       save(BASKET, basket);
       show();
     });
     button.hidden = false;
     show();
+  }
+
+  /* The address a printed list shows: the public one when the site has a base URL,
+   * else the page's path in the site — never this browser's file:// or localhost. */
+  function readableAddress(container, href) {
+    var root = new URL(container.getAttribute("data-root") || "index.html", window.location.href);
+    var rootHref = root.href.replace(/index\.html$/, "");
+    if (href.indexOf(rootHref) !== 0) return "";
+    var path = href.slice(rootHref.length);
+    return (container.getAttribute("data-base-url") || "") + path;
+  }
+
+  function span(className, text) {
+    var element = document.createElement("span");
+    element.className = className;
+    element.textContent = text; /* text, never HTML */
+    return element;
+  }
+
+  function formatTime(date) {
+    try {
+      return new Intl.DateTimeFormat(lang || undefined, { dateStyle: "long", timeStyle: "short" })
+        .format(date);
+    } catch (error) {
+      return date.toLocaleString();
+    }
   }
 
   function renderList(container) {
@@ -121,24 +167,56 @@
     }
     items.forEach(function (item) {
       var entry = document.createElement("li");
+      entry.className = "reader-entry";
+      var heading = document.createElement("p");
+      heading.className = "reader-entry__title";
       if (name === "history") {
-        var label = document.createElement("span");
-        label.className = "reader-list__kind";
-        label.textContent = container.getAttribute("data-" + item.kind) || item.kind;
-        entry.appendChild(label);
-        entry.appendChild(document.createTextNode(" "));
+        var kindLabel = container.getAttribute("data-" + item.kind) || detail(item, "kind");
+        heading.appendChild(span("reader-list__kind", kindLabel));
+        heading.appendChild(document.createTextNode(" "));
       }
       var link = document.createElement("a");
       link.href = item.url;
       link.textContent = item.title; /* text, never HTML */
       if (item.lang) link.setAttribute("lang", item.lang);
-      entry.appendChild(link);
+      heading.appendChild(link);
+      var address = readableAddress(container, item.url);
+      if (address) {
+        heading.appendChild(document.createTextNode(" "));
+        heading.appendChild(span("reader-entry__address", address));
+      }
+      entry.appendChild(heading);
+      var meta = document.createElement("p");
+      meta.className = "reader-entry__meta";
+      ["type", "dossier", "date"].forEach(function (field) {
+        var value = detail(item, field);
+        if (!value) return;
+        if (meta.childNodes.length) meta.appendChild(document.createTextNode(" · "));
+        meta.appendChild(span("reader-entry__" + field, value));
+      });
+      if (meta.childNodes.length) {
+        if (item.lang) meta.setAttribute("lang", item.lang);
+        entry.appendChild(meta);
+      }
+      var lead = detail(item, "lead");
+      if (lead) {
+        var leadText = document.createElement("p");
+        leadText.className = "reader-entry__lead";
+        leadText.textContent = lead;
+        if (item.lang) leadText.setAttribute("lang", item.lang);
+        entry.appendChild(leadText);
+      }
       if (item.time) {
+        var stamp = document.createElement("p");
+        stamp.className = "reader-entry__time";
         var time = document.createElement("time");
         var date = new Date(item.time);
         time.dateTime = date.toISOString();
-        time.textContent = " · " + date.toLocaleString(lang);
-        entry.appendChild(time);
+        time.textContent = formatTime(date);
+        var timeLabel = container.getAttribute("data-time-label");
+        if (timeLabel) stamp.appendChild(document.createTextNode(timeLabel + " "));
+        stamp.appendChild(time);
+        entry.appendChild(stamp);
       }
       list.appendChild(entry);
     });
