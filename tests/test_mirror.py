@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 import shutil
 import subprocess
@@ -16,8 +17,13 @@ from treillis.atlas import Atlas
 from treillis.build import load
 from treillis.errors import BuildError
 from treillis.mirror import mirror
+from treillis.views.common import contrast, readable_accent
 
 MAIN = "https://example.org/treillis/"
+# The mirror is built with a light colour for igl, unlike the main site's accent: it must
+# show through everywhere, darkened where text needs it.
+PARTNER_PRIMARY = "#e8a33d"
+PARTNER = "Institut de la gouvernance locale"
 LINK = re.compile(r'(?:href|src)="([^"]*)"')
 
 
@@ -25,6 +31,10 @@ LINK = re.compile(r'(?:href|src)="([^"]*)"')
 def mirrored(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("mirror")
     shutil.copytree(DEMO_CONTENT, root / "content")
+    config = root / "content/site.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert 'primary: "#7a2e3a"' in text  # igl's colour in the demo
+    config.write_text(text.replace('primary: "#7a2e3a"', f'primary: "{PARTNER_PRIMARY}"'))
     mirror(root / "content", "igl", root / "igl", main_url=MAIN)
     return root / "igl"
 
@@ -142,3 +152,116 @@ def test_the_mirror_command_takes_the_content_folder_as_the_other_commands_do(
     assert f"treillis mirror igl {DEMO_CONTENT}" in deprecated.stderr
     both = runner.invoke(main, [*old[:2], str(DEMO_CONTENT), *old[2:]])
     assert both.exit_code == 2 and "give the content folder once" in both.stderr
+
+
+def _own_documents() -> set[str]:
+    site = load(DEMO_CONTENT)
+    return {d.key for d in site.documents.values() if d.partner and d.partner.target == "igl"}
+
+
+def test_the_mirrors_figures_count_what_it_publishes(mirrored: Path) -> None:
+    site = load(DEMO_CONTENT)
+    own = _own_documents()
+    descriptors = {p.parent.name for p in (mirrored / "atlas").glob("*/index.html")}
+    descriptors -= {"legend", "permuted"}
+    home = (mirrored / "index.html").read_text(encoding="utf-8")
+    figures = re.search(r'hero__counts">(\d+) documents · (\d+) descripteurs', home)
+    assert figures is not None
+    assert (int(figures[1]), int(figures[2])) == (len(own), len(descriptors))
+    assert len(own) < len(site.documents)
+    # Each dossier card counts the dossier's documents in the mirror.
+    cards = re.findall(
+        r'<h3><a href="dossiers/([^/]+)/index.html">.*?dossier-card__meta">(\d+) document',
+        home,
+        re.S,
+    )
+    assert cards
+    for slug, count in cards:
+        assert int(count) == sum(1 for key in own if key.startswith(f"{slug}/")), slug
+    assert any(int(c) < len(site.dossiers[s].documents) for s, c in cards)
+    # The atlas index counts, beside each descriptor, the mirror's documents it indexes.
+    atlas = (mirrored / "atlas/index.html").read_text(encoding="utf-8")
+    counted = re.findall(
+        r'href="([^"/]+)/index.html"[^>]*><span class="descriptor__swatch"[^>]*></span>'
+        r'[^<]*<span class="count">\((\d+)\)',
+        atlas,
+    )
+    assert counted
+    for descriptor_id, count in counted:
+        indexed = {k for k in own if descriptor_id in site.documents[k].descriptor_ids}
+        assert int(count) == len(indexed), descriptor_id
+
+
+def test_the_mirrors_titles_carry_the_partners_name(mirrored: Path) -> None:
+    pages = list(mirrored.rglob("*.html"))
+    assert len(pages) > 100
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        title = re.search(r"<title>([^<]*)</title>", html)
+        assert title is not None and title[1].endswith(PARTNER), page
+        og_title = re.search(r'<meta property="og:title" content="([^"]*)">', html)
+        assert og_title is not None and og_title[1].endswith(PARTNER), page
+
+
+RGB = """(c) => '#' + c.match(/\\d+/g).slice(0, 3)
+  .map((n) => Number(n).toString(16).padStart(2, '0')).join('')"""
+
+
+def test_the_partners_colour_is_the_accent_throughout(mirrored: Path) -> None:
+    document = next(mirrored.glob("dossiers/*/*/index.html"))
+    with browser_page() as page:
+        page.goto((mirrored / "index.html").as_uri())
+        card, header = page.evaluate(
+            f"""() => {{
+              const rgb = {RGB};
+              return [rgb(getComputedStyle(document.querySelector('.dossier-card')).borderTopColor),
+                      rgb(getComputedStyle(document.querySelector('.site-header')).backgroundColor)];
+            }}"""
+        )
+        page.goto(document.as_uri())
+        button = page.evaluate(
+            f"""() => ({RGB})(getComputedStyle(document.querySelector('.basket-toggle')).color)"""
+        )
+    accent = readable_accent(PARTNER_PRIMARY)
+    assert header == PARTNER_PRIMARY
+    assert card == accent and button == accent
+    # Derived from the partner's colour: the same hue, darkened until text on it reads.
+    assert colorsys.rgb_to_hls(*_channels(accent))[0] == pytest.approx(
+        colorsys.rgb_to_hls(*_channels(PARTNER_PRIMARY))[0], abs=0.01
+    )
+    assert contrast(accent, "#ffffff") >= 4.5 and contrast(accent, "#f2efe8") >= 4.5
+
+
+@pytest.mark.parametrize("path", ["index.html", "dossiers/{document}/index.html"])
+def test_the_mirror_in_a_light_colour_passes_axe(mirrored: Path, path: str) -> None:
+    from tests.browser import site_base
+    from tests.conftest import NODE_MODULES
+
+    document = next(mirrored.glob("dossiers/*/*/index.html")).parent.relative_to(mirrored)
+    path = path.format(document=document.relative_to("dossiers").as_posix())
+    with site_base(mirrored, "http") as base, browser_page() as page:
+        page.goto(base + path)
+        page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
+        result = page.evaluate(
+            """() => axe.run(document, {runOnly: {type: 'tag',
+                 values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+        )
+    violations = [
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+    assert violations == [], "\n".join(violations)
+
+
+def _channels(colour: str) -> tuple[float, float, float]:
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return r, g, b
+
+
+def test_a_partners_colour_is_darkened_only_as_much_as_text_needs() -> None:
+    assert readable_accent("#7a2e3a") == "#7a2e3a"  # already dark: kept
+    for colour in ("#ffffff", "#ffee00", "#e8a33d", "#4fc3f7"):
+        shade = readable_accent(colour)
+        assert contrast(shade, "#f2efe8") >= 4.5
+        lighter = "#" + "".join(f"{min(255, int(shade[i : i + 2], 16) + 8):02x}" for i in (1, 3, 5))
+        assert contrast(lighter, "#f2efe8") < 4.5

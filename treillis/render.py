@@ -19,7 +19,7 @@ from treillis.i18n import Translations
 from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, SiteConfig
 from treillis.urls import Paths, relative
-from treillis.views.common import Page
+from treillis.views.common import Page, readable_accent
 
 DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
 
@@ -111,6 +111,10 @@ class Renderer:
                 "primary": config.brand.colours.get("primary", ""),
                 # Header text dark or light, whichever reads on the partner's colour.
                 "ink": text_colour_on(config.brand.colours["primary"])
+                if config.brand.colours.get("primary")
+                else "",
+                # The theme's accent in the partner's hue, dark enough to read on its panels.
+                "accent": readable_accent(config.brand.colours["primary"])
                 if config.brand.colours.get("primary")
                 else "",
                 "main_url": config.main_url,

@@ -43,6 +43,35 @@ def sort_key(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two `#rrggbb` colours (1 to 21)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable_accent(colour: str, background: str = "#f2efe8", ratio: float = 4.5) -> str:
+    """`colour`, darkened just enough to be read as text on `background` (WCAG AA).
+
+    The theme writes its accent as text on white and on its panels (buttons, the search
+    box) and white text on it, so a partner's light colour cannot be used as it is: its
+    darker shade keeps the partner's hue. The default background is the theme's panel,
+    its darkest one, so the accent also reads on white.
+    """
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    shade = colour.lower()
+    for step in range(101):
+        shade = "#" + "".join(f"{round(c * (1 - step / 100)):02x}" for c in channels)
+        if contrast(shade, background) >= ratio:
+            break
+    return shade
+
+
 @dataclass
 class Scope:
     """The part of a site that a partner mirrors; everything else is on the main site."""
@@ -208,8 +237,11 @@ class Views:
     def top_descriptors(self) -> list[str]:
         return [d for d in self.atlas.top if self._has("descriptor", d)]
 
-    def _has(self, kind: str, item: str) -> bool:
+    def publishes(self, kind: str, item: str) -> bool:
+        """Whether this site has a page for `item` (a mirror links to the rest)."""
         return self.scope is None or self.scope.has(kind, item)
+
+    _has = publishes
 
     def descriptor_link(self, descriptor_id: str, lang: str) -> DescriptorLink:
         # Made once per descriptor and language: every page linking to it shares it
@@ -229,8 +261,15 @@ class Views:
             path=self.paths.descriptor(descriptor_id, lang),
             colour=family.colour if family else "#777777",
             family=family.label.get(lang) if family else "",
-            count=len(self.atlas.documents[descriptor_id]),
+            count=self.documents_indexed(descriptor_id),
         )
+
+    def documents_indexed(self, descriptor_id: str) -> int:
+        """How many of the documents this site publishes the descriptor indexes."""
+        keys = self.atlas.documents[descriptor_id]
+        if self.scope is None:
+            return len(keys)
+        return sum(1 for key in keys if key in self.scope.documents)
 
     def descriptor_links(self, ids, lang: str) -> list[DescriptorLink]:
         links = [

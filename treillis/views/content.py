@@ -43,7 +43,11 @@ def home_pages(views: Views) -> Iterator[Page]:
                 "top_descriptors": views.descriptor_links(views.top_descriptors(), lang),
                 "newest": views.newest_documents(lang),
                 "partners": [partner_card(views, p, lang) for p in views.partners()],
-                "counts": {"documents": len(site.documents), "descriptors": len(site.descriptors)},
+                # What this site publishes: a mirror counts its own part, not the main site's.
+                "counts": {
+                    "documents": len(views.documents()),
+                    "descriptors": len(views.descriptors()),
+                },
             },
         )
 
@@ -58,7 +62,7 @@ def dossier_card(views: Views, dossier: Dossier, lang: str) -> dict[str, Any]:
         "lang": dossier.lang,
         "path": views.paths.dossier(dossier.slug),
         "summary": dossier.summary,
-        "count": len(dossier.documents),
+        "count": sum(1 for key in dossier.documents if views.publishes("document", key)),
         "date_label": format_date(dossier.date, lang),
     }
 
