@@ -51,6 +51,11 @@ class Paths:
         """Page `number` (from 2) of a long list of a descriptor's documents."""
         return f"{self.prefix(lang)}atlas/{descriptor_id}/{number}/index.html"
 
+    def descriptor_all(self, descriptor_id: str, lang: str, number: int = 1) -> str:
+        """Page `number` of a descriptor's documents including its narrower descriptors'."""
+        page = "" if number == 1 else f"{number}/"
+        return f"{self.prefix(lang)}atlas/{descriptor_id}/all/{page}index.html"
+
     def partner(self, partner_id: str, lang: str) -> str:
         return f"{self.prefix(lang)}partners/{partner_id}/index.html"
 

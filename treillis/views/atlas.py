@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import Any
 
@@ -48,7 +48,14 @@ def atlas_pages(views: Views) -> Iterator[Page]:
             title=t("permuted"),
             description=t("permuted_intro"),
             alternates=permuted_alternates,
-            context={"entries": permuted_index(views, lang), "atlas_path": views.paths.atlas(lang)},
+            context={
+                "entries": (permuted := permuted_index(views, lang)),
+                "letters": [
+                    {"letter": letter, "entries": list(lines)}
+                    for letter, lines in groupby(permuted, key=lambda line: line["letter"])
+                ],
+                "atlas_path": views.paths.atlas(lang),
+            },
         )
 
 
@@ -133,6 +140,12 @@ def legend_matrix(views: Views, lang: str) -> dict[str, Any] | None:
     }
 
 
+def _initial(key: str) -> str:
+    """The letter a sort key is filed under, "#" for a digit or a sign."""
+    first = key[:1].upper()
+    return first if first.isalpha() else "#"
+
+
 def _alphabetical_entries(views: Views, lang: str) -> list[dict[str, Any]]:
     """Every descriptor by label, with its synonyms as 'see' entries, A to Z."""
     entries = []
@@ -143,8 +156,7 @@ def _alphabetical_entries(views: Views, lang: str) -> list[dict[str, Any]]:
             entries.append({"text": synonym, "lang": lang, "link": link, "synonym": True})
     for entry in entries:
         entry["key"] = sort_key(entry["text"])
-        first = entry["key"][:1].upper()
-        entry["letter"] = first if first.isalpha() else "#"
+        entry["letter"] = _initial(entry["key"])
     return sorted(entries, key=lambda e: (e["letter"] == "#", e["key"]))
 
 
@@ -173,9 +185,11 @@ def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
                     "after": label[end:],
                     "link": link,
                     "key": (sort_key(label[start:]), sort_key(label[:start])),
+                    "letter": _initial(sort_key(label[start:])),
                 }
             )
-    return sorted(lines, key=lambda line: line["key"])
+    # Signs and digits last, as in the alphabetical list, so each letter is one run.
+    return sorted(lines, key=lambda line: (line["letter"] == "#", line["key"]))
 
 
 # A descriptor's documents are listed this many to a page: a descriptor indexing
@@ -185,34 +199,36 @@ DOCUMENTS_PER_PAGE = 100
 
 def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) -> Iterator[Page]:
     """The pages of the site's descriptors (or of some of them), in every language."""
+    atlas = views.atlas
     for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
+        direct = atlas.documents[descriptor.id]
+        # Sorted so that documents of the same date and title keep one order from build to build.
+        including = sorted(atlas.documents_including_narrower(descriptor.id))
         for lang in views.languages:
             # Newest first, made and sorted once for the descriptor's page and its next ones.
-            cards = views.document_cards(views.atlas.documents[descriptor.id], lang)
-            first = descriptor_page(views, descriptor, lang, alternates, cards)
+            cards = views.document_cards(direct, lang)
+            # A broad descriptor's narrower ones add documents: they get a list of their own.
+            all_cards = (
+                views.document_cards(including, lang) if len(including) > len(direct) else []
+            )
+            first = descriptor_page(views, descriptor, lang, alternates, cards, bool(all_cards))
             yield first
             yield from list_pages(views, descriptor, lang, first, cards)
+            if all_cards:
+                yield from including_narrower_pages(views, descriptor, lang, first, all_cards)
 
 
 def _list_part(
-    views: Views, descriptor: Descriptor, lang: str, number: int, cards: list[DocumentCard]
+    views: Views, lang: str, number: int, cards: list[DocumentCard], path: Callable[[int], str]
 ) -> dict[str, Any]:
-    """The documents shown on page `number` of a descriptor's list, and the pager."""
+    """The documents shown on page `number` of a list, and the pager (`path(n)` is page n)."""
     t = views.messages(lang)
     count = max(1, -(-len(cards) // DOCUMENTS_PER_PAGE))
     start = (number - 1) * DOCUMENTS_PER_PAGE
     shown = cards[start : start + DOCUMENTS_PER_PAGE]
     if count == 1:
         return {"documents_by_type": views.group_by_type(shown, lang), "pager": None}
-
-    def path(n: int) -> str:
-        return (
-            views.paths.descriptor(descriptor.id, lang)
-            if n == 1
-            else views.paths.descriptor_list_page(descriptor.id, lang, n)
-        )
-
     return {
         "documents_by_type": views.group_by_type(shown, lang),
         "pager": {
@@ -235,6 +251,25 @@ def _list_part(
     }
 
 
+def _direct_path(views: Views, descriptor: Descriptor, lang: str) -> Callable[[int], str]:
+    """Page n of the descriptor's own documents: its page, then numbered pages."""
+
+    def path(n: int) -> str:
+        return (
+            views.paths.descriptor(descriptor.id, lang)
+            if n == 1
+            else views.paths.descriptor_list_page(descriptor.id, lang, n)
+        )
+
+    return path
+
+
+def _render_note(views: Views, descriptor: Descriptor, lang: str, path: str) -> str:
+    note = descriptor.note.get(lang)
+    # The note's [[links]] are relative to the page it is on, which may be folders deeper.
+    return views.render_markdown(note, path, lang) if note else ""
+
+
 def list_pages(
     views: Views, descriptor: Descriptor, lang: str, first: Page, cards: list[DocumentCard]
 ) -> Iterator[Page]:
@@ -243,7 +278,6 @@ def list_pages(
     if pager is None:
         return
     t = views.messages(lang)
-    note = descriptor.note.get(lang)
     for entry in pager["pages"][1:]:
         number = entry["number"]
         alternates = {
@@ -259,10 +293,42 @@ def list_pages(
             alternates=alternates,
             context={
                 **first.context,
-                # The note's [[links]] are relative to this page, a folder deeper.
-                "note": views.render_markdown(note, entry["path"], lang) if note else "",
-                **_list_part(views, descriptor, lang, number, cards),
+                "note": _render_note(views, descriptor, lang, entry["path"]),
+                **_list_part(views, lang, number, cards, _direct_path(views, descriptor, lang)),
                 "list_page": number,
+            },
+        )
+
+
+def including_narrower_pages(
+    views: Views, descriptor: Descriptor, lang: str, first: Page, cards: list[DocumentCard]
+) -> Iterator[Page]:
+    """The list of the documents of a descriptor and of all its narrower ones, paginated."""
+    t = views.messages(lang)
+
+    def path(n: int) -> str:
+        return views.paths.descriptor_all(descriptor.id, lang, n)
+
+    count = max(1, -(-len(cards) // DOCUMENTS_PER_PAGE))
+    for number in range(1, count + 1):
+        title = f"{first.title} · {t('documents_including_narrower')}"
+        yield Page(
+            path=path(number),
+            template="descriptor.html",
+            lang=lang,
+            title=title if number == 1 else f"{title} · {t('page_number', n=number)}",
+            description=f"{first.title} · {first.context['total_count']}",
+            alternates={
+                other: views.paths.descriptor_all(descriptor.id, other, number)
+                for other in first.alternates
+            },
+            context={
+                **first.context,
+                "note": _render_note(views, descriptor, lang, path(number)),
+                **_list_part(views, lang, number, cards, path),
+                "list_page": number,
+                "including_narrower": True,
+                "has_documents": True,
             },
         )
 
@@ -273,6 +339,7 @@ def descriptor_page(
     lang: str,
     alternates: dict[str, str],
     cards: list[DocumentCard],
+    has_all_list: bool = False,
 ) -> Page:
     atlas, site = views.atlas, views.site
     path = views.paths.descriptor(descriptor.id, lang)
@@ -282,7 +349,6 @@ def descriptor_page(
     family = site.families.get(descriptor.family.target)
     direct = atlas.documents[descriptor.id]
     total = atlas.documents_including_narrower(descriptor.id)
-    note = descriptor.note.get(lang)
     return Page(
         path=path,
         template="descriptor.html",
@@ -299,7 +365,7 @@ def descriptor_page(
                 "colour": link.colour,
                 "description": family.description.get(lang) if family else "",
             },
-            "note": views.render_markdown(note, path, lang) if note else "",
+            "note": _render_note(views, descriptor, lang, path),
             "note_lang": descriptor.note.lang_of(lang),
             "synonyms": descriptor.synonyms.get(lang, []),
             "other_languages": [
@@ -319,8 +385,12 @@ def descriptor_page(
             "broader": views.descriptor_links(neighbourhood.broader, lang),
             "narrower": views.descriptor_links(neighbourhood.narrower, lang),
             "related": views.descriptor_links(neighbourhood.related, lang),
-            **_list_part(views, descriptor, lang, 1, cards),
+            **_list_part(views, lang, 1, cards, _direct_path(views, descriptor, lang)),
             "list_page": 1,
+            "including_narrower": False,
+            "descriptor_path": path,
+            "all_path": views.paths.descriptor_all(descriptor.id, lang) if has_all_list else None,
+            "all_link": t("all_documents_link", n=len(total)),
             "direct_count": t("direct_count", n=len(direct)),
             "total_count": t("total_count", n=len(total)),
             "has_documents": bool(direct),

@@ -1,0 +1,184 @@
+"""The atlas pages for a reader: the descriptor search box, the list of a broad descriptor's
+documents including its narrower ones, the permuted list's letter index, the legend on a phone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.browser import browser_page, site_base
+from tests.conftest import DEMO_CONTENT
+from tests.htmlsite import Site
+from treillis.atlas import Atlas
+from treillis.build import build
+from treillis.i18n import translator
+from treillis.views.common import sort_key
+
+PHONE = {"width": 390, "height": 844}
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_the_descriptor_search_box_has_a_visible_label_and_a_placeholder(
+    demo_output: Path,
+) -> None:
+    soup = soup_of(demo_output / "atlas/index.html")
+    box = soup.select_one("#atlas-query")
+    label = soup.select_one('label[for="atlas-query"]')
+    assert label is not None and "visually-hidden" not in (label.get("class") or [])
+    assert label.get_text(strip=True)
+    placeholder = box.get("placeholder", "")
+    assert placeholder and placeholder == translator("fr").t("atlas_search_placeholder")
+
+
+def test_the_descriptor_search_box_is_wide_and_easy_to_tap_on_a_phone(demo_output: Path) -> None:
+    with site_base(demo_output, "file") as base, browser_page() as page:
+        page.set_viewport_size(PHONE)
+        page.goto(base + "atlas/index.html")
+        page.wait_for_selector("#atlas-query", state="visible")
+        box = page.evaluate(
+            """(() => {
+              const input = document.querySelector('#atlas-query');
+              const column = input.closest('section').getBoundingClientRect();
+              const box = input.getBoundingClientRect();
+              return {font: parseFloat(getComputedStyle(input).fontSize), height: box.height,
+                      width: box.width, column: column.width};
+            })()"""
+        )
+    assert box["font"] >= 16  # iOS zooms into a field with smaller text
+    assert box["height"] >= 44
+    assert box["width"] >= box["column"] - 1
+
+
+def _document_keys(page: Path, soup: BeautifulSoup, output: Path) -> list[str]:
+    """The keys of the documents whose cards a list page shows."""
+    keys = []
+    for link in soup.select(".indexed-documents .document-card h4 a[href]"):
+        target = (page.parent / link["href"]).resolve().relative_to(output.resolve())
+        assert target.parts[0] == "dossiers" and target.name == "index.html", target
+        keys.append("/".join(target.parts[1:-1]))
+    return keys
+
+
+def _follow_list(output: Path, first: Path) -> tuple[list[str], list[Path]]:
+    """Every document of a paginated list, following its "next" links from its first page."""
+    keys: list[str] = []
+    pages = [first]
+    while True:
+        soup = soup_of(pages[-1])
+        keys += _document_keys(pages[-1], soup, output)
+        following = soup.select_one('.pager a[rel="next"]')
+        if following is None:
+            return keys, pages
+        pages.append((pages[-1].parent / following["href"]).resolve())
+
+
+def _broad_descriptors(atlas: Atlas) -> list[str]:
+    return [
+        d
+        for d in atlas.documents
+        if len(atlas.documents_including_narrower(d)) > len(set(atlas.documents[d]))
+    ]
+
+
+def _check_lists_including_narrower(output: Path, atlas: Atlas, descriptor: str) -> list[Path]:
+    page = output / f"atlas/{descriptor}/index.html"
+    soup = soup_of(page)
+    links = soup.select(".all-documents-link a[href]")
+    assert len(links) == 1, "the descriptor's page links to the list including narrower ones"
+    assert soup.select_one(".counts a[href]")["href"] == links[0]["href"]
+    first = (page.parent / links[0]["href"]).resolve()
+    keys, pages = _follow_list(output, first)
+    expected = atlas.documents_including_narrower(descriptor)
+    assert len(keys) == len(set(keys)), "every document once"
+    assert set(keys) == expected
+    # The list's pages lead back to the descriptor's own page and its own documents.
+    back = soup_of(first).select_one(".counts a[href]")
+    assert (first.parent / back["href"]).resolve() == page.resolve()
+    return pages
+
+
+def test_a_broad_descriptor_lists_its_documents_and_its_narrower_ones(
+    demo_output: Path, atlas: Atlas
+) -> None:
+    broad = _broad_descriptors(atlas)
+    assert broad, "the demo has descriptors whose narrower ones index more documents"
+    for descriptor in broad:
+        _check_lists_including_narrower(demo_output, atlas, descriptor)
+    # A descriptor whose narrower ones add nothing has no such list.
+    plain = next(d for d in atlas.documents if d not in broad)
+    assert not soup_of(demo_output / f"atlas/{plain}/index.html").select(".all-documents-link")
+
+
+def test_the_list_including_narrower_descriptors_is_paginated(
+    tmp_path: Path, atlas: Atlas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_import_skos import assert_links_resolve
+    from treillis.views import atlas as atlas_views
+
+    monkeypatch.setattr(atlas_views, "DOCUMENTS_PER_PAGE", 2)
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    output = tmp_path / "output"
+    build(content, output, cache=False)
+    descriptor = max(
+        _broad_descriptors(atlas), key=lambda d: len(atlas.documents_including_narrower(d))
+    )
+    pages = _check_lists_including_narrower(output, atlas, descriptor)
+    assert len(pages) >= 2
+    numbers = [soup_of(p).select_one('.pager [aria-current="page"]').get_text() for p in pages]
+    assert numbers == [str(n) for n in range(1, len(pages) + 1)]
+    assert assert_links_resolve(output) > 0
+
+
+def test_the_permuted_list_has_a_letter_index(site: Site) -> None:
+    soup = site.page("atlas/permuted/index.html")
+    nav = soup.select_one("nav.letter-index")
+    assert nav is not None and nav.get("aria-label")
+    links = nav.select("a[href^='#']")
+    letters = [a.get_text(strip=True) for a in links]
+    assert len(letters) > 5 and len(letters) == len(set(letters))
+    for link in links:
+        heading = soup.find(id=link["href"][1:])
+        assert heading is not None and heading.get_text(strip=True) == link.get_text(strip=True)
+        # Every line under a letter's heading has a keyword with that initial.
+        table = heading.find_next_sibling("table")
+        keywords = [a.get_text() for a in table.select(".permuted__keyword a")]
+        assert keywords
+        letter = link.get_text(strip=True)
+        if letter != "#":
+            assert {sort_key(k)[:1].upper() for k in keywords} == {letter}
+    all_keywords = soup.select(".permuted__keyword a")
+    assert sum(len(t.select(".permuted__keyword a")) for t in soup.select("table.permuted")) == len(
+        all_keywords
+    )
+
+
+def test_the_legend_matrix_scrolls_within_its_region_on_a_phone(demo_output: Path) -> None:
+    soup = soup_of(demo_output / "atlas/legend/index.html")
+    region = soup.select_one(".matrix-scroll")
+    assert region.get("role") == "region" and region.get("tabindex") == "0"
+    assert soup.find(id=region["aria-labelledby"]).get_text(strip=True)
+    with site_base(demo_output, "file") as base, browser_page() as page:
+        page.set_viewport_size(PHONE)
+        page.goto(base + "atlas/legend/index.html")
+        page.evaluate("document.querySelector('.matrix-scroll').scrollLeft = 400")
+        sizes = page.evaluate(
+            """(() => {
+              const region = document.querySelector('.matrix-scroll');
+              const header = region.querySelector('tbody th');
+              return {page: document.documentElement.scrollWidth, width: innerWidth,
+                      scrolled: region.scrollLeft,
+                      header: header.getBoundingClientRect().left,
+                      region: region.getBoundingClientRect().left};
+            })()"""
+        )
+    assert sizes["page"] <= sizes["width"], "the page itself does not scroll sideways"
+    assert sizes["scrolled"] > 0, "the matrix scrolls inside its region"
+    # Scrolled sideways, the components' names stay in view.
+    assert abs(sizes["header"] - sizes["region"]) < 2
