@@ -27,7 +27,7 @@ def test_help_everywhere(command: list[str], tmp_path: Path) -> None:
 def test_build_with_defaults_and_summary(small_site: Path) -> None:
     result = treillis("build", cwd=small_site.parent)
     assert result.returncode == 0, result.stderr
-    assert "Built 28 pages (1 dossiers, 3 documents, 4 descriptors)" in result.stdout
+    assert "Built 34 pages (1 dossiers, 3 documents, 4 descriptors)" in result.stdout
     assert (small_site.parent / "output" / "index.html").is_file()
 
 
