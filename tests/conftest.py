@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.htmlsite import Site
+from treillis import serve
 from treillis.atlas import Atlas
 from treillis.build import build, load
 from treillis.model import Site as ContentSite
@@ -167,3 +169,15 @@ def content() -> ContentSite:
 @pytest.fixture(scope="session")
 def atlas(content: ContentSite) -> Atlas:
     return Atlas(content)
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[serve.Preview]:
+    """`treillis serve` on a copy of the demo, on a free port."""
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    running = serve.start(content, port=0, cache=tmp_path / "cache")
+    try:
+        yield running
+    finally:
+        running.stop()

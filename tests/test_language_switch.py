@@ -3,14 +3,10 @@ cards, and the preview's error overlay in the site's language (issue 15)."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import DEMO_CONTENT
 from treillis import serve
 from treillis.live import LiveSite
 
@@ -89,17 +85,6 @@ def test_the_overlay_words_follow_the_sites_first_language(small_site: Path) -> 
         }
     finally:
         site.close()
-
-
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[serve.Preview]:
-    content = tmp_path / "content"
-    shutil.copytree(DEMO_CONTENT, content)
-    running = serve.start(content, port=0, cache=tmp_path / "cache")
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def test_the_preview_overlay_is_french_opaque_and_above_the_header(

@@ -13,7 +13,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,17 +57,6 @@ class EventStream:
             if message["type"] == kind:
                 return message
         raise AssertionError(f"no '{kind}' event within {timeout} s")
-
-
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[serve.Preview]:
-    content = tmp_path / "content"
-    shutil.copytree(DEMO_CONTENT, content)
-    running = serve.start(content, port=0, cache=tmp_path / "cache")
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def get(preview: serve.Preview, path: str) -> tuple[int, str]:
