@@ -34,6 +34,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
 	$(BIN)/python -m benchmarks.build --json benchmarks/results/build.json
 	$(BIN)/python -m benchmarks.diagrams --json benchmarks/results/diagrams.json
 	$(BIN)/python -m benchmarks.search --json benchmarks/results/search.json

@@ -92,6 +92,18 @@ def service_public_site(root: Path, limit: int = 1600) -> Path:
     return root
 
 
+def service_public_bodies(limit: int) -> list[str] | None:
+    """The Markdown bodies of the first `limit` sheets (without their title heading),
+    or None when ../shared/data is not here."""
+    sheets = sorted(SERVICE_PUBLIC.glob("*/*.md"))[:limit]
+    if not sheets:
+        return None
+    return [
+        re.sub(r"^# .*\n", "", split_front_matter(p.read_text(encoding="utf-8")).body.lstrip(), count=1)
+        for p in sheets
+    ]
+
+
 # How `treillis import documents` reads a service-public.fr sheet.
 MAPPING = """\
 id: id

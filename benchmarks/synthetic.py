@@ -120,8 +120,12 @@ def write_site(
     dossiers: int = 40,
     families: int = 20,
     seed: int = 7,
+    bodies: list[str] | None = None,
 ) -> Path:
-    """Write a synthetic content folder into `root`; returns `root`."""
+    """Write a synthetic content folder into `root`; returns `root`.
+
+    `bodies`: real texts to use as the documents' bodies (in turn), instead of
+    generated paragraphs."""
     rng = random.Random(seed)
     (root / "atlas" / "descriptors").mkdir(parents=True, exist_ok=True)
     (root / "dossiers").mkdir(exist_ok=True)
@@ -181,6 +185,8 @@ def write_site(
         for n in members:
             indexing = sorted({rng.randrange(descriptors) for _ in range(rng.randint(3, 7))})
             body = "\n\n".join(f"## Partie {part}\n\n{_paragraph(rng, 75)}" for part in range(1, 4))
+            if bodies:
+                body = bodies[n % len(bodies)]
             (folder / f"doc-{n}.md").write_text(
                 f"---\ntitle: {_label(rng, used)}\ntype: {rng.choice(TYPES)}\n"
                 f"date: {rng.randint(2010, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}\n"
