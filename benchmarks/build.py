@@ -38,8 +38,20 @@ from benchmarks.synthetic import write_site
 
 DATA = REPO.parent / "shared" / "data"
 TARGETS = {  # corpus → measure → upper bound, from issues 7 and 18
-    "citego": {"cold_vs_hugo": 3.0, "noop_s": 1.0, "edit_pages_s": 0.3, "peak_mb": 1024},
-    "large": {"cold_s": 300.0, "peak_mb": 4096, "search_first_result_gzip": 250_000},
+    "citego": {
+        "cold_vs_hugo": 3.0,
+        "noop_s": 1.0,
+        "edit_pages_s": 0.3,
+        "edit_title_s": 1.0,
+        "peak_mb": 1024,
+    },
+    "large": {
+        "cold_s": 150.0,
+        "noop_s": 1.0,
+        "edit_s": 5.0,
+        "peak_mb": 2048,
+        "search_first_result_gzip": 250_000,
+    },
     "service-public": {"search_first_result_gzip": 250_000},
 }
 
@@ -186,7 +198,7 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
     content = CORPORA[name](scratch / name / "content")
     generated = time.perf_counter() - started
     output, cache = scratch / name / "output", scratch / name / "cache"
-    colds, noops, edits, hugos = [], [], [], []
+    colds, noops, edits, title_edits, hugos = [], [], [], [], []
     peer = None
     if name in HUGO_PEER:
         peer = hugo.hugo_site(content, scratch / name / "hugo")
@@ -202,6 +214,12 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         with document.open("a", encoding="utf-8") as text:
             text.write(f"\nUne phrase ajoutée pour mesurer la reconstruction ({run}).\n")
         edits.append(timed_build(content, output, cache))
+        # A title shows in its dossier's and descriptors' lists: more pages to redo.
+        text = document.read_text(encoding="utf-8")
+        document.write_text(
+            text.replace("\ntitle: ", f"\ntitle: Révisé {run} — ", 1), encoding="utf-8"
+        )
+        title_edits.append(timed_build(content, output, cache))
 
     def median(runs: list[dict], key: str) -> float:
         return statistics.median(r[key] for r in runs)
@@ -227,8 +245,11 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         "noop_s": median(noops, "seconds"),
         "edit_s": median(edits, "seconds"),
         "edit_pages_s": median(edits, "pages_seconds"),
+        "edit_search_s": statistics.median(r["steps"].get("search index", 0) for r in edits),
         "edit_rendered": max(r["rendered"] for r in edits),
-        "peak_mb": max(r["peak_mb"] for r in colds + noops + edits),
+        "edit_title_s": median(title_edits, "seconds"),
+        "edit_title_rendered": max(r["rendered"] for r in title_edits),
+        "peak_mb": max(r["peak_mb"] for r in colds + noops + edits + title_edits),
         "output_mb": round(folder_bytes(output) / 2**20, 1),
         **search_first_result(output),
         "cold_steps": cold["steps"],
