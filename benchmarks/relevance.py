@@ -310,15 +310,17 @@ def _slugs(output: Path) -> Callable[[int], str]:
 
 
 def treillis_python(output: Path, queries: list[Query]) -> None:
-    """The search page's final ranking (the full index), as `treillis.search.engine` gives it."""
+    """The search page's rankings as `treillis.search.engine` gives them: the final one (the
+    full index, "treillis") and the first results shown (the quick index, "treillis-quick")."""
     from treillis.search.engine import load_index, search
 
-    index = load_index(_whole_index(output, "fr-full"))
     slug_of = _slugs(output)
-    for query in queries:
-        _prepared, refs = search(index, "fr", query.text)
-        query.found["treillis"] = [slug_of(int(ref, 36)) for ref in refs[:TOP]]
-        query.counts["treillis"] = len(refs)
+    for engine, name in (("treillis", "fr-full"), ("treillis-quick", "fr-quick")):
+        index = load_index(_whole_index(output, name))
+        for query in queries:
+            _prepared, refs = search(index, "fr", query.text)
+            query.found[engine] = [slug_of(int(ref, 36)) for ref in refs[:TOP]]
+            query.counts[engine] = len(refs)
 
 
 # ---- Both engines in chromium ----
@@ -534,6 +536,18 @@ def measure(scratch: Path, sample_size: int) -> dict:
             "pagefind_gzip_median": int(statistics.median(pagefind_bytes)),
         },
         "browser_agreement": agreement(sample),
+        "documents_found_median": {
+            engine: statistics.median(q.counts[engine] for q in queries)
+            for engine in ("treillis", "pagefind")
+        },
+        # The first results (quick index) and the final ones: does the list reshuffle?
+        "first_results_kept": {
+            "queries": len(queries),
+            "same_top10": sum(q.found["treillis-quick"] == q.found["treillis"] for q in queries),
+            "same_top3": sum(
+                q.found["treillis-quick"][:3] == q.found["treillis"][:3] for q in queries
+            ),
+        },
         "failing": {engine: failures(queries, engine) for engine in ("treillis", "pagefind")},
         "results": [
             {
@@ -553,6 +567,13 @@ def print_report(result: dict) -> None:
     print_table(result["scores"])
     print()
     print_table([result["bytes_before_first_results"]])
+    found = result["documents_found_median"]
+    print(f"\nDocuments found (median): Treillis {found['treillis']}, Pagefind {found['pagefind']}")
+    kept = result["first_results_kept"]
+    print(
+        f"Treillis's first results (quick index) have the final top 10 for {kept['same_top10']} "
+        f"of {kept['queries']} queries, its top 3 for {kept['same_top3']}"
+    )
     shared = result["browser_agreement"]
     print(
         f"\nTreillis in chromium gives Python's top 10 for {shared['same_top10']} of "
