@@ -144,6 +144,8 @@ def window(words: list, rng: random.Random, must: int | None = None) -> list:
 
 def change_number(word: str) -> str:
     """The plural of a singular word, the singular of a plural (the usual French rules)."""
+    if word.endswith(("eaux", "eux")):
+        return word[:-1]
     if word.endswith("aux") and len(word) > 4:
         return word[:-3] + "al"
     if word.endswith(("s", "x")):
