@@ -10,8 +10,8 @@ descriptors, built into a temporary folder. Pagefind (PyPI `pagefind[bin]`,
 Queries are generated from the sheets with a fixed seed. Known-item queries
 expect one sheet: a few words of its title as written, without accents, with
 one word's number changed (singular and plural), with an elided word written
-otherwise (’ for ', d' for l'), with one typo, with two typos in
-two words. Topical queries are the themes of the sheets' breadcrumbs; the
+otherwise (’ for ', d' for l'), with one typo, with two typos in two
+words. Topical queries are the themes of the sheets' breadcrumbs; the
 sheets filed under a theme are its relevant set.
 
 Treillis answers in Python (`treillis.search.engine`, what the browser does),
@@ -28,8 +28,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,6 +43,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from benchmarks.corpora import service_public_site
 from benchmarks.report import SERVICE_PUBLIC, print_table
@@ -409,6 +413,10 @@ def treillis_browser(browser, output: Path, base: str, sample: list[Query]) -> l
         context, page = _fresh_page(browser, f"{base}search/index.html?q={quote(query.text)}")
         try:
             shown = page.wait_for_function(TREILLIS_PAGE, arg=TOP, timeout=60_000).json_value()
+        except PlaywrightTimeout:
+            raise SystemExit(
+                f"the search page showed no results for {query.text!r} in 60 s"
+            ) from None
         finally:
             context.close()
         query.found["treillis-browser"] = [_slug_of_url(u) for u in shown["urls"]]
@@ -416,8 +424,14 @@ def treillis_browser(browser, output: Path, base: str, sample: list[Query]) -> l
     return sizes
 
 
-def pagefind_browser(browser, output: Path, base: str, queries: list[Query], sample: list[Query]):
-    """Every query through Pagefind's JS API; bytes for each sampled query, a new reader each."""
+def pagefind_browser(
+    browser, output: Path, base: str, queries: list[Query], sample: list[Query]
+) -> list[int]:
+    """Every query through Pagefind's JS API; bytes for each sampled query, a new reader each.
+
+    Counted: its script, worker, wasm, metadata and index chunks, and the fragments of the
+    top 10 (their titles); not a user interface (pagefind-ui.js), which Treillis's count has.
+    """
     context, page = _fresh_page(browser, base + "index.html")
     try:
         answers = page.evaluate(PAGEFIND_SEARCH, {"queries": [q.text for q in queries], "top": TOP})
@@ -605,6 +619,8 @@ def main() -> None:
         help="queries also run in chromium (default 20)",
     )
     args = parser.parse_args()
+    if not (os.environ.get("TREILLIS_CHROMIUM") or shutil.which("chromium")):
+        raise SystemExit("chromium is not installed (apt-get install chromium)")
     if not (SERVICE_PUBLIC / AUDIENCE).is_dir():
         raise SystemExit(
             f"{SERVICE_PUBLIC / AUDIENCE}: no such folder (the sheets are in ../shared/data)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import re
 from pathlib import Path
@@ -126,3 +127,40 @@ def test_a_corpus_without_descriptors_has_documents_only(tmp_path: Path) -> None
     assert len(documents) == 5
     assert all("\ndescriptors: []\n" in d.read_text(encoding="utf-8") for d in documents)
     assert (root / "atlas" / "descriptors" / "categories.yaml").read_text(encoding="utf-8") == ""
+
+
+@needs_data
+def test_the_search_page_gives_pythons_ranking_and_pagefind_answers_too(tmp_path: Path) -> None:
+    """The benchmark's browser half on 40 sheets: what `make bench` relies on still works."""
+    from tests.browser import served
+    from treillis.build import build
+
+    sheets = relevance.read_sheets()[0][:40]
+    content = service_public_site(tmp_path / "content", 40, "particuliers", descriptors=False)
+    output = tmp_path / "output"
+    build(content, output, cache=False)
+    queries = [
+        Query(
+            "exact",
+            " ".join(bare for _, bare in relevance.title_words(s.title)[:3]),
+            frozenset({s.slug}),
+        )
+        for s in sheets[::10]
+    ]
+    relevance.treillis_python(output, queries)
+    pagefind = importlib.util.find_spec("pagefind") is not None
+    if pagefind:
+        relevance.run_pagefind(output)
+    with served(output) as base, relevance._chromium() as browser:
+        treillis_bytes = relevance.treillis_browser(browser, output, base, queries)
+        if pagefind:
+            pagefind_bytes = relevance.pagefind_browser(browser, output, base, queries, queries)
+    for query in queries:
+        assert query.found["treillis-browser"] == query.found["treillis"], query.text
+        assert query.rank("treillis") == 1, (query.text, query.found["treillis"])
+        if pagefind:
+            assert query.rank("pagefind") is not None, (query.text, query.found["pagefind"])
+    # lunr, the store and the quick index at least; Pagefind's wasm and index at least.
+    assert min(treillis_bytes) > 20_000
+    if pagefind:
+        assert min(pagefind_bytes) > 20_000
