@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make site   install everything in .venv and build the demo site into output/"
 	@echo "make test   install everything in .venv and run the whole test suite"
-	@echo "make bench  measure builds, diagrams, search and preview on the demo and larger corpora (benchmarks/results/)"
+	@echo "make bench  measure builds, diagrams, search (speed, and relevance against Pagefind) and preview on the demo and larger corpora (benchmarks/results/)"
 	@echo "make lint   check the code style (ruff)"
 	@echo "make dist   build the package (wheel and sdist, with the theme and the browser libraries) into dist/"
 	@echo "make clean  remove output/ and .venv/"
@@ -38,6 +38,8 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.build --json benchmarks/results/build.json
 	$(BIN)/python -m benchmarks.diagrams --json benchmarks/results/diagrams.json
 	$(BIN)/python -m benchmarks.search --json benchmarks/results/search.json
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
+	$(BIN)/python -m benchmarks.relevance --json benchmarks/results/relevance.json
 	$(BIN)/python -m benchmarks.serve --json benchmarks/results/serve.json
 
 lint: $(STAMP)

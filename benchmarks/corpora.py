@@ -25,9 +25,15 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def service_public_site(root: Path, limit: int = 1600) -> Path:
-    """Write a content folder of the first `limit` sheets (by audience, then id)."""
-    sheets = sorted(SERVICE_PUBLIC.glob("*/*.md"))[:limit]
+def service_public_site(
+    root: Path, limit: int = 1600, folder: str = "*", descriptors: bool = True
+) -> Path:
+    """Write a content folder of the first `limit` sheets (by audience, then id).
+
+    `folder` picks one audience's sheets; without `descriptors` the documents are
+    not indexed (each is its title, summary and text alone), as a site's may be.
+    """
+    sheets = sorted(SERVICE_PUBLIC.glob(f"{folder}/*.md"))[:limit]
     audiences: dict[str, list[tuple[Path, dict, str]]] = {}
     categories: dict[str, str] = {}  # descriptor id -> label
     broader: dict[str, str] = {}
@@ -37,7 +43,7 @@ def service_public_site(root: Path, limit: int = 1600) -> Path:
         meta = source.meta
         audience = str(meta["audience"])
         audiences.setdefault(audience, []).append((path, meta, source.body))
-        crumbs = [str(c) for c in meta.get("breadcrumb") or []][1:-1]
+        crumbs = [str(c) for c in meta.get("breadcrumb") or []][1:-1] if descriptors else []
         for level, label in enumerate(crumbs):
             descriptor = slugify(label)[:60].strip("-")
             categories[descriptor] = label
@@ -73,14 +79,14 @@ def service_public_site(root: Path, limit: int = 1600) -> Path:
         )
         for path, meta, body in items:
             crumbs = [str(c) for c in meta.get("breadcrumb") or []][1:-1]
-            descriptors = sorted({slugify(c)[:60].strip("-") for c in crumbs})
+            indexed = sorted({slugify(c)[:60].strip("-") for c in crumbs}) if descriptors else []
             date = re.search(r"\d{4}-\d{2}-\d{2}", str(meta.get("date", ""))) or None
             body = re.sub(r"^# .*\n", "", body.lstrip(), count=1)
             (folder / f"{path.stem.lower()}.md").write_text(
                 f"---\ntitle: {_quote(str(meta['title']))}\ntype: resource\n"
                 f"date: {date.group() if date else '2020'}\n"
                 f"summary: {_quote(str(meta.get('description') or ''))}\n"
-                f"descriptors: [{', '.join(descriptors)}]\n"
+                f"descriptors: [{', '.join(indexed)}]\n"
                 + (
                     f"source: {{title: service-public.fr, url: {_quote(str(meta['url']))}}}\n"
                     if meta.get("url")
