@@ -38,7 +38,6 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.build --json benchmarks/results/build.json
 	$(BIN)/python -m benchmarks.diagrams --json benchmarks/results/diagrams.json
 	$(BIN)/python -m benchmarks.search --json benchmarks/results/search.json
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
 	$(BIN)/python -m benchmarks.relevance --json benchmarks/results/relevance.json
 	$(BIN)/python -m benchmarks.serve --json benchmarks/results/serve.json
 
