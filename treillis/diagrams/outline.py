@@ -1,0 +1,232 @@
+"""Indexing and principles pictures drawn directly: outlines and two columns of boxes.
+
+A document's indexing is a small forest — its descriptors and their broader
+ones up to the top — drawn as an outline: each descriptor under its broader
+one, indented, in a single column at most about 300 px wide, so it reads at
+1:1 on a phone and in a side column. A dossier's principles diagram puts the
+cases in a column on the left and the principles, in order, on the right; on
+phones, a narrow variant lists each principle with the cases supporting it.
+Both carry a key: what their colours and borders mean.
+"""
+
+from __future__ import annotations
+
+import html
+
+from treillis.diagrams.colours import tint
+from treillis.diagrams.spec import Diagram, Node
+from treillis.diagrams.star import (
+    COUNT_SIZE,
+    EDGE_COLOUR,
+    FONT,
+    GAP_Y,
+    NARROW_WIDTH,
+    PAD,
+    _Box,
+    _line,
+    _svg_head,
+    node_svg,
+    pair,
+    text_width,
+)
+from treillis.diagrams.svgsafe import sanitise
+
+INDENT = 22.0  # per level of the outline
+GAP = 8.0  # between boxes of the outline
+OUTLINE_WRAP = 24  # characters of a label line in an outline
+COLUMN_WRAP = 22
+COLUMN_GAP = 70.0  # between the two columns of the principles diagram (edges live here)
+SWATCH = 14.0
+
+
+def layout_indexing(diagram: Diagram) -> str:
+    """The document's descriptors, each under its broader ones (an outline)."""
+    nodes = {node.id: node for node in diagram.nodes}
+    children: dict[str, list[str]] = {}
+    has_parent: set[str] = set()
+    for edge in diagram.edges:
+        if edge.head in nodes and nodes[edge.head].role != "document":
+            children.setdefault(edge.tail, []).append(edge.head)
+            has_parent.add(edge.head)
+    order = {node.id: index for index, node in enumerate(diagram.nodes)}
+    items: list[tuple[int, Node, int]] = []
+
+    def visit(node_id: str, depth: int, path: frozenset[str]) -> None:
+        items.append((depth, nodes[node_id], order[node_id]))
+        for child in sorted(children.get(node_id, []), key=lambda c: nodes[c].label.lower()):
+            if child not in path:  # a cycle in the atlas is never followed twice
+                visit(child, depth + 1, path | {child})
+
+    roots = [n.id for n in diagram.nodes if n.role != "document" and n.id not in has_parent]
+    for root in sorted(roots, key=lambda r: nodes[r].label.lower()):
+        visit(root, 0, frozenset({root}))
+    document = next((n for n in diagram.nodes if n.role == "document"), None)
+    head = [(0, document, order[document.id])] if document is not None else []
+    return _outline(diagram, diagram.name, head, items)
+
+
+def layout_principles(diagram: Diagram) -> str:
+    """Cases on the left, principles in order on the right; a narrow variant for phones."""
+    wide = _columns(diagram)
+    principles = [n for n in diagram.nodes if n.role == "principle"]
+    nodes = {node.id: node for node in diagram.nodes}
+    order = {node.id: index for index, node in enumerate(diagram.nodes)}
+    items: list[tuple[int, Node, int]] = []
+    for principle in sorted(principles, key=_number):
+        items.append((0, principle, order[principle.id]))
+        items += [
+            (1, nodes[e.tail], order[e.tail]) for e in diagram.edges if e.head == principle.id
+        ]
+    narrow = _outline(diagram, f"{diagram.name}_narrow", [], items)
+    return pair(wide, narrow)
+
+
+def _number(node: Node) -> tuple[int, str]:
+    """A principle's number, from its id (p1, p2, … p10)."""
+    digits = node.id.lstrip("p")
+    return (int(digits), "") if digits.isdigit() else (10**6, node.id)
+
+
+def _outline(
+    diagram: Diagram,
+    name: str,
+    head: list[tuple[int, Node, int]],
+    items: list[tuple[int, Node, int]],
+) -> str:
+    """Boxes in one column, each indented by its depth, joined to its parent on the left."""
+    boxes: list[tuple[int, _Box]] = []
+    y = PAD
+    for depth, node, index in [*head, *items]:
+        box = _Box(index, node, OUTLINE_WRAP - 2 * depth)
+        box.x, box.y = PAD + depth * INDENT, y
+        y += box.height + GAP
+        boxes.append((depth, box))
+    edges = []
+    # Each box hangs from the nearest box above it one level up; the document (the
+    # head) stands apart, its own descriptors marked by their thick borders (see the key).
+    parents: dict[int, _Box] = {}
+    shift = GAP_Y / 2 - GAP if head else 0.0
+    for depth, box in boxes[len(head) :]:
+        box.y += shift
+        parents[depth] = box
+        parent = parents.get(depth - 1)
+        if parent is not None:
+            x = parent.x + INDENT / 2
+            mid = box.y + box.height / 2
+            edges.append(_line([(x, parent.bottom), (x, mid), (box.x, mid)]))
+    y += shift
+    key_height, key_svg = _key(diagram, name, y + GAP)
+    width = max(
+        NARROW_WIDTH - 40,
+        max(b.x + b.width for _, b in boxes) + PAD,
+        _key_width(diagram) + 2 * PAD,
+    )
+    height = y + (key_height + GAP if key_height else 0) + PAD - GAP
+    parts = [_svg_head(diagram, name, width, height)]
+    parts += [
+        f'<g id="dg_{name}_e{index}" class="edge diagram-edge">{edge}</g>'
+        for index, edge in enumerate(edges)
+    ]
+    parts += [node_svg(f"dg_{name}_n{number}", box) for number, (_, box) in enumerate(boxes)]
+    parts.append(key_svg)
+    parts.append("</g></svg>\n")
+    return sanitise("\n".join(parts))
+
+
+def _columns(diagram: Diagram) -> str:
+    """Cases on the left, principles in order on the right, an arrow for each support."""
+    principles = sorted((n for n in diagram.nodes if n.role == "principle"), key=_number)
+    cases = [n for n in diagram.nodes if n.role != "principle"]
+    order = {node.id: index for index, node in enumerate(diagram.nodes)}
+    left = [_Box(order[n.id], n, COLUMN_WRAP) for n in cases]
+    right = [_Box(order[n.id], n, COLUMN_WRAP) for n in principles]
+    left_width = max((b.width for b in left), default=0.0)
+    right_x = PAD + left_width + COLUMN_GAP
+    heights = []
+    for column, x in ((left, PAD), (right, right_x)):
+        y = PAD
+        for box in column:
+            box.x, box.y = x, y
+            y += box.height + GAP
+        heights.append(y)
+    # The shorter column is centred against the taller one.
+    tallest = max(heights)
+    for column, bottom in zip((left, right), heights, strict=True):
+        for box in column:
+            box.y += (tallest - bottom) / 2
+    by_id = {b.node.id: b for b in [*left, *right]}
+    edges = []
+    for edge in diagram.edges:
+        tail, head = by_id.get(edge.tail), by_id.get(edge.head)
+        if tail is None or head is None:
+            continue
+        x1, y1 = tail.x + tail.width, tail.y + tail.height / 2
+        x2, y2 = head.x - 8, head.y + head.height / 2
+        middle = (x1 + x2) / 2
+        edges.append(
+            f'<path class="diagram-line" fill="none" stroke="{EDGE_COLOUR}" '
+            f'd="M{x1:.2f},{y1:.2f}C{middle:.2f},{y1:.2f} {middle:.2f},{y2:.2f} '
+            f'{x2:.2f},{y2:.2f}"/>' + _arrow_right(head.x, y2)
+        )
+    width = max(
+        right_x + max((b.width for b in right), default=0.0) + PAD,
+        _key_width(diagram) + 2 * PAD,
+    )
+    y = tallest - GAP
+    key_height, key_svg = _key(diagram, diagram.name, y + GAP_Y / 2)
+    height = y + (GAP_Y / 2 + key_height if key_height else 0) + PAD
+    name = diagram.name
+    parts = [_svg_head(diagram, name, width, height)]
+    parts += [
+        f'<g id="dg_{name}_e{index}" class="edge diagram-edge">{edge}</g>'
+        for index, edge in enumerate(edges)
+    ]
+    parts += [node_svg(f"dg_{name}_n{b.index}", b) for b in [*left, *right]]
+    parts.append(key_svg)
+    parts.append("</g></svg>\n")
+    return sanitise("\n".join(parts))
+
+
+def _arrow_right(x: float, y: float) -> str:
+    points = f"{x:.2f},{y:.2f} {x - 8:.2f},{y - 3.5:.2f} {x - 8:.2f},{y + 3.5:.2f}"
+    return (
+        f'<polygon class="diagram-arrow" fill="{EDGE_COLOUR}" stroke="{EDGE_COLOUR}" '
+        f'points="{points}"/>'
+    )
+
+
+def _key_width(diagram: Diagram) -> float:
+    if not diagram.legend:
+        return 0.0
+    words = [text_width(diagram.legend_title, COUNT_SIZE, bold=True)]
+    words += [text_width(label, COUNT_SIZE) for _, _, label in diagram.legend]
+    return SWATCH + 8 + max(words)
+
+
+def _key(diagram: Diagram, name: str, top: float) -> tuple[float, str]:
+    """What the colours mean: a swatch drawn as the boxes are, and its words."""
+    if not diagram.legend:
+        return 0.0, ""
+    line = 18.0
+    parts = [f'<g id="dg_{name}_key" class="diagram-key">']
+    y = top + line - 5
+    parts.append(
+        f'<text class="diagram-key-title" x="{PAD:.2f}" y="{y:.2f}" font-family="{FONT}" '
+        f'font-weight="bold" font-size="{COUNT_SIZE:.0f}" fill="#1d232a">'
+        f"{html.escape(diagram.legend_title, quote=False)}</text>"
+    )
+    for role, colour, label in diagram.legend:
+        y += line
+        fill = colour if role == "centre" else tint(colour)
+        width = 3 if role in ("centre", "indexing") else 1.5
+        parts.append(
+            f'<g class="diagram-node diagram-node--{role}"><rect class="diagram-box" '
+            f'x="{PAD + 1:.2f}" y="{y - SWATCH + 2:.2f}" width="{SWATCH:.0f}" '
+            f'height="{SWATCH:.0f}" rx="3" fill="{fill}" stroke="{colour}" '
+            f'stroke-width="{width}"/></g>'
+            f'<text class="diagram-key-label" x="{PAD + SWATCH + 8:.2f}" y="{y:.2f}" '
+            f'font-family="{FONT}" font-size="{COUNT_SIZE:.0f}" fill="#1d232a">'
+            f"{html.escape(label, quote=False)}</text>"
+        )
+    parts.append("</g>")
+    return y - top + 6, "".join(parts)
