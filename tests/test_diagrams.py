@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -20,11 +19,10 @@ from treillis.views.diagrams import MAX_SHOWN, indexing_diagram
 
 def node_texts(svg) -> list[str]:
     """The text of each linked node, lines joined, without its count."""
-    texts = []
-    for link in svg.find_all("a"):
-        lines = [t.get_text() for t in link.find_all("text")]
-        texts.append(" ".join(line for line in lines if not re.fullmatch(r"\(\d+\)", line)))
-    return texts
+    return [
+        " ".join(t.get_text() for t in link.select("text.diagram-label"))
+        for link in svg.find_all("a")
+    ]
 
 
 def prefix(content: ContentSite, lang: str) -> str:
@@ -37,7 +35,7 @@ def test_every_descriptor_page_has_an_accessible_inline_diagram(
     for lang in content.config.languages:
         for descriptor in content.descriptors.values():
             page = site.page(f"{prefix(content, lang)}atlas/{descriptor.id}/index.html")
-            svgs = page.select("figure.diagram-figure > svg.diagram")
+            svgs = page.select("figure.diagram-figure svg.diagram:not(.diagram--narrow)")
             assert len(svgs) == 1
             svg = svgs[0]
             assert "role" not in svg.attrs  # not "img": its links stay reachable by screen readers
@@ -46,7 +44,10 @@ def test_every_descriptor_page_has_an_accessible_inline_diagram(
             assert descriptor.label.get(lang) in title
             assert svg.find(id=desc_id).get_text().strip()
             # Internal ids never reach the reader: no <title> but the diagram's own.
-            assert [t.get("id") for t in svg.find_all("title")] == [title_id]
+            titles = svg.find_all("title")
+            assert [t.get("id") for t in titles if t.get("id")] == [title_id]
+            # Other titles say what a count means, as a tooltip on the count.
+            assert all(t.parent.get("class") == ["diagram-count"] for t in titles[1:])
             assert f">{descriptor.id}<" not in str(svg) or descriptor.id in descriptor.label.get(
                 lang
             )
@@ -81,7 +82,9 @@ def test_diagram_nodes_link_to_the_neighbours_of_the_lists(
     for descriptor in content.descriptors.values():
         relative = f"atlas/{descriptor.id}/index.html"
         page = site.page(relative)
-        svg_targets = site.hrefs_to(page, relative, "svg.diagram a[href]:not([href^='#'])")
+        svg_targets = site.hrefs_to(
+            page, relative, "svg.diagram:not(.diagram--narrow) a[href]:not([href^='#'])"
+        )
         list_targets = site.hrefs_to(page, relative, ".neighbourhood__lists a")
         assert (svg_targets and set(svg_targets) <= set(list_targets)) or not list_targets
         if len(list_targets) <= min(MAX_SHOWN.values()):
@@ -141,7 +144,9 @@ def test_dossier_pages_trace_cases_to_principles(site: Site, content: ContentSit
             for p in dossier.principles
             for r in p.documents
         }
-        targets = site.hrefs_to(page, relative, "svg.diagram a[href]:not([href^='#'])")
+        targets = site.hrefs_to(
+            page, relative, "svg.diagram:not(.diagram--narrow) a[href]:not([href^='#'])"
+        )
         assert sorted(targets) == sorted(f"dossiers/{k}/index.html" for k in documents)
 
 

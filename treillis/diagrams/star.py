@@ -21,6 +21,7 @@ writes SVG without a font library.
 from __future__ import annotations
 
 import html
+import math
 import unicodedata
 
 from treillis.diagrams.colours import text_colour_on, tint
@@ -225,10 +226,12 @@ def _neighbourhood(diagram: Diagram, max_width: float, variant: str) -> str:
 
 def _svg_head(diagram: Diagram, name: str, width: float, height: float) -> str:
     ids = f"dg_{name}"
+    # Whole pixels, the same in the size and the view box: shown at exactly 1:1.
+    width, height = math.ceil(width), math.ceil(height)
     return (
         f'<svg class="diagram diagram--{diagram.name}" aria-labelledby="{ids}_title" '
-        f'aria-describedby="{ids}_desc" width="{width:.0f}" '
-        f'height="{height:.0f}" viewBox="0 0 {width:.2f} {height:.2f}" '
+        f'aria-describedby="{ids}_desc" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" '
         'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{ids}_title">{html.escape(diagram.title, quote=False)}</title>'
         f'<desc id="{ids}_desc">{html.escape(diagram.description, quote=False)}</desc>'
