@@ -45,9 +45,10 @@ def test_diagram_text_is_at_least_12_px_and_pages_never_overflow(
             found = page.evaluate(SMALLEST_TEXT)
             assert found["texts"] > 3, (name, width)
             assert found["smallest"] >= 12, (name, width, found)
-            assert page.evaluate(
-                "document.documentElement.scrollWidth <= window.innerWidth"
-            ), (name, width)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+                name,
+                width,
+            )
         assert page.console_errors == [] and page.failed_requests == []
 
 
@@ -98,3 +99,50 @@ def test_the_full_size_view_zooms_pans_and_closes_with_escape(demo_output: Path)
         assert page.locator("dialog.diagram-viewer").count() == 0
         assert page.evaluate("document.activeElement.classList.contains('diagram-full')")
         assert page.console_errors == [] and page.failed_requests == []
+
+
+CONTRASTS = """() => {
+  const channels = (colour) => colour.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const luminance = (colour) => {
+    const [r, g, b] = channels(colour).map((c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => {
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
+  };
+  const found = [];
+  for (const node of document.querySelectorAll('main svg.diagram .diagram-node')) {
+    const box = node.querySelector('.diagram-box');
+    if (!box || !box.getClientRects().length) continue;
+    for (const text of node.querySelectorAll('text')) {
+      found.push({
+        ratio: ratio(getComputedStyle(text).fill, getComputedStyle(box).fill),
+        fill: getComputedStyle(box).fill,
+      });
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_diagram_text_contrasts_with_its_box_in_light_and_dark_themes(
+    demo_output: Path, scheme: str
+) -> None:
+    with site_base(demo_output, "file") as base, browser_page() as page:
+        page.emulate_media(color_scheme=scheme)
+        fills = set()
+        for path in PAGES.values():
+            page.goto(base + path)
+            found = page.evaluate(CONTRASTS)
+            assert found
+            assert min(item["ratio"] for item in found) >= 4.5, (path, scheme)
+            fills |= {item["fill"] for item in found}
+        # Dark: boxes turn dark (but a descriptor's own, in its family's colour); light:
+        # the tinted boxes as drawn.
+        dark_box = "rgb(31, 37, 44)"
+        assert (dark_box in fills) == (scheme == "dark")

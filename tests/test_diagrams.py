@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -262,3 +263,66 @@ def test_second_build_lays_out_nothing_and_a_label_change_only_what_shows_it(
     assert "Initiatives des citoyens" in (output / f"atlas/{target}/index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_counts_never_show_zero_and_a_count_including_narrower_says_so(
+    site: Site, content: ContentSite, atlas: Atlas
+) -> None:
+    # Descriptors indexing no document themselves, whose narrower ones index some.
+    broad = [
+        d
+        for d in content.descriptors
+        if not atlas.documents[d] and atlas.documents_including_narrower(d)
+    ]
+    assert broad
+    for page in site.pages:
+        for svg in site.soup(page).select("svg.diagram"):
+            counts = [t.get_text() for t in svg.select("text.diagram-count")]
+            assert not any(re.search(r"\(0\b", text) for text in counts), page
+    for descriptor_id in broad:
+        svg = site.page(f"atlas/{descriptor_id}/index.html").select_one("svg.diagram")
+        centre = svg.select_one(".diagram-node--centre text.diagram-count")
+        total = len(atlas.documents_including_narrower(descriptor_id))
+        assert centre.contents[-1] == f"({total} avec les plus précis)"
+        assert centre.title.get_text() == f"{total} en comptant les descripteurs plus précis"
+
+
+def test_the_principles_diagram_lists_principles_in_order_with_a_key(
+    site: Site, content: ContentSite
+) -> None:
+    checked = 0
+    for dossier in content.dossiers.values():
+        page = site.page(f"dossiers/{dossier.slug}/index.html")
+        cases = {
+            r.target if "/" in r.target else f"{dossier.slug}/{r.target}"
+            for p in dossier.principles
+            for r in p.documents
+        }
+        types = {content.documents[key].type for key in cases}
+        svgs = page.select("#principles ~ figure svg.diagram")
+        for svg in svgs:  # the wide picture and the narrow one
+            shown = [
+                int(a["href"].rsplit("-", 1)[1])
+                for a in svg.find_all("a")
+                if a["href"].startswith("#principle-")
+            ]
+            assert shown == sorted(p.number for p in dossier.principles), dossier.slug
+            # The key: what each colour means, the principles' and each type's shown.
+            words = [t.get_text() for t in svg.select(".diagram-key text")]
+            assert words[:2] == ["Légende", "Principe directeur"]
+            assert len(words) == 2 + len(types) == len(set(words))
+            swatches = svg.select(".diagram-key .diagram-box")
+            assert len(swatches) == 1 + len(types)
+            checked += 1
+        assert len(svgs) == 2
+    assert checked == 2 * len(content.dossiers)
+
+
+def test_every_shape_and_text_carries_a_class_the_stylesheet_can_restyle(site: Site) -> None:
+    for page in [
+        "atlas/gouvernance-territoriale/index.html",
+        "dossiers/comite-de-direction-partage/index.html",
+    ]:
+        for svg in site.page(page).select("svg.diagram"):
+            for element in svg.find_all(["path", "polygon", "rect", "text"]):
+                assert element.get("class"), element
