@@ -22,6 +22,7 @@ from treillis.diagrams.star import (
     GAP_Y,
     NARROW_WIDTH,
     PAD,
+    WIDE_WIDTH,
     _Box,
     _line,
     _svg_head,
@@ -36,7 +37,9 @@ GAP = 8.0  # between boxes of the outline
 OUTLINE_WRAP = 24  # characters of a label line in an outline
 COLUMN_WRAP = 22
 COLUMN_GAP = 70.0  # between the two columns of the principles diagram (edges live here)
+OUTLINE_COLUMN_GAP = 28.0  # between columns of a long outline, in its wide variant
 SWATCH = 14.0
+Item = tuple[int, Node, int]  # depth in the outline, node, index in the diagram
 
 
 def layout_indexing(diagram: Diagram) -> str:
@@ -49,20 +52,27 @@ def layout_indexing(diagram: Diagram) -> str:
             children.setdefault(edge.tail, []).append(edge.head)
             has_parent.add(edge.head)
     order = {node.id: index for index, node in enumerate(diagram.nodes)}
-    items: list[tuple[int, Node, int]] = []
+    blocks: list[list[Item]] = []
 
     def visit(node_id: str, depth: int, path: frozenset[str]) -> None:
-        items.append((depth, nodes[node_id], order[node_id]))
+        blocks[-1].append((depth, nodes[node_id], order[node_id]))
         for child in sorted(children.get(node_id, []), key=lambda c: nodes[c].label.lower()):
             if child not in path:  # a cycle in the atlas is never followed twice
                 visit(child, depth + 1, path | {child})
 
     roots = [n.id for n in diagram.nodes if n.role != "document" and n.id not in has_parent]
     for root in sorted(roots, key=lambda r: nodes[r].label.lower()):
+        blocks.append([])
         visit(root, 0, frozenset({root}))
     document = next((n for n in diagram.nodes if n.role == "document"), None)
     head = [(0, document, order[document.id])] if document is not None else []
-    return _outline(diagram, diagram.name, head, items)
+    narrow = _outline(diagram, diagram.name, head, [[item for b in blocks for item in b]])
+    columns = _in_columns(blocks)
+    if len(columns) == 1:
+        return narrow
+    # A long outline, on a wide screen: its top descriptors side by side.
+    wide = _outline(diagram, diagram.name, head, columns)
+    return pair(wide, narrow.replace(f"dg_{diagram.name}", f"dg_{diagram.name}_narrow"))
 
 
 def layout_principles(diagram: Diagram) -> str:
@@ -71,13 +81,13 @@ def layout_principles(diagram: Diagram) -> str:
     principles = [n for n in diagram.nodes if n.role == "principle"]
     nodes = {node.id: node for node in diagram.nodes}
     order = {node.id: index for index, node in enumerate(diagram.nodes)}
-    items: list[tuple[int, Node, int]] = []
+    items: list[Item] = []
     for principle in sorted(principles, key=_number):
         items.append((0, principle, order[principle.id]))
         items += [
             (1, nodes[e.tail], order[e.tail]) for e in diagram.edges if e.head == principle.id
         ]
-    narrow = _outline(diagram, f"{diagram.name}_narrow", [], items)
+    narrow = _outline(diagram, f"{diagram.name}_narrow", [], [items])
     return pair(wide, narrow)
 
 
@@ -87,50 +97,83 @@ def _number(node: Node) -> tuple[int, str]:
     return (int(digits), "") if digits.isdigit() else (10**6, node.id)
 
 
-def _outline(
-    diagram: Diagram,
-    name: str,
-    head: list[tuple[int, Node, int]],
-    items: list[tuple[int, Node, int]],
-) -> str:
-    """Boxes in one column, each indented by its depth, joined to its parent on the left."""
-    boxes: list[tuple[int, _Box]] = []
-    y = PAD
-    for depth, node, index in [*head, *items]:
-        box = _Box(index, node, OUTLINE_WRAP - 2 * depth)
-        box.x, box.y = PAD + depth * INDENT, y
-        y += box.height + GAP
-        boxes.append((depth, box))
+def _outline(diagram: Diagram, name: str, head: list[Item], columns: list[list[Item]]) -> str:
+    """Boxes in columns, each indented by its depth, joined to its parent on the left;
+    the head (a document) above them all."""
+    boxes: list[_Box] = []
     edges = []
-    # Each box hangs from the nearest box above it one level up; the document (the
-    # head) stands apart, its own descriptors marked by their thick borders (see the key).
-    parents: dict[int, _Box] = {}
-    shift = GAP_Y / 2 - GAP if head else 0.0
-    for depth, box in boxes[len(head) :]:
-        box.y += shift
-        parents[depth] = box
-        parent = parents.get(depth - 1)
-        if parent is not None:
-            x = parent.x + INDENT / 2
-            mid = box.y + box.height / 2
-            edges.append(_line([(x, parent.bottom), (x, mid), (box.x, mid)]))
-    y += shift
-    key_height, key_svg = _key(diagram, name, y + GAP)
+    y = PAD
+    for _depth, node, index in head:
+        box = _Box(index, node, OUTLINE_WRAP)
+        box.x, box.y = PAD, y
+        y += box.height + GAP
+        boxes.append(box)
+    # The document stands apart; its own descriptors are marked by thick borders (the key).
+    top = y + GAP_Y / 2 - GAP if head else y
+    left, bottom = PAD, top
+    for column in columns:
+        y, right = top, left
+        # Each box hangs from the nearest box above it one level up.
+        parents: dict[int, _Box] = {}
+        for depth, node, index in column:
+            box = _Box(index, node, OUTLINE_WRAP - 2 * depth)
+            box.x, box.y = left + depth * INDENT, y
+            y += box.height + GAP
+            boxes.append(box)
+            parents[depth] = box
+            parent = parents.get(depth - 1)
+            if parent is not None:
+                x = parent.x + INDENT / 2
+                mid = box.y + box.height / 2
+                edges.append(_line([(x, parent.bottom), (x, mid), (box.x, mid)]))
+            right = max(right, box.x + box.width)
+        bottom = max(bottom, y)
+        left = right + OUTLINE_COLUMN_GAP
+    key_height, key_svg = _key(diagram, name, bottom)
     width = max(
         NARROW_WIDTH - 40,
-        max(b.x + b.width for _, b in boxes) + PAD,
+        max(b.x + b.width for b in boxes) + PAD,
         _key_width(diagram) + 2 * PAD,
     )
-    height = y + (key_height + GAP if key_height else 0) + PAD - GAP
+    height = bottom + (key_height + GAP if key_height else 0) + PAD - GAP
     parts = [_svg_head(diagram, name, width, height)]
     parts += [
         f'<g id="dg_{name}_e{index}" class="edge diagram-edge">{edge}</g>'
         for index, edge in enumerate(edges)
     ]
-    parts += [node_svg(f"dg_{name}_n{number}", box) for number, (_, box) in enumerate(boxes)]
+    parts += [node_svg(f"dg_{name}_n{number}", box) for number, box in enumerate(boxes)]
     parts.append(key_svg)
     parts.append("</g></svg>\n")
     return sanitise("\n".join(parts))
+
+
+def _in_columns(blocks: list[list[Item]]) -> list[list[Item]]:
+    """Blocks (a top descriptor and all under it) in as many columns of balanced height
+    as fit the wide picture, in order; one column when only one fits."""
+    sizes = []
+    for block in blocks:
+        boxes = [
+            (depth, _Box(index, node, OUTLINE_WRAP - 2 * depth)) for depth, node, index in block
+        ]
+        sizes.append(
+            (
+                max(depth * INDENT + box.width for depth, box in boxes),
+                sum(box.height + GAP for _, box in boxes),
+            )
+        )
+    widest = max((w for w, _ in sizes), default=0.0)
+    fits = int((WIDE_WIDTH - 2 * PAD + OUTLINE_COLUMN_GAP) // (widest + OUTLINE_COLUMN_GAP))
+    count = max(1, min(fits, len(blocks)))
+    target = sum(h for _, h in sizes) / count
+    columns: list[list[Item]] = [[]]
+    height = 0.0
+    for block, (_, block_height) in zip(blocks, sizes, strict=True):
+        if columns[-1] and height + block_height / 2 > target and len(columns) < count:
+            columns.append([])
+            height = 0.0
+        columns[-1].extend(block)
+        height += block_height
+    return columns
 
 
 def _columns(diagram: Diagram) -> str:
