@@ -18,7 +18,6 @@ from treillis.diagrams.spec import Diagram, Node
 from treillis.diagrams.star import (
     COUNT_SIZE,
     EDGE_COLOUR,
-    FONT,
     GAP_Y,
     NARROW_WIDTH,
     PAD,
@@ -208,8 +207,8 @@ def _columns(diagram: Diagram) -> str:
         middle = (x1 + x2) / 2
         edges.append(
             f'<path class="diagram-line" fill="none" stroke="{EDGE_COLOUR}" '
-            f'd="M{x1:.2f},{y1:.2f}C{middle:.2f},{y1:.2f} {middle:.2f},{y2:.2f} '
-            f'{x2:.2f},{y2:.2f}"/>' + _arrow_right(head.x, y2)
+            f'd="M{x1:.1f},{y1:.1f}C{middle:.1f},{y1:.1f} {middle:.1f},{y2:.1f} '
+            f'{x2:.1f},{y2:.1f}"/>' + _arrow_right(head.x, y2)
         )
     width = max(
         right_x + max((b.width for b in right), default=0.0) + PAD,
@@ -231,7 +230,7 @@ def _columns(diagram: Diagram) -> str:
 
 
 def _arrow_right(x: float, y: float) -> str:
-    points = f"{x:.2f},{y:.2f} {x - 8:.2f},{y - 3.5:.2f} {x - 8:.2f},{y + 3.5:.2f}"
+    points = f"{x:.1f},{y:.1f} {x - 8:.1f},{y - 3.5:.1f} {x - 8:.1f},{y + 3.5:.1f}"
     return (
         f'<polygon class="diagram-arrow" fill="{EDGE_COLOUR}" stroke="{EDGE_COLOUR}" '
         f'points="{points}"/>'
@@ -254,7 +253,7 @@ def _key(diagram: Diagram, name: str, top: float) -> tuple[float, str]:
     parts = [f'<g id="dg_{name}_key" class="diagram-key">']
     y = top + line - 5
     parts.append(
-        f'<text class="diagram-key-title" x="{PAD:.2f}" y="{y:.2f}" font-family="{FONT}" '
+        f'<text class="diagram-key-title" text-anchor="start" x="{PAD:.1f}" y="{y:.1f}" '
         f'font-weight="bold" font-size="{COUNT_SIZE:.0f}" fill="#1d232a">'
         f"{html.escape(diagram.legend_title, quote=False)}</text>"
     )
@@ -264,11 +263,11 @@ def _key(diagram: Diagram, name: str, top: float) -> tuple[float, str]:
         width = 3 if role in ("centre", "indexing") else 1.5
         parts.append(
             f'<g class="diagram-node diagram-node--{role}"><rect class="diagram-box" '
-            f'x="{PAD + 1:.2f}" y="{y - SWATCH + 2:.2f}" width="{SWATCH:.0f}" '
+            f'x="{PAD + 1:.1f}" y="{y - SWATCH + 2:.1f}" width="{SWATCH:.0f}" '
             f'height="{SWATCH:.0f}" rx="3" fill="{fill}" stroke="{colour}" '
             f'stroke-width="{width}"/></g>'
-            f'<text class="diagram-key-label" x="{PAD + SWATCH + 8:.2f}" y="{y:.2f}" '
-            f'font-family="{FONT}" font-size="{COUNT_SIZE:.0f}" fill="#1d232a">'
+            f'<text class="diagram-key-label" text-anchor="start" x="{PAD + SWATCH + 8:.1f}" '
+            f'y="{y:.1f}" font-size="{COUNT_SIZE:.0f}" fill="#1d232a">'
             f"{html.escape(label, quote=False)}</text>"
         )
     parts.append("</g>")

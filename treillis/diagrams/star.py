@@ -235,19 +235,20 @@ def _svg_head(diagram: Diagram, name: str, width: float, height: float) -> str:
         'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{ids}_title">{html.escape(diagram.title, quote=False)}</title>'
         f'<desc id="{ids}_desc">{html.escape(diagram.description, quote=False)}</desc>'
-        f'<g id="{ids}" class="graph">'
+        # Inherited by every text: written once.
+        f'<g id="{ids}" class="graph" font-family="{FONT}" text-anchor="middle">'
     )
 
 
 def _line(points: list[tuple[float, float]], dashed: bool = False) -> str:
-    d = "M" + "L".join(f"{x:.2f},{y:.2f}" for x, y in points)
+    d = "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points)
     dash = ' stroke-dasharray="5,2"' if dashed else ""
     return f'<path class="diagram-line" fill="none" stroke="{EDGE_COLOUR}"{dash} d="{d}"/>'
 
 
 def _arrow(x: float, y: float) -> str:
     """An arrow head pointing down at (x, y)."""
-    points = f"{x:.2f},{y:.2f} {x - 3.5:.2f},{y - 8:.2f} {x + 3.5:.2f},{y - 8:.2f}"
+    points = f"{x:.1f},{y:.1f} {x - 3.5:.1f},{y - 8:.1f} {x + 3.5:.1f},{y - 8:.1f}"
     return (
         f'<polygon class="diagram-arrow" fill="{EDGE_COLOUR}" stroke="{EDGE_COLOUR}" '
         f'points="{points}"/>'
@@ -329,10 +330,10 @@ def _node_svg_with_id(node_id: str, box: _Box) -> str:
     outline = (
         f'<path class="diagram-box" fill="{fill}" stroke="{node.colour}" '
         f'stroke-width="{3 if is_centre or node.role == "indexing" else 1.5}"'
-        f'{dashed} d="M{x + r:.2f},{y:.2f}H{x + w - r:.2f}Q{x + w:.2f},{y:.2f} {x + w:.2f},'
-        f"{y + r:.2f}V{y + h - r:.2f}Q{x + w:.2f},{y + h:.2f} {x + w - r:.2f},{y + h:.2f}"
-        f"H{x + r:.2f}Q{x:.2f},{y + h:.2f} {x:.2f},{y + h - r:.2f}V{y + r:.2f}"
-        f'Q{x:.2f},{y:.2f} {x + r:.2f},{y:.2f}Z"/>'
+        f'{dashed} d="M{x + r:.1f},{y:.1f}H{x + w - r:.1f}Q{x + w:.1f},{y:.1f} {x + w:.1f},'
+        f"{y + r:.1f}V{y + h - r:.1f}Q{x + w:.1f},{y + h:.1f} {x + w - r:.1f},{y + h:.1f}"
+        f"H{x + r:.1f}Q{x:.1f},{y + h:.1f} {x:.1f},{y + h - r:.1f}V{y + r:.1f}"
+        f'Q{x:.1f},{y:.1f} {x + r:.1f},{y:.1f}Z"/>'
     )
     text_height = len(box.lines) * LINE + (COUNT_LINE if box.count else 0)
     baseline = y + (h - text_height) / 2 + LINE - 3.5
@@ -340,8 +341,8 @@ def _node_svg_with_id(node_id: str, box: _Box) -> str:
     texts = []
     for line in box.lines:
         texts.append(
-            f'<text class="diagram-label" text-anchor="middle" x="{box.centre_x:.2f}" '
-            f'y="{baseline:.2f}" font-family="{FONT}"{weight} font-size="{LABEL_SIZE:.0f}" '
+            f'<text class="diagram-label" x="{box.centre_x:.1f}" '
+            f'y="{baseline:.1f}"{weight} font-size="{LABEL_SIZE:.0f}" '
             f'fill="{ink}">{html.escape(line, quote=False)}</text>'
         )
         baseline += LINE
@@ -353,8 +354,8 @@ def _node_svg_with_id(node_id: str, box: _Box) -> str:
             else ""
         )
         texts.append(
-            f'<text class="diagram-count" text-anchor="middle" x="{box.centre_x:.2f}" '
-            f'y="{baseline - 1:.2f}" font-family="{FONT}" font-size="{COUNT_SIZE:.0f}" '
+            f'<text class="diagram-count" x="{box.centre_x:.1f}" '
+            f'y="{baseline - 1:.1f}" font-size="{COUNT_SIZE:.0f}" '
             f'fill="{ink}">{meaning}{html.escape(box.count, quote=False)}</text>'
         )
     inner = outline + "".join(texts)
@@ -371,13 +372,13 @@ def _related_svg(centre: _Box, other: _Box) -> str:
     start_x = centre.x + centre.width if on_right else centre.x
     end_x = other.x if on_right else other.x + other.width
     if abs(end_x - start_x) <= GAP_X + 0.5:
-        d = f"M{start_x:.2f},{mid_y:.2f}L{end_x:.2f},{other.y + other.height / 2:.2f}"
+        d = f"M{start_x:.1f},{mid_y:.1f}L{end_x:.1f},{other.y + other.height / 2:.1f}"
     else:
         x1 = centre.x + centre.width - 10 if on_right else centre.x + 10
         y1, x2, y2 = centre.y, other.centre_x, other.y
         lift = min(GAP_Y - 6, 12 + abs(x2 - x1) / 14)
         top = min(y1, y2) - lift
-        d = f"M{x1:.2f},{y1:.2f}C{x1:.2f},{top:.2f} {x2:.2f},{top:.2f} {x2:.2f},{y2:.2f}"
+        d = f"M{x1:.1f},{y1:.1f}C{x1:.1f},{top:.1f} {x2:.1f},{top:.1f} {x2:.1f},{y2:.1f}"
     return (
         f'<path class="diagram-line" fill="none" stroke="{EDGE_COLOUR}" '
         f'stroke-dasharray="5,2" d="{d}"/>'

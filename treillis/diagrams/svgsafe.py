@@ -21,7 +21,7 @@ _ELEMENTS: dict[str, frozenset[str]] = {
         "svg": "class aria-labelledby aria-describedby width height viewBox xmlns",
         "title": "id",
         "desc": "id",
-        "g": "id class transform",
+        "g": "id class transform font-family text-anchor",
         "a": "href class",
         # Classes let the stylesheet restyle colours (a dark theme).
         "path": "class fill stroke stroke-width stroke-dasharray d",
