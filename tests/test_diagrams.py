@@ -214,7 +214,7 @@ def test_labels_are_escaped_inside_diagrams(small_site: Path, tmp_path: Path) ->
 def test_parallel_and_serial_layouts_give_the_same_pictures(tmp_path: Path) -> None:
     site = load(DEMO_CONTENT)
     views = Views(site, Atlas(site))
-    # Indexing diagrams: laid out by Graphviz (neighbourhoods are drawn directly).
+    # Indexing diagrams: laid out and cached (neighbourhoods are drawn on every build).
     diagrams = [indexing_diagram(views, d) for d in site.documents.values()]
     serial, report = render_diagrams(diagrams, DiagramCache(None), workers=1)
     parallel, _ = render_diagrams(diagrams, DiagramCache(None), workers=2)
@@ -242,7 +242,7 @@ def test_second_build_lays_out_nothing_and_a_label_change_only_what_shows_it(
     target = "initiatives-citoyennes"
     target_page = (output / f"atlas/{target}/index.html").resolve()
     expected = set()
-    for page in site.pages:  # the pictures laid out by Graphviz (and cached) that show it
+    for page in site.pages:  # the pictures laid out (and cached) that show it
         for svg in site.soup(page).select("svg.diagram:not(.diagram--neighbourhood)"):
             for link in svg.find_all("a"):
                 if (page.parent / link["href"]).resolve() == target_page:
