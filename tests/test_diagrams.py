@@ -20,11 +20,10 @@ from treillis.views.diagrams import MAX_SHOWN, indexing_diagram
 
 def node_texts(svg) -> list[str]:
     """The text of each linked node, lines joined, without its count."""
-    texts = []
-    for link in svg.find_all("a"):
-        lines = [t.get_text() for t in link.find_all("text")]
-        texts.append(" ".join(line for line in lines if not re.fullmatch(r"\(\d+\)", line)))
-    return texts
+    return [
+        " ".join(t.get_text() for t in link.select("text.diagram-label"))
+        for link in svg.find_all("a")
+    ]
 
 
 def prefix(content: ContentSite, lang: str) -> str:
@@ -37,7 +36,7 @@ def test_every_descriptor_page_has_an_accessible_inline_diagram(
     for lang in content.config.languages:
         for descriptor in content.descriptors.values():
             page = site.page(f"{prefix(content, lang)}atlas/{descriptor.id}/index.html")
-            svgs = page.select("figure.diagram-figure > svg.diagram")
+            svgs = page.select("figure.diagram-figure svg.diagram:not(.diagram--narrow)")
             assert len(svgs) == 1
             svg = svgs[0]
             assert "role" not in svg.attrs  # not "img": its links stay reachable by screen readers
@@ -46,7 +45,10 @@ def test_every_descriptor_page_has_an_accessible_inline_diagram(
             assert descriptor.label.get(lang) in title
             assert svg.find(id=desc_id).get_text().strip()
             # Internal ids never reach the reader: no <title> but the diagram's own.
-            assert [t.get("id") for t in svg.find_all("title")] == [title_id]
+            titles = svg.find_all("title")
+            assert [t.get("id") for t in titles if t.get("id")] == [title_id]
+            # Other titles say what a count means, as a tooltip on the count.
+            assert all(t.parent.get("class") == ["diagram-count"] for t in titles[1:])
             assert f">{descriptor.id}<" not in str(svg) or descriptor.id in descriptor.label.get(
                 lang
             )
@@ -81,7 +83,9 @@ def test_diagram_nodes_link_to_the_neighbours_of_the_lists(
     for descriptor in content.descriptors.values():
         relative = f"atlas/{descriptor.id}/index.html"
         page = site.page(relative)
-        svg_targets = site.hrefs_to(page, relative, "svg.diagram a[href]:not([href^='#'])")
+        svg_targets = site.hrefs_to(
+            page, relative, "svg.diagram:not(.diagram--narrow) a[href]:not([href^='#'])"
+        )
         list_targets = site.hrefs_to(page, relative, ".neighbourhood__lists a")
         assert (svg_targets and set(svg_targets) <= set(list_targets)) or not list_targets
         if len(list_targets) <= min(MAX_SHOWN.values()):
@@ -141,7 +145,9 @@ def test_dossier_pages_trace_cases_to_principles(site: Site, content: ContentSit
             for p in dossier.principles
             for r in p.documents
         }
-        targets = site.hrefs_to(page, relative, "svg.diagram a[href]:not([href^='#'])")
+        targets = site.hrefs_to(
+            page, relative, "svg.diagram:not(.diagram--narrow) a[href]:not([href^='#'])"
+        )
         assert sorted(targets) == sorted(f"dossiers/{k}/index.html" for k in documents)
 
 
@@ -208,7 +214,7 @@ def test_labels_are_escaped_inside_diagrams(small_site: Path, tmp_path: Path) ->
 def test_parallel_and_serial_layouts_give_the_same_pictures(tmp_path: Path) -> None:
     site = load(DEMO_CONTENT)
     views = Views(site, Atlas(site))
-    # Indexing diagrams: laid out by Graphviz (neighbourhoods are drawn directly).
+    # Indexing diagrams: laid out and cached (neighbourhoods are drawn on every build).
     diagrams = [indexing_diagram(views, d) for d in site.documents.values()]
     serial, report = render_diagrams(diagrams, DiagramCache(None), workers=1)
     parallel, _ = render_diagrams(diagrams, DiagramCache(None), workers=2)
@@ -236,7 +242,7 @@ def test_second_build_lays_out_nothing_and_a_label_change_only_what_shows_it(
     target = "initiatives-citoyennes"
     target_page = (output / f"atlas/{target}/index.html").resolve()
     expected = set()
-    for page in site.pages:  # the pictures laid out by Graphviz (and cached) that show it
+    for page in site.pages:  # the pictures laid out (and cached) that show it
         for svg in site.soup(page).select("svg.diagram:not(.diagram--neighbourhood)"):
             for link in svg.find_all("a"):
                 if (page.parent / link["href"]).resolve() == target_page:
@@ -257,3 +263,66 @@ def test_second_build_lays_out_nothing_and_a_label_change_only_what_shows_it(
     assert "Initiatives des citoyens" in (output / f"atlas/{target}/index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_counts_never_show_zero_and_a_count_including_narrower_says_so(
+    site: Site, content: ContentSite, atlas: Atlas
+) -> None:
+    # Descriptors indexing no document themselves, whose narrower ones index some.
+    broad = [
+        d
+        for d in content.descriptors
+        if not atlas.documents[d] and atlas.documents_including_narrower(d)
+    ]
+    assert broad
+    for page in site.pages:
+        for svg in site.soup(page).select("svg.diagram"):
+            counts = [t.get_text() for t in svg.select("text.diagram-count")]
+            assert not any(re.search(r"\(0\b", text) for text in counts), page
+    for descriptor_id in broad:
+        svg = site.page(f"atlas/{descriptor_id}/index.html").select_one("svg.diagram")
+        centre = svg.select_one(".diagram-node--centre text.diagram-count")
+        total = len(atlas.documents_including_narrower(descriptor_id))
+        assert centre.contents[-1] == f"({total} avec les plus précis)"
+        assert centre.title.get_text() == f"{total} en comptant les descripteurs plus précis"
+
+
+def test_the_principles_diagram_lists_principles_in_order_with_a_key(
+    site: Site, content: ContentSite
+) -> None:
+    checked = 0
+    for dossier in content.dossiers.values():
+        page = site.page(f"dossiers/{dossier.slug}/index.html")
+        cases = {
+            r.target if "/" in r.target else f"{dossier.slug}/{r.target}"
+            for p in dossier.principles
+            for r in p.documents
+        }
+        types = {content.documents[key].type for key in cases}
+        svgs = page.select("#principles ~ figure svg.diagram")
+        for svg in svgs:  # the wide picture and the narrow one
+            shown = [
+                int(a["href"].rsplit("-", 1)[1])
+                for a in svg.find_all("a")
+                if a["href"].startswith("#principle-")
+            ]
+            assert shown == sorted(p.number for p in dossier.principles), dossier.slug
+            # The key: what each colour means, the principles' and each type's shown.
+            words = [t.get_text() for t in svg.select(".diagram-key text")]
+            assert words[:2] == ["Légende", "Principe directeur"]
+            assert len(words) == 2 + len(types) == len(set(words))
+            swatches = svg.select(".diagram-key .diagram-box")
+            assert len(swatches) == 1 + len(types)
+            checked += 1
+        assert len(svgs) == 2
+    assert checked == 2 * len(content.dossiers)
+
+
+def test_every_shape_and_text_carries_a_class_the_stylesheet_can_restyle(site: Site) -> None:
+    for page in [
+        "atlas/gouvernance-territoriale/index.html",
+        "dossiers/comite-de-direction-partage/index.html",
+    ]:
+        for svg in site.page(page).select("svg.diagram"):
+            for element in svg.find_all(["path", "polygon", "rect", "text"]):
+                assert element.get("class"), element

@@ -88,7 +88,9 @@ def test_reading_path_is_kept_printed_cleared_and_marks_visited_links(
         document_title = page.inner_text("h1")
         page.goto(base + "atlas/communs/index.html")
         # Visited pages are marked, in lists and in diagrams.
-        back = page.locator("svg.diagram a[href='../initiatives-citoyennes/index.html']")
+        back = page.locator(
+            "svg.diagram:not(.diagram--narrow) a[href='../initiatives-citoyennes/index.html']"
+        )
         assert back.count() == 1 and "visited" in back.get_attribute("class")
         listed = page.locator(
             ".neighbourhood__lists a[href='../initiatives-citoyennes/index.html']"

@@ -27,7 +27,7 @@ class DiagramReport:
     """What the diagram step did: pictures reused from the cache and pictures laid out."""
 
     cached: int = 0
-    laid_out: list[str] = field(default_factory=list)  # keys laid out by Graphviz, in order
+    laid_out: list[str] = field(default_factory=list)  # keys laid out now, in order
     drawn: int = 0  # neighbourhoods, drawn directly (never cached: see star.py)
 
 

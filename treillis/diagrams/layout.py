@@ -1,4 +1,4 @@
-"""Laying out a diagram with Graphviz (in-process, through pygraphviz) into inline SVG."""
+"""Laying out a diagram into inline SVG: drawn directly, or by Graphviz (through pygraphviz)."""
 
 from __future__ import annotations
 
@@ -8,30 +8,12 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from treillis.diagrams.colours import text_colour_on, tint
 from treillis.diagrams.spec import Diagram, Node, wrap
 from treillis.diagrams.svgsafe import sanitise
 
 FONT = "Helvetica,Arial,sans-serif"
-LIGHT_TEXT = "#ffffff"
-DARK_TEXT = "#1d232a"
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def text_colour_on(colour: str) -> str:
-    """Dark or light text, whichever contrasts more with `colour`."""
-    luminance = _luminance(colour)
-    return DARK_TEXT if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else LIGHT_TEXT
-
-
-def tint(colour: str, amount: float = 0.82) -> str:
-    """`colour` mixed with white (amount 1 = white)."""
-    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
+__all__ = ["finish_svg", "layout", "text_colour_on", "tint"]
 
 
 def _prefix(diagram: Diagram) -> str:
@@ -43,8 +25,9 @@ def _html_label(node: Node) -> str:
     lines = "<BR/>".join(html.escape(line, quote=False) for line in wrap(node.label))
     if node.role == "centre":
         lines = f"<B>{lines}</B>"
-    if node.count is not None:
-        lines += f'<BR/><FONT POINT-SIZE="9">({node.count})</FONT>'
+    if node.count_text or node.count is not None:
+        count = node.count_text or f"({node.count})"
+        lines += f'<BR/><FONT POINT-SIZE="9">{html.escape(count, quote=False)}</FONT>'
     return f"<{lines}>"
 
 
@@ -69,12 +52,21 @@ def _node_attributes(diagram: Diagram, index: int, node: Node) -> dict[str, str]
     return attributes
 
 
-def layout(diagram: Diagram, engine: str = "dot") -> str:
-    """The diagram as an inline SVG element, ready to put in a page.
+def layout(diagram: Diagram, engine: str | None = None) -> str:
+    """The diagram as inline SVG, ready to put in a page.
 
-    `dot` draws the lattice in ranks (broader above, narrower below); other
-    Graphviz engines are accepted for comparison in the benchmark.
+    Indexing and principles diagrams are drawn directly (see `outline`), so that
+    they read at 1:1 on a phone; with an `engine`, Graphviz lays any diagram out
+    (`dot` draws the lattice in ranks), for comparison in the benchmark.
     """
+    if engine is None:
+        from treillis.diagrams.outline import layout_indexing, layout_principles
+
+        if diagram.name == "indexing":
+            return layout_indexing(diagram)
+        if diagram.name == "principles":
+            return layout_principles(diagram)
+        engine = "dot"
     import pygraphviz
 
     graph = pygraphviz.AGraph(directed=True, strict=False)

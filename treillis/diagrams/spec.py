@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 # Bump when the layout code changes what it draws: every cached picture is redone.
-LAYOUT_VERSION = 6
+LAYOUT_VERSION = 9
 WRAP_WIDTH = 22
 
 
@@ -28,6 +28,8 @@ class Node:
     href: str = ""  # relative link; empty for the current page
     count: int | None = None  # documents indexed, shown under the label
     external: bool = False  # on the main site, from a partner's mirror
+    count_text: str = ""  # how the count is shown, when not "(count)"
+    count_title: str = ""  # what the count means, in words (a tooltip)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class Diagram:
     nodes: tuple[Node, ...] = ()
     edges: tuple[Edge, ...] = ()
     same_rank: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+    # What the colours mean: (role, colour, words), drawn as a key under the picture.
+    legend: tuple[tuple[str, str, str], ...] = ()
+    legend_title: str = ""
 
     @cached_property
     def key(self) -> str:
@@ -62,11 +67,23 @@ class Diagram:
                 self.lang,
                 self.direction,
                 [
-                    [n.id, n.label, n.role, n.colour, n.href, n.count, n.external]
+                    [
+                        n.id,
+                        n.label,
+                        n.role,
+                        n.colour,
+                        n.href,
+                        n.count,
+                        n.external,
+                        n.count_text,
+                        n.count_title,
+                    ]
                     for n in self.nodes
                 ],
                 [[e.tail, e.head, e.style] for e in self.edges],
                 self.same_rank,
+                self.legend,
+                self.legend_title,
             ],
             ensure_ascii=False,
         )

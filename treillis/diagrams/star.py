@@ -1,11 +1,18 @@
-"""Neighbourhood pictures drawn directly: three rows, no general graph layout needed.
+"""Neighbourhood pictures drawn directly: rows of boxes, no general graph layout needed.
 
-A neighbourhood is always the same shape — broader descriptors in a row
+A neighbourhood is always the same shape — broader descriptors in rows
 above, the descriptor in the middle with its related ones beside it,
-narrower ones in a row below — so placing the boxes is arithmetic. Graphviz
+narrower ones in rows below — so placing the boxes is arithmetic. Rows wrap
+at a maximum width, so a crowded neighbourhood is never scaled down to
+fit its column: text is drawn at a readable size (13 px, counts 12 px) and
+shown at 1:1. A narrow variant (at most 300 px wide) is added for phones
+when it differs from the wide one; the stylesheet shows one of them. Graphviz
 took about 1.4 ms a picture for this (7,040 pictures: 6 s of a 17 s build at
-CITEGO's scale); this takes a few hundredths of that. Graphviz still lays out
-the indexing and principles diagrams, whose shapes vary.
+CITEGO's scale); this takes a few hundredths of that.
+
+Colours are written as presentation attributes (the light look); every box,
+label and edge also carries a class, so the stylesheet can restyle them (a
+dark theme: CSS rules override presentation attributes).
 
 Text widths are estimated from Helvetica's metrics, as Graphviz does when it
 writes SVG without a font library.
@@ -14,22 +21,28 @@ writes SVG without a font library.
 from __future__ import annotations
 
 import html
+import math
 import unicodedata
 
-from treillis.diagrams.layout import _prefix, text_colour_on, tint
-from treillis.diagrams.spec import Diagram, Node, wrap
+from treillis.diagrams.colours import text_colour_on, tint
+from treillis.diagrams.spec import WRAP_WIDTH, Diagram, Node, wrap
+from treillis.diagrams.svgsafe import sanitise
 
+# Sizes in CSS pixels: pictures are shown at 1:1, never scaled down.
 FONT = "Helvetica,Arial,sans-serif"
-LABEL_SIZE = 11.0
-COUNT_SIZE = 9.0
-LINE = 11.0  # label line height
-COUNT_LINE = 9.6
-MARGIN_X, MARGIN_Y = 8.6, 4.3  # inside a box
-MIN_WIDTH, MIN_HEIGHT = 54.0, 36.0
-GAP_X = 18.0  # between boxes of a row
-GAP_Y = 36.0  # between rows (arrows and arcs live here)
-PAD = 7.2
+LABEL_SIZE = 13.0
+COUNT_SIZE = 12.0
+LINE = 16.0  # label line height
+COUNT_LINE = 15.0
+MARGIN_X, MARGIN_Y = 9.0, 6.0  # inside a box
+MIN_WIDTH, MIN_HEIGHT = 60.0, 36.0
+GAP_X = 14.0  # between boxes of a row
+GAP_Y = 30.0  # between rows (arrows, arcs and buses live here)
+GUTTER = 12.0  # beside the rows: where a bus runs down to rows after the first
+PAD = 8.0
 EDGE_COLOUR = "#6b7480"
+WIDE_WIDTH = 680.0  # the widest picture: fits the column from 768 px screens up
+NARROW_WIDTH = 300.0  # the phone variant: fits a 320 px screen
 
 # Helvetica advance widths, in thousandths of the font size (Adobe's AFM).
 _WIDTHS = {
@@ -76,21 +89,38 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 class _Box:
     """A node placed on the page: its lines, size and position (top-left corner)."""
 
-    def __init__(self, index: int, node: Node) -> None:
+    def __init__(self, index: int, node: Node, wrap_width: int = WRAP_WIDTH) -> None:
         self.index, self.node = index, node
-        self.lines = wrap(node.label)
+        self.lines = wrap(node.label, wrap_width)
         bold = node.role == "centre"
         widest = max(text_width(line, LABEL_SIZE, bold) for line in self.lines)
-        if node.count is not None:
-            widest = max(widest, text_width(f"({node.count})", COUNT_SIZE))
+        self.count = count_text(node)
+        if self.count:
+            widest = max(widest, text_width(self.count, COUNT_SIZE))
         self.width = max(MIN_WIDTH, widest + 2 * MARGIN_X)
-        text_height = len(self.lines) * LINE + (COUNT_LINE if node.count is not None else 0)
+        text_height = len(self.lines) * LINE + (COUNT_LINE if self.count else 0)
         self.height = max(MIN_HEIGHT, text_height + 2 * MARGIN_Y)
         self.x = self.y = 0.0
 
     @property
     def centre_x(self) -> float:
         return self.x + self.width / 2
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.height
+
+
+def count_text(node: Node) -> str:
+    """What a box shows under its label: the count as the spec words it, or nothing."""
+    if node.count_text:
+        return node.count_text
+    return f"({node.count})" if node.count is not None else ""
+
+
+def prefix(diagram: Diagram) -> str:
+    # Every id in the picture starts with this, apart from the page's own ids.
+    return f"dg_{diagram.name}"
 
 
 def _row_width(boxes: list[_Box]) -> float:
@@ -104,56 +134,190 @@ def _place_row(boxes: list[_Box], left: float, top: float, height: float) -> Non
         x += box.width + GAP_X
 
 
+def wrap_rows(boxes: list[_Box], width: float) -> list[list[_Box]]:
+    """`boxes` in rows no wider than `width` (a box wider than that gets a row of its own)."""
+    rows: list[list[_Box]] = []
+    for box in boxes:
+        if rows and _row_width([*rows[-1], box]) <= width:
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    return rows
+
+
 def layout_neighbourhood(diagram: Diagram) -> str:
-    """The picture of a neighbourhood diagram, as inline SVG (see `layout`)."""
-    boxes = [_Box(index, node) for index, node in enumerate(diagram.nodes)]
+    """The picture of a neighbourhood diagram, as inline SVG: a wide picture and, when
+    its rows would not fit a phone, a narrow one after it (the stylesheet shows one)."""
+    wide = _neighbourhood(diagram, WIDE_WIDTH, "")
+    if _neighbourhood(diagram, NARROW_WIDTH, "") == wide:
+        return wide
+    return pair(wide, _neighbourhood(diagram, NARROW_WIDTH, "narrow"))
+
+
+def pair(wide: str, narrow: str) -> str:
+    """A wide picture and its narrow variant, marked for the stylesheet to pick one."""
+    wide = wide.replace('<svg class="diagram ', '<svg class="diagram diagram--wide ', 1)
+    narrow = narrow.replace('<svg class="diagram ', '<svg class="diagram diagram--narrow ', 1)
+    return wide + narrow
+
+
+def _neighbourhood(diagram: Diagram, max_width: float, variant: str) -> str:
+    wrap_width = WRAP_WIDTH if max_width >= WIDE_WIDTH else WRAP_WIDTH - 4
+    boxes = [_Box(index, node, wrap_width) for index, node in enumerate(diagram.nodes)]
     by_id = {box.node.id: box for box in boxes}
     centre = by_id["c"]
     above = [b for b in boxes if b.node.id.startswith("b")]
     below = [b for b in boxes if b.node.id.startswith("n")]
     beside = [b for b in boxes if b.node.id.startswith("r")]
-    # Related ones alternate right and left, so the descriptor stays in the middle.
+    available = max_width - 2 * PAD - 2 * GUTTER
+    # Related ones alternate right and left, so the descriptor stays in the middle;
+    # when they do not fit beside it, they get rows of their own, under the narrower ones.
     right, left = beside[0::2], beside[1::2]
     middle = [*reversed(left), centre, *right]
-    rows = [row for row in (above, middle, below) if row]
+    related_rows: list[list[_Box]] = []
+    if _row_width(middle) > available:
+        middle, related_rows = [centre], wrap_rows(beside, available)
+    above_rows = wrap_rows(above, available)
+    below_rows = wrap_rows(below, available)
+    rows = [*above_rows, middle, *below_rows, *related_rows]
     width = max(_row_width(row) for row in rows)
+    left_gutter = GUTTER if len(above_rows) > 1 or len(below_rows) > 1 else 0.0
+    right_gutter = GUTTER if related_rows else 0.0
+    inner_left = PAD + left_gutter
     top = PAD
     for row in rows:
         height = max(b.height for b in row)
-        row_left = PAD + (width - _row_width(row)) / 2
-        if row is middle:
+        row_left = inner_left + (width - _row_width(row)) / 2
+        if row is middle and len(middle) > 1:
             # The descriptor in the middle, whatever the widths of the boxes beside it.
             offset = _row_width([*reversed(left), centre]) - centre.width / 2
-            row_left = PAD + width / 2 - offset
+            row_left = inner_left + width / 2 - offset
         _place_row(row, row_left, top, height)
         top += height + GAP_Y
     # Rows were centred in `width`; the middle row may stick out on one side.
-    lowest = min(b.x for b in boxes)
+    lowest = min(b.x for b in boxes) - left_gutter
     shift = PAD - lowest if lowest < PAD else 0.0
     for box in boxes:
         box.x += shift
-    full_width = max(b.x + b.width for b in boxes) + PAD
+    gutter_left = PAD + shift + left_gutter / 2
+    full_width = max(b.x + b.width for b in boxes) + right_gutter + PAD
+    gutter_right = full_width - PAD - right_gutter / 2
     full_height = top - GAP_Y + PAD
-    prefix = _prefix(diagram)
-    parts = [
-        f'<svg class="diagram diagram--{diagram.name}" aria-labelledby="{prefix}_title" '
-        f'aria-describedby="{prefix}_desc" width="{full_width:.0f}pt" '
-        f'height="{full_height:.0f}pt" viewBox="0 0 {full_width:.2f} {full_height:.2f}" '
-        'xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{prefix}_title">{html.escape(diagram.title, quote=False)}</title>'
-        f'<desc id="{prefix}_desc">{html.escape(diagram.description, quote=False)}</desc>'
-        f'<g id="{prefix}" class="graph">'
+    name = f"{diagram.name}_{variant}" if variant else diagram.name
+    parts = [_svg_head(diagram, name, full_width, full_height)]
+    parts += [_node_svg(f"dg_{name}", box) for box in boxes]
+    edges = []
+    if above_rows:
+        edges.append(_bus_up(above_rows, centre, gutter_left))
+    if below_rows:
+        edges.append(_bus_down(below_rows, centre, gutter_left, "solid"))
+    if related_rows:
+        edges.append(_bus_down(related_rows, centre, gutter_right, "dashed"))
+    else:
+        for box in beside:
+            edges.append(_related_svg(centre, box))
+    parts += [
+        f'<g id="dg_{name}_e{index}" class="edge diagram-edge">{edge}</g>'
+        for index, edge in enumerate(edges)
     ]
-    parts += [_node_svg(prefix, box) for box in boxes]
-    for index, edge in enumerate(diagram.edges):
-        parts.append(
-            _edge_svg(f"{prefix}_e{index}", by_id[edge.tail], by_id[edge.head], edge.style)
-        )
     parts.append("</g></svg>\n")
-    return "\n".join(parts)
+    return sanitise("\n".join(parts))
 
 
-def _node_svg(prefix: str, box: _Box) -> str:
+def _svg_head(diagram: Diagram, name: str, width: float, height: float) -> str:
+    ids = f"dg_{name}"
+    # Whole pixels, the same in the size and the view box: shown at exactly 1:1.
+    width, height = math.ceil(width), math.ceil(height)
+    return (
+        f'<svg class="diagram diagram--{diagram.name}" aria-labelledby="{ids}_title" '
+        f'aria-describedby="{ids}_desc" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{ids}_title">{html.escape(diagram.title, quote=False)}</title>'
+        f'<desc id="{ids}_desc">{html.escape(diagram.description, quote=False)}</desc>'
+        # Inherited by every text: written once.
+        f'<g id="{ids}" class="graph" font-family="{FONT}" text-anchor="middle">'
+    )
+
+
+def _line(points: list[tuple[float, float]], dashed: bool = False) -> str:
+    d = "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    dash = ' stroke-dasharray="5,2"' if dashed else ""
+    return f'<path class="diagram-line" fill="none" stroke="{EDGE_COLOUR}"{dash} d="{d}"/>'
+
+
+def _arrow(x: float, y: float) -> str:
+    """An arrow head pointing down at (x, y)."""
+    points = f"{x:.1f},{y:.1f} {x - 3.5:.1f},{y - 8:.1f} {x + 3.5:.1f},{y - 8:.1f}"
+    return (
+        f'<polygon class="diagram-arrow" fill="{EDGE_COLOUR}" stroke="{EDGE_COLOUR}" '
+        f'points="{points}"/>'
+    )
+
+
+def _bus_up(rows: list[list[_Box]], centre: _Box, gutter: float) -> str:
+    """Broader rows to the descriptor: each box drops to a bus under its row; the
+    buses meet in the gutter and the last one leads down to the descriptor."""
+    parts = []
+    last_bus = centre.y - GAP_Y / 2
+    for number, row in enumerate(rows):
+        bus = max(b.bottom for b in row) + GAP_Y / 2
+        xs = [b.centre_x for b in row]
+        if number == len(rows) - 1:
+            xs.append(centre.centre_x)
+        else:
+            xs.append(gutter)
+        for box in row:
+            parts.append(_line([(box.centre_x, box.bottom), (box.centre_x, bus)]))
+        if len(set(xs)) > 1:
+            parts.append(_line([(min(xs), bus), (max(xs), bus)]))
+    if len(rows) > 1:
+        first_bus = max(b.bottom for b in rows[0]) + GAP_Y / 2
+        parts.append(_line([(gutter, first_bus), (gutter, last_bus)]))
+    parts.append(_line([(centre.centre_x, last_bus), (centre.centre_x, centre.y - 7)]))
+    parts.append(_arrow(centre.centre_x, centre.y))
+    return "".join(parts)
+
+
+def _bus_down(rows: list[list[_Box]], centre: _Box, gutter: float, style: str) -> str:
+    """The descriptor to rows below it: a line down (or, in the gutter, aside) to a bus
+    over each row, and from the bus to each box."""
+    dashed = style == "dashed"
+    parts = []
+    buses = [min(b.y for b in row) - GAP_Y / 2 for row in rows]
+    if dashed:
+        # Related rows come after other rows: leave the descriptor by its side.
+        mid_y = centre.y + centre.height / 2
+        parts.append(_line([(centre.x + centre.width, mid_y), (gutter, mid_y)], True))
+        parts.append(_line([(gutter, mid_y), (gutter, buses[-1])], True))
+    else:
+        parts.append(_line([(centre.centre_x, centre.bottom), (centre.centre_x, buses[0])]))
+        if len(rows) > 1:
+            parts.append(_line([(gutter, buses[0]), (gutter, buses[-1])]))
+    for number, (row, bus) in enumerate(zip(rows, buses, strict=True)):
+        xs = [b.centre_x for b in row]
+        xs.append(centre.centre_x if number == 0 and not dashed else gutter)
+        if len(set(xs)) > 1:
+            parts.append(_line([(min(xs), bus), (max(xs), bus)], dashed))
+        for box in row:
+            if dashed:
+                parts.append(_line([(box.centre_x, bus), (box.centre_x, box.y)], True))
+            else:
+                parts.append(_line([(box.centre_x, bus), (box.centre_x, box.y - 7)]))
+                parts.append(_arrow(box.centre_x, box.y))
+    return "".join(parts)
+
+
+def node_svg(node_id: str, box: _Box) -> str:
+    """A box with its label lines and count, linked when the node has a page."""
+    return _node_svg_with_id(node_id, box)
+
+
+def _node_svg(prefix_: str, box: _Box) -> str:
+    return _node_svg_with_id(f"{prefix_}_n{box.index}", box)
+
+
+def _node_svg_with_id(node_id: str, box: _Box) -> str:
     node = box.node
     is_centre = node.role == "centre"
     fill = node.colour if is_centre else tint(node.colour)
@@ -164,57 +328,43 @@ def _node_svg(prefix: str, box: _Box) -> str:
     dashed = ' stroke-dasharray="5,2"' if node.role == "more" or node.external else ""
     x, y, w, h, r = box.x, box.y, box.width, box.height, 6.0
     outline = (
-        f'<path fill="{fill}" stroke="{node.colour}" stroke-width="{3 if is_centre else 1.5}"'
-        f'{dashed} d="M{x + r:.2f},{y:.2f}H{x + w - r:.2f}Q{x + w:.2f},{y:.2f} {x + w:.2f},'
-        f"{y + r:.2f}V{y + h - r:.2f}Q{x + w:.2f},{y + h:.2f} {x + w - r:.2f},{y + h:.2f}"
-        f"H{x + r:.2f}Q{x:.2f},{y + h:.2f} {x:.2f},{y + h - r:.2f}V{y + r:.2f}"
-        f'Q{x:.2f},{y:.2f} {x + r:.2f},{y:.2f}Z"/>'
+        f'<path class="diagram-box" fill="{fill}" stroke="{node.colour}" '
+        f'stroke-width="{3 if is_centre or node.role == "indexing" else 1.5}"'
+        f'{dashed} d="M{x + r:.1f},{y:.1f}H{x + w - r:.1f}Q{x + w:.1f},{y:.1f} {x + w:.1f},'
+        f"{y + r:.1f}V{y + h - r:.1f}Q{x + w:.1f},{y + h:.1f} {x + w - r:.1f},{y + h:.1f}"
+        f"H{x + r:.1f}Q{x:.1f},{y + h:.1f} {x:.1f},{y + h - r:.1f}V{y + r:.1f}"
+        f'Q{x:.1f},{y:.1f} {x + r:.1f},{y:.1f}Z"/>'
     )
-    text_height = len(box.lines) * LINE + (COUNT_LINE if node.count is not None else 0)
-    baseline = y + (h - text_height) / 2 + LINE - 2.4
+    text_height = len(box.lines) * LINE + (COUNT_LINE if box.count else 0)
+    baseline = y + (h - text_height) / 2 + LINE - 3.5
     weight = ' font-weight="bold"' if is_centre else ""
     texts = []
     for line in box.lines:
         texts.append(
-            f'<text text-anchor="middle" x="{box.centre_x:.2f}" y="{baseline:.2f}" '
-            f'font-family="{FONT}"{weight} font-size="{LABEL_SIZE:.0f}" fill="{ink}">'
-            f"{html.escape(line, quote=False)}</text>"
+            f'<text class="diagram-label" x="{box.centre_x:.1f}" '
+            f'y="{baseline:.1f}"{weight} font-size="{LABEL_SIZE:.0f}" '
+            f'fill="{ink}">{html.escape(line, quote=False)}</text>'
         )
         baseline += LINE
-    if node.count is not None:
+    if box.count:
+        # The count's meaning as a tooltip (the diagram's description says it too).
+        meaning = (
+            f"<title>{html.escape(node.count_title, quote=False)}</title>"
+            if node.count_title
+            else ""
+        )
         texts.append(
-            f'<text text-anchor="middle" x="{box.centre_x:.2f}" y="{baseline - 1:.2f}" '
-            f'font-family="{FONT}" font-size="{COUNT_SIZE:.0f}" fill="{ink}">({node.count})</text>'
+            f'<text class="diagram-count" x="{box.centre_x:.1f}" '
+            f'y="{baseline - 1:.1f}" font-size="{COUNT_SIZE:.0f}" '
+            f'fill="{ink}">{meaning}{html.escape(box.count, quote=False)}</text>'
         )
     inner = outline + "".join(texts)
     if node.href:
         inner = f'<a href="{html.escape(node.href)}">{inner}</a>'
-    return f'<g id="{prefix}_n{box.index}" class="{classes}">{inner}</g>'
+    return f'<g id="{node_id}" class="{classes}">{inner}</g>'
 
 
-def _edge_svg(edge_id: str, tail: _Box, head: _Box, style: str) -> str:
-    if style == "dashed":
-        return _related_svg(edge_id, tail, head)
-    # Broader → narrower: from the bottom of the upper box to the top of the lower one.
-    x1, y1 = tail.centre_x, tail.y + tail.height
-    x2, y2 = head.centre_x, head.y
-    length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5 or 1.0
-    ux, uy = (x2 - x1) / length, (y2 - y1) / length
-    tip_x, tip_y = x2, y2
-    base_x, base_y = tip_x - 7 * ux, tip_y - 7 * uy
-    wing_x, wing_y = -uy * 2.5, ux * 2.5
-    arrow = (
-        f"{tip_x:.2f},{tip_y:.2f} {base_x + wing_x:.2f},{base_y + wing_y:.2f} "
-        f"{base_x - wing_x:.2f},{base_y - wing_y:.2f}"
-    )
-    return (
-        f'<g id="{edge_id}" class="edge"><path fill="none" stroke="{EDGE_COLOUR}" '
-        f'd="M{x1:.2f},{y1:.2f}L{base_x:.2f},{base_y:.2f}"/>'
-        f'<polygon fill="{EDGE_COLOUR}" stroke="{EDGE_COLOUR}" points="{arrow}"/></g>'
-    )
-
-
-def _related_svg(edge_id: str, centre: _Box, other: _Box) -> str:
+def _related_svg(centre: _Box, other: _Box) -> str:
     """A dashed link in the middle row: straight to a neighbouring box, else an arc
     over the boxes between them, leaving the descriptor near its corner."""
     on_right = other.x > centre.x
@@ -222,14 +372,14 @@ def _related_svg(edge_id: str, centre: _Box, other: _Box) -> str:
     start_x = centre.x + centre.width if on_right else centre.x
     end_x = other.x if on_right else other.x + other.width
     if abs(end_x - start_x) <= GAP_X + 0.5:
-        d = f"M{start_x:.2f},{mid_y:.2f}L{end_x:.2f},{other.y + other.height / 2:.2f}"
+        d = f"M{start_x:.1f},{mid_y:.1f}L{end_x:.1f},{other.y + other.height / 2:.1f}"
     else:
         x1 = centre.x + centre.width - 10 if on_right else centre.x + 10
         y1, x2, y2 = centre.y, other.centre_x, other.y
         lift = min(GAP_Y - 6, 12 + abs(x2 - x1) / 14)
         top = min(y1, y2) - lift
-        d = f"M{x1:.2f},{y1:.2f}C{x1:.2f},{top:.2f} {x2:.2f},{top:.2f} {x2:.2f},{y2:.2f}"
+        d = f"M{x1:.1f},{y1:.1f}C{x1:.1f},{top:.1f} {x2:.1f},{top:.1f} {x2:.1f},{y2:.1f}"
     return (
-        f'<g id="{edge_id}" class="edge"><path fill="none" stroke="{EDGE_COLOUR}" '
-        f'stroke-dasharray="5,2" d="{d}"/></g>'
+        f'<path class="diagram-line" fill="none" stroke="{EDGE_COLOUR}" '
+        f'stroke-dasharray="5,2" d="{d}"/>'
     )

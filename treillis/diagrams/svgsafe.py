@@ -21,13 +21,15 @@ _ELEMENTS: dict[str, frozenset[str]] = {
         "svg": "class aria-labelledby aria-describedby width height viewBox xmlns",
         "title": "id",
         "desc": "id",
-        "g": "id class transform",
+        "g": "id class transform font-family text-anchor",
         "a": "href class",
-        "path": "fill stroke stroke-width stroke-dasharray d",
-        "polygon": "fill stroke stroke-width stroke-dasharray points",
-        "polyline": "fill stroke stroke-width stroke-dasharray points",
-        "ellipse": "fill stroke stroke-width stroke-dasharray cx cy rx ry",
-        "text": "xml:space text-anchor x y font-family font-size font-weight font-style fill",
+        # Classes let the stylesheet restyle colours (a dark theme).
+        "path": "class fill stroke stroke-width stroke-dasharray d",
+        "polygon": "class fill stroke stroke-width stroke-dasharray points",
+        "polyline": "class fill stroke stroke-width stroke-dasharray points",
+        "ellipse": "class fill stroke stroke-width stroke-dasharray cx cy rx ry",
+        "rect": "class fill stroke stroke-width x y width height rx",
+        "text": "class xml:space text-anchor x y font-family font-size font-weight font-style fill",
     }.items()
 }
 _SVG_NAMESPACE = "http://www.w3.org/2000/svg"

@@ -12,6 +12,7 @@ MAX_SHOWN = {"broader": 8, "narrower": 12, "related": 8}
 # Beyond this, a document's indexing shows its descriptors and their direct broader ones only.
 MAX_INDEXING_NODES = 40
 ACCENT = "#7a2e3a"
+NEUTRAL = "#5b6470"  # the key's swatches for borders: what a thick or a thin border means
 TYPE_COLOURS = {
     "experience": "#3d8b3d",
     "analysis": "#3b6ea8",
@@ -26,13 +27,38 @@ def _labels(labels: list[str]) -> str:
     return ", ".join(labels)
 
 
+def _count(views: Views, descriptor_id: str, direct: int, lang: str) -> dict:
+    """How a box counts documents: those indexed with the descriptor; when there are
+    none, those of its narrower ones too (said so in words); nothing when both are 0."""
+    t = views.messages(lang)
+    if direct:
+        return {"count": direct, "count_title": t("direct_count", n=direct)}
+    keys = views.atlas.documents_including_narrower(descriptor_id)
+    total = sum(1 for key in keys if views.scope is None or key in views.scope.documents)
+    if not total:
+        return {"count": None}
+    return {
+        "count": total,
+        "count_text": t("diagram_count_total", n=total),
+        "count_title": t("total_count", n=total),
+    }
+
+
 def neighbourhood_diagram(views: Views, descriptor_id: str, lang: str) -> Diagram:
     """The descriptor in the centre, broader above, narrower below, related beside."""
     t = views.messages(lang)
     page = views.paths.descriptor(descriptor_id, lang)
     centre = views.descriptor_link(descriptor_id, lang)
     neighbourhood = views.atlas.neighbourhood(descriptor_id)
-    nodes = [Node("c", centre.label, "centre", centre.colour, count=centre.count)]
+    nodes = [
+        Node(
+            "c",
+            centre.label,
+            "centre",
+            centre.colour,
+            **_count(views, descriptor_id, centre.count, lang),
+        )
+    ]
     edges: list[Edge] = []
     same_rank = ["c"]
     sentences = []
@@ -47,7 +73,15 @@ def neighbourhood_diagram(views: Views, descriptor_id: str, lang: str) -> Diagra
             node_id = f"{role[0]}{index}"
             href = relative(page, link.path)
             nodes.append(
-                Node(node_id, link.label, role, link.colour, href, link.count, link.external)
+                Node(
+                    node_id,
+                    link.label,
+                    role,
+                    link.colour,
+                    href,
+                    external=link.external,
+                    **_count(views, link.id, link.count, lang),
+                )
             )
             edges.append(_edge(role, node_id))
             if role == "related":
@@ -104,8 +138,8 @@ def indexing_diagram(views: Views, document: Document) -> Diagram:
                 role,
                 link.colour,
                 relative(page, link.path),
-                link.count,
-                link.external,
+                external=link.external,
+                **_count(views, descriptor_id, link.count, lang),
             )
         )
     nodes.append(Node("doc", document.title, "document", TYPE_COLOURS[document.type]))
@@ -128,6 +162,12 @@ def indexing_diagram(views: Views, document: Document) -> Diagram:
         lang=lang,
         nodes=tuple(nodes),
         edges=tuple(edges),
+        legend=(
+            ("document", TYPE_COLOURS[document.type], t(f"type.{document.type}")),
+            ("indexing", NEUTRAL, t("diagram_key_indexing")),
+            ("broader", NEUTRAL, t("diagram_key_broader")),
+        ),
+        legend_title=t("legend"),
     )
 
 
@@ -171,6 +211,9 @@ def principles_diagram(views: Views, dossier: Dossier) -> Diagram | None:
                 )
             edges.append(Edge(document_ids[key], principle_id))
             supports.setdefault(key, []).append(str(principle.number))
+    types = dict.fromkeys(views.site.documents[key].type for key in document_ids)
+    legend = [("principle", ACCENT, t("diagram_key_principle"))]
+    legend += [("document", TYPE_COLOURS[kind], t(f"type.{kind}")) for kind in types]
     description = " ".join(
         t(
             "diagram_supports",
@@ -188,4 +231,6 @@ def principles_diagram(views: Views, dossier: Dossier) -> Diagram | None:
         nodes=tuple(nodes),
         edges=tuple(edges),
         same_rank=(tuple(document_ids.values()),),
+        legend=tuple(legend),
+        legend_title=t("legend"),
     )
