@@ -152,7 +152,6 @@ def code_version() -> str:
         "jinja2",
         "markdown-it-py",
         "lunr",
-        "pygraphviz",
         "nh3",
         "rdflib",
         "PyYAML",

@@ -67,7 +67,7 @@ def layout(diagram: Diagram, engine: str | None = None) -> str:
         if diagram.name == "principles":
             return layout_principles(diagram)
         engine = "dot"
-    import pygraphviz
+    import pygraphviz  # only for the benchmark's comparison: `pip install -e '.[bench]'`
 
     graph = pygraphviz.AGraph(directed=True, strict=False)
     graph.graph_attr.update(
