@@ -182,3 +182,38 @@ def test_print_shows_the_content_only(demo_output: Path) -> None:
         assert not page.evaluate(shown, ".search-form")
         assert not page.evaluate(shown, ".search-filters")
         assert page.evaluate(shown, ".search-result")
+
+
+@pytest.fixture(scope="module")
+def light_mirror(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A partner's mirror in a light colour (the hardest accent to keep readable)."""
+    import shutil
+
+    from tests.conftest import DEMO_CONTENT
+    from treillis.mirror import mirror
+
+    root = tmp_path_factory.mktemp("finish-mirror")
+    shutil.copytree(DEMO_CONTENT, root / "content")
+    config = root / "content/site.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert 'primary: "#7a2e3a"' in text  # igl's colour in the demo
+    config.write_text(text.replace('primary: "#7a2e3a"', 'primary: "#e8a33d"'), encoding="utf-8")
+    mirror(root / "content", "igl", root / "igl", main_url="https://example.org/")
+    return root / "igl"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_mirrors_accent_stays_readable_in_the_dark(light_mirror: Path, width: int) -> None:
+    document = next(light_mirror.glob("dossiers/*/*/index.html")).relative_to(light_mirror)
+    with site_base(light_mirror, "http") as base, browser_page() as page:
+        for path in ("index.html", document.as_posix()):
+            _page(page, base, path, width, "dark")
+            page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
+            result = page.evaluate(
+                "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+            )
+            violations = [
+                f"{path}: {v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+                for v in result["violations"]
+            ]
+            assert violations == [], "\n".join(violations)
