@@ -91,7 +91,14 @@ def test_on_a_phone_the_contents_are_a_closed_panel(demo_output: Path) -> None:
 
 def test_on_a_phone_the_header_is_compact_and_stays_on_top(demo_output: Path) -> None:
     with site_base(demo_output, "http") as base, browser_page() as page:
+        # Compact from the first paint, before any script: nothing moves when it runs.
+        page.route("**/treillis.js", lambda route: route.abort())
         _page(page, base, LONG_DOCUMENT, 390)
+        first = page.evaluate(BOX, ".site-header")
+        assert not page.locator(".site-nav").is_visible()
+        page.unroute("**/treillis.js")
+        _page(page, base, LONG_DOCUMENT, 390)
+        assert page.evaluate(BOX, ".site-header") == first
         header = page.evaluate(BOX, ".site-header")
         assert header[3] - header[1] <= 120  # the name and menu, then the search box
         assert page.locator("#site-search").is_visible()

@@ -255,23 +255,24 @@
   }
 
   /* On a phone the header is one compact row (the site's name and the menu button) over the
-   * search box; the menu opens below. Without this script every link shows, as on a desktop.
-   * The header's height is kept in --header-height: anchors scroll clear of it. */
+   * search box, from the first paint (treillis.css); the button opens the menu below. The
+   * header's height is kept in --header-height: anchors scroll clear of it. */
   function setupHeader() {
     var header = document.querySelector(".site-header");
     var button = header && header.querySelector(".menu-toggle");
     if (!header || !button) return;
-    header.classList.add("site-header--menu");
-    button.hidden = false;
+    function measure() {
+      var phone = window.matchMedia && window.matchMedia(PHONE).matches;
+      var root = document.documentElement.style;
+      if (phone) root.setProperty("--header-height", header.offsetHeight + "px");
+      else root.removeProperty("--header-height");
+    }
     button.addEventListener("click", function () {
       var open = button.getAttribute("aria-expanded") !== "true";
       button.setAttribute("aria-expanded", open ? "true" : "false");
       header.classList.toggle("site-header--open", open);
       measure();
     });
-    function measure() {
-      document.documentElement.style.setProperty("--header-height", header.offsetHeight + "px");
-    }
     measure();
     window.addEventListener("resize", measure);
   }
