@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test bench lint dist clean help
+.PHONY: site test bench lint dist clean help screenshots
 
 help:
 	@echo "make site   install everything in .venv and build the demo site into output/"
 	@echo "make test   install everything in .venv and run the whole test suite"
 	@echo "make bench  measure builds, diagrams, search (speed, and relevance against Pagefind) and preview on the demo and larger corpora (benchmarks/results/)"
+	@echo "make screenshots  PNGs of every page kind at 390 and 1280 px, light and dark, into screenshots/"
 	@echo "make lint   check the code style (ruff)"
 	@echo "make dist   build the package (wheel and sdist, with the theme and the browser libraries) into dist/"
 	@echo "make clean  remove output/ and .venv/"
@@ -41,8 +42,11 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.relevance --json benchmarks/results/relevance.json
 	$(BIN)/python -m benchmarks.serve --json benchmarks/results/serve.json
 
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py --output screenshots
+
 lint: $(STAMP)
-	$(BIN)/ruff check treillis tests benchmarks
+	$(BIN)/ruff check treillis tests benchmarks scripts
 
 # Node and npm are needed here, to build the package; never to use it.
 dist: $(STAMP)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_entities
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import partial
@@ -9,6 +12,7 @@ from typing import Any
 
 from treillis.i18n import format_date, language_names
 from treillis.languages import REGISTRY, date_format
+from treillis.markdown import CONTENT_ID_PREFIX
 from treillis.model import DOCUMENT_TYPES, Document, Dossier, Partner
 from treillis.search.schema import FACETS  # the search data's, written once
 from treillis.views.common import (
@@ -22,6 +26,50 @@ from treillis.views.common import (
 from treillis.views.diagrams import indexing_diagram, principles_diagram
 
 RELATED_DOCUMENTS = 6
+# A document gets a table of contents from this many section headings (h2, h3) on.
+TOC_MIN_HEADINGS = 3
+
+_HEADING = re.compile(r"<(h[23])((?:\s[^>]*)?)>(.*?)</\1>", re.DOTALL)
+_ID = re.compile(r'\sid="([^"]*)"')
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _slug(text: str) -> str:
+    """An id's words: lower case, accents dropped, anything else a hyphen."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+def outline(body: str) -> tuple[str, list[dict[str, Any]]]:
+    """The rendered body with an id on each h2 and h3, and its table of contents.
+
+    Ids carry the content prefix, as raw HTML's do: never an id of the page around it.
+    A heading that has one (raw HTML) keeps it. No table for fewer than
+    `TOC_MIN_HEADINGS` headings: a short text needs none.
+    """
+    used = set(_ID.findall(body))
+    entries: list[dict[str, Any]] = []
+
+    def name(match: re.Match) -> str:
+        tag, attributes, inner = match.groups()
+        # Only ASCII white space folds: a no-break space (French typography) stays.
+        text = re.sub(r"[ \t\r\n]+", " ", html_entities.unescape(_TAG.sub("", inner))).strip()
+        found = _ID.search(attributes)
+        if found:
+            anchor = found.group(1)
+        else:
+            base = anchor = CONTENT_ID_PREFIX + _slug(text)
+            number = 1
+            while anchor in used:
+                number += 1
+                anchor = f"{base}-{number}"
+            used.add(anchor)
+            attributes += f' id="{anchor}"'
+        entries.append({"id": anchor, "text": text, "level": int(tag[1])})
+        return f"<{tag}{attributes}>{inner}</{tag}>"
+
+    body = _HEADING.sub(name, body)
+    return body, entries if len(entries) >= TOC_MIN_HEADINGS else []
 
 
 def home_pages(views: Views) -> Iterator[Page]:
@@ -191,6 +239,7 @@ def document_page(views: Views, document: Document, principles: list[dict[str, A
         }
         for k in views.translations(document.key)
     ]
+    body, toc = outline(views.render_markdown(document.body, path, lang))
     return Page(
         path=path,
         template="document.html",
@@ -207,7 +256,8 @@ def document_page(views: Views, document: Document, principles: list[dict[str, A
             "document": DocumentHeader.of(document),
             "type_label": t(f"type.{document.type}"),
             "date_label": format_date(document.date, lang),
-            "body": views.render_markdown(document.body, path, lang),
+            "body": body,
+            "toc": toc,
             "dossier": dossier_card(views, dossier, lang),
             "descriptors": views.descriptor_links(document.descriptor_ids, lang),
             "principles": principles,

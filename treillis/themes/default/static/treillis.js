@@ -239,6 +239,46 @@
     });
   }
 
+  /* Breakpoints, as in treillis.css: the side column from 64rem, the compact header to 40rem. */
+  var DESKTOP = "(min-width: 64rem)";
+  var PHONE = "(max-width: 40rem)";
+
+  /* The table of contents is a closed <details> (a phone's, and without this script); on a
+   * desktop it stands open in the side column. Opening it there moves nothing of the text. */
+  function setupContents() {
+    var details = document.querySelector(".toc__details");
+    if (!details || !window.matchMedia) return;
+    var desktop = window.matchMedia(DESKTOP);
+    function follow() { details.open = desktop.matches; }
+    follow();
+    if (desktop.addEventListener) desktop.addEventListener("change", follow);
+  }
+
+  /* On a phone the header is one compact row (the site's name and the menu button) over the
+   * search box, from the first paint (treillis.css); the button opens the menu below. The
+   * header's height is kept in --header-height: anchors scroll clear of it. */
+  function setupHeader() {
+    var header = document.querySelector(".site-header");
+    var button = header && header.querySelector(".menu-toggle");
+    if (!header || !button) return;
+    function measure() {
+      var phone = window.matchMedia && window.matchMedia(PHONE).matches;
+      var root = document.documentElement.style;
+      if (phone) root.setProperty("--header-height", header.offsetHeight + "px");
+      else root.removeProperty("--header-height");
+    }
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      header.classList.toggle("site-header--open", open);
+      measure();
+    });
+    measure();
+    window.addEventListener("resize", measure);
+  }
+
+  setupContents();
+  setupHeader();
   recordVisit();
   markVisited();
   setupBasketButton();
