@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make site   install everything in .venv and build the demo site into output/"
 	@echo "make test   install everything in .venv and run the whole test suite"
-	@echo "make bench  measure builds, diagrams, search and preview on the demo and larger corpora (benchmarks/results/)"
+	@echo "make bench  measure builds, diagrams, search, preview and Lighthouse performance (benchmarks/results/)"
 	@echo "make lint   check the code style (ruff)"
 	@echo "make dist   build the package (wheel and sdist, with the theme and the browser libraries) into dist/"
 	@echo "make clean  remove output/ and .venv/"
@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.diagrams --json benchmarks/results/diagrams.json
 	$(BIN)/python -m benchmarks.search --json benchmarks/results/search.json
 	$(BIN)/python -m benchmarks.serve --json benchmarks/results/serve.json
+	$(BIN)/python -m benchmarks.lighthouse --json benchmarks/results/lighthouse.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check treillis tests benchmarks

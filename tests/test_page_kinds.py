@@ -73,13 +73,16 @@ OVERFLOW = """() => {
 # in the same size differently. Text not rendered (a diagram in a closed panel) has no CTM.
 DIAGRAM_TEXT = """() => {
     const sizes = [];
-    for (const text of document.querySelectorAll('main svg.diagram text')) {
-        if (!text.textContent.trim() || !text.getClientRects().length) continue;
+    for (const text of document.querySelectorAll('main svg.diagram :is(text, tspan)')) {
+        // The element whose own words these are (a <tspan> may set its own size).
+        const words = [...text.childNodes].filter(n => n.nodeType === Node.TEXT_NODE)
+            .map(n => n.textContent).join('').trim();
+        if (!words || !text.getClientRects().length) continue;
         const ctm = text.getScreenCTM();
         if (!ctm) continue;
         const scale = Math.hypot(ctm.b, ctm.d);
         const size = parseFloat(getComputedStyle(text).fontSize) * scale;
-        sizes.push({text: text.textContent.trim().slice(0, 40), size: size});
+        sizes.push({text: words.slice(0, 40), size: size});
     }
     return sizes;
 }"""
