@@ -7,7 +7,7 @@ One browser for the module and one page per width, reused: each check only navig
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -113,7 +113,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="module")
-def pages(browser, bases: dict) -> Iterator[dict]:
+def pages(browser, bases: dict) -> Iterator[Callable[[int], object]]:
     """One page per width, made on first use; its basket and reading path hold entries."""
     made: dict[int, object] = {}
 
