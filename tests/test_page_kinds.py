@@ -235,3 +235,21 @@ def test_search_page_on_a_phone_shows_the_first_result_within_one_and_a_half_scr
     inner = page.evaluate("window.innerHeight")
     top = page.locator(".search-result").first.bounding_box()["y"]
     assert top < 1.5 * inner, f"first result at y = {top}, the screen is {inner} px high"
+
+
+def test_the_atlas_index_does_not_move_when_its_script_runs(pages, bases: dict) -> None:
+    """The descriptor search the script wires up takes its place from the first paint:
+    revealed later, it pushed the whole atlas down (a layout shift Lighthouse counted)."""
+    page = pages(390)
+    url = bases["demo"] + PAGE_KINDS["atlas-index"][1]
+    where = "() => document.querySelector('.two-columns').getBoundingClientRect().y"
+    page.route("**/search-ui.js", lambda route: route.abort())
+    try:
+        page.goto(url)
+        before = page.evaluate(where)
+    finally:
+        page.unroute("**/search-ui.js")
+    page.goto(url)
+    page.wait_for_function("() => !document.getElementById('atlas-search').hidden")
+    assert page.evaluate(where) == before
+    assert page.locator("#atlas-query").is_visible()
