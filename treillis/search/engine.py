@@ -1,29 +1,93 @@
-"""Searching a built index in Python, exactly as the browser does (for tests and tools)."""
+"""Searching a built index in Python, exactly as the browser does (for tests and tools).
+
+Ranking, the same in `search-core.js`: documents matching more of the query's
+words come first; then the score of the titles and descriptors (what the quick
+index holds, with the full index's weights: the first results keep their order
+when the full index arrives); then the score of every field. Each word's score
+is lunr's for that word alone, so that a word's weight does not depend on the
+other words of the query (nor on the index's vocabulary, for exact words).
+"""
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 
 from lunr.exceptions import QueryParseError
 from lunr.index import Index
+from lunr.query_parser import QueryParser
 
+from treillis.search.index import expand_index
 from treillis.search.pipelines import pipeline_of
-from treillis.search.query import prepare_query
+from treillis.search.query import QUICK_FIELDS, prepare_query
 
 
 def load_index(data: str | dict) -> Index:
-    return Index.load(json.loads(data) if isinstance(data, str) else data)
+    """A lunr index from its serialised form (or `index.compact_index`'s)."""
+    return Index.load(expand_index(json.loads(data) if isinstance(data, str) else data))
 
 
-def search(index: Index, lang: str, query: str) -> tuple[str, list[str]]:
-    """The prepared lunr query and the references found, best first (ties by reference)."""
-    prepared = prepare_query(query, pipeline_of(lang), tuple(index.fields))
-    if not prepared:
-        return prepared, []
+def _scores(index: Index, clause: str, fields: tuple[str, ...] | None = None) -> dict[str, float]:
+    """Each document's score for one clause of a prepared query, in some fields only."""
+    query = index.create_query()
+    QueryParser(clause, query).parse()
+    for part in query.clauses:
+        part.fields = [f for f in part.fields if fields is None or f in fields]
+    if not any(part.fields for part in query.clauses):
+        return {}
+    return {r["ref"]: r["score"] for r in index.query(query)}
+
+
+def _rank(score: float) -> int:
+    return math.floor(score * 1e6)
+
+
+def ranked(index: Index, prepared: str) -> list[tuple[str, int, int, int]]:
+    """(reference, words matched, title and descriptor rank, rank) of each result, best first."""
     try:
         results = index.search(prepared)
     except QueryParseError:
+        return []
+    found = {r["ref"]: r["score"] for r in results}
+    words = [c.lstrip("+") for c in prepared.split(" ") if not c.startswith("-")]
+    matched = dict.fromkeys(found, 0)
+    quick = dict.fromkeys(found, 0.0)
+    total = dict.fromkeys(found, 0.0)
+    if not words:
+        total = found
+    for word in words:
+        every = _scores(index, word)
+        some = every if set(index.fields) <= set(QUICK_FIELDS) else _scores(index, word, QUICK_FIELDS)
+        for ref in found:
+            if ref in every:
+                matched[ref] += 1
+                total[ref] += every[ref]
+                quick[ref] += some.get(ref, 0.0)
+    rows = [(ref, matched[ref], _rank(quick[ref]), _rank(total[ref])) for ref in found]
+    rows.sort(key=lambda row: (-row[1], -row[2], -row[3], row[0]))
+    return rows
+
+
+def search(index: Index, lang: str, query: str) -> tuple[str, list[str]]:
+    """The prepared lunr query and the references found, best first."""
+    prepared = prepare_query(
+        query, pipeline_of(lang), tuple(index.fields), lambda term: term in index.inverted_index
+    )
+    if not prepared:
         return prepared, []
-    ranked = sorted(results, key=lambda r: (-math.floor(r["score"] * 1e6), r["ref"]))
-    return prepared, [r["ref"] for r in ranked]
+    return prepared, [row[0] for row in ranked(index, prepared)]
+
+
+def search_languages(indexes: Mapping[str, Index], query: str) -> list[tuple[str, str]]:
+    """(language, reference) of what every language's index finds, best first, as the
+    search page merges them (equal ranks: by reference, a number across languages)."""
+    rows = []
+    for lang, index in indexes.items():
+        prepared = prepare_query(
+            query, pipeline_of(lang), tuple(index.fields), lambda t, i=index: t in i.inverted_index
+        )
+        if prepared:
+            rows += [(lang, *row) for row in ranked(index, prepared)]
+    rows.sort(key=lambda row: (-row[2], -row[3], -row[4], int(row[1], 36)))
+    return [(row[0], row[1]) for row in rows]
