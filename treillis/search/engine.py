@@ -58,7 +58,9 @@ def ranked(index: Index, prepared: str) -> list[tuple[str, int, int, int]]:
         total = found
     for word in words:
         every = _scores(index, word)
-        some = every if set(index.fields) <= set(QUICK_FIELDS) else _scores(index, word, QUICK_FIELDS)
+        some = (
+            every if set(index.fields) <= set(QUICK_FIELDS) else _scores(index, word, QUICK_FIELDS)
+        )
         for ref in found:
             if ref in every:
                 matched[ref] += 1

@@ -274,10 +274,10 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
     for lang, records in sorted(by_language.items()):
         full = build_index(pipeline_of(lang), FULL_FIELDS, records)
         quick = restrict(full, QUICK_FIELDS)
-        indexes.append((lang, _compact(quick), quick, full))
+        indexes.append((lang, len(_compact(quick)), quick, full))
         del full, quick
-    large = any(len(quick_json) > SHARD_ABOVE_BYTES for _lang, quick_json, _q, _f in indexes)
-    for lang, quick_json, quick, full in indexes:
+    large = any(size > SHARD_ABOVE_BYTES for _lang, size, _q, _f in indexes)
+    for lang, _size, quick, full in indexes:
         if not large:
             files.append(SearchFile(f"{lang}-quick", _compact(compact_index(quick))))
             files.append(SearchFile(f"{lang}-full", _compact(full)))

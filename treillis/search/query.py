@@ -68,7 +68,7 @@ MAX_FUZZY_LENGTH = 20
 TYPO_MIN_LENGTH = 4
 TYPO_LONG_LENGTH = 8
 # Quotes that open or close a phrase (« » are punctuation in French, not phrase marks).
-QUOTES = "\"\u201c\u201d"
+QUOTES = '"\u201c\u201d'
 _SPACES = re.compile(f"[{re.escape(JS_SPACES)}]+")
 
 
