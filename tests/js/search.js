@@ -27,7 +27,7 @@ const index = TreillisSearch.index(indexName);
 const queries = JSON.parse(fs.readFileSync(0, "utf8"));
 const started = process.hrtime.bigint();
 const results = queries.map((query) => {
-  const prepared = TreillisSearch.prepareQuery(query, lang, index);
+  const prepared = TreillisSearch.prepareQuery(query, lang, index, TreillisSearch.knows(indexName));
   // A sharded index: only the shards this query needs, put together as the browser does.
   const shards = TreillisSearch.shardsFor(indexName, prepared);
   const found = TreillisSearch.search(TreillisSearch.mergedIndex(indexName, shards), prepared);

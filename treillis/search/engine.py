@@ -44,7 +44,8 @@ def _rank(score: float) -> int:
 
 
 def ranked(index: Index, prepared: str) -> list[tuple[str, int, int, int]]:
-    """(reference, words matched, title and descriptor rank, rank) of each result, best first."""
+    """(reference, words matched, title and descriptor rank, rank) of each result, best first
+    (equal ones by reference: a number in base 36)."""
     try:
         results = index.search(prepared)
     except QueryParseError:
@@ -67,7 +68,7 @@ def ranked(index: Index, prepared: str) -> list[tuple[str, int, int, int]]:
                 total[ref] += every[ref]
                 quick[ref] += some.get(ref, 0.0)
     rows = [(ref, matched[ref], _rank(quick[ref]), _rank(total[ref])) for ref in found]
-    rows.sort(key=lambda row: (-row[1], -row[2], -row[3], row[0]))
+    rows.sort(key=lambda row: (-row[1], -row[2], -row[3], int(row[0], 36)))
     return rows
 
 

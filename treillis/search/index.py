@@ -211,10 +211,17 @@ def compact_index(index: dict) -> dict:
         "pipeline": index["pipeline"],
         "terms": [term for term, _posting in index["invertedIndex"]],
         "fieldVectors": [
-            [field_ref, [v if i % 2 else position[v] for i, v in enumerate(elements)]]
+            [field_ref, _renumbered(elements, position)]
             for field_ref, elements in index["fieldVectors"]
         ],
     }
+
+
+def _renumbered(elements: list, position: dict[int, int]) -> list:
+    """A field vector's (term, weight) pairs with terms renumbered, in their new order (lunr
+    walks vectors in term order)."""
+    pairs = sorted((position[elements[i]], elements[i + 1]) for i in range(0, len(elements), 2))
+    return [value for pair in pairs for value in pair]
 
 
 def expand_index(data: dict) -> dict:
