@@ -95,6 +95,22 @@ FRENCH_QUERIES = [
     "-texte:budget budget",
     "budget~３",
     "a" * 30 + "~2",
+    # typos corrected without syntax (one word, two words, short words left alone)
+    "budjet participatf",
+    "particpation",
+    "cooperaton rurale",
+    "chrte",
+    "bud",
+    "-budjet habitants",
+    # all words first; phrases in double quotes (their words required)
+    "budget participatif habitants",
+    '"budget participatif"',
+    "“conseil citoyen” charte",
+    '"charte',
+    '""',
+    # words inside addresses and dotted names
+    "example.org",
+    "scrutari.coredem.info",
 ]
 
 

@@ -642,7 +642,9 @@
 
     function renderResults(matching, mark) {
       var groups = {};
-      matching.forEach(function (result) {
+      var positions = {}; /* the place of each result in the ranking, across the type groups */
+      matching.forEach(function (result, position) {
+        positions[result.doc] = position;
         var type = docOf(store, result.doc)[F.type];
         (groups[type] = groups[type] || []).push(result);
       });
@@ -657,6 +659,7 @@
           var doc = docOf(store, result.doc);
           var item = el("li", "search-result");
           item.setAttribute("lang", doc[F.lang]);
+          item.setAttribute("data-rank", String(positions[result.doc]));
           var title = el("h3", "search-result__title");
           var link = el("a");
           link.href = ROOT + docPath(store, doc);
