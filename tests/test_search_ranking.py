@@ -78,15 +78,11 @@ def run_search(page, base: str, query: str) -> list[str]:
 
 def ranked_links(page) -> list[str]:
     """The results' addresses in the order of the ranking (the page groups them by type)."""
-    items = page.locator(".search-result")
-    ranks = [
-        (
-            int(items.nth(i).get_attribute("data-rank")),
-            items.nth(i).locator("h3 a").get_attribute("href"),
-        )
-        for i in range(items.count())
-    ]
-    return [href for _rank, href in sorted(ranks)]
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.search-result'), (item, position) =>
+             [Number(item.dataset.rank ?? position), item.querySelector('h3 a').href])
+           .sort((a, b) => a[0] - b[0]).map((pair) => pair[1])"""
+    )
 
 
 def box_options(page, base: str, query: str) -> list[str]:
