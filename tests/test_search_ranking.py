@@ -127,13 +127,40 @@ def test_documents_matching_all_words_come_first(demo_output: Path) -> None:
     assert all(order.index(a) < order.index(b) for a in both for b in set(order) - both)
 
 
-def test_words_in_double_quotes_are_all_required(demo_output: Path) -> None:
+def test_words_in_double_quotes_follow_one_another(demo_output: Path, content) -> None:
     index = indexes(demo_output, "full")["fr"]
-    prepared, loose = search(index, "fr", "conseil citoyen")
-    assert prepared == "conseil citoyen"
-    prepared, phrase = search(index, "fr", '"conseil citoyen"')
-    assert prepared == "+conseil +citoyen"
-    assert phrase and set(phrase) < set(loose)
+    positions = data_file(demo_output, "fr-phrases")
+    prepared, loose = search(index, "fr", "participation des habitants", positions)
+    assert prepared == "participation habitants"
+    # Without the words' positions (the quick index, a large site): both words required.
+    prepared, both = search(index, "fr", '"participation des habitants"')
+    assert prepared == "+participation +habitants" and set(both) < set(loose)
+    # With them: next to each other (the stop word left out as the index leaves it out).
+    _, phrase = search(index, "fr", '"participation des habitants"', positions)
+    assert phrase and set(phrase) < set(both)
+    docs = data_file(demo_output, "store")["docs"]
+    slugs_found = {docs[int(ref, 36)][0] for ref in phrase}
+    slugs_dropped = {docs[int(ref, 36)][0] for ref in set(both) - set(phrase)}
+
+    def text(document) -> str:
+        """A document's indexed texts: title, lead, body, its descriptors' labels and synonyms."""
+        texts = [document.title, document.summary, document.body]
+        for descriptor in filter(None, map(content.descriptors.get, document.descriptor_ids)):
+            texts += descriptor.label.values.values()
+            texts += [synonym for synonyms in descriptor.synonyms.values() for synonym in synonyms]
+        return " ".join(" ".join(texts).lower().split())
+
+    # Every document with the phrase as written is found; none of those left out has it. (Found
+    # are words next to each other as the index sees them: "participer les habitants" too.)
+    written = {
+        d.slug
+        for d in content.documents.values()
+        if d.lang == "fr" and "participation des habitants" in text(d)
+    }
+    assert written and written <= slugs_found and not written & slugs_dropped
+    # In their order only.
+    assert search(index, "fr", '"mise en œuvre"', positions)[1]
+    assert search(index, "fr", '"œuvre mise"', positions)[1] == []
 
 
 def test_misspelled_words_are_corrected_without_syntax(demo_output: Path) -> None:
@@ -230,6 +257,17 @@ def test_two_misspelled_words_find_their_document_in_the_box_and_the_page(
         # A query spelt right says nothing of the kind.
         run_search(page, base, "budget participatif")
         assert not page.locator("#search-corrected").is_visible()
+        assert page.console_errors == []
+
+
+def test_a_phrase_in_quotes_on_the_search_page(demo_output: Path) -> None:
+    with site_base(demo_output, "file") as base, browser_page() as page:
+        loose = run_search(page, base, "participation des habitants")
+        phrase = run_search(page, base, '"participation des habitants"')
+        index = indexes(demo_output, "full")
+        positions = {lang: data_file(demo_output, f"{lang}-phrases") for lang in index}
+        expected = search_languages(index, '"participation des habitants"', positions)
+        assert 0 < len(phrase) == len(expected) < len(loose)
         assert page.console_errors == []
 
 

@@ -79,6 +79,9 @@ class _TermBuilder(Builder):
     word is analysed once here. The index is identical (a test compares them).
     """
 
+    # Where each term stands in each field (term → "field/ref" → positions), when wanted.
+    positions: dict[str, dict[str, list[int]]] | None = None
+
     def add_terms(self, doc_ref: str, fields: dict[str, list[str]]) -> None:
         self._documents[doc_ref] = {}
         self.document_count += 1
@@ -91,6 +94,9 @@ class _TermBuilder(Builder):
                 frequencies[term] = frequencies.get(term, 0) + 1
             self.field_term_frequencies[field_ref] = frequencies
             self.field_lengths[field_ref] = len(terms)
+            if self.positions is not None:
+                for position, term in enumerate(terms):
+                    self.positions.setdefault(term, {}).setdefault(field_ref, []).append(position)
             for term in frequencies:
                 posting = inverted.get(term)
                 if posting is None:
@@ -158,10 +164,15 @@ class Analyser:
 
 
 def build_index(
-    language: Language, fields: tuple[tuple[str, int], ...], records: Iterable[dict[str, str]]
+    language: Language,
+    fields: tuple[tuple[str, int], ...],
+    records: Iterable[dict[str, str]],
+    positions: dict[str, dict[str, list[int]]] | None = None,
 ) -> dict:
-    """A lunr index of `records` (each: `id` and one text per field), serialised."""
+    """A lunr index of `records` (each: `id` and one text per field), serialised; each term's
+    positions in each field go into `positions` when it is given."""
     builder = _TermBuilder()
+    builder.positions = positions
     builder.search_pipeline.add(*language.search)
     builder.ref("id")
     for name, boost in fields:
@@ -278,8 +289,10 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             }
         )
     indexes = []
+    positions: dict[str, dict] = {}
     for lang, records in sorted(by_language.items()):
-        full = build_index(pipeline_of(lang), FULL_FIELDS, records)
+        positions[lang] = {}
+        full = build_index(pipeline_of(lang), FULL_FIELDS, records, positions[lang])
         quick = restrict(full, QUICK_FIELDS)
         indexes.append((lang, len(_compact(quick)), quick, full))
         del full, quick
@@ -288,6 +301,11 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
         if not large:
             files.append(SearchFile(f"{lang}-quick", _compact(compact_index(quick))))
             files.append(SearchFile(f"{lang}-full", _compact(full)))
+            # Words' positions, for phrases in quotes: loaded only by a search with one.
+            found = positions[lang]
+            files.append(
+                SearchFile(f"{lang}-phrases", _compact({t: found[t] for t in sorted(found)}))
+            )
             continue
         for name, index, size in (
             (f"{lang}-quick", quick, QUICK_SHARD_BYTES),
@@ -296,7 +314,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             shared, shards = shard_index(index, size)
             files.append(SearchFile(name, _compact(shared)))
             files += [SearchFile(f"{name}-{n}", _compact(s)) for n, s in enumerate(shards)]
-    del indexes
+    del indexes, positions
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
     for lang in site.config.languages:

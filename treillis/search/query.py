@@ -82,14 +82,50 @@ def prepare_query(
 
     `known` tells whether the index has a term (a word through the search pipeline);
     without it, no word is corrected."""
+    terms, _phrases = _prepare(text, language, fields, known)
+    return " ".join(
+        _clause(presence, field, term, suffix) for presence, field, term, suffix in terms
+    )
+
+
+def prepare_phrases(
+    text: str,
+    language: Language,
+    fields: tuple[str, ...],
+    known: Callable[[str], bool] | None = None,
+) -> list[list[str]]:
+    """The clauses of each phrase of two words or more (in double quotes), without presence:
+    their words must follow one another (`engine.ranked` checks it where positions are kept)."""
+    terms, phrases = _prepare(text, language, fields, known)
+    groups: dict[int, list[str]] = {}
+    for (_presence, field, term, suffix), phrase in zip(terms, phrases, strict=True):
+        if phrase:
+            groups.setdefault(phrase, []).append(_clause("", field, term, suffix))
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def _clause(presence: str, field: str, term: str, suffix: str) -> str:
+    return f"{presence}{field + ':' if field else ''}{term}{suffix}"
+
+
+def _prepare(
+    text: str,
+    language: Language,
+    fields: tuple[str, ...],
+    known: Callable[[str], bool] | None,
+) -> tuple[list[list[str]], list[int]]:
+    """The query's clauses ([presence, field, term, suffix]) and the phrase of each (0: none)."""
     words = [w for w in _SPACES.split(normalise(text).translate(APOSTROPHES)) if w]
-    terms: list[list[str]] = []  # [presence, field, term, suffix]
+    terms: list[list[str]] = []
+    phrases: list[int] = []
     join_next = False
     in_phrase = False
+    phrase_number = 0
     for word in words:
         phrase = in_phrase
         if word[0] in QUOTES:
             phrase = in_phrase = not in_phrase
+            phrase_number += in_phrase
             word = word[1:]
         if word and word[-1] in QUOTES:
             phrase = phrase or in_phrase
@@ -124,10 +160,8 @@ def prepare_query(
             presence = presence or "+"
             join_next = False
         terms.append([presence, field, term, suffix])
-    return " ".join(
-        f"{presence}{field + ':' if field else ''}{term}{suffix}"
-        for presence, field, term, suffix in terms
-    )
+        phrases.append(phrase_number if phrase else 0)
+    return terms, phrases
 
 
 def _typo_suffix(term: str, language: Language, known: Callable[[str], bool]) -> str:

@@ -1,7 +1,7 @@
 /* Treillis search core: data registry, query preparation and search over lunr indexes.
  * Shared by the browser (window.TreillisSearch) and node (tests). prepareQuery does
- * exactly what treillis/search/query.py does, search what treillis/search/engine.py
- * does (the same ranking); the tests compare them. It needs the data file "schema"
+ * exactly what treillis/search/query.py does (preparePhrases too), search what
+ * treillis/search/engine.py does (the same ranking, phrases); the tests compare them. It needs the data file "schema"
  * (each language's pipeline steps) before a query. */
 (function (root, factory) {
   "use strict";
@@ -64,17 +64,41 @@
   /* The lunr query for a reader's query ("" when nothing can be searched). `known`
    * tells whether the index has a term (see `knows`); without it no word is corrected. */
   function prepareQuery(text, lang, index, known) {
+    return prepare(text, lang, index, known).terms.map(clauseText).join(" ");
+  }
+
+  function clauseText(t) { return t[0] + (t[1] ? t[1] + ":" : "") + t[2] + t[3]; }
+
+  /* The clauses of each phrase of two words or more (in double quotes), without presence:
+   * their words must follow one another (search checks it where positions are kept). */
+  function preparePhrases(text, lang, index, known) {
+    var prepared = prepare(text, lang, index, known);
+    var groups = {}, order = [];
+    prepared.terms.forEach(function (t, i) {
+      var phrase = prepared.phrases[i];
+      if (!phrase) return;
+      if (!groups[phrase]) { groups[phrase] = []; order.push(phrase); }
+      groups[phrase].push(clauseText(["", t[1], t[2], t[3]]));
+    });
+    return order.map(function (p) { return groups[p]; }).filter(function (g) { return g.length > 1; });
+  }
+
+  /* The query's clauses ([presence, field, term, suffix]) and the phrase of each (0: none). */
+  function prepare(text, lang, index, known) {
     /* Field names, and/or words, fuzzy limits: from the schema (treillis/search/query.py). */
     var rules = data.schema.query;
     var fields = index.fields;
     var words = text.normalize("NFC").replace(APOSTROPHES, "'").split(SPACES).filter(Boolean);
     var terms = [];
+    var phrases = [];
     var joinNext = false;
     var inPhrase = false;
+    var phraseNumber = 0;
     words.forEach(function (word) {
       var phrase = inPhrase;
       if (rules.quotes.indexOf(word.charAt(0)) !== -1) {
         phrase = inPhrase = !inPhrase;
+        if (inPhrase) phraseNumber += 1;
         word = word.slice(1);
       }
       if (word && rules.quotes.indexOf(word.charAt(word.length - 1)) !== -1) {
@@ -106,8 +130,9 @@
         joinNext = false;
       }
       terms.push([presence, field, term, suffix]);
+      phrases.push(phrase ? phraseNumber : 0);
     });
-    return terms.map(function (t) { return t[0] + (t[1] ? t[1] + ":" : "") + t[2] + t[3]; }).join(" ");
+    return { terms: terms, phrases: phrases };
   }
 
   /* Each document's score for one clause of a prepared query, in some fields only (all
@@ -129,12 +154,47 @@
 
   function rankOf(score) { return Math.floor(score * 1e6); }
 
+  /* A phrase's fields and its words' terms; null when it cannot be checked (fuzzy, wildcard). */
+  function phraseStems(index, phrase) {
+    var fields = index.fields.slice();
+    var stems = [];
+    for (var i = 0; i < phrase.length; i++) {
+      var clause = phrase[i];
+      if (clause.indexOf("~") !== -1 || clause.indexOf("*") !== -1) return null;
+      clause = clause.split("^")[0];
+      var colon = clause.indexOf(":");
+      if (colon !== -1) {
+        var field = clause.slice(0, colon);
+        fields = fields.filter(function (f) { return f === field; });
+        clause = clause.slice(colon + 1);
+      }
+      var terms = index.pipeline.runString(clause);
+      if (!terms.length) return null;
+      stems.push(terms[0]);
+    }
+    return { fields: fields, stems: stems };
+  }
+
+  /* Whether the terms follow one another in one of the fields of document `ref`. */
+  function adjacent(positions, ref, fields, stems) {
+    function at(stem, key) {
+      var byField = Object.prototype.hasOwnProperty.call(positions, stem) ? positions[stem] : {};
+      return Object.prototype.hasOwnProperty.call(byField, key) ? byField[key] : [];
+    }
+    return fields.some(function (field) {
+      var key = field + "/" + ref;
+      return at(stems[0], key).some(function (start) {
+        return stems.every(function (stem, k) { return at(stem, key).indexOf(start + k) !== -1; });
+      });
+    });
+  }
+
   /* Results of a prepared query, best first: the documents matching more of its words,
    * then by the score of titles and descriptors (what the quick index holds, with the
    * full index's weights: the first results keep their order when it arrives), then
    * by the score of every field; each word scored alone, as in engine.py. Equal: by
    * reference. */
-  function search(index, prepared) {
+  function search(index, prepared, phrases, positions) {
     if (!prepared) return [];
     var results;
     try {
@@ -142,6 +202,12 @@
     } catch (error) {
       if (error instanceof lunr.QueryParseError) return [];
       throw error;
+    }
+    /* With the words' positions, the words of each phrase must follow one another. */
+    if (positions) {
+      (phrases || []).map(function (p) { return phraseStems(index, p); }).filter(Boolean).forEach(function (p) {
+        results = results.filter(function (r) { return adjacent(positions, r.ref, p.fields, p.stems); });
+      });
     }
     var quickFields = data.schema.query.quickFields;
     var quickOnly = index.fields.every(function (f) { return quickFields.indexOf(f) !== -1; });
@@ -326,6 +392,7 @@
 
   return {
     prepareQuery: prepareQuery,
+    preparePhrases: preparePhrases,
     search: search,
     compareResults: compareResults,
     knows: knows,

@@ -102,10 +102,22 @@
           return !search.data[shard];
         }));
       });
-      if (!names.length) return Promise.resolve(kind);
+      if (!names.length) return phrasesFor(store, query, kind).then(function () { return kind; });
       return Promise.all(names.map(loadData)).then(round);
     }
     return round();
+  }
+
+  /* The words' positions in the full indexes, for a query with a phrase in quotes (a large
+   * site has none: there a phrase's words are only required). */
+  function phrasesFor(store, query, kind) {
+    var search = window.TreillisSearch;
+    if (kind !== "-full" || !store.docs) return Promise.resolve();
+    var names = store.languages.filter(function (lang) {
+      var name = lang + kind;
+      return search.preparePhrases(query, lang, search.index(name), search.knows(name)).length;
+    }).map(function (lang) { return lang + "-phrases"; });
+    return Promise.all(names.map(loadData));
   }
 
   /* A document's display data: in the store, or in its block on a large site. */
@@ -171,7 +183,9 @@
       /* A sharded index: the shards this query needs (loaded by loadShards), together. */
       var index = search.mergedIndex(name, search.shardsFor(name, lunrQuery));
       prepared[lang] = { query: lunrQuery, index: index, name: name };
-      search.search(index, lunrQuery).forEach(function (result) {
+      var phrases = search.preparePhrases(query, lang, search.index(name), search.knows(name));
+      var positions = kind === "-full" ? search.data[lang + "-phrases"] : null;
+      search.search(index, lunrQuery, phrases, positions).forEach(function (result) {
         result.doc = parseInt(result.ref, 36);
         result.lang = lang;
         found.push(result);
