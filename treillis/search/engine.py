@@ -1,9 +1,11 @@
 """Searching a built index in Python, exactly as the browser does (for tests and tools).
 
-Ranking, the same in `search-core.js`: documents matching more of the query's
-words come first; then the score of the titles and descriptors (what the quick
-index holds, with the full index's weights: the first results keep their order
-when the full index arrives); then the score of every field. Each word's score
+Ranking, the same in `search-core.js` (`order`): documents matching more of the
+query's words come first; then the score of the titles and descriptors (what
+the quick index holds, with the full index's weights: the first results keep
+their order when the full index arrives); then, for documents the quick index
+cannot tell apart, their order there (by reference), and for those it does not
+see, the score of every field. Each word's score
 is lunr's for that word alone, so that a word's weight does not depend on the
 other words of the query (nor on the index's vocabulary, for exact words).
 
@@ -47,6 +49,13 @@ def _scores(index: Index, clause: str, fields: tuple[str, ...] | None = None) ->
 
 def _rank(score: float) -> int:
     return math.floor(score * 1e6)
+
+
+def order(ref: str, matched: int, quick: int, rank: int) -> tuple[int, int, int, int]:
+    """The sort key of a result: more words matched, then the titles' and descriptors' rank;
+    between equals there, the reference when the quick index sees them (as it orders them,
+    not knowing their texts), the rank of every field otherwise."""
+    return (-matched, -quick, 0 if quick else -rank, int(ref, 36))
 
 
 def _stems(index: Index, phrase: list[str]) -> tuple[list[str], list[str]] | None:
@@ -114,7 +123,7 @@ def ranked(
                 total[ref] += every[ref]
                 quick[ref] += some.get(ref, 0.0)
     rows = [(ref, matched[ref], _rank(quick[ref]), _rank(total[ref])) for ref in found]
-    rows.sort(key=lambda row: (-row[1], -row[2], -row[3], int(row[0], 36)))
+    rows.sort(key=lambda row: order(*row))
     return rows
 
 
@@ -151,5 +160,5 @@ def search_languages(
             phrases = prepare_phrases(query, language, fields, known)
             where = positions.get(lang) if positions is not None else None
             rows += [(lang, *row) for row in ranked(index, prepared, phrases, where)]
-    rows.sort(key=lambda row: (-row[2], -row[3], -row[4], int(row[1], 36)))
+    rows.sort(key=lambda row: order(*row[1:]))
     return [(row[0], row[1]) for row in rows]

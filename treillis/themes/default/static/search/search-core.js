@@ -234,9 +234,12 @@
     return rows.sort(compareResults);
   }
 
-  /* The order of results (across languages too: references are numbers in base 36). */
+  /* The order of results, engine.py's `order` (across languages too: references are numbers
+   * in base 36). Equal titles' and descriptors' ranks: the reference when the quick index
+   * sees the documents (its own order), the rank of every field when it does not. */
   function compareResults(a, b) {
-    return (b.matched - a.matched) || (b.quickRank - a.quickRank) || (b.rank - a.rank) ||
+    return (b.matched - a.matched) || (b.quickRank - a.quickRank) ||
+      ((b.quickRank ? 0 : b.rank) - (a.quickRank ? 0 : a.rank)) ||
       (parseInt(a.ref, 36) - parseInt(b.ref, 36));
   }
 
