@@ -79,9 +79,6 @@ class _TermBuilder(Builder):
     word is analysed once here. The index is identical (a test compares them).
     """
 
-    # Where each term stands in each field (term → "field/ref" → positions), when wanted.
-    positions: dict[str, dict[str, list[int]]] | None = None
-
     def add_terms(self, doc_ref: str, fields: dict[str, list[str]]) -> None:
         self._documents[doc_ref] = {}
         self.document_count += 1
@@ -94,9 +91,6 @@ class _TermBuilder(Builder):
                 frequencies[term] = frequencies.get(term, 0) + 1
             self.field_term_frequencies[field_ref] = frequencies
             self.field_lengths[field_ref] = len(terms)
-            if self.positions is not None:
-                for position, term in enumerate(terms):
-                    self.positions.setdefault(term, {}).setdefault(field_ref, []).append(position)
             for term in frequencies:
                 posting = inverted.get(term)
                 if posting is None:
@@ -164,15 +158,10 @@ class Analyser:
 
 
 def build_index(
-    language: Language,
-    fields: tuple[tuple[str, int], ...],
-    records: Iterable[dict[str, str]],
-    positions: dict[str, dict[str, list[int]]] | None = None,
+    language: Language, fields: tuple[tuple[str, int], ...], records: Iterable[dict[str, str]]
 ) -> dict:
-    """A lunr index of `records` (each: `id` and one text per field), serialised; each term's
-    positions in each field go into `positions` when it is given."""
+    """A lunr index of `records` (each: `id` and one text per field), serialised."""
     builder = _TermBuilder()
-    builder.positions = positions
     builder.search_pipeline.add(*language.search)
     builder.ref("id")
     for name, boost in fields:
@@ -181,6 +170,21 @@ def build_index(
     for record in records:
         builder.add_terms(record["id"], {name: analyse(record.get(name, "")) for name, _ in fields})
     return builder.serialized()
+
+
+def word_positions(
+    language: Language, fields: tuple[tuple[str, int], ...], records: Iterable[dict[str, str]]
+) -> dict[str, dict[str, list[int]]]:
+    """Where each term of `build_index`'s index stands in each field: term → "field/ref" →
+    positions (in sorted term order), for phrases in quotes."""
+    analyse = Analyser(language)
+    positions: dict[str, dict[str, list[int]]] = {}
+    for record in records:
+        for name, _boost in fields:
+            field_ref = f"{name}/{record['id']}"
+            for position, term in enumerate(analyse(record.get(name, ""))):
+                positions.setdefault(term, {}).setdefault(field_ref, []).append(position)
+    return {term: positions[term] for term in sorted(positions)}
 
 
 def _compact(data: object) -> str:
@@ -289,10 +293,8 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             }
         )
     indexes = []
-    positions: dict[str, dict] = {}
     for lang, records in sorted(by_language.items()):
-        positions[lang] = {}
-        full = build_index(pipeline_of(lang), FULL_FIELDS, records, positions[lang])
+        full = build_index(pipeline_of(lang), FULL_FIELDS, records)
         quick = restrict(full, QUICK_FIELDS)
         indexes.append((lang, len(_compact(quick)), quick, full))
         del full, quick
@@ -301,11 +303,10 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
         if not large:
             files.append(SearchFile(f"{lang}-quick", _compact(compact_index(quick))))
             files.append(SearchFile(f"{lang}-full", _compact(full)))
-            # Words' positions, for phrases in quotes: loaded only by a search with one.
-            found = positions[lang]
-            files.append(
-                SearchFile(f"{lang}-phrases", _compact({t: found[t] for t in sorted(found)}))
-            )
+            # Words' positions, for phrases in quotes: loaded only by a search with one (a
+            # large site has none: they would weigh as much as its full index).
+            positions = word_positions(pipeline_of(lang), FULL_FIELDS, by_language[lang])
+            files.append(SearchFile(f"{lang}-phrases", _compact(positions)))
             continue
         for name, index, size in (
             (f"{lang}-quick", quick, QUICK_SHARD_BYTES),
@@ -314,7 +315,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             shared, shards = shard_index(index, size)
             files.append(SearchFile(name, _compact(shared)))
             files += [SearchFile(f"{name}-{n}", _compact(s)) for n, s in enumerate(shards)]
-    del indexes, positions
+    del indexes
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
     for lang in site.config.languages:
