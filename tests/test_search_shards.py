@@ -115,6 +115,8 @@ def test_the_search_page_of_a_large_site_loads_what_a_query_needs(
         }
         every_shard = list((sharded_output / "assets/search/data").glob("fr-*-[0-9]*.js"))
         assert 0 < len(shards_loaded) < len(every_shard) / 2
+        # No words' positions: as large as the full index (phrases only require their words).
+        assert not list((sharded_output / "assets/search/data").glob("*-phrases.js"))
         # Filters work from the facets file: a type's count is what checking it gives.
         run_search(page, base, "habitants")
         option = page.locator(".facet:has(input[name=type]) .facet__option").first
