@@ -95,6 +95,29 @@ FRENCH_QUERIES = [
     "-texte:budget budget",
     "budget~３",
     "a" * 30 + "~2",
+    # typos corrected without syntax (one word, two words, short words left alone)
+    "budjet participatf",
+    "particpation",
+    "cooperaton rurale",
+    "chrte",
+    "bud",
+    "-budjet habitants",
+    # all words first; phrases in double quotes (their words required)
+    "budget participatif habitants",
+    '"budget participatif"',
+    "“conseil citoyen” charte",
+    '"charte',
+    '""',
+    '"mise en œuvre"',
+    '"œuvre mise"',
+    '"titre:budget participatif"',
+    '"participation des habitants" charte',
+    '"budjet participatf"',
+    '"habitant*  conseil"',
+    '"constructor toString"',
+    # words inside addresses and dotted names
+    "example.org",
+    "scrutari.coredem.info",
 ]
 
 
@@ -119,11 +142,20 @@ def node_results(index_name: str, lang: str, queries: list[str], output: Path) -
     return json.loads(result.stdout)["results"]
 
 
-def python_index(output: Path, name: str):
+def python_data(output: Path, name: str):
     script = (output / "assets" / "search" / "data" / f"{name}.js").read_text(encoding="utf-8")
     match = re.fullmatch(r'TreillisSearch\.add\("([^"]+)",(.*)\);\n', script, re.S)
     assert match and match.group(1) == name
-    return load_index(json.loads(match.group(2)))
+    return json.loads(json.loads(match.group(2)))
+
+
+def python_index(output: Path, name: str):
+    return load_index(python_data(output, name))
+
+
+def python_positions(output: Path, name: str):
+    """The words' positions of a full index (for phrases), as the search page loads them."""
+    return python_data(output, name.replace("-full", "-phrases")) if "-full" in name else None
 
 
 @pytest.mark.parametrize("name", ["fr-quick", "fr-full", "fr-atlas"])
@@ -131,7 +163,8 @@ def test_french_queries_give_the_same_results_in_python_and_javascript(
     demo_output: Path, name: str
 ) -> None:
     index = python_index(demo_output, name)
-    expected = [search(index, "fr", query) for query in FRENCH_QUERIES]
+    positions = python_positions(demo_output, name)
+    expected = [search(index, "fr", query, positions) for query in FRENCH_QUERIES]
     found = node_results(name, "fr", FRENCH_QUERIES, demo_output)
     assert len(FRENCH_QUERIES) >= 50
     for query, (prepared, refs), javascript in zip(FRENCH_QUERIES, expected, found, strict=True):
@@ -181,10 +214,11 @@ def test_english_and_spanish_queries_agree_too(
     demo_output: Path, name: str, lang: str, queries: list[str]
 ) -> None:
     index = python_index(demo_output, name)
+    positions = python_positions(demo_output, name)
     for query, javascript in zip(
         queries, node_results(name, lang, queries, demo_output), strict=True
     ):
-        prepared, refs = search(index, lang, query)
+        prepared, refs = search(index, lang, query, positions)
         assert (javascript["prepared"], javascript["refs"]) == (prepared, refs), query
 
 

@@ -320,7 +320,8 @@ def test_portuguese_queries_give_the_same_results_in_python_and_javascript(
         ("politicas publicas", "políticas públicas"),
     ):
         assert search(full, "pt", plain)[1] == search(full, "pt", accented)[1] != [], plain
-    assert search(full, "pt", "informacao")[1][0] == "0"
+    # The two documents with the word in their title come first.
+    assert set(search(full, "pt", "informacao")[1][:2]) == {"0", "6"}
     assert search(full, "pt", "não") == ("", [])  # a stop word
 
 

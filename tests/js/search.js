@@ -23,14 +23,20 @@ for (const file of fs.readdirSync(folder)) {
   }
 }
 const index = TreillisSearch.index(indexName);
+// A full index's words' positions, for phrases (as the search page loads them).
+const phrasesFile = indexName.replace(/-full$/, "-phrases") + ".js";
+const positions = indexName.endsWith("-full") && fs.existsSync(path.join(folder, phrasesFile))
+  ? (load(phrasesFile), TreillisSearch.data[indexName.replace(/-full$/, "-phrases")])
+  : null;
 
 const queries = JSON.parse(fs.readFileSync(0, "utf8"));
 const started = process.hrtime.bigint();
 const results = queries.map((query) => {
-  const prepared = TreillisSearch.prepareQuery(query, lang, index);
+  const prepared = TreillisSearch.prepareQuery(query, lang, index, TreillisSearch.knows(indexName));
   // A sharded index: only the shards this query needs, put together as the browser does.
   const shards = TreillisSearch.shardsFor(indexName, prepared);
-  const found = TreillisSearch.search(TreillisSearch.mergedIndex(indexName, shards), prepared);
+  const phrases = TreillisSearch.preparePhrases(query, lang, index, TreillisSearch.knows(indexName));
+  const found = TreillisSearch.search(TreillisSearch.mergedIndex(indexName, shards), prepared, phrases, positions);
   return { query, prepared, shards: shards.length, refs: found.map((r) => r.ref), scores: found.map((r) => r.score) };
 });
 const elapsed = Number(process.hrtime.bigint() - started) / 1e6;

@@ -925,6 +925,30 @@ def tokens(text: str) -> list[str]:
     return [part for part in SEPARATOR.split(normalise(text).lower()) if part]
 
 
+# Inside a word, what joins the parts of an address, an e-mail or a dotted name; and what
+# separates an address's parts (the host, the path).
+_JOINERS = re.compile(r"[./@:_?#=&~+]")
+_ADDRESS_PARTS = re.compile(r"[/@:?#=&]+")
+_NON_WORD = re.compile(f"[^{WORD_CHARACTERS}]+")
+_NUMBER = re.compile(r"[0-9.,]+")
+
+
+def index_words(text: str) -> list[str]:
+    """The words of a text as the index sees them: `tokens`, and after each address, e-mail
+    or dotted name (scrutari.coredem.info, a.b@c.org) its host or parts and its words, so that
+    both the whole and its words are found."""
+    words: list[str] = []
+    for word in tokens(text):
+        words.append(word)
+        core = _TRAILING.sub("", _LEADING.sub("", word))
+        if not _JOINERS.search(core) or _NUMBER.fullmatch(core):
+            continue
+        parts = [p for p in _ADDRESS_PARTS.split(core) if p and p != core and _JOINERS.search(p)]
+        parts += [p for p in _NON_WORD.split(core) if p and p != core]
+        words.extend(parts)
+    return words
+
+
 def run_search_pipeline(language: Language, word: str) -> list[str]:
     """A query word through the language's search pipeline (for wildcards)."""
     return _run(language.search, word)

@@ -73,5 +73,9 @@ def schema(languages: Iterable[str]) -> dict:
             "or": sorted(query.OR_WORDS),
             "maxEditDistance": query.MAX_EDIT_DISTANCE,
             "maxFuzzyLength": query.MAX_FUZZY_LENGTH,
+            "typoMinLength": query.TYPO_MIN_LENGTH,
+            "typoLongLength": query.TYPO_LONG_LENGTH,
+            "quotes": query.QUOTES,
+            "quickFields": list(query.QUICK_FIELDS),
         },
     }

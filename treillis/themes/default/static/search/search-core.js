@@ -1,7 +1,8 @@
 /* Treillis search core: data registry, query preparation and search over lunr indexes.
  * Shared by the browser (window.TreillisSearch) and node (tests). prepareQuery does
- * exactly what treillis/search/query.py does; the tests compare them. It needs the data
- * file "schema" (each language's pipeline steps) before a query. */
+ * exactly what treillis/search/query.py does (preparePhrases too), search what
+ * treillis/search/engine.py does (the same ranking, phrases); the tests compare them. It needs the data file "schema"
+ * (each language's pipeline steps) before a query. */
 (function (root, factory) {
   "use strict";
   if (typeof module === "object" && module.exports) {
@@ -48,15 +49,64 @@
     return (term.charAt(0) === "*" ? "*" : "") + processed + (term.charAt(term.length - 1) === "*" ? "*" : "");
   }
 
-  /* The lunr query for a reader's query ("" when nothing can be searched). */
-  function prepareQuery(text, lang, index) {
+  /* "~1" or "~2" for a word the index does not know, long enough to be a typo. */
+  function typoSuffix(term, lang, index, known) {
+    var rules = data.schema.query;
+    if (term.indexOf("*") !== -1) return "";
+    var letters = run(languageTools(lang).clean, term)[0] || "";
+    var length = Array.from(letters).length;
+    if (length < rules.typoMinLength || length > rules.maxFuzzyLength || !/^\p{L}+$/u.test(letters)) return "";
+    var stems = index.pipeline.runString(term);
+    if (!stems.length || stems.some(known)) return "";
+    return length >= rules.typoLongLength ? "~2" : "~1";
+  }
+
+  /* The lunr query for a reader's query ("" when nothing can be searched). `known`
+   * tells whether the index has a term (see `knows`); without it no word is corrected. */
+  function prepareQuery(text, lang, index, known) {
+    return prepare(text, lang, index, known).terms.map(clauseText).join(" ");
+  }
+
+  function clauseText(t) { return t[0] + (t[1] ? t[1] + ":" : "") + t[2] + t[3]; }
+
+  /* The clauses of each phrase of two words or more (in double quotes), without presence:
+   * their words must follow one another (search checks it where positions are kept). */
+  function preparePhrases(text, lang, index, known) {
+    var prepared = prepare(text, lang, index, known);
+    var groups = {}, order = [];
+    prepared.terms.forEach(function (t, i) {
+      var phrase = prepared.phrases[i];
+      if (!phrase) return;
+      if (!groups[phrase]) { groups[phrase] = []; order.push(phrase); }
+      groups[phrase].push(clauseText(["", t[1], t[2], t[3]]));
+    });
+    return order.map(function (p) { return groups[p]; }).filter(function (g) { return g.length > 1; });
+  }
+
+  /* The query's clauses ([presence, field, term, suffix]) and the phrase of each (0: none). */
+  function prepare(text, lang, index, known) {
     /* Field names, and/or words, fuzzy limits: from the schema (treillis/search/query.py). */
     var rules = data.schema.query;
     var fields = index.fields;
     var words = text.normalize("NFC").replace(APOSTROPHES, "'").split(SPACES).filter(Boolean);
     var terms = [];
+    var phrases = [];
     var joinNext = false;
+    var inPhrase = false;
+    var phraseNumber = 0;
     words.forEach(function (word) {
+      var phrase = inPhrase;
+      if (rules.quotes.indexOf(word.charAt(0)) !== -1) {
+        phrase = inPhrase = !inPhrase;
+        if (inPhrase) phraseNumber += 1;
+        word = word.slice(1);
+      }
+      if (word && rules.quotes.indexOf(word.charAt(word.length - 1)) !== -1) {
+        phrase = phrase || inPhrase;
+        inPhrase = false;
+        word = word.slice(0, -1);
+      }
+      if (!word) return;
       if (rules.and.indexOf(word) !== -1) { joinNext = terms.length > 0; return; }
       if (rules.or.indexOf(word) !== -1) return;
       var match = WORD.exec(word);
@@ -72,18 +122,79 @@
       if (match[2] && fields.indexOf(field) === -1) return;
       var term = prepareTerm(match[3].toLowerCase(), lang, index);
       if (!term) return;
+      if (!suffix && presence !== "-" && known) suffix = typoSuffix(term, lang, index, known);
+      if (phrase) presence = presence || "+";
       if (joinNext) {
         terms[terms.length - 1][0] = terms[terms.length - 1][0] || "+";
         presence = presence || "+";
         joinNext = false;
       }
       terms.push([presence, field, term, suffix]);
+      phrases.push(phrase ? phraseNumber : 0);
     });
-    return terms.map(function (t) { return t[0] + (t[1] ? t[1] + ":" : "") + t[2] + t[3]; }).join(" ");
+    return { terms: terms, phrases: phrases };
   }
 
-  /* Results of a prepared query, best first; equal scores in reference order (as in Python). */
-  function search(index, prepared) {
+  /* Each document's score for one clause of a prepared query, in some fields only (all
+   * when `only` is not given). */
+  function clauseScores(index, clause, only) {
+    var parsed = new lunr.Query(index.fields);
+    new lunr.QueryParser(clause, parsed).parse();
+    var any = false;
+    parsed.clauses.forEach(function (part) {
+      part.fields = part.fields.filter(function (f) { return !only || only.indexOf(f) !== -1; });
+      any = any || part.fields.length > 0;
+    });
+    var scores = {};
+    if (!any) return scores;
+    index.query(function (query) { query.clauses = parsed.clauses; })
+      .forEach(function (r) { scores[r.ref] = r.score; });
+    return scores;
+  }
+
+  function rankOf(score) { return Math.floor(score * 1e6); }
+
+  /* A phrase's fields and its words' terms; null when it cannot be checked (fuzzy, wildcard). */
+  function phraseStems(index, phrase) {
+    var fields = index.fields.slice();
+    var stems = [];
+    for (var i = 0; i < phrase.length; i++) {
+      var clause = phrase[i];
+      if (clause.indexOf("~") !== -1 || clause.indexOf("*") !== -1) return null;
+      clause = clause.split("^")[0];
+      var colon = clause.indexOf(":");
+      if (colon !== -1) {
+        var field = clause.slice(0, colon);
+        fields = fields.filter(function (f) { return f === field; });
+        clause = clause.slice(colon + 1);
+      }
+      var terms = index.pipeline.runString(clause);
+      if (!terms.length) return null;
+      stems.push(terms[0]);
+    }
+    return { fields: fields, stems: stems };
+  }
+
+  /* Whether the terms follow one another in one of the fields of document `ref`. */
+  function adjacent(positions, ref, fields, stems) {
+    function at(stem, key) {
+      var byField = Object.prototype.hasOwnProperty.call(positions, stem) ? positions[stem] : {};
+      return Object.prototype.hasOwnProperty.call(byField, key) ? byField[key] : [];
+    }
+    return fields.some(function (field) {
+      var key = field + "/" + ref;
+      return at(stems[0], key).some(function (start) {
+        return stems.every(function (stem, k) { return at(stem, key).indexOf(start + k) !== -1; });
+      });
+    });
+  }
+
+  /* Results of a prepared query, best first: the documents matching more of its words,
+   * then by the score of titles and descriptors (what the quick index holds, with the
+   * full index's weights: the first results keep their order when it arrives), then
+   * by the score of every field; each word scored alone, as in engine.py. Equal: by
+   * reference. */
+  function search(index, prepared, phrases, positions) {
     if (!prepared) return [];
     var results;
     try {
@@ -92,11 +203,44 @@
       if (error instanceof lunr.QueryParseError) return [];
       throw error;
     }
-    return results.map(function (r) {
-      return { ref: r.ref, score: r.score, rank: Math.floor(r.score * 1e6), matchData: r.matchData };
-    }).sort(function (a, b) {
-      return (b.rank - a.rank) || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+    /* With the words' positions, the words of each phrase must follow one another. */
+    if (positions) {
+      (phrases || []).map(function (p) { return phraseStems(index, p); }).filter(Boolean).forEach(function (p) {
+        results = results.filter(function (r) { return adjacent(positions, r.ref, p.fields, p.stems); });
+      });
+    }
+    var quickFields = data.schema.query.quickFields;
+    var quickOnly = index.fields.every(function (f) { return quickFields.indexOf(f) !== -1; });
+    var words = prepared.split(" ").filter(function (c) { return c.charAt(0) !== "-"; })
+      .map(function (c) { return c.replace(/^\+/, ""); });
+    var rows = results.map(function (r) {
+      return { ref: r.ref, score: r.score, matched: 0, quick: 0, total: words.length ? 0 : r.score, matchData: r.matchData };
     });
+    words.forEach(function (word) {
+      var every = clauseScores(index, word);
+      var some = quickOnly ? every : clauseScores(index, word, quickFields);
+      rows.forEach(function (row) {
+        if (Object.prototype.hasOwnProperty.call(every, row.ref)) {
+          row.matched += 1;
+          row.total += every[row.ref];
+          row.quick += some[row.ref] || 0;
+        }
+      });
+    });
+    rows.forEach(function (row) {
+      row.quickRank = rankOf(row.quick);
+      row.rank = rankOf(row.total);
+    });
+    return rows.sort(compareResults);
+  }
+
+  /* The order of results, engine.py's `order` (across languages too: references are numbers
+   * in base 36). Equal titles' and descriptors' ranks: the reference when the quick index
+   * sees the documents (its own order), the rank of every field when it does not. */
+  function compareResults(a, b) {
+    return (b.matched - a.matched) || (b.quickRank - a.quickRank) ||
+      ((b.quickRank ? 0 : b.rank) - (a.quickRank ? 0 : a.rank)) ||
+      (parseInt(a.ref, 36) - parseInt(b.ref, 36));
   }
 
   var data = {};
@@ -109,6 +253,27 @@
     delete waiting[name];
   }
 
+  /* A serialised lunr index from the compact form of treillis/search/index.py
+   * (compact_index): the postings are what the field vectors say. */
+  function expandIndex(compact) {
+    if (!compact.terms) return compact;
+    var postings = compact.terms.map(function (_term, n) {
+      var posting = { _index: n };
+      compact.fields.forEach(function (field) { posting[field] = {}; });
+      return posting;
+    });
+    compact.fieldVectors.forEach(function (vector) {
+      var cut = vector[0].indexOf("/");
+      var field = vector[0].slice(0, cut), ref = vector[0].slice(cut + 1);
+      for (var i = 0; i < vector[1].length; i += 2) postings[vector[1][i]][field][ref] = {};
+    });
+    return {
+      version: compact.version, fields: compact.fields, fieldVectors: compact.fieldVectors,
+      invertedIndex: compact.terms.map(function (term, n) { return [term, postings[n]]; }),
+      pipeline: compact.pipeline
+    };
+  }
+
   var indexes = {};
   /* An index by name; for a sharded one, an index with no terms that knows the
    * fields and the pipeline (what prepareQuery needs). */
@@ -118,9 +283,33 @@
       if (serialized.shards) {
         serialized = Object.assign({ invertedIndex: [], fieldVectors: [] }, serialized);
       }
-      indexes[name] = lunr.Index.load(serialized);
+      indexes[name] = lunr.Index.load(expandIndex(serialized));
     }
     return indexes[name];
+  }
+
+  /* Whether index `name` has a term: for prepareQuery, which corrects unknown words. On
+   * a sharded index, a term whose shard is not loaded yet counts as known (no correction);
+   * the caller prepares the query again once its shards are in. */
+  var shardTerms = {};
+  function knows(name) {
+    var meta = data[name];
+    if (meta && meta.shards) {
+      return function (term) {
+        var shardName = name + "-" + shardOf(meta.shards, term);
+        var shard = data[shardName];
+        if (!shard) return true;
+        if (!shardTerms[shardName]) {
+          shardTerms[shardName] = {};
+          shard.invertedIndex.forEach(function (entry) { shardTerms[shardName][entry[0]] = true; });
+        }
+        return Object.prototype.hasOwnProperty.call(shardTerms[shardName], term);
+      };
+    }
+    var whole = index(name);
+    return function (term) {
+      return !!whole && Object.prototype.hasOwnProperty.call(whole.invertedIndex, term);
+    };
   }
 
   /* ---- Sharded indexes (large sites, see treillis/search/shards.py) ---- */
@@ -206,7 +395,10 @@
 
   return {
     prepareQuery: prepareQuery,
+    preparePhrases: preparePhrases,
     search: search,
+    compareResults: compareResults,
+    knows: knows,
     add: add,
     data: data,
     waiting: waiting,

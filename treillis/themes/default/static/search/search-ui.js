@@ -87,16 +87,37 @@
 
   /* What a query needs of sharded indexes: their shards holding its terms. Resolves to
    * the kind of index ("-full" or "-quick") those shards belong to: the one to search,
-   * even if the full indexes arrive meanwhile. */
+   * even if the full indexes arrive meanwhile. Words are corrected when the index does
+   * not know them, which the shards of their terms tell: so the query is prepared again
+   * once those are in, and the shards a correction needs follow. */
   function loadShards(store, query) {
     var search = window.TreillisSearch;
     var kind = hasFull(store) ? "-full" : "-quick";
-    var names = [];
-    store.languages.forEach(function (lang) {
+    function round() {
+      var names = [];
+      store.languages.forEach(function (lang) {
+        var name = lang + kind;
+        var prepared = search.prepareQuery(query, lang, search.index(name), search.knows(name));
+        names = names.concat(search.shardsFor(name, prepared).filter(function (shard) {
+          return !search.data[shard];
+        }));
+      });
+      if (!names.length) return phrasesFor(store, query, kind).then(function () { return kind; });
+      return Promise.all(names.map(loadData)).then(round);
+    }
+    return round();
+  }
+
+  /* The words' positions in the full indexes, for a query with a phrase in quotes (a large
+   * site has none: there a phrase's words are only required). */
+  function phrasesFor(store, query, kind) {
+    var search = window.TreillisSearch;
+    if (kind !== "-full" || !store.docs) return Promise.resolve();
+    var names = store.languages.filter(function (lang) {
       var name = lang + kind;
-      names = names.concat(search.shardsFor(name, search.prepareQuery(query, lang, search.index(name))));
-    });
-    return Promise.all(names.map(loadData)).then(function () { return kind; });
+      return search.preparePhrases(query, lang, search.index(name), search.knows(name)).length;
+    }).map(function (lang) { return lang + "-phrases"; });
+    return Promise.all(names.map(loadData));
   }
 
   /* A document's display data: in the store, or in its block on a large site. */
@@ -150,24 +171,97 @@
     return store.languages.every(function (lang) { return !!window.TreillisSearch.data[lang + "-full"]; });
   }
 
-  /* Documents found in every language's index of `kind` (its shards loaded), best first. */
+  /* Documents found in every language's index of `kind` (its shards loaded), best first
+   * (the order of search-core.js's compareResults, across languages). */
   function findDocuments(store, query, kind) {
     var search = window.TreillisSearch;
     var found = [];
     var prepared = {};
     store.languages.forEach(function (lang) {
       var name = lang + kind;
-      var lunrQuery = search.prepareQuery(query, lang, search.index(name));
+      var lunrQuery = search.prepareQuery(query, lang, search.index(name), search.knows(name));
       /* A sharded index: the shards this query needs (loaded by loadShards), together. */
       var index = search.mergedIndex(name, search.shardsFor(name, lunrQuery));
-      prepared[lang] = { query: lunrQuery, index: index };
-      search.search(index, lunrQuery).forEach(function (result) {
-        found.push({ doc: parseInt(result.ref, 36), score: result.score, lang: lang });
+      prepared[lang] = { query: lunrQuery, index: index, name: name };
+      var phrases = search.preparePhrases(query, lang, search.index(name), search.knows(name));
+      var positions = kind === "-full" ? search.data[lang + "-phrases"] : null;
+      search.search(index, lunrQuery, phrases, positions).forEach(function (result) {
+        result.doc = parseInt(result.ref, 36);
+        result.lang = lang;
+        found.push(result);
       });
     });
-    found.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    found.sort(search.compareResults);
     var empty = Object.keys(prepared).every(function (lang) { return !prepared[lang].query; });
     return { results: found, prepared: prepared, empty: empty, complete: kind === "-full" };
+  }
+
+  /* Levenshtein distance with transpositions, as lunr's fuzzy matching counts edits. */
+  function distance(a, b) {
+    var rows = [];
+    for (var i = 0; i <= a.length; i++) {
+      rows[i] = [i];
+      for (var j = 1; j <= b.length; j++) {
+        if (i === 0) { rows[i][j] = j; continue; }
+        var cost = a.charAt(i - 1) === b.charAt(j - 1) ? 0 : 1;
+        rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) === b.charAt(j - 2) && a.charAt(i - 2) === b.charAt(j - 1)) {
+          rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return rows[a.length][b.length];
+  }
+
+  /* The query as searched, when words the indexes did not know were corrected ("budjet"
+   * → "budget"), or null. A corrected word is shown as the first word of the results'
+   * titles (or of the atlas's labels) that matched in its place; else the indexed term. */
+  function corrected(store, query, found) {
+    var search = window.TreillisSearch;
+    var changed = false;
+    var words = query.split(/\s+/).map(function (word) {
+      if (/[~*:^"]/.test(word)) return word;
+      var replacement = null;
+      Object.keys(found.prepared).some(function (lang) {
+        var entry = found.prepared[lang];
+        var single = search.prepareQuery(word, lang, entry.index, search.knows(entry.name));
+        var typo = /^\+?([^~]+)~([0-9])$/.exec(single);
+        if (!typo) return false;
+        var limit = parseInt(typo[2], 10);
+        return found.results.some(function (result) {
+          if (result.lang !== lang) return false;
+          var terms = Object.keys(result.matchData.metadata).filter(function (term) {
+            return term !== typo[1] && distance(term, typo[1]) <= limit;
+          });
+          if (!terms.length) return false;
+          replacement = surfaceWord(store, entry.index, terms[0], result) || terms[0];
+          return true;
+        });
+      });
+      if (!replacement) return word;
+      changed = true;
+      return replacement;
+    });
+    return changed ? words.join(" ") : null;
+  }
+
+  /* A word of a result's title, or of a descriptor's label, whose term is `term`. */
+  function surfaceWord(store, index, term, result) {
+    var doc = docOf(store, result.doc);
+    if (!doc) return null; /* a large site: its block is not loaded */
+    var texts = [doc[F.title]];
+    if (store.descriptors) {
+      doc[F.descriptors].forEach(function (d) { texts.push(store.descriptors[d][0]); });
+    }
+    var word = null;
+    texts.some(function (text) {
+      return text.split(/[\s\-]+/).some(function (candidate) {
+        var clean = candidate.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+        if (clean && index.pipeline.runString(clean)[0] === term) { word = clean; return true; }
+        return false;
+      });
+    });
+    return word;
   }
 
   function findDescriptors(query) {
@@ -199,7 +293,7 @@
   }
 
   /* Stems of the query words, to highlight them in titles and excerpts. */
-  function highlighter(prepared) {
+  function highlighter(prepared, results) {
     var tests = [];
     Object.keys(prepared).forEach(function (lang) {
       var entry = prepared[lang];
@@ -216,6 +310,12 @@
         }
       });
     });
+    /* Terms matched in place of corrected words ("budjet~1" matched "budget"). */
+    var matched = {};
+    (results || []).slice(0, 50).forEach(function (result) {
+      Object.keys(result.matchData.metadata).forEach(function (term) { matched[term] = true; });
+    });
+    tests.push(function (stem) { return Object.prototype.hasOwnProperty.call(matched, stem); });
     var pipelines = Object.keys(prepared).map(function (lang) { return prepared[lang].index.pipeline; });
     return function (element, text) {
       text.split(/(\s+)/).forEach(function (part) {
@@ -397,6 +497,7 @@
     var form = page.querySelector("form");
     var input = page.querySelector("#search-query");
     var status = page.querySelector("#search-status");
+    var correctedLine = page.querySelector("#search-corrected");
     var resultsBox = page.querySelector("#search-results");
     var facetsBox = page.querySelector("#search-facets");
     var atlasBox = page.querySelector("#search-atlas");
@@ -439,6 +540,7 @@
       if (!store) return Promise.resolve(); /* drawn once loaded, address included */
       if (!query) {
         resultsBox.textContent = facetsBox.textContent = atlasBox.textContent = "";
+        showCorrected(null);
         if (store) status.textContent = "";
         return Promise.resolve();
       }
@@ -497,6 +599,13 @@
       return dates.date.replace("{day}", day).replace("{month}", month).replace("{year}", year);
     }
 
+    /* "Results for …" with the corrected words, or nothing. */
+    function showCorrected(searched) {
+      if (!correctedLine) return;
+      correctedLine.hidden = !searched;
+      correctedLine.textContent = searched ? correctedLine.getAttribute("data-text").replace("{query}", searched) : "";
+    }
+
     function shownResults(matching) {
       return store.docs ? matching : matching.slice(0, limit);
     }
@@ -518,9 +627,10 @@
         status.textContent = strings.count[Math.min(form, strings.count.length - 1)].replace("{n}", n) +
           (found.complete ? "" : " " + strings.partial);
       }
+      showCorrected(found.results.length ? corrected(store, query, found) : null);
       if (hasFacets(store)) renderFacets(found.results);
       var shown = shownResults(matching);
-      renderResults(shown, highlighter(found.prepared));
+      renderResults(shown, highlighter(found.prepared, shown));
       if (shown.length < matching.length) {
         var more = el("button", "search-more", strings.more_results);
         more.type = "button";
@@ -546,7 +656,9 @@
 
     function renderResults(matching, mark) {
       var groups = {};
-      matching.forEach(function (result) {
+      var positions = {}; /* the place of each result in the ranking, across the type groups */
+      matching.forEach(function (result, position) {
+        positions[result.doc] = position;
         var type = docOf(store, result.doc)[F.type];
         (groups[type] = groups[type] || []).push(result);
       });
@@ -561,6 +673,7 @@
           var doc = docOf(store, result.doc);
           var item = el("li", "search-result");
           item.setAttribute("lang", doc[F.lang]);
+          item.setAttribute("data-rank", String(positions[result.doc]));
           var title = el("h3", "search-result__title");
           var link = el("a");
           link.href = ROOT + docPath(store, doc);
