@@ -47,7 +47,9 @@ def main() -> None:
         shutil.copytree(REPO / "content", content)
         build(content, scratch / "demo", base_url=BASE_URL)
         mirror(content, "igl", scratch / "igl", main_url=BASE_URL)
-        with served(scratch / "demo") as demo, served(scratch / "igl") as partner:
+        with served(scratch / "demo", like_a_host=True) as demo, served(
+            scratch / "igl", like_a_host=True
+        ) as partner:
             bases = {"demo": demo, "mirror": partner}
             return [measure(kind, bases[site] + path) for kind, (site, path) in KINDS.items()]
 

@@ -67,13 +67,18 @@ def follow(page, target) -> None:
 
 
 @contextmanager
-def served(folder) -> Iterator[str]:
-    """A static HTTP server on 127.0.0.1 for `folder`; yields its base URL."""
+def served(folder, like_a_host: bool = False) -> Iterator[str]:
+    """A static HTTP server on 127.0.0.1 for `folder`; yields its base URL.
+
+    `like_a_host`: as static hosts serve (GitHub Pages, Netlify, nginx): connections kept
+    alive (HTTP/1.1) and text compressed with gzip, for measures of what a reader waits for.
+    """
     import functools
     import http.server
     import threading
 
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    kind = _HostHandler if like_a_host else _QuietHandler
+    handler = functools.partial(kind, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -93,6 +98,31 @@ def _quiet_handler_base():
 class _QuietHandler(_quiet_handler_base()):
     def log_message(self, format, *args) -> None:
         pass
+
+
+class _HostHandler(_QuietHandler):
+    protocol_version = "HTTP/1.1"
+    COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+    def do_GET(self) -> None:
+        import gzip
+        import os
+
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.endswith(self.COMPRESSED) and os.path.isfile(path)):
+            super().do_GET()
+            return
+        with open(path, "rb") as source:
+            body = gzip.compress(source.read(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 @contextmanager

@@ -72,7 +72,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(DEMO_CONTENT, content)
     output = content.parent / "output"
     build(content, output, base_url=BASE_URL)
-    with served(output) as address:
+    with served(output, like_a_host=True) as address:
         yield address
 
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.browser import browser_page, site_base
-from treillis.search.engine import load_index, search
+from treillis.search.engine import load_index, search_languages
 from treillis.search.schema import DOC_FIELDS
 
 SCHEMES = ["file", "http"]
@@ -25,15 +25,16 @@ def data_file(output: Path, name: str) -> object:
 def python_paths(output: Path, query: str) -> set[str]:
     """What the Python engine finds in every language's full index, as page paths."""
     store = data_file(output, "store")
+    indexes = {
+        lang: load_index(data_file(output, f"{lang}-full")) for lang in store["languages"]
+    }
     found = set()
-    for lang in store["languages"]:
-        _, refs = search(load_index(data_file(output, f"{lang}-full")), lang, query)
-        for ref in refs:
-            doc = dict(zip(DOC_FIELDS, store["docs"][int(ref, 36)], strict=True))
-            found.add(
-                store["dossiers"][doc["dossier"]][1].removesuffix("index.html")
-                + f"{doc['slug']}/index.html"
-            )
+    for _lang, ref in search_languages(indexes, query):
+        doc = dict(zip(DOC_FIELDS, store["docs"][int(ref, 36)], strict=True))
+        found.add(
+            store["dossiers"][doc["dossier"]][1].removesuffix("index.html")
+            + f"{doc['slug']}/index.html"
+        )
     return found
 
 
@@ -252,3 +253,48 @@ def test_labels_and_titles_are_text_in_facets_atlas_results_and_suggestions(
         assert hostile in page.inner_text("#atlas-search-results")
         assert page.locator("main img[src=x]").count() == 0
         assert page.evaluate("window.hacked") is None
+
+
+def test_the_first_results_come_in_few_round_trips_and_the_full_indexes_after_them(
+    demo_output: Path,
+) -> None:
+    """The search page names what its first results need, so the browser downloads it all
+    at once; the excerpts of the results shown come next, and the full indexes (the
+    largest files) only once the first results are on the screen. Each file comes once."""
+    from bs4 import BeautifulSoup
+
+    from tests.browser import served
+
+    page_html = (demo_output / "search" / "index.html").read_text(encoding="utf-8")
+    named = [
+        tag["src"].split("assets/search/")[-1]
+        for tag in BeautifulSoup(page_html, "html.parser").find_all("script", src=True)
+        if "assets/search/" in tag["src"] and not tag["src"].endswith("search-ui.js")
+    ]
+    assert named[:3] == ["lunr.js", "search-core.js", "data/schema.js"]
+    assert named[-1] == "data/store.js" and "lunr.fr.js" in named
+    with served(demo_output) as base, browser_page() as page:
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{base}search/index.html?q=habitants")
+        page.wait_for_function(
+            "performance.getEntriesByName('treillis-search-full').length > 0", timeout=20_000
+        )
+        timing = page.evaluate(
+            """() => {
+              const shown = performance.getEntriesByName('treillis-search-results')[0].startTime;
+              const files = {};
+              for (const r of performance.getEntriesByType('resource'))
+                files[r.name.split('assets/search/')[1] || r.name] = [r.startTime, r.responseEnd];
+              return {shown, files};
+            }"""
+        )
+    search_files = [url for url in requested if "/assets/search/" in url]
+    assert len(search_files) == len(set(search_files)), "a search file was requested twice"
+    files = timing["files"]
+    fulls = [name for name in files if name.endswith("-full.js")]
+    assert fulls, files
+    first_full = min(files[name][0] for name in fulls)
+    assert all(name in files for name in named)
+    assert files["data/excerpts.js"][1] <= first_full
+    assert timing["shown"] <= first_full

@@ -319,3 +319,27 @@ def test_the_first_results_stay_on_top_when_the_full_index_arrives(demo_output: 
                 compared += 1
                 assert quick == full, query
     assert compared >= 10
+
+
+def test_a_word_one_language_knows_is_no_typo_in_the_others(demo_output: Path) -> None:
+    """"habitants" is French: the English and Spanish indexes do not correct it into
+    some other word (the page said "Results for « d'habitants »"), in Python and Chromium."""
+    from treillis.search.engine import known_across
+
+    full = indexes(demo_output, "full")
+    known = known_across(full, "habitants")
+    for lang, index in full.items():
+        prepared = prepare_query("habitants", pipeline_of(lang), tuple(index.fields), known[lang])
+        assert "~" not in prepared, (lang, prepared)
+    # A word no index knows is still corrected.
+    known = known_across(full, "habitnats")
+    assert "~" in prepare_query("habitnats", pipeline_of("fr"), tuple(full["fr"].fields), known["fr"])
+    with site_base(demo_output, "http") as base, browser_page() as page:
+        page.goto(base + "search/index.html?q=habitants")
+        page.wait_for_function(
+            "performance.getEntriesByName('treillis-search-full').length > 0", timeout=20_000
+        )
+        assert page.locator("#search-corrected").is_hidden()
+        page.goto(base + "search/index.html?q=habitnats")
+        page.wait_for_selector("#search-corrected:not([hidden])")
+        assert "habitant" in page.locator("#search-corrected").inner_text()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from lunr.exceptions import QueryParseError
 from lunr.index import Index
@@ -26,7 +26,7 @@ from lunr.query_parser import QueryParser
 
 from treillis.search.index import expand_index
 from treillis.search.pipelines import pipeline_of
-from treillis.search.query import QUICK_FIELDS, prepare_phrases, prepare_query
+from treillis.search.query import QUICK_FIELDS, prepare_phrases, prepare_query, query_words
 
 Positions = Mapping[str, Mapping[str, Sequence[int]]]  # term → "field/ref" → positions
 
@@ -143,18 +143,42 @@ def search(
     return prepared, [row[0] for row in ranked(index, prepared, phrases, positions)]
 
 
+def known_across(indexes: Mapping[str, Index], query: str) -> dict[str, Callable[[str], bool]]:
+    """For each language, whether its index knows a term, where a word another language's
+    index knows counts as known: it is no typo ("habitants" is French, not misspelt
+    English). The same in search-core.js (`knowsAcross`)."""
+
+    def own(index: Index) -> Callable[[str], bool]:
+        return lambda term: term in index.inverted_index
+
+    words = query_words(query)
+    sure = [
+        word
+        for word in words
+        if any(
+            (prepared := prepare_query(word, pipeline_of(lang), tuple(index.fields), own(index)))
+            and "~" not in prepared
+            for lang, index in indexes.items()
+        )
+    ]
+    across = {}
+    for lang, index in indexes.items():
+        also = {stem for word in sure for stem in index.pipeline.run_string(word)}
+        known = own(index)
+        across[lang] = lambda term, also=also, known=known: term in also or known(term)
+    return across
+
+
 def search_languages(
     indexes: Mapping[str, Index], query: str, positions: Mapping[str, Positions] | None = None
 ) -> list[tuple[str, str]]:
     """(language, reference) of what every language's index finds, best first, as the
     search page merges them (equal ranks: by reference, a number across languages)."""
     rows = []
+    known_in = known_across(indexes, query)
     for lang, index in indexes.items():
         language, fields = pipeline_of(lang), tuple(index.fields)
-
-        def known(term: str, index: Index = index) -> bool:
-            return term in index.inverted_index
-
+        known = known_in[lang]
         prepared = prepare_query(query, language, fields, known)
         if prepared:
             phrases = prepare_phrases(query, language, fields, known)

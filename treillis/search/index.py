@@ -25,7 +25,7 @@ from treillis import markdown
 from treillis.model import DOCUMENT_TYPES, Document, Site
 from treillis.search.pipelines import Language, index_words, normalise, pipeline_of
 from treillis.search.query import QUICK_FIELDS
-from treillis.search.schema import doc_row, facet_row, schema
+from treillis.search.schema import doc_row, facet_row, schema, search_languages
 from treillis.search.shards import shard_index
 from treillis.urls import Paths
 
@@ -332,7 +332,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
 
     # The shape of the display data and what each language needs in the browser.
     files.append(
-        SearchFile("schema", _compact(schema([*sorted(by_language), *site.config.languages])))
+        SearchFile("schema", _compact(schema(search_languages(site))))
     )
 
     # Display data: what every result shows (excerpts come with the full index).

@@ -72,6 +72,11 @@ QUOTES = '"\u201c\u201d'
 _SPACES = re.compile(f"[{re.escape(JS_SPACES)}]+")
 
 
+def query_words(text: str) -> list[str]:
+    """A reader's query cut into words, as search-core.js cuts it."""
+    return [w for w in _SPACES.split(normalise(text).translate(APOSTROPHES)) if w]
+
+
 def prepare_query(
     text: str,
     language: Language,
@@ -115,7 +120,7 @@ def _prepare(
     known: Callable[[str], bool] | None,
 ) -> tuple[list[list[str]], list[int]]:
     """The query's clauses ([presence, field, term, suffix]) and the phrase of each (0: none)."""
-    words = [w for w in _SPACES.split(normalise(text).translate(APOSTROPHES)) if w]
+    words = query_words(text)
     terms: list[list[str]] = []
     phrases: list[int] = []
     join_next = False

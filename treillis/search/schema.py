@@ -12,10 +12,13 @@ no position, facet or language (a test checks it).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from treillis.search import query
 from treillis.search.pipelines import pipeline_of
+
+if TYPE_CHECKING:
+    from treillis.model import Site
 
 # What each document's row holds: its slug (the last part of its address), title, type
 # (a position in the store's `types`), dossier (a position in `dossiers`), date, language,
@@ -48,6 +51,19 @@ def facet_row(row: list) -> list:
 
 def _label(function: Any) -> str:
     return function.label  # set by lunr's Pipeline.register_function, the name lunr.js knows
+
+
+def search_languages(site: Site) -> list[str]:
+    """The languages the search data is written for: its documents', then the site's."""
+    return [*sorted({d.lang for d in site.documents.values()}), *site.config.languages]
+
+
+def first_result_scripts(site: Site) -> list[str]:
+    """The scripts the search page runs before its first results, in order, from the
+    search folder: the page names them, so that they download at once rather than one
+    after another (the quick indexes are left out: on a large site they come in shards)."""
+    scripts = schema(search_languages(site))["scripts"]
+    return ["lunr.js", "search-core.js", "data/schema.js", *scripts, "data/store.js"]
 
 
 def schema(languages: Iterable[str]) -> dict:

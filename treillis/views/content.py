@@ -14,7 +14,7 @@ from treillis.i18n import format_date, language_names
 from treillis.languages import REGISTRY, date_format
 from treillis.markdown import CONTENT_ID_PREFIX
 from treillis.model import DOCUMENT_TYPES, Document, Dossier, Partner
-from treillis.search.schema import FACETS  # the search data's, written once
+from treillis.search.schema import FACETS, first_result_scripts  # written once
 from treillis.views.common import (
     DocumentHeader,
     DossierHeader,
@@ -340,7 +340,15 @@ def reader_pages(views: Views) -> Iterator[Page]:
                 template=template,
                 lang=lang,
                 title=t(name),
-                context={"search_strings": search_strings(views, lang)} if name == "search" else {},
+                context={
+                    "search_strings": search_strings(views, lang),
+                    "search_scripts": [
+                        views.paths.asset(f"search/{script}")
+                        for script in first_result_scripts(views.site)
+                    ],
+                }
+                if name == "search"
+                else {},
                 description=t(
                     {
                         "history": "history_intro",

@@ -393,7 +393,33 @@
     return merged[name].index;
   }
 
+  /* For each language (lang → index name), whether its index knows a term, where a word
+   * another language's index knows counts as known: it is no typo ("habitants" is French,
+   * not a misspelt English word). The same in treillis/search/engine.py (known_across). */
+  function knowsAcross(names, text) {
+    var langs = Object.keys(names);
+    var own = {};
+    langs.forEach(function (lang) { own[lang] = knows(names[lang]); });
+    var words = text.normalize("NFC").replace(APOSTROPHES, "'").split(SPACES).filter(Boolean);
+    var sure = words.filter(function (word) {
+      return langs.some(function (lang) {
+        var prepared = prepareQuery(word, lang, index(names[lang]), own[lang]);
+        return prepared !== "" && prepared.indexOf("~") === -1;
+      });
+    });
+    var across = {};
+    langs.forEach(function (lang) {
+      var also = {};
+      sure.forEach(function (word) {
+        index(names[lang]).pipeline.runString(word).forEach(function (stem) { also[stem] = true; });
+      });
+      across[lang] = function (term) { return also[term] === true || own[lang](term); };
+    });
+    return across;
+  }
+
   return {
+    knowsAcross: knowsAcross,
     prepareQuery: prepareQuery,
     preparePhrases: preparePhrases,
     search: search,

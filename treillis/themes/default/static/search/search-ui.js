@@ -17,6 +17,15 @@
   var UI_LANG = document.documentElement.lang || "fr";
   var DEBOUNCE_MS = 120;
   var scripts = {};
+  /* The search page names the scripts its first results need, so that they download at
+   * once: deferred, they run after this one, in order, and count as loading here. */
+  Array.prototype.forEach.call(document.querySelectorAll("script[src]"), function (element) {
+    if (element === me || element.src.indexOf(BASE) !== 0) return;
+    scripts[element.src] = new Promise(function (resolve, reject) {
+      element.addEventListener("load", function () { resolve(); });
+      element.addEventListener("error", function () { reject(new Error("cannot load " + element.src)); });
+    });
+  });
 
   function loadScript(url) {
     if (!scripts[url]) {
@@ -30,6 +39,14 @@
       });
     }
     return scripts[url];
+  }
+
+  /* Resolves once what is drawn now is on the screen: after the next frame is painted. */
+  function afterPaint() {
+    return new Promise(function (resolve) {
+      if (!window.requestAnimationFrame || document.hidden) { setTimeout(resolve, 0); return; }
+      window.requestAnimationFrame(function () { setTimeout(resolve, 0); });
+    });
   }
 
   function loadInOrder(names) {
@@ -95,9 +112,10 @@
     var kind = hasFull(store) ? "-full" : "-quick";
     function round() {
       var names = [];
+      var known = search.knowsAcross(indexNames(store, kind), query);
       store.languages.forEach(function (lang) {
         var name = lang + kind;
-        var prepared = search.prepareQuery(query, lang, search.index(name), search.knows(name));
+        var prepared = search.prepareQuery(query, lang, search.index(name), known[lang]);
         names = names.concat(search.shardsFor(name, prepared).filter(function (shard) {
           return !search.data[shard];
         }));
@@ -113,9 +131,10 @@
   function phrasesFor(store, query, kind) {
     var search = window.TreillisSearch;
     if (kind !== "-full" || !store.docs) return Promise.resolve();
+    var known = search.knowsAcross(indexNames(store, kind), query);
     var names = store.languages.filter(function (lang) {
       var name = lang + kind;
-      return search.preparePhrases(query, lang, search.index(name), search.knows(name)).length;
+      return search.preparePhrases(query, lang, search.index(name), known[lang]).length;
     }).map(function (lang) { return lang + "-phrases"; });
     return Promise.all(names.map(loadData));
   }
@@ -140,7 +159,8 @@
 
   function hasExcerpts(store, results) {
     var data = window.TreillisSearch.data;
-    return !!store.docs || results.every(function (result) {
+    if (store.docs) return !!data.excerpts;
+    return results.every(function (result) {
       return !!data["excerpts-" + Math.floor(result.doc / store.block)];
     });
   }
@@ -171,19 +191,27 @@
     return store.languages.every(function (lang) { return !!window.TreillisSearch.data[lang + "-full"]; });
   }
 
+  /* Each language's index of `kind` ("-quick" or "-full"), by language. */
+  function indexNames(store, kind) {
+    var names = {};
+    store.languages.forEach(function (lang) { names[lang] = lang + kind; });
+    return names;
+  }
+
   /* Documents found in every language's index of `kind` (its shards loaded), best first
    * (the order of search-core.js's compareResults, across languages). */
   function findDocuments(store, query, kind) {
     var search = window.TreillisSearch;
     var found = [];
     var prepared = {};
+    var known = search.knowsAcross(indexNames(store, kind), query);
     store.languages.forEach(function (lang) {
       var name = lang + kind;
-      var lunrQuery = search.prepareQuery(query, lang, search.index(name), search.knows(name));
+      var lunrQuery = search.prepareQuery(query, lang, search.index(name), known[lang]);
       /* A sharded index: the shards this query needs (loaded by loadShards), together. */
       var index = search.mergedIndex(name, search.shardsFor(name, lunrQuery));
-      prepared[lang] = { query: lunrQuery, index: index, name: name };
-      var phrases = search.preparePhrases(query, lang, search.index(name), search.knows(name));
+      prepared[lang] = { query: lunrQuery, index: index, name: name, known: known[lang] };
+      var phrases = search.preparePhrases(query, lang, search.index(name), known[lang]);
       var positions = kind === "-full" ? search.data[lang + "-phrases"] : null;
       search.search(index, lunrQuery, phrases, positions).forEach(function (result) {
         result.doc = parseInt(result.ref, 36);
@@ -224,7 +252,7 @@
       var replacement = null;
       Object.keys(found.prepared).some(function (lang) {
         var entry = found.prepared[lang];
-        var single = search.prepareQuery(word, lang, entry.index, search.knows(entry.name));
+        var single = search.prepareQuery(word, lang, entry.index, entry.known);
         var typo = /^\+?([^~]+)~([0-9])$/.exec(single);
         if (!typo) return false;
         var limit = parseInt(typo[2], 10);
@@ -558,10 +586,14 @@
       }).then(function (found) {
         if (mine !== generation) return;
         draw(query, found);
-        /* A large site: the excerpts of the results shown, and the filters, follow. */
+        /* The excerpts of the results shown follow at once, before the full indexes (the
+         * largest files): the results take their final size early. On a large site the
+         * filters' data follows too. */
         var shown = shownResults(found.matching);
         var later = [];
-        if (!hasExcerpts(store, shown)) later.push(loadDocs(store, shown, "excerpts"));
+        if (!hasExcerpts(store, shown)) {
+          later.push(store.docs ? loadData("excerpts") : loadDocs(store, shown, "excerpts"));
+        }
         if (!hasFacets(store)) later.push(loadFacets());
         if (later.length) {
           return Promise.all(later).then(function () { if (mine === generation) draw(query, found); });
@@ -795,8 +827,9 @@
       FACETS.forEach(function (facet) { selected[facet] = params.getAll(facet); });
       forgetUnknownValues();
       mark("treillis-search-quick");
-      /* The full indexes after the first results: those come first on a slow network. */
-      return render().then(function () { return loadFull(store); });
+      /* The full indexes after the first results are on the screen (painted): those come
+       * first on a slow network. */
+      return render().then(afterPaint).then(function () { return loadFull(store); });
     }).then(function () {
       mark("treillis-search-full");
       render();
