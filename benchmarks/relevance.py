@@ -38,8 +38,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -377,22 +376,6 @@ PAGEFIND_SEARCH = """async ({queries, top}) => {
 }"""
 
 
-@contextmanager
-def _chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser import CHROMIUM_FLAGS, chromium_path
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def _fresh_page(browser, url: str):
     """A page in a new context (an empty cache, as for a reader's first search).
 
@@ -536,9 +519,9 @@ def measure(scratch: Path, sample_size: int) -> dict:
     run_pagefind(output)
     treillis_python(output, queries)
     sample = random.Random(SEED).sample(queries, min(sample_size, len(queries)))
-    from tests.browser import served
+    from tests.browser import chromium, served
 
-    with served(output) as base, _chromium() as browser:
+    with served(output) as base, chromium() as browser:
         treillis_bytes = treillis_browser(browser, output, base, sample)
         pagefind_bytes = pagefind_browser(browser, output, base, queries, sample)
     static = first_result_files(output)

@@ -31,8 +31,8 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def browser_page() -> Iterator[object]:
-    """A fresh page in headless chromium; collects console errors and failed requests."""
+def chromium() -> Iterator[object]:
+    """Debian's chromium, headless, launched through Playwright (never a downloaded one)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -40,21 +40,28 @@ def browser_page() -> Iterator[object]:
             executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS
         )
         try:
-            page = browser.new_page()
-            page.console_errors = []
-            page.failed_requests = []
-            page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-            page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-            # A request cut short by a navigation (net::ERR_ABORTED) is not a broken link;
-            # a missing file is (net::ERR_FILE_NOT_FOUND over file://, a 4xx/5xx over http).
-            page.on(
-                "requestfailed",
-                lambda r: r.failure != "net::ERR_ABORTED" and page.failed_requests.append(r.url),
-            )
-            page.on("response", lambda r: r.status >= 400 and page.failed_requests.append(r.url))
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def browser_page() -> Iterator[object]:
+    """A fresh page in headless chromium; collects console errors and failed requests."""
+    with chromium() as browser:
+        page = browser.new_page()
+        page.console_errors = []
+        page.failed_requests = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+        # A request cut short by a navigation (net::ERR_ABORTED) is not a broken link;
+        # a missing file is (net::ERR_FILE_NOT_FOUND over file://, a 4xx/5xx over http).
+        page.on(
+            "requestfailed",
+            lambda r: r.failure != "net::ERR_ABORTED" and page.failed_requests.append(r.url),
+        )
+        page.on("response", lambda r: r.status >= 400 and page.failed_requests.append(r.url))
+        yield page
 
 
 def follow(page, target) -> None:

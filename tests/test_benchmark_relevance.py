@@ -132,7 +132,7 @@ def test_a_corpus_without_descriptors_has_documents_only(tmp_path: Path) -> None
 @needs_data
 def test_the_search_page_gives_pythons_ranking_and_pagefind_answers_too(tmp_path: Path) -> None:
     """The benchmark's browser half on 40 sheets: what `make bench` relies on still works."""
-    from tests.browser import served
+    from tests.browser import chromium, served
     from treillis.build import build
 
     sheets = relevance.read_sheets()[0][:40]
@@ -151,7 +151,7 @@ def test_the_search_page_gives_pythons_ranking_and_pagefind_answers_too(tmp_path
     pagefind = importlib.util.find_spec("pagefind") is not None
     if pagefind:
         relevance.run_pagefind(output)
-    with served(output) as base, relevance._chromium() as browser:
+    with served(output) as base, chromium() as browser:
         treillis_bytes = relevance.treillis_browser(browser, output, base, queries)
         if pagefind:
             pagefind_bytes = relevance.pagefind_browser(browser, output, base, queries, queries)
