@@ -326,3 +326,40 @@ def test_every_shape_and_text_carries_a_class_the_stylesheet_can_restyle(site: S
         for svg in site.page(page).select("svg.diagram"):
             for element in svg.find_all(["path", "polygon", "rect", "text"]):
                 assert element.get("class"), element
+
+
+def test_a_deep_lattice_gives_an_indexing_outline_a_phone_can_show(tmp_path: Path) -> None:
+    """Twenty levels of broader descriptors above a document's descriptor: the build draws
+    its outline (it crashed: a label wrapped at zero characters), with every label whole
+    and the narrow picture not much wider than a phone's column."""
+    levels = 20
+    descriptors = "- id: l0\n  family: f\n  label: Niveau zéro de la hiérarchie\n"
+    for level in range(1, levels + 1):
+        descriptors += (
+            f"- id: l{level}\n  family: f\n  label: Niveau {level} de la hiérarchie\n"
+            f"  broader: l{level - 1}\n"
+        )
+    content = write_site(
+        tmp_path / "content",
+        {
+            "site.yaml": "title: Profond\n",
+            "atlas/families.yaml": "- id: f\n  label: F\n  colour: '#336699'\n",
+            "atlas/descriptors/all.yaml": descriptors,
+            "dossiers/d/index.md": "---\ntitle: D\n---\nIntro.\n",
+            "dossiers/d/doc.md": f"---\ntitle: Doc\ntype: concept\ndate: 2020\n"
+            f"descriptors: [l{levels}]\n---\nTexte.\n",
+        },
+    )
+    build(content, tmp_path / "output")
+    page = BeautifulSoup(
+        (tmp_path / "output/dossiers/d/doc/index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    svgs = page.select("svg.diagram")
+    assert svgs
+    narrow = svgs[-1]
+    text = " ".join(narrow.get_text(" ").split())
+    assert "Niveau zéro" in text
+    for level in range(1, levels + 1):
+        assert f"Niveau {level} de la" in text, level
+    assert float(narrow["width"]) <= 480

@@ -34,6 +34,10 @@ from treillis.diagrams.svgsafe import sanitise
 INDENT = 22.0  # per level of the outline
 GAP = 8.0  # between boxes of the outline
 OUTLINE_WRAP = 24  # characters of a label line in an outline
+# Beyond this depth a level is indented by a quarter step and its labels wrap no narrower:
+# a deep lattice (twenty levels) keeps an outline a phone can show.
+FULL_INDENT_LEVELS = 5
+MIN_WRAP = 14
 COLUMN_WRAP = 22
 COLUMN_GAP = 70.0  # between the two columns of the principles diagram (edges live here)
 OUTLINE_COLUMN_GAP = 28.0  # between columns of a long outline, in its wide variant
@@ -96,6 +100,18 @@ def _number(node: Node) -> tuple[int, str]:
     return (int(digits), "") if digits.isdigit() else (10**6, node.id)
 
 
+def _indent(depth: int) -> float:
+    """How far a box of the outline at `depth` stands from its column's left edge."""
+    return INDENT * min(depth, FULL_INDENT_LEVELS) + INDENT / 4 * max(
+        0, depth - FULL_INDENT_LEVELS
+    )
+
+
+def _wrap_at(depth: int) -> int:
+    """Characters of a label line at `depth`: deeper boxes are narrower, down to MIN_WRAP."""
+    return max(MIN_WRAP, OUTLINE_WRAP - 2 * depth)
+
+
 def _outline(diagram: Diagram, name: str, head: list[Item], columns: list[list[Item]]) -> str:
     """Boxes in columns, each indented by its depth, joined to its parent on the left;
     the head (a document) above them all."""
@@ -115,14 +131,14 @@ def _outline(diagram: Diagram, name: str, head: list[Item], columns: list[list[I
         # Each box hangs from the nearest box above it one level up.
         parents: dict[int, _Box] = {}
         for depth, node, index in column:
-            box = _Box(index, node, OUTLINE_WRAP - 2 * depth)
-            box.x, box.y = left + depth * INDENT, y
+            box = _Box(index, node, _wrap_at(depth))
+            box.x, box.y = left + _indent(depth), y
             y += box.height + GAP
             boxes.append(box)
             parents[depth] = box
             parent = parents.get(depth - 1)
             if parent is not None:
-                x = parent.x + INDENT / 2
+                x = parent.x + min(INDENT, box.x - parent.x) / 2
                 mid = box.y + box.height / 2
                 edges.append(_line([(x, parent.bottom), (x, mid), (box.x, mid)]))
             right = max(right, box.x + box.width)
@@ -152,11 +168,11 @@ def _in_columns(blocks: list[list[Item]]) -> list[list[Item]]:
     sizes = []
     for block in blocks:
         boxes = [
-            (depth, _Box(index, node, OUTLINE_WRAP - 2 * depth)) for depth, node, index in block
+            (depth, _Box(index, node, _wrap_at(depth))) for depth, node, index in block
         ]
         sizes.append(
             (
-                max(depth * INDENT + box.width for depth, box in boxes),
+                max(_indent(depth) + box.width for depth, box in boxes),
                 sum(box.height + GAP for _, box in boxes),
             )
         )

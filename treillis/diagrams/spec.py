@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 # Bump when the layout code changes what it draws: every cached picture is redone.
-LAYOUT_VERSION = 9
+LAYOUT_VERSION = 10
 WRAP_WIDTH = 22
 
 
