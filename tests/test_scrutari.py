@@ -172,6 +172,7 @@ SAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
   </fiche>
   <fiche fiche-id="13">
    <titre>&lt;b&gt;html&lt;/b&gt; dans un titre</titre>
+   <date>2020-T2</date>
    <href>https://reseau.example/articles/13</href>
   </fiche>
   <fiche fiche-id="14">
@@ -184,6 +185,10 @@ SAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
   <fiche fiche-id="16">
    <titre>Une adresse qui n'en est pas une</titre>
    <href>javascript:alert(1)</href>
+  </fiche>
+  <fiche fiche-id="12">
+   <titre>Le même identifiant</titre>
+   <href>https://reseau.example/articles/12-bis</href>
   </fiche>
  </corpus>
  <thesaurus thesaurus-name="themes">
@@ -218,15 +223,17 @@ def test_a_hand_written_base_reads_as_plain_text_records() -> None:
     # Escaped markup is text, never HTML; an unknown keyword indexes nothing.
     assert second.title == "<b>html</b> dans un titre"
     assert second.keywords == ()
+    assert second.date == "2020"  # a quarter keeps its year: records' dates are ISO 8601
 
 
 def test_fiches_without_an_address_or_a_title_are_reported_and_skipped() -> None:
     base = read_scrutari(SAMPLE.encode("utf-8"), "reseau")
     assert [record.id for record in base.records] == ["article/12", "article/13"]
-    assert len(base.problems) == 3
+    assert len(base.problems) == 4
     assert "fiche article/14" in base.problems[0] and "<href>" in base.problems[0]
     assert "fiche article/15" in base.problems[1] and "<titre>" in base.problems[1]
     assert "fiche article/16" in base.problems[2] and "javascript:" in base.problems[2]
+    assert "fiche article/12" in base.problems[3] and "second fiche" in base.problems[3]
 
 
 BOMB = """<?xml version="1.0"?>

@@ -23,6 +23,9 @@ THESAURUS = "atlas"  # the thesaurus of the atlas's descriptors
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Names and identifiers: the format recommends lowercase letters, digits, `-` and `_`.
 _NOT_A_NAME = re.compile(r"[^a-z0-9_-]+")
+# The part of a ScrutariData date a record keeps: YYYY, YYYY-MM or YYYY-MM-DD (a
+# quarter or a half-year, `2019-T2`, `2019-S1`, keeps its year).
+_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?(?![\d])")
 
 
 def fiche_id(key: str) -> str:
@@ -185,6 +188,12 @@ def _parse(data: bytes, source: str) -> ElementTree.Element:
     raise BuildError([Problem(source, line, message)])
 
 
+def _date(value: str) -> str:
+    """The ISO 8601 part of a ScrutariData date, or "" when it has none."""
+    found = _DATE.match(value)
+    return found.group() if found else ""
+
+
 def read_scrutari(data: bytes, base_id: str, source: str = SCRUTARI_FILE) -> Base:
     """A ScrutariData file as a `Base`. Fiches without an absolute http(s) address or a
     title are skipped and said in `Base.problems`; keywords are `<thesaurus>/<motcle>`."""
@@ -214,12 +223,17 @@ def read_scrutari(data: bytes, base_id: str, source: str = SCRUTARI_FILE) -> Bas
         corpus_name = corpus.get("corpus-name", "")
         # A corpus may give its fiches' addresses relative to `href-parent`.
         parent = _text(corpus.find("corpus-metadata/href-parent"))
+        seen: set[str] = set()
         for fiche in corpus.findall("fiche"):
             fiche_name = fiche.get("fiche-id", "")
             title, url = _text(fiche.find("titre")), _text(fiche.find("href"))
             if url and parent and not urlsplit(url).scheme:
                 url = parent + url
             where = f"fiche {corpus_name}/{fiche_name}"
+            if fiche_name in seen:
+                base.problems.append(f"{where}: a second fiche with this id, skipped")
+                continue
+            seen.add(fiche_name)
             if not title:
                 base.problems.append(f"{where}: no title (<titre>), skipped")
                 continue
@@ -241,7 +255,7 @@ def read_scrutari(data: bytes, base_id: str, source: str = SCRUTARI_FILE) -> Bas
                     title=title,
                     url=url,
                     lead=_text(fiche.find("soustitre")),
-                    date=_text(fiche.find("date")),
+                    date=_date(_text(fiche.find("date"))),
                     lang=_text(fiche.find("lang")),
                     authors=tuple(a for a in authors if a),
                     kind=corpus_name,
