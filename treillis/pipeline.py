@@ -28,6 +28,7 @@ from treillis.exports import atlas_json, atlas_turtle, feeds, sitemap
 from treillis.i18n import Translations
 from treillis.incremental import BuildState, fingerprints, text_changes
 from treillis.model import Site, SiteConfig
+from treillis.network.scrutari import scrutari_files
 from treillis.output import Output, folder_files
 from treillis.render import Renderer
 from treillis.report import BuildReport
@@ -136,14 +137,15 @@ def run(
     )
     step("pages")
     try:
-        # The search index is built beside the pages; the feeds and the atlas files
-        # too, unless only texts changed (they show none). The sitemap needs the
+        # The search index is built beside the pages; the feeds, the ScrutariData file
+        # and the atlas files too, unless only texts changed (they show none). The sitemap needs the
         # page paths, known once the pages are planned: it is written after.
         side_tasks: dict[str, Callable] = {}
         if search:
             side_tasks["search"] = partial(_timed, search_outputs, published_site, views.paths)
         if not keep_exports:
             side_tasks["feeds"] = partial(feeds, published_site, views.paths)
+            side_tasks["scrutari"] = partial(scrutari_files, published_site, views.paths, interface)
             if not keep_atlas:
                 side_tasks["atlas"] = partial(atlas_files, published_site)
         rendered = render_pages(
@@ -165,9 +167,13 @@ def run(
         else:
             page_paths, kept = rendered.paths, rendered.kept
         if keep_exports:
-            kept |= set(export_paths)  # feeds and the atlas do not show texts
+            kept |= set(export_paths)  # feeds, ScrutariData and the atlas show no texts
         else:
-            written = [*rendered.side_results["feeds"], *rendered.side_results.get("atlas", [])]
+            written = [
+                *rendered.side_results["feeds"],
+                *rendered.side_results["scrutari"],
+                *rendered.side_results.get("atlas", []),
+            ]
             if site.config.base_url:  # a sitemap needs the site's address
                 written.append(("sitemap.xml", sitemap(site.config.base_url, page_paths)))
             for path, text in written:
