@@ -263,7 +263,7 @@ def _harvest_base(content: Path, folder: Path, base: NetworkBase, max_bytes: int
         _write_atomically(meta_path, _json(meta))
         count = len(old) if old is not None else meta.get("records", 0)
         return Outcome(base, records=count, problems=meta.get("problems", 0), unchanged=True)
-    found, fmt = parse(fetched.data, base.id, base.format, base.url if _is_web(base.url) else "")
+    found, fmt = parse(fetched.data, base.id, base.format, _web_url(base))
     records = {record.id: record for record in found.records}
     before = old or {}
     outcome = Outcome(
@@ -298,6 +298,11 @@ def _harvest_base(content: Path, folder: Path, base: NetworkBase, max_bytes: int
 
 def _is_web(url: str) -> bool:
     return urlsplit(url).scheme.lower() in ("http", "https")
+
+
+def _web_url(base: NetworkBase) -> str:
+    """Where relative links of the base's document lead from ("" for a local file)."""
+    return base.url if _is_web(base.url) else ""
 
 
 def _read_path(content: Path, url: str, max_bytes: int) -> bytes:
@@ -338,7 +343,8 @@ def _previous_records(copy: Path, base: NetworkBase, meta: dict) -> dict | None:
     if not copy.is_file():
         return None
     try:
-        found, _fmt = parse(copy.read_bytes(), base.id, meta.get("format", ""))
+        # Read as the new copy is: links resolved against the base's address.
+        found, _fmt = parse(copy.read_bytes(), base.id, meta.get("format", ""), _web_url(base))
     except HarvestError:
         return None
     return {record.id: record for record in found.records}
