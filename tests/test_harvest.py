@@ -317,13 +317,30 @@ def test_feed_entries_become_plain_text_records(server: Server) -> None:
 def test_a_treillis_export_is_detected_and_read_as_scrutaridata() -> None:
     from treillis.network.scrutari import read_scrutari
 
-    data = (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n<base><base-metadata>'
-        b"<authority>example.org</authority><base-name>site</base-name></base-metadata></base>"
-    )
+    data = """<?xml version="1.0" encoding="UTF-8"?>
+<base>
+  <base-metadata>
+    <authority>example.org</authority>
+    <base-name>site</base-name>
+    <intitule-short xml:lang="fr">Le site</intitule-short>
+    <intitule-long xml:lang="fr">Le site des territoires</intitule-long>
+  </base-metadata>
+  <corpus corpus-name="article">
+    <corpus-metadata><intitule-corpus xml:lang="fr">Articles</intitule-corpus></corpus-metadata>
+    <fiche fiche-id="1">
+      <titre>Gouvernance des communs</titre>
+      <soustitre>Une chronique française.</soustitre>
+      <date>2026-11</date>
+      <lang>fr</lang>
+      <href>https://example.org/articles/1</href>
+    </fiche>
+  </corpus>
+</base>
+""".encode()
     found, fmt = harvest.parse(data, "site", "treillis")
     assert fmt == "treillis"
     assert found.records == read_scrutari(data, "site").records
+    assert [record.title for record in found.records] == ["Gouvernance des communs"]
 
 
 def test_detected_format_must_match_the_one_given(tmp_path: Path, server: Server) -> None:

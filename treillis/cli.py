@@ -564,11 +564,12 @@ def harvest(content: Path) -> None:
     if not config.network:
         out.print("site.yaml lists no network bases ('network: bases:'): nothing to harvest.")
         return
-    try:
-        outcomes = harvest_bases(content, config.network)
-    except HarvestError as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        sys.exit(2)
+    with _clean_errors():  # the network folder cannot be made, the disk is full…
+        try:
+            outcomes = harvest_bases(content, config.network)
+        except HarvestError as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
+            sys.exit(2)
     for outcome in outcomes:
         _say(err if outcome.error else out, outcome.line())
     failed = sum(1 for outcome in outcomes if outcome.error)
