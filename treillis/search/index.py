@@ -331,7 +331,9 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
         files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
 
     # The shape of the display data and what each language needs in the browser.
-    files.append(SearchFile("schema", _compact(schema(search_languages(site)))))
+    files.append(
+        SearchFile("schema", _compact(schema(search_languages(site))))
+    )
 
     # Display data: what every result shows (excerpts come with the full index).
     def partner_number(document: Document) -> int:
