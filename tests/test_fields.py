@@ -87,6 +87,8 @@ MODELS = {
     "site": model.SiteConfig,
     "partner": model.Partner,
     "colours": None,  # a dict of the partner's
+    "network": None,  # its bases are the site's `network`
+    "base": model.NetworkBase,
     "family": model.Family,
     "descriptor": model.Descriptor,
     "dossier": model.Dossier,

@@ -1,4 +1,4 @@
-"""The `treillis` command: check, build, serve, mirror, import, suggest, new."""
+"""The `treillis` command: check, build, serve, mirror, import, suggest, harvest, new."""
 
 from __future__ import annotations
 
@@ -544,6 +544,38 @@ def suggest(file: Path, limit: int, content: Path) -> None:
     for item in suggestions:
         mark = "  (already indexed)" if item.descriptor in indexed else ""
         out.print(f"{item.descriptor:40} {item.label}  ×{item.occurrences}{mark}", markup=False)
+
+
+@main.command()
+@CONTENT
+def harvest(content: Path) -> None:
+    """Fetch the network's bases (site.yaml's `network:`) into CONTENT/network/."""
+    from treillis.errors import Problem, Problems
+    from treillis.network.harvest import HarvestError
+    from treillis.network.harvest import harvest as harvest_bases
+    from treillis.readers.config import read_config
+
+    with _clean_errors():
+        if not content.is_dir():
+            raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
+        problems = Problems()
+        config = read_config(content, problems)
+        problems.raise_if_any()
+    if not config.network:
+        out.print("site.yaml lists no network bases ('network: bases:'): nothing to harvest.")
+        return
+    with _clean_errors():  # the network folder cannot be made, the disk is full…
+        try:
+            outcomes = harvest_bases(content, config.network)
+        except HarvestError as error:
+            err.print(f"[bold red]error:[/] {escape(str(error))}")
+            sys.exit(2)
+    for outcome in outcomes:
+        _say(err if outcome.error else out, outcome.line())
+    failed = sum(1 for outcome in outcomes if outcome.error)
+    if failed:
+        err.print(f"[bold red]{failed} of {len(outcomes)} bases failed.[/]")
+        sys.exit(1)
 
 
 @main.group()

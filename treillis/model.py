@@ -72,6 +72,17 @@ class Partner:
 
 
 @dataclass
+class NetworkBase:
+    """A base of the network, as site.yaml lists it: where `treillis harvest` fetches it."""
+
+    id: str
+    name: Text
+    url: str  # an http(s) address, or a path relative to the content folder
+    format: str = ""  # scrutari, atom, rss or treillis; "" = detected from the document
+    timeout: float = 20.0  # seconds, per request
+
+
+@dataclass
 class SiteConfig:
     title: Text
     description: Text
@@ -80,6 +91,7 @@ class SiteConfig:
     theme: str = ""
     allow_html: bool = False  # raw HTML in Markdown, sanitised (off by default)
     partners: list[Partner] = field(default_factory=list)
+    network: list[NetworkBase] = field(default_factory=list)
     origin: Origin | None = None
     # A partner's mirror: its branding, and the main site it belongs to.
     brand: Partner | None = None
@@ -92,6 +104,8 @@ class SiteConfig:
 
 
 FAMILY_AXES = ("component", "angle")
+# The formats of a network base: ScrutariData, feeds, another Treillis site's export.
+BASE_FORMATS = ("scrutari", "atom", "rss", "treillis")
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from treillis.model import DOCUMENT_TYPES, FAMILY_AXES
+from treillis.model import BASE_FORMATS, DOCUMENT_TYPES, FAMILY_AXES
 
 # What each type is called in the docs. `choice` lists its choices, `ref` and `refs` name
 # the kind they refer to, `group` and `groups` the kind of their fields.
@@ -41,9 +41,10 @@ TYPES = {
     "file": "file under `content/`",
     "group": "group of fields ({group}, below)",
     "groups": "list of groups of fields ({group}, below)",
+    "seconds": "number of seconds",
 }
 # Types the readers read themselves (nested or special), not by `Fields.get`.
-READ_APART = frozenset({"group", "groups", "languages"})
+READ_APART = frozenset({"group", "groups", "languages", "seconds"})
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,38 @@ KINDS: dict[str, Kind] = {
                     "`true` keeps raw HTML in Markdown, cleaned of anything unsafe.",
                 ),
                 Field("partners", "groups", "The partners who publish the site.", group="partner"),
+                Field(
+                    "network",
+                    "group",
+                    "The partner networks' bases that `treillis harvest` fetches.",
+                    group="network",
+                ),
+            ),
+        ),
+        Kind(
+            "network",
+            "the network",
+            (Field("bases", "groups", "The bases of the network.", True, group="base"),),
+        ),
+        Kind(
+            "base",
+            "a base",
+            (
+                Field("id", "id", "The base's identifier: its file is `network/<id>.xml`.", True),
+                Field("name", "text", "The base's name, shown with its records.", True),
+                Field(
+                    "url",
+                    "string",
+                    "Where its file is: an http(s) address, or a path relative to `content/`.",
+                    True,
+                ),
+                Field(
+                    "format",
+                    "choice",
+                    "Its format (found from the document when not given).",
+                    choices=BASE_FORMATS,
+                ),
+                Field("timeout", "seconds", "How long to wait for its server (20 by default)."),
             ),
         ),
         Kind(

@@ -1,13 +1,14 @@
-"""Reader for `site.yaml`: the site's title, languages, theme and partners."""
+"""Reader for `site.yaml`: the site's title, languages, theme, partners and network."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from treillis.errors import Problems, did_you_mean
-from treillis.model import LANGUAGES, Origin, Partner, SiteConfig, Text
+from treillis.model import LANGUAGES, NetworkBase, Origin, Partner, SiteConfig, Text
 from treillis.readers.atlas import LabelFields
-from treillis.readers.fields import Fields
+from treillis.readers.fields import Fields, address_problem
 from treillis.sources import LineDict, LineList, ParseCache, load_yaml_file
 
 
@@ -38,6 +39,7 @@ def read_config(root: Path, problems: Problems, cache: ParseCache | None = None)
         **values | {"base_url": _base_url(values["base_url"])},
         languages=languages,
         partners=_partners(data.get("partners"), fields, path, problems, accepted),
+        network=_network(fields, path, problems, accepted),
         origin=Origin(path, 1, fields.origin_fields()),
     )
 
@@ -124,3 +126,74 @@ def _partners(
             )
         )
     return partners
+
+
+def _network(
+    fields: Fields, path: Path, problems: Problems, languages: list[str]
+) -> list[NetworkBase]:
+    """The bases of `network: {bases: [...]}`, each checked (id, name, url, format, timeout)."""
+    group = fields.mapping("network")
+    if group is None:
+        return []
+    network = Fields(group, path, problems, "network", languages)
+    value = group.get("bases")
+    if value is None:
+        network.error(None, "the network: the field 'bases' is required (a list of '- id:' items)")
+        return []
+    if not isinstance(value, LineList):
+        network.error("bases", "'bases' must be a list, each item starting with '- id:'")
+        return []
+    bases: list[NetworkBase] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(value):
+        if not isinstance(item, LineDict):
+            problems.add(
+                path, value.line_of(index), "each base must have 'id:', 'name:' and 'url:' fields"
+            )
+            continue
+        base = LabelFields(item, path, problems, "base", languages)
+        base_id, name, url = base.get("id"), base.get("name"), base.get("url")
+        fmt = base.get("format")
+        if url and (problem := _base_address_problem(url)):
+            base.error("url", problem)
+            url = ""
+        timeout = _seconds(base, "timeout", 20.0)
+        if base_id in seen:
+            base.error(
+                "id", f"duplicate base id '{base_id}' (first defined at line {seen[base_id]})"
+            )
+            continue
+        if base_id:
+            seen[base_id] = item.line_of("id")
+        if base_id and url and name.values:
+            bases.append(NetworkBase(base_id, name, url, fmt, timeout))
+    return bases
+
+
+def _base_address_problem(url: str) -> str | None:
+    """Why a base's `url` is neither an http(s) address nor a path, or None."""
+    scheme, colon, _rest = url.partition(":")
+    if colon and len(scheme) > 1 and scheme.isascii() and scheme.replace("+", "").isalnum():
+        if scheme.lower() not in ("http", "https"):
+            return (
+                f"'{url}' is not allowed: a base's url is an http:// or https:// address, "
+                f"or a path relative to the content folder (not {scheme}:)"
+            )
+        if problem := address_problem(url):
+            return f"'{url}' is not a valid web address: {problem}"
+    return None
+
+
+def _seconds(fields: Fields, key: str, default: float) -> float:
+    """A positive number of seconds (at most an hour), or `default` when not given."""
+    value = fields.data.get(key)
+    if value is None:
+        return default
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        seconds = math.nan
+    if not (0 < seconds <= 3600):
+        fields.error(key, f"'{value}' is not a number of seconds: write for instance {key}: 20")
+        return default
+    return seconds
