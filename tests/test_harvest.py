@@ -8,7 +8,6 @@ dictionary the tests change, and records the headers of each request.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import threading
 from collections.abc import Iterator
@@ -310,10 +309,6 @@ def test_feed_entries_become_plain_text_records(server: Server) -> None:
     assert plain("a <b>b</b>\x1b[31m", html=True) == "a b [31m"
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("treillis.network.scrutari") is None,
-    reason="the ScrutariData reader (treillis.network.scrutari) is not there yet",
-)
 def test_a_treillis_export_is_detected_and_read_as_scrutaridata() -> None:
     from treillis.network.scrutari import read_scrutari
 

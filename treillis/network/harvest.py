@@ -29,9 +29,11 @@ import defusedxml
 import defusedxml.ElementTree
 
 from treillis import __version__
+from treillis.errors import BuildError
 from treillis.model import NetworkBase
 from treillis.network.feeds import feed_format, read_atom, read_rss
 from treillis.network.records import Base
+from treillis.network.scrutari import read_scrutari
 
 FOLDER = "network"
 MAX_BYTES = 50 * 1024 * 1024
@@ -206,17 +208,11 @@ def detect(root: Element) -> str | None:
 
 
 def _read_scrutari(data: bytes, base_id: str) -> Base:
-    """A ScrutariData document as a base, by the ScrutariData reader when it is there."""
-    try:
-        from treillis.network.scrutari import read_scrutari  # optional, lazily
-    except ImportError:
-        raise HarvestError(
-            "ScrutariData cannot be read yet (no treillis.network.scrutari)"
-        ) from None
+    """A ScrutariData document (any Treillis site's scrutari.xml) as a base."""
     try:
         return read_scrutari(data, base_id)
-    except HarvestError:
-        raise
+    except BuildError as error:
+        raise HarvestError("; ".join(p.message for p in error.problems)) from None
     except (ValueError, ParseError, defusedxml.DefusedXmlException) as error:
         raise HarvestError(f"not a readable ScrutariData file: {error}") from None
 
