@@ -1,4 +1,4 @@
-"""The `treillis` command: check, build, serve, mirror, import, suggest, harvest, new."""
+"""The `treillis` command: check, build, serve, mirror, import, suggest, harvest, align, new."""
 
 from __future__ import annotations
 
@@ -576,6 +576,20 @@ def harvest(content: Path) -> None:
     if failed:
         err.print(f"[bold red]{failed} of {len(outcomes)} bases failed.[/]")
         sys.exit(1)
+
+
+@main.command()
+@click.argument("base")
+@CONTENT
+def align(base: str, content: Path) -> None:
+    """Propose descriptors for the keywords of a harvested BASE, in
+    CONTENT/network/BASE.align.yaml, for an editor to decide (decisions are kept)."""
+    from treillis.network.align import alignment_path, write_alignment
+
+    with _clean_errors():
+        site = load(content)
+        summary = write_alignment(content, site, base)
+    _say(out, f"{alignment_path(content, base)}: {summary.line()}")
 
 
 @main.group()

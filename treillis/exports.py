@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from treillis.model import Document, Site
@@ -157,9 +158,16 @@ def atlas_json(site: Site) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def atlas_turtle(site: Site) -> str:
-    """The atlas as a SKOS concept scheme in Turtle (families as collections)."""
+def atlas_turtle(site: Site, matches: Iterable[tuple[str, str, str]] | None = None) -> str:
+    """The atlas as a SKOS concept scheme in Turtle (families as collections). `matches`,
+    (descriptor id, kind, keyword URI), are the network's reviewed alignments: read from
+    the content folder's alignment files when not given (`treillis.network.align`)."""
     from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
+
+    if matches is None and site.config.network:
+        from treillis.network.align import skos_matches
+
+        matches = list(skos_matches(site.root, site))
 
     ours = Namespace(TREILLIS)
     graph = Graph()
@@ -219,4 +227,10 @@ def atlas_turtle(site: Site) -> str:
                 graph.add((concepts[ref.target], SKOS.related, node))
         if descriptor.family.target in families:
             graph.add((families[descriptor.family.target], SKOS.member, node))
+    # `broader`: the descriptor is broader than the keyword, so the keyword is its narrowMatch
+    # (`keyword skos:broadMatch descriptor`, said from the descriptor's side).
+    properties = {"exact": SKOS.exactMatch, "close": SKOS.closeMatch, "broader": SKOS.narrowMatch}
+    for descriptor_id, kind, keyword in matches or ():
+        if descriptor_id in concepts and kind in properties:
+            graph.add((concepts[descriptor_id], properties[kind], URIRef(keyword)))
     return graph.serialize(format="turtle")

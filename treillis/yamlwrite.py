@@ -53,7 +53,13 @@ def _mapping(dumper: yaml.SafeDumper, value: dict) -> yaml.MappingNode:
     return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=False)
 
 
+def _nothing(dumper: yaml.SafeDumper, _value: None) -> yaml.ScalarNode:
+    # `decision:` left empty for an editor to fill in, rather than `decision: null`.
+    return dumper.represent_scalar("tag:yaml.org,2002:null", "")
+
+
 _Dumper.add_representer(str, _text)
+_Dumper.add_representer(type(None), _nothing)
 _Dumper.add_representer(list, _list)
 _Dumper.add_representer(tuple, _list)
 _Dumper.add_representer(dict, _mapping)
