@@ -222,6 +222,10 @@ def test_decisions_map_records_and_reach_the_skos_export(content: Path) -> None:
 
 
 def test_unknown_descriptor_in_a_decision_is_said_with_its_line(content: Path) -> None:
+    output = content.parent / "output"
+    build = ["build", str(content), "--output", str(output)]
+    assert CliRunner().invoke(main, build).exit_code == 0
+    before = (output / "atlas" / "atlas.ttl").read_bytes()
     assert align(content).exit_code == 0
     decide(
         content,
@@ -241,12 +245,11 @@ def test_unknown_descriptor_in_a_decision_is_said_with_its_line(content: Path) -
         "'budget-participatif'?" in messages
     )
     assert any("unknown descriptor 'x'" in m for m in messages)  # every problem at once
-    # The build's SKOS export says it the same way, without a traceback.
-    result = CliRunner().invoke(
-        main, ["build", str(content), "--output", str(content.parent / "o")]
-    )
+    # The build says it the same way, without a traceback, and keeps its previous output.
+    result = CliRunner().invoke(main, build)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "unknown descriptor 'budget-participatf'" in result.output
+    assert (output / "atlas" / "atlas.ttl").read_bytes() == before
 
 
 def test_cli_bad_input_is_said_without_traceback(content: Path) -> None:

@@ -124,7 +124,10 @@ def run(
         groups: list = [partial(text_pages, views, *changes)]
     else:
         groups = page_groups(views)
-    export_paths = state.exports if state and changes is not None else []
+    network = bool(site.config.network)
+    # The network's files (harvested bases, alignments) are no content the cache follows:
+    # with a network, the exports are always made again (`atlas_turtle` reads alignments).
+    export_paths = state.exports if state and changes is not None and not network else []
     keep_exports = bool(export_paths) and all(output.intact(path) for path in export_paths)
     # The atlas files show only the atlas and the site's settings: kept while they are
     # the same (a mirror's atlas also depends on its documents: always made again).
@@ -132,6 +135,7 @@ def run(
         not keep_exports
         and scope is None
         and state is not None
+        and not network
         and _same_atlas(state.site, site)
         and all(path in state.exports and output.intact(path) for path in ATLAS_FILES)
     )
