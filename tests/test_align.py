@@ -245,6 +245,10 @@ def test_unknown_descriptor_in_a_decision_is_said_with_its_line(content: Path) -
         "'budget-participatif'?" in messages
     )
     assert any("unknown descriptor 'x'" in m for m in messages)  # every problem at once
+    result = align(content)  # align says it too, and keeps the decisions as written
+    assert result.exit_code == 0
+    assert "unknown descriptor 'budget-participatf' — did you mean" in result.output
+    assert "budget-participatf" in path.read_text("utf-8")
     # The build says it the same way, without a traceback, and keeps its previous output.
     result = CliRunner().invoke(main, build)
     assert result.exit_code == 1 and "Traceback" not in result.output

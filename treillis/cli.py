@@ -590,6 +590,7 @@ def align(base: str, content: Path) -> None:
         site = load(content)
         summary = write_alignment(content, site, base)
     _say(out, f"{alignment_path(content, base)}: {summary.line()}")
+    _warn(summary.problems)  # decisions the build will refuse: said now, kept as written
 
 
 @main.group()

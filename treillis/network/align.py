@@ -180,6 +180,7 @@ class Summary:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys((*KINDS, NONE), 0))
     decided: int = 0
     vanished: int = 0
+    problems: list[Problem] = field(default_factory=list)  # decisions the build will refuse
 
     def line(self) -> str:
         kinds = ", ".join(f"{kind} {count}" for kind, count in self.counts.items())
@@ -227,6 +228,8 @@ def write_alignment(content: Path, site: Site, base_id: str) -> Summary:
     keeping the editor's decisions. Raises `BuildError` (nothing written) on a problem."""
     base = read_harvested(content, configured_base(site, base_id))
     path = alignment_path(content, base_id)
+    if path.parent.is_symlink():
+        raise BuildError([Problem(str(path.parent), 1, "must be a folder, not a link")])
     previous = {str(entry["id"]): entry for entry in _previous(path, base_id)}
     matcher = Matcher(site)
     summary = Summary()
@@ -253,6 +256,10 @@ def write_alignment(content: Path, site: Site, base_id: str) -> Summary:
         summary.vanished += 1
         summary.decided += kept.get("decision") is not None
     write_file(path, _HEADER + dump({"base": base_id, "keywords": entries}))
+    problems = Problems()
+    written = parse_yaml(read_text(path))
+    _decisions(path, written["keywords"], site, problems)
+    summary.problems = problems.items
     return summary
 
 
