@@ -379,6 +379,7 @@ def search_strings(views: Views, lang: str) -> dict[str, Any]:
         "atlas": t("search_atlas"),
         "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
         "type_groups": [t(f"types.{name}") for name in DOCUMENT_TYPES],
+        "network_group": t("search_network_group"),
         "facets": {facet: t(f"facet.{facet}") for facet in FACETS},
         "languages": language_names(),
     }
