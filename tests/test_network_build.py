@@ -186,3 +186,12 @@ def test_a_broken_network_file_is_a_content_error(small_site: Path, tmp_path: Pa
     assert len(messages) == 1
     assert re.search(r"network/coredem\.xml:20: not well-formed XML", messages[0]), messages
     assert snapshot(output) == before
+
+
+def test_the_home_page_counts_the_network(small_site: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    build(network_site(small_site), output)
+    counts = re.search(r'<p class="hero__counts">(.*?)</p>', (output / "index.html").read_text())
+    assert counts and "4 documents dans le réseau" in counts.group(1)
+    english = (output / "en/index.html").read_text()
+    assert "4 documents in the network" in english

@@ -95,6 +95,8 @@ def home_pages(views: Views) -> Iterator[Page]:
                 "counts": {
                     "documents": len(views.documents()),
                     "descriptors": len(views.descriptors()),
+                    # The records of the network's bases it searches (a mirror has none).
+                    "network": len(views.site.network) if views.scope is None else 0,
                 },
             },
         )
