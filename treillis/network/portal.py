@@ -31,7 +31,7 @@ def read_network(root: Path, config: SiteConfig, problems: Problems) -> list[Net
         if base is None:
             continue
         for problem in base.problems:
-            problems.warn(path, 1, f"record skipped: {problem}")
+            problems.warn(path, 1, problem)  # says which record, and that it was skipped
         for record in base.records:
             entry = entries.get(record.url)
             if entry is not None:
