@@ -77,6 +77,8 @@ def test_rows_are_made_by_name() -> None:
         "lang": "pt",
         "partner": -1,
         "descriptors": [3],
+        "bases": [0],
+        "url": "",
     }
     row = doc_row(**values)
     assert dict(zip(DOC_FIELDS, row, strict=True)) == values

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from treillis.errors import Problem
 from treillis.languages import CODES
+from treillis.network.records import NetworkRecord
 
 # The languages Treillis knows (treillis/languages.py), the first one the default.
 LANGUAGES = CODES
@@ -210,6 +211,17 @@ class Document:
 
 
 @dataclass
+class NetworkEntry:
+    """A record of the network's bases as the site shows it: one per URL, naming every
+    base that holds it (in site.yaml's order)."""
+
+    record: NetworkRecord
+    bases: list[str]  # ids of the `NetworkBase`s holding it
+    lang: str  # the record's language, else the site's first
+    keywords: list[str] = field(default_factory=list)  # labels of its bases' keywords
+
+
+@dataclass
 class Site:
     """Everything read from a content folder."""
 
@@ -219,6 +231,7 @@ class Site:
     descriptors: dict[str, Descriptor] = field(default_factory=dict)
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
+    network: list[NetworkEntry] = field(default_factory=list)  # read from content/network/
     # Warnings found while reading: problems that stop nothing.
     warnings: list[Problem] = field(default_factory=list)
 

@@ -45,7 +45,12 @@ wait: Callable[[float], None] = time.sleep
 
 
 class HarvestError(Exception):
-    """Why a base could not be harvested, in one line."""
+    """Why a base could not be harvested, in one line (and the line of the document at
+    fault, when known: the build reports a harvested copy as `path:line: message`)."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class _Retry(HarvestError):
@@ -183,7 +188,7 @@ def parse(data: bytes, base_id: str, fmt: str = "", url: str = "") -> tuple[Base
     except defusedxml.DefusedXmlException as error:
         raise HarvestError(f"refused: {error}") from None
     except ParseError as error:
-        raise HarvestError(f"not well-formed XML: {error}") from None
+        raise HarvestError(f"not well-formed XML: {error}", error.position[0]) from None
     found = detect(root)
     if found is None:
         raise HarvestError(
@@ -212,7 +217,8 @@ def _read_scrutari(data: bytes, base_id: str) -> Base:
     try:
         return read_scrutari(data, base_id)
     except BuildError as error:
-        raise HarvestError("; ".join(p.message for p in error.problems)) from None
+        line = error.problems[0].line if error.problems else 1
+        raise HarvestError("; ".join(p.message for p in error.problems), line) from None
     except (ValueError, ParseError, defusedxml.DefusedXmlException) as error:
         raise HarvestError(f"not a readable ScrutariData file: {error}") from None
 

@@ -24,6 +24,10 @@ def read_site(root: Path, problems: Problems, cache: ParseCache | None = None) -
     families = read_families(root, problems, languages, cache)
     descriptors = read_descriptors(root, problems, languages, cache)
     _unpublished_labels([*families.values(), *descriptors.values()], languages, problems)
+    # Imported here: the network's readers use the model and the readers' helpers.
+    from treillis.network.portal import read_network
+
+    network = read_network(root, config, problems)
     return Site(
         root=root,
         config=config,
@@ -31,6 +35,7 @@ def read_site(root: Path, problems: Problems, cache: ParseCache | None = None) -
         descriptors=descriptors,
         dossiers=dossiers,
         documents=documents,
+        network=network,
         warnings=problems.warnings,
     )
 

@@ -292,6 +292,21 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
                 "b": markdown.plain_text(document.body),
             }
         )
+    # The network's records, numbered after the documents: found by title, keywords' labels,
+    # lead and authors, in their language (else the site's first).
+    network = site.network
+    for number, entry in enumerate(network, start=len(documents)):
+        record = entry.record
+        by_language.setdefault(entry.lang, []).append(
+            {
+                "id": ref(number),
+                "t": record.title,
+                "d": " ; ".join(entry.keywords),
+                "s": "",
+                "l": record.lead,
+                "b": " ; ".join(record.authors),
+            }
+        )
     indexes = []
     for lang, records in sorted(by_language.items()):
         full = build_index(pipeline_of(lang), FULL_FIELDS, records)
@@ -355,15 +370,40 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
                 for d in dict.fromkeys(document.descriptor_ids)
                 if d in descriptor_number
             ],
+            bases=[0],
+            url="",
         )
         for document in documents
     ]
+    # The bases: the site itself first, then site.yaml's, by name in the site's first language.
+    base_ids = [base.id for base in site.config.network]
+    first = site.config.languages[0] if site.config.languages else ""
+    docs += [
+        doc_row(
+            slug="",
+            title=entry.record.title,
+            type=-1,
+            dossier=-1,
+            date=entry.record.date,
+            lang=entry.lang,
+            partner=-1,
+            descriptors=[],
+            bases=[1 + base_ids.index(b) for b in entry.bases],
+            url=entry.record.url,
+        )
+        for entry in network
+    ]
     excerpts = [_excerpt(d.summary) for d in documents]
+    excerpts += [_excerpt(entry.record.lead) for entry in network]
     store = {
         "languages": sorted(by_language),
         "types": list(DOCUMENT_TYPES),
         "dossiers": [[site.dossiers[s].title, paths.dossier(s)] for s in dossiers],
         "partners": [site.partners[p].name for p in partners],
+        "bases": [
+            site.config.title.get(first),
+            *(base.name.get(first) or base.id for base in site.config.network),
+        ],
     }
     if not large:
         files.append(SearchFile("store", _compact({**store, "docs": docs})))

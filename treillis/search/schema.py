@@ -22,14 +22,18 @@ if TYPE_CHECKING:
 
 # What each document's row holds: its slug (the last part of its address), title, type
 # (a position in the store's `types`), dossier (a position in `dossiers`), date, language,
-# partner (a position in `partners`, -1 for none) and descriptors (positions in the
-# atlas labels' `descriptors`).
-DOC_FIELDS = ("slug", "title", "type", "dossier", "date", "lang", "partner", "descriptors")
+# partner (a position in `partners`, -1 for none), descriptors (positions in the
+# atlas labels' `descriptors`), bases (positions in the store's `bases`: 0 is the site
+# itself) and url ("" for the site's own documents). A network record has no slug, type,
+# dossier (-1) nor descriptors: its url is its address on the partner's site.
+DOC_FIELDS = (
+    "slug", "title", "type", "dossier", "date", "lang", "partner", "descriptors", "bases", "url"
+)
 # The filters of the search page, in their order on the page.
-FACETS = ("type", "dossier", "family", "descriptor", "partner", "lang", "year")
+FACETS = ("base", "type", "dossier", "family", "descriptor", "partner", "lang", "year")
 # What the filters of a large site need of every document (its facets file): the same rows,
 # with these fields left empty and the date cut to its year.
-FACET_ROW_BLANKS = ("slug", "title")
+FACET_ROW_BLANKS = ("slug", "title", "url")
 
 
 def doc_row(**values: object) -> list:
@@ -55,7 +59,8 @@ def _label(function: Any) -> str:
 
 def search_languages(site: Site) -> list[str]:
     """The languages the search data is written for: its documents', then the site's."""
-    return [*sorted({d.lang for d in site.documents.values()}), *site.config.languages]
+    found = {d.lang for d in site.documents.values()} | {entry.lang for entry in site.network}
+    return [*sorted(found), *site.config.languages]
 
 
 def first_result_scripts(site: Site) -> list[str]:

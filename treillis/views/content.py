@@ -95,6 +95,8 @@ def home_pages(views: Views) -> Iterator[Page]:
                 "counts": {
                     "documents": len(views.documents()),
                     "descriptors": len(views.descriptors()),
+                    # The records of the network's bases it searches (a mirror has none).
+                    "network": len(views.site.network) if views.scope is None else 0,
                 },
             },
         )
@@ -379,6 +381,7 @@ def search_strings(views: Views, lang: str) -> dict[str, Any]:
         "atlas": t("search_atlas"),
         "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
         "type_groups": [t(f"types.{name}") for name in DOCUMENT_TYPES],
+        "network_group": t("search_network_group"),
         "facets": {facet: t(f"facet.{facet}") for facet in FACETS},
         "languages": language_names(),
     }

@@ -180,6 +180,23 @@
     return store.dossiers[doc[F.dossier]][1].replace(/index\.html$/, "") + doc[F.slug] + "/index.html";
   }
 
+  /* A result's link: the document's page, or a network record's address on its base's site
+   * (an external link: no page of this site is made for it). */
+  function docLink(store, doc, link) {
+    if (doc[F.url]) {
+      link.href = doc[F.url];
+      link.rel = "noopener external";
+    } else {
+      link.href = ROOT + docPath(store, doc);
+    }
+    return link;
+  }
+
+  /* The names of the bases holding a network record. */
+  function baseNames(store, doc) {
+    return doc[F.bases].map(function (b) { return store.bases[b]; }).join(", ");
+  }
+
   function excerpt(store, number) {
     var data = window.TreillisSearch.data;
     if (store.docs) return data.excerpts ? data.excerpts[number] : "";
@@ -437,12 +454,12 @@
         item.id = "search-option-" + i;
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
-        var link = el("a", "", doc[F.title]);
-        link.href = ROOT + docPath(store, doc);
+        var link = docLink(store, doc, el("a", "", doc[F.title]));
         link.setAttribute("lang", doc[F.lang]);
         link.tabIndex = -1;
         item.appendChild(link);
-        item.appendChild(el("span", "search-box__type", strings.types[doc[F.type]]));
+        var kind = doc[F.type] >= 0 ? strings.types[doc[F.type]] : baseNames(store, doc);
+        item.appendChild(el("span", "search-box__type", kind));
         list.appendChild(item);
       });
       var all = el("li", "search-box__all");
@@ -490,8 +507,9 @@
     var descriptors = doc[F.descriptors];
     descriptors.forEach(function (d) { var f = store.descriptors[d][1]; if (f >= 0) families[f] = true; });
     return {
-      type: [String(doc[F.type])],
-      dossier: [String(doc[F.dossier])],
+      base: doc[F.bases].map(String),
+      type: doc[F.type] >= 0 ? [String(doc[F.type])] : [],
+      dossier: doc[F.dossier] >= 0 ? [String(doc[F.dossier])] : [],
       family: Object.keys(families),
       descriptor: descriptors.map(String),
       partner: doc[F.partner] >= 0 ? [String(doc[F.partner])] : [],
@@ -503,7 +521,7 @@
   /* A value from the address that this site does not have (an old or edited link). */
   function knownValue(store, facet, value) {
     var lists = { type: store.types, dossier: store.dossiers, family: store.families,
-                  descriptor: store.descriptors, partner: store.partners };
+                  descriptor: store.descriptors, partner: store.partners, base: store.bases };
     if (facet === "lang") return store.languages.indexOf(value) !== -1;
     if (facet === "year") return true;
     if (!lists[facet]) return true; /* a large site's labels come later: checked then */
@@ -511,6 +529,7 @@
   }
 
   function facetLabel(store, strings, facet, value) {
+    if (facet === "base") return store.bases[+value];
     if (facet === "type") return strings.types[+value];
     if (facet === "dossier") return store.dossiers[+value][0];
     if (facet === "family") return store.families[+value][0];
@@ -691,14 +710,16 @@
       var positions = {}; /* the place of each result in the ranking, across the type groups */
       matching.forEach(function (result, position) {
         positions[result.doc] = position;
-        var type = docOf(store, result.doc)[F.type];
+        var type = docOf(store, result.doc)[F.type]; /* -1: a record of the network */
         (groups[type] = groups[type] || []).push(result);
       });
-      store.types.forEach(function (_type, typeIndex) {
+      store.types.concat(["network"]).forEach(function (_type, typeIndex) {
+        if (typeIndex === store.types.length) typeIndex = -1;
         var group = groups[typeIndex];
         if (!group) return;
         var section = el("section", "search-group");
-        var heading = el("h2", "", strings.type_groups[typeIndex] + " (" + group.length + ")");
+        var name = typeIndex >= 0 ? strings.type_groups[typeIndex] : strings.network_group;
+        var heading = el("h2", "", name + " (" + group.length + ")");
         section.appendChild(heading);
         var list = el("ol", "search-results");
         group.forEach(function (result) {
@@ -707,19 +728,24 @@
           item.setAttribute("lang", doc[F.lang]);
           item.setAttribute("data-rank", String(positions[result.doc]));
           var title = el("h3", "search-result__title");
-          var link = el("a");
-          link.href = ROOT + docPath(store, doc);
+          var link = docLink(store, doc, el("a"));
           mark(link, doc[F.title]);
           title.appendChild(link);
           item.appendChild(title);
-          var dossier = store.dossiers[doc[F.dossier]];
           var meta = el("p", "search-result__meta");
           var type = doc[F.type];
-          meta.appendChild(el("span", "type-badge type-badge--" + store.types[type], strings.types[type]));
-          meta.appendChild(document.createTextNode(" · " + formatDate(doc[F.date]) + " · "));
-          var dossierLink = el("a", "", dossier[0]);
-          dossierLink.href = ROOT + dossier[1];
-          meta.appendChild(dossierLink);
+          if (type < 0) {
+            /* A record of the network: its bases and date (it has no dossier here). */
+            meta.appendChild(el("span", "search-result__bases", baseNames(store, doc)));
+            if (doc[F.date]) meta.appendChild(document.createTextNode(" · " + formatDate(doc[F.date])));
+          } else {
+            var dossier = store.dossiers[doc[F.dossier]];
+            meta.appendChild(el("span", "type-badge type-badge--" + store.types[type], strings.types[type]));
+            meta.appendChild(document.createTextNode(" · " + formatDate(doc[F.date]) + " · "));
+            var dossierLink = el("a", "", dossier[0]);
+            dossierLink.href = ROOT + dossier[1];
+            meta.appendChild(dossierLink);
+          }
           item.appendChild(meta);
           var lead = excerpt(store, result.doc);
           if (lead) {
