@@ -219,6 +219,8 @@ class NetworkEntry:
     bases: list[str]  # ids of the `NetworkBase`s holding it
     lang: str  # the record's language, else the site's first
     keywords: list[str] = field(default_factory=list)  # labels of its bases' keywords
+    # Ids of the atlas's descriptors its keywords are aligned with (the editor's decisions).
+    descriptors: list[str] = field(default_factory=list)
 
 
 @dataclass

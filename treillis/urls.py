@@ -56,6 +56,10 @@ class Paths:
         page = "" if number == 1 else f"{number}/"
         return f"{self.prefix(lang)}atlas/{descriptor_id}/all/{page}index.html"
 
+    def descriptor_network(self, descriptor_id: str, lang: str, number: int) -> str:
+        """Page `number` (from 2) of the network's records indexed with a descriptor."""
+        return f"{self.prefix(lang)}atlas/{descriptor_id}/network/{number}/index.html"
+
     def partner(self, partner_id: str, lang: str) -> str:
         return f"{self.prefix(lang)}partners/{partner_id}/index.html"
 

@@ -4,7 +4,9 @@ Each base of site.yaml's `network` is read from `content/network/<id>.xml` with
 harvest's own parser (its format from `<id>.meta.json`, else detected). A base
 never harvested is simply absent; a copy that cannot be read is a content error;
 records a base had to skip are warnings. Records with the same URL in several
-bases become one entry naming them all.
+bases become one entry naming them all. The editor's alignment decisions
+(`<id>.align.yaml`, see `treillis.network.align`) give each entry the descriptors its
+keywords are aligned with: it is then indexed with them like the site's own documents.
 """
 
 from __future__ import annotations
@@ -12,14 +14,36 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from treillis.errors import Problems
-from treillis.model import NetworkEntry, SiteConfig
+from treillis.errors import BuildError, Problems
+from treillis.model import Descriptor, NetworkEntry, Site, SiteConfig
+from treillis.network.align import Alignment, alignments, record_descriptors
 from treillis.network.harvest import FOLDER, HarvestError, parse
 from treillis.network.records import Base
 
 
-def read_network(root: Path, config: SiteConfig, problems: Problems) -> list[NetworkEntry]:
-    """The network records of the bases in `config.network`, in site.yaml's order."""
+def read_alignments(
+    root: Path, config: SiteConfig, descriptors: dict[str, Descriptor], problems: Problems
+) -> dict[str, Alignment]:
+    """The decided alignments of the bases (`{base: {keyword: [(descriptor, kind)]}}`);
+    their problems (`path:line: unknown descriptor…`) go with the content's others."""
+    if not config.network:
+        return {}
+    try:
+        return alignments(root, Site(root=root, config=config, descriptors=descriptors))
+    except BuildError as error:
+        for problem in error.problems:
+            problems.add(problem.path, problem.line, problem.message)
+        return {}
+
+
+def read_network(
+    root: Path,
+    config: SiteConfig,
+    problems: Problems,
+    aligned: dict[str, Alignment] | None = None,
+) -> list[NetworkEntry]:
+    """The network records of the bases in `config.network`, in site.yaml's order, each
+    with the descriptors `aligned` gives its keywords."""
     folder = root / FOLDER
     first = config.languages[0] if config.languages else ""
     entries: dict[str, NetworkEntry] = {}
@@ -32,11 +56,14 @@ def read_network(root: Path, config: SiteConfig, problems: Problems) -> list[Net
             continue
         for problem in base.problems:
             problems.warn(path, 1, problem)  # says which record, and that it was skipped
+        indexed = record_descriptors(base, (aligned or {}).get(configured.id, {}))
         for record in base.records:
+            found = indexed.get(record.id, [])
             entry = entries.get(record.url)
-            if entry is not None:
+            if entry is not None:  # the same record in another base: its descriptors too
                 if configured.id not in entry.bases:
                     entry.bases.append(configured.id)
+                entry.descriptors += [d for d in found if d not in entry.descriptors]
                 continue
             labels = [
                 label
@@ -49,6 +76,7 @@ def read_network(root: Path, config: SiteConfig, problems: Problems) -> list[Net
                 bases=[configured.id],
                 lang=record.lang if record.lang in config.languages else first,
                 keywords=list(dict.fromkeys(labels)),
+                descriptors=list(found),
             )
     return list(entries.values())
 

@@ -25,9 +25,10 @@ def read_site(root: Path, problems: Problems, cache: ParseCache | None = None) -
     descriptors = read_descriptors(root, problems, languages, cache)
     _unpublished_labels([*families.values(), *descriptors.values()], languages, problems)
     # Imported here: the network's readers use the model and the readers' helpers.
-    from treillis.network.portal import read_network
+    from treillis.network.portal import read_alignments, read_network
 
-    network = read_network(root, config, problems)
+    alignments = read_alignments(root, config, descriptors, problems)
+    network = read_network(root, config, problems, alignments)
     return Site(
         root=root,
         config=config,

@@ -387,7 +387,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             date=entry.record.date,
             lang=entry.lang,
             partner=-1,
-            descriptors=[],
+            descriptors=[descriptor_number[d] for d in entry.descriptors if d in descriptor_number],
             bases=[1 + base_ids.index(b) for b in entry.bases],
             url=entry.record.url,
         )

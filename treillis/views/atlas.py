@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import Any
 
+from treillis.i18n import format_date
 from treillis.languages import REGISTRY
 from treillis.model import Descriptor, Family
 from treillis.views.common import DocumentCard, Page, Views, sort_key
@@ -215,40 +216,104 @@ def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) 
             first = descriptor_page(views, descriptor, lang, alternates, cards, bool(all_cards))
             yield first
             yield from list_pages(views, descriptor, lang, first, cards)
+            yield from network_pages(views, descriptor, lang, first)
             if all_cards:
                 yield from including_narrower_pages(views, descriptor, lang, first, all_cards)
+
+
+def _pager(
+    views: Views, lang: str, number: int, total: int, path: Callable[[int], str]
+) -> tuple[slice, dict[str, Any] | None]:
+    """The items of a list of `total` shown on its page `number`, and the pager (`path(n)`
+    is page n; None when the list fits on one page)."""
+    t = views.messages(lang)
+    count = max(1, -(-total // DOCUMENTS_PER_PAGE))
+    start = (number - 1) * DOCUMENTS_PER_PAGE
+    shown = slice(start, min(start + DOCUMENTS_PER_PAGE, total))
+    if count == 1:
+        return shown, None
+    return shown, {
+        "label": t("pages_of_list"),
+        "part": t("list_part", first=start + 1, last=shown.stop, total=total),
+        "pages": [
+            {
+                "number": n,
+                "label": t("page_number", n=n),
+                "path": path(n),
+                "current": n == number,
+            }
+            for n in range(1, count + 1)
+        ],
+        "previous": {"label": t("previous_page"), "path": path(number - 1)} if number > 1 else None,
+        "next": {"label": t("next_page"), "path": path(number + 1)} if number < count else None,
+    }
 
 
 def _list_part(
     views: Views, lang: str, number: int, cards: list[DocumentCard], path: Callable[[int], str]
 ) -> dict[str, Any]:
     """The documents shown on page `number` of a list, and the pager (`path(n)` is page n)."""
-    t = views.messages(lang)
-    count = max(1, -(-len(cards) // DOCUMENTS_PER_PAGE))
-    start = (number - 1) * DOCUMENTS_PER_PAGE
-    shown = cards[start : start + DOCUMENTS_PER_PAGE]
-    if count == 1:
-        return {"documents_by_type": views.group_by_type(shown, lang), "pager": None}
+    shown, pager = _pager(views, lang, number, len(cards), path)
+    return {"documents_by_type": views.group_by_type(cards[shown], lang), "pager": pager}
+
+
+def _network_part(views: Views, descriptor: Descriptor, lang: str, number: int) -> dict[str, Any]:
+    """The network's records indexed with the descriptor on page `number` of their list."""
+    entries = views.network_index.get(descriptor.id, [])
+
+    def path(n: int) -> str:
+        return (
+            views.paths.descriptor(descriptor.id, lang)
+            if n == 1
+            else views.paths.descriptor_network(descriptor.id, lang, n)
+        )
+
+    shown, pager = _pager(views, lang, number, len(entries), path)
+    names = {base.id: base.name.get(lang) or base.id for base in views.site.config.network}
     return {
-        "documents_by_type": views.group_by_type(shown, lang),
-        "pager": {
-            "label": t("pages_of_list"),
-            "part": t("list_part", first=start + 1, last=start + len(shown), total=len(cards)),
-            "pages": [
-                {
-                    "number": n,
-                    "label": t("page_number", n=n),
-                    "path": path(n),
-                    "current": n == number,
-                }
-                for n in range(1, count + 1)
-            ],
-            "previous": {"label": t("previous_page"), "path": path(number - 1)}
-            if number > 1
-            else None,
-            "next": {"label": t("next_page"), "path": path(number + 1)} if number < count else None,
-        },
+        "network_records": [
+            {
+                "title": entry.record.title,
+                "url": entry.record.url,
+                "lang": entry.lang,
+                "bases": [names.get(b, b) for b in entry.bases],
+                "date": entry.record.date,
+                "date_label": format_date(entry.record.date, lang),
+                "lead": entry.record.lead,
+            }
+            for entry in entries[shown]
+        ],
+        "network_count": views.messages(lang)("network_count", n=len(entries)),
+        "network_pager": pager,
     }
+
+
+def network_pages(views: Views, descriptor: Descriptor, lang: str, first: Page) -> Iterator[Page]:
+    """Pages 2, 3… of a long list of the network's records indexed with a descriptor."""
+    pager = first.context["network_pager"]
+    if pager is None:
+        return
+    t = views.messages(lang)
+    for entry in pager["pages"][1:]:
+        number = entry["number"]
+        yield Page(
+            path=entry["path"],
+            template="descriptor.html",
+            lang=lang,
+            title=f"{first.title} · {t('in_the_network')} · {t('page_number', n=number)}",
+            description=first.description,
+            alternates={
+                other: views.paths.descriptor_network(descriptor.id, other, number)
+                for other in first.alternates
+            },
+            context={
+                **first.context,
+                "note": _render_note(views, descriptor, lang, entry["path"]),
+                **_network_part(views, descriptor, lang, number),
+                "list_page": number,
+                "network_page": True,
+            },
+        )
 
 
 def _direct_path(views: Views, descriptor: Descriptor, lang: str) -> Callable[[int], str]:
@@ -394,5 +459,7 @@ def descriptor_page(
             "direct_count": t("direct_count", n=len(direct)),
             "total_count": t("total_count", n=len(total)),
             "has_documents": bool(direct),
+            **_network_part(views, descriptor, lang, 1),
+            "network_page": False,
         },
     )

@@ -11,7 +11,7 @@ from treillis import markdown
 from treillis.atlas import Atlas
 from treillis.diagrams import Diagram
 from treillis.i18n import Messages, Translations, default_translations, format_date
-from treillis.model import DOCUMENT_TYPES, Document, Dossier, Site
+from treillis.model import DOCUMENT_TYPES, Document, Dossier, NetworkEntry, Site
 from treillis.urls import MirrorPaths, Paths, relative
 from treillis.validate import resolve_document
 
@@ -377,6 +377,22 @@ class Views:
     def translations(self, key: str) -> list[str]:
         """Every translation of a document, whichever side declared it."""
         return self.translation_index.get(key, [])
+
+    @cached_property
+    def network_index(self) -> dict[str, list[NetworkEntry]]:
+        """The network's records by the descriptors they are aligned with, newest first
+        (a mirror publishes no network)."""
+        index: dict[str, list[NetworkEntry]] = {}
+        if self.scope is not None:
+            return index
+        for entry in self.site.network:
+            for descriptor in entry.descriptors:
+                index.setdefault(descriptor, []).append(entry)
+        for entries in index.values():
+            # Sorted twice: by title, then newest first (stable), one order from build to build.
+            entries.sort(key=lambda e: (sort_key(e.record.title), e.record.url))
+            entries.sort(key=lambda e: e.record.date, reverse=True)
+        return index
 
     @cached_property
     def translation_index(self) -> dict[str, list[str]]:

@@ -1,0 +1,109 @@
+"""Reviewed alignments in the build: network records indexed with the atlas's descriptors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.test_align import KEYWORDS, align, decide, write_base
+from tests.test_align import content as content
+from tests.test_network_build import search_store
+from tests.test_output import snapshot
+from treillis.build import build, load
+from treillis.cli import main
+from treillis.errors import BuildError
+from treillis.search.schema import DOC_FIELDS
+from treillis.views import atlas as atlas_views
+
+URL, DESCRIPTORS = DOC_FIELDS.index("url"), DOC_FIELDS.index("descriptors")
+RECORD_A = 'href="https://reseau.example.org/a" rel="noopener external"'
+
+
+def page(output: Path, descriptor: str, lang: str = "fr") -> str:
+    prefix = "" if lang == "fr" else f"{lang}/"
+    return (output / f"{prefix}atlas/{descriptor}/index.html").read_text("utf-8")
+
+
+def test_a_decided_keyword_indexes_its_records_with_the_descriptor(
+    content: Path,
+) -> None:
+    assert align(content).exit_code == 0
+    # mc/2 (record b) stays undecided; mc/3 decided `none`.
+    decide(content, {"mc/1": "{descriptor: budget-participatif, kind: exact}", "mc/3": "none"})
+    site = load(content)
+    indexed = {entry.record.url.rsplit("/", 1)[-1]: entry.descriptors for entry in site.network}
+    assert indexed == {"a": ["budget-participatif"], "b": [], "c": []}
+
+    output = content.parent / "output"
+    build(content, output)
+    html = page(output, "budget-participatif")
+    assert "Dans le réseau" in html and "1 document dans le réseau" in html
+    assert RECORD_A in html and ">Fiche a</a>" in html and "Le Réseau" in html
+    assert "In the network" in page(output, "budget-participatif", "en")
+    # An undecided keyword indexes nothing: no proposal ever applies.
+    for descriptor in ("democratie", "democratie-locale-participative", "participation-citoyenne"):
+        assert "Dans le réseau" not in page(output, descriptor)
+    # The search's descriptor facet counts the record (and only the decided one).
+    rows = {row[URL]: row[DESCRIPTORS] for row in search_store(output)["docs"] if row[URL]}
+    assert len(rows["https://reseau.example.org/a"]) == 1
+    assert rows["https://reseau.example.org/b"] == []
+
+
+def test_a_long_network_list_is_paginated(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(atlas_views, "DOCUMENTS_PER_PAGE", 2)
+    write_base(content, KEYWORDS, {name: ["1"] for name in "abcde"})
+    assert align(content).exit_code == 0
+    decide(content, {"mc/1": "{descriptor: budget-participatif, kind: exact}"})
+    output = content.parent / "output"
+    build(content, output)
+    first = page(output, "budget-participatif")
+    assert "5 documents dans le réseau" in first and first.count('rel="noopener external"') == 2
+    last = (output / "atlas/budget-participatif/network/3/index.html").read_text("utf-8")
+    assert last.count('rel="noopener external"') == 1 and 'aria-current="page">3<' in last
+    assert (output / "en/atlas/budget-participatif/network/2/index.html").is_file()
+
+
+def test_a_decision_to_an_unknown_descriptor_fails_the_build_keeping_the_output(
+    content: Path,
+) -> None:
+    output = content.parent / "output"
+    build(content, output)
+    before = snapshot(output)
+    assert align(content).exit_code == 0
+    decide(content, {"mc/1": "{descriptor: budget-participatf, kind: exact}"})
+    path = content / "network" / "reseau.align.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "budget-participatf" in text)
+    with pytest.raises(BuildError) as raised:
+        build(content, output)
+    assert (
+        f"{path}:{line}: unknown descriptor 'budget-participatf' — did you mean "
+        "'budget-participatif'?"
+    ) in [str(problem) for problem in raised.value.problems]
+    assert snapshot(output) == before
+    result = CliRunner().invoke(main, ["build", str(content), "--output", str(output)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{line}: unknown descriptor 'budget-participatf'" in result.output
+
+
+def test_an_incremental_build_after_an_alignment_edit_equals_a_full_build(
+    content: Path,
+) -> None:
+    assert align(content).exit_code == 0
+    decide(content, {"mc/1": "{descriptor: budget-participatif, kind: exact}"})
+    output, full = content.parent / "output", content.parent / "full"
+    build(content, output)
+    path = content / "network" / "reseau.align.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "descriptor: budget-participatif", "descriptor: democratie"
+        ),
+        "utf-8",
+    )
+    build(content, output)  # with the cache of the first build
+    build(content, full, cache=False)
+    assert "Dans le réseau" in page(output, "democratie")
+    assert "Dans le réseau" not in page(output, "budget-participatif")
+    assert snapshot(output) == snapshot(full)
