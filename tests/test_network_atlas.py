@@ -73,6 +73,10 @@ def test_a_decision_to_an_unknown_descriptor_fails_the_build_keeping_the_output(
     before = snapshot(output)
     assert align(content).exit_code == 0
     decide(content, {"mc/1": "{descriptor: budget-participatf, kind: exact}"})
+    # Another content problem: both are said at once, the alignment's with the others.
+    (content / "atlas/descriptors/extra.yaml").write_text(
+        "- id: extra\n  family: nowhere\n  label: {fr: Extra}\n", "utf-8"
+    )
     path = content / "network" / "reseau.align.yaml"
     lines = path.read_text("utf-8").splitlines()
     line = next(i for i, text in enumerate(lines, 1) if "budget-participatf" in text)
@@ -81,7 +85,8 @@ def test_a_decision_to_an_unknown_descriptor_fails_the_build_keeping_the_output(
     assert (
         f"{path}:{line}: unknown descriptor 'budget-participatf' — did you mean "
         "'budget-participatif'?"
-    ) in [str(problem) for problem in raised.value.problems]
+    ) in (messages := [str(problem) for problem in raised.value.problems])
+    assert any("extra.yaml" in message and "nowhere" in message for message in messages)
     assert snapshot(output) == before
     result = CliRunner().invoke(main, ["build", str(content), "--output", str(output)])
     assert result.exit_code == 1 and "Traceback" not in result.output
