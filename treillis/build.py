@@ -35,12 +35,15 @@ from treillis.validate import complete_families, validate
 from treillis.views.common import Scope
 
 
-def load(content: Path, cache: ParseCache | None = None) -> Site:
-    """Read and check a content folder; raise `BuildError` with every problem found."""
+def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True) -> Site:
+    """Read and check a content folder; raise `BuildError` with every problem found.
+
+    `aligned` false: the network's alignment files are not applied (nor checked), for
+    `treillis align`, which reports their problems itself and must run despite them."""
     problems = Problems()
     if not content.is_dir():
         raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
-    site = read_site(content, problems, cache)
+    site = read_site(content, problems, cache, aligned=aligned)
     validate(site, problems)
     problems.raise_if_any()
     complete_families(site)

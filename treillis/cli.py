@@ -587,7 +587,7 @@ def align(base: str, content: Path) -> None:
     from treillis.network.align import alignment_path, write_alignment
 
     with _clean_errors():
-        site = load(content)
+        site = load(content, aligned=False)  # its own decisions' problems are said below
         summary = write_alignment(content, site, base)
     _say(out, f"{alignment_path(content, base)}: {summary.line()}")
     _warn(summary.problems)  # decisions the build will refuse: said now, kept as written

@@ -12,8 +12,11 @@ from treillis.readers.dossiers import read_dossiers
 from treillis.sources import ParseCache
 
 
-def read_site(root: Path, problems: Problems, cache: ParseCache | None = None) -> Site:
-    """Read a whole content folder; problems are collected, never raised."""
+def read_site(
+    root: Path, problems: Problems, cache: ParseCache | None = None, *, aligned: bool = True
+) -> Site:
+    """Read a whole content folder; problems are collected, never raised. `aligned`:
+    the network's records get the descriptors of the editor's alignment decisions."""
     config = read_config(root, problems, cache)
     languages = config.languages
     if "languages" in problems.unreadable:
@@ -27,7 +30,7 @@ def read_site(root: Path, problems: Problems, cache: ParseCache | None = None) -
     # Imported here: the network's readers use the model and the readers' helpers.
     from treillis.network.portal import read_alignments, read_network
 
-    alignments = read_alignments(root, config, descriptors, problems)
+    alignments = read_alignments(root, config, descriptors, problems) if aligned else {}
     network = read_network(root, config, problems, alignments)
     return Site(
         root=root,
