@@ -6,8 +6,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 level AA, as axe-core tags its rules.
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -62,6 +67,22 @@ def browser_page() -> Iterator[object]:
         )
         page.on("response", lambda r: r.status >= 400 and page.failed_requests.append(r.url))
         yield page
+
+
+def axe_check(page, tags: list[str] = WCAG_22_AA, label: str = "") -> tuple[list[str], int]:
+    """axe-core on the page as it is now: its violations (one line each, the first nodes
+    named) and how many rules passed (a check that axe really looked at the page)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        tags,
+    )
+    violations = [
+        f"{label}{v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+    return violations, len(result["passes"])
 
 
 def follow(page, target) -> None:

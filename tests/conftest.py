@@ -122,6 +122,20 @@ def write_site(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def igl_mirror(root: Path, primary: str, main_url: str) -> Path:
+    """igl's mirror of the demo, with `primary` as igl's colour (a light one is the hardest
+    accent to keep readable); built in `root`, returns the mirror's folder."""
+    from treillis.mirror import mirror
+
+    shutil.copytree(DEMO_CONTENT, root / "content")
+    config = root / "content/site.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert 'primary: "#7a2e3a"' in text  # igl's colour in the demo
+    config.write_text(text.replace('primary: "#7a2e3a"', f'primary: "{primary}"'), encoding="utf-8")
+    mirror(root / "content", "igl", root / "igl", main_url=main_url)
+    return root / "igl"
+
+
 @pytest.fixture
 def small_site(tmp_path: Path) -> Path:
     """A small valid content folder, for tests that break one thing at a time."""

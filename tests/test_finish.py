@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import browser_page, site_base
-from tests.conftest import NODE_MODULES
+from tests.browser import axe_check, browser_page, site_base
 from treillis.views.content import outline
 
 LONG_DOCUMENT = "dossiers/comite-de-direction-partage/charte-du-comite-de-direction/index.html"
@@ -18,7 +17,6 @@ PAGES = {
     "descriptor": "atlas/budget-participatif/index.html",
     "search": "search/index.html?q=habitants",
 }
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BOX = "(s) => { const r = document.querySelector(s).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
 
 
@@ -139,14 +137,7 @@ def test_the_dark_theme_follows_the_system(demo_output: Path) -> None:
 def test_the_dark_theme_passes_axe(demo_output: Path, name: str, width: int) -> None:
     with site_base(demo_output, "http") as base, browser_page() as page:
         _page(page, base, PAGES[name], width, "dark")
-        page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
-        result = page.evaluate(
-            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-        )
-    violations = [
-        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-    ]
+        violations, _passed = axe_check(page)
     assert violations == [], "\n".join(violations)
 
 
@@ -194,19 +185,9 @@ def test_print_shows_the_content_only(demo_output: Path) -> None:
 @pytest.fixture(scope="module")
 def light_mirror(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A partner's mirror in a light colour (the hardest accent to keep readable)."""
-    import shutil
+    from tests.conftest import igl_mirror
 
-    from tests.conftest import DEMO_CONTENT
-    from treillis.mirror import mirror
-
-    root = tmp_path_factory.mktemp("finish-mirror")
-    shutil.copytree(DEMO_CONTENT, root / "content")
-    config = root / "content/site.yaml"
-    text = config.read_text(encoding="utf-8")
-    assert 'primary: "#7a2e3a"' in text  # igl's colour in the demo
-    config.write_text(text.replace('primary: "#7a2e3a"', 'primary: "#e8a33d"'), encoding="utf-8")
-    mirror(root / "content", "igl", root / "igl", main_url="https://example.org/")
-    return root / "igl"
+    return igl_mirror(tmp_path_factory.mktemp("finish-mirror"), "#e8a33d", "https://example.org/")
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -215,12 +196,5 @@ def test_a_mirrors_accent_stays_readable_in_the_dark(light_mirror: Path, width: 
     with site_base(light_mirror, "http") as base, browser_page() as page:
         for path in ("index.html", document.as_posix()):
             _page(page, base, path, width, "dark")
-            page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
-            result = page.evaluate(
-                "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-            )
-            violations = [
-                f"{path}: {v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-                for v in result["violations"]
-            ]
+            violations, _passed = axe_check(page, label=f"{path}: ")
             assert violations == [], "\n".join(violations)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import colorsys
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.browser import browser_page
-from tests.conftest import DEMO_CONTENT
+from tests.browser import axe_check, browser_page
+from tests.conftest import DEMO_CONTENT, igl_mirror
 from treillis.atlas import Atlas
 from treillis.build import load
 from treillis.errors import BuildError
@@ -29,14 +28,7 @@ LINK = re.compile(r'(?:href|src)="([^"]*)"')
 
 @pytest.fixture(scope="module")
 def mirrored(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("mirror")
-    shutil.copytree(DEMO_CONTENT, root / "content")
-    config = root / "content/site.yaml"
-    text = config.read_text(encoding="utf-8")
-    assert 'primary: "#7a2e3a"' in text  # igl's colour in the demo
-    config.write_text(text.replace('primary: "#7a2e3a"', f'primary: "{PARTNER_PRIMARY}"'))
-    mirror(root / "content", "igl", root / "igl", main_url=MAIN)
-    return root / "igl"
+    return igl_mirror(tmp_path_factory.mktemp("mirror"), PARTNER_PRIMARY, MAIN)
 
 
 def test_the_mirror_holds_exactly_the_partners_documents_and_local_map(mirrored: Path) -> None:
@@ -235,21 +227,12 @@ def test_the_partners_colour_is_the_accent_throughout(mirrored: Path) -> None:
 @pytest.mark.parametrize("path", ["index.html", "dossiers/{document}/index.html"])
 def test_the_mirror_in_a_light_colour_passes_axe(mirrored: Path, path: str) -> None:
     from tests.browser import site_base
-    from tests.conftest import NODE_MODULES
 
     document = next(mirrored.glob("dossiers/*/*/index.html")).parent.relative_to(mirrored)
     path = path.format(document=document.relative_to("dossiers").as_posix())
     with site_base(mirrored, "http") as base, browser_page() as page:
         page.goto(base + path)
-        page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
-        result = page.evaluate(
-            """() => axe.run(document, {runOnly: {type: 'tag',
-                 values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
-        )
-    violations = [
-        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-    ]
+        violations, _passed = axe_check(page)
     assert violations == [], "\n".join(violations)
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium, served
-from tests.conftest import DEMO_CONTENT, NODE_MODULES
+from tests.browser import axe_check, chromium, served
+from tests.conftest import DEMO_CONTENT
 from treillis.mirror import mirror
 
 WIDTHS = [320, 390, 768, 1280]
@@ -42,7 +42,6 @@ PAGE_KINDS: dict[str, tuple[str, str]] = {
 # The pages that carry inline diagrams.
 DIAGRAM_KINDS = ["dossier", "document", "descriptor-small", "descriptor-large"]
 MIN_DIAGRAM_TEXT_PX = 12
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # The page's width, and the elements reaching past the window's right edge (outside any box
 # that scrolls sideways on its own), to name the culprit.
@@ -164,17 +163,9 @@ def _overflow(page) -> str | None:
 
 
 def _axe(page) -> list[str]:
-    page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']})",
-        AXE_TAGS,
-    )
-    assert len(result["passes"]) > 10
-    return [
-        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-    ]
+    violations, passed = axe_check(page)
+    assert passed > 10
+    return violations
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -43,23 +43,13 @@ PAGE_KINDS = [
 
 @pytest.mark.parametrize("path", PAGE_KINDS)
 def test_every_page_kind_passes_axe_at_wcag_21_aa(demo_output: Path, path: str) -> None:
-    from tests.browser import browser_page, site_base
-    from tests.conftest import NODE_MODULES
+    from tests.browser import axe_check, browser_page, site_base
 
-    axe = NODE_MODULES / "axe-core" / "axe.min.js"
     with site_base(demo_output, "http") as base, browser_page() as page:
         page.goto(base + path)
         if "search" in path:
             page.wait_for_selector(".search-result")
-        page.add_script_tag(path=str(axe))
-        result = page.evaluate(
-            """() => axe.run(document, {runOnly: {type: 'tag',
-                 values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-        )
-        violations = [
-            f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-            for v in result["violations"]
-        ]
+        violations, passed = axe_check(page, ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
         assert violations == [], "\n".join(violations)
-        assert len(result["passes"]) > 10
+        assert passed > 10
         assert page.console_errors == []
