@@ -96,6 +96,8 @@ def test_the_full_size_view_zooms_pans_and_closes_with_escape(demo_output: Path)
         page.keyboard.press("0")
         assert box()["width"] == pytest.approx(before["width"], rel=0.01)
         page.keyboard.press("Escape")
+        # The dialog's close event comes in a task of its own, after the key.
+        page.wait_for_selector("dialog.diagram-viewer", state="detached", timeout=10_000)
         assert page.locator("dialog.diagram-viewer").count() == 0
         assert page.evaluate("document.activeElement.classList.contains('diagram-full')")
         assert page.console_errors == [] and page.failed_requests == []
