@@ -9,6 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from tests.conftest import write_site
+from tests.network_bases import decide as decide
 from treillis.build import load
 from treillis.cli import main
 from treillis.errors import BuildError
@@ -117,19 +118,6 @@ def entries(content: Path) -> dict[str, dict]:
     data = yaml.safe_load((content / "network" / "reseau.align.yaml").read_text("utf-8"))
     assert data["base"] == "reseau"
     return {entry["id"]: entry for entry in data["keywords"]}
-
-
-def decide(content: Path, decisions: dict[str, str]) -> None:
-    """Fill `decision:` of the given keywords as an editor does, in the file's text."""
-    path = content / "network" / "reseau.align.yaml"
-    lines, current = [], None
-    for line in path.read_text("utf-8").splitlines():
-        if line.startswith("- id: "):
-            current = yaml.safe_load(line[6:])
-        if line == "  decision:" and current in decisions:
-            line = f"  decision: {decisions[current]}"
-        lines.append(line)
-    path.write_text("\n".join(lines) + "\n", "utf-8")
 
 
 def test_proposals_fold_plurals_and_accents(content: Path) -> None:

@@ -2,45 +2,23 @@
 
 Good bases (an Atom feed, an RSS feed) are harvested; bad ones (a 500, malformed
 XML, an entity-expansion bomb, a server that does not answer in time) are reported
-and keep their previous copy byte for byte. The server's handler answers from a
-dictionary the tests change, and records the headers of each request.
+and keep their previous copy byte for byte. The server (tests/network_bases.py)
+answers from a dictionary the tests change, and records the headers of each request.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from tests.network_bases import BOMB, Server, atom, serving
 from treillis.cli import main
 from treillis.network import harvest
 from treillis.network.feeds import plain
-
-ATOM = """<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
-  <title>Réseau des territoires</title>
-  <link rel="alternate" href="https://territoires.example.org/"/>
-  <id>urn:territoires</id>
-  <updated>2026-11-30T10:00:00Z</updated>
-  {entries}
-</feed>
-"""
-ATOM_ENTRY = """<entry>
-    <title>{title}</title>
-    <link href="/fiches/{n}"/>
-    <id>urn:territoires:{n}</id>
-    <published>2026-0{n}-15T08:00:00+01:00</published>
-    <updated>2026-11-0{n}T08:00:00Z</updated>
-    <author><name>Élise Garnier</name></author>
-    <category term="gouvernance" label="Gouvernance locale"/>
-    <summary type="html">{summary}</summary>
-  </entry>"""
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -71,29 +49,6 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 </rss>
 """
 
-BOMB = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [
- <!ENTITY lol "lol">
- <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<rss version="2.0"><channel><title>&lol9;</title></channel></rss>
-"""
-
-
-def atom(*entries: tuple[int, str, str]) -> bytes:
-    body = "\n  ".join(
-        ATOM_ENTRY.format(n=n, title=title, summary=summary) for n, title, summary in entries
-    )
-    return ATOM.format(entries=body).encode("utf-8")
-
-
 ATOM_V1 = atom(
     (1, "Budget participatif à Grenoble", "&lt;p&gt;Les habitants &lt;em&gt;décident&lt;/em&gt;"),
     (2, "Conseils de quartier", "Des instances de proximité."),
@@ -101,66 +56,10 @@ ATOM_V1 = atom(
 )
 
 
-@dataclass
-class Server:
-    """What the test server answers, by path, and the headers it was sent."""
-
-    url: str = ""
-    # What each path answers: bytes, a status, or the address it redirects to.
-    routes: dict[str, bytes | int | str] = field(default_factory=dict)
-    etags: dict[str, str] = field(default_factory=dict)
-    seen: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
-
-    def requests(self, path: str) -> list[dict[str, str]]:
-        return [headers for seen_path, headers in self.seen if seen_path == path]
-
-
 @pytest.fixture
 def server() -> Iterator[Server]:
-    state = Server()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            state.seen.append((self.path, dict(self.headers)))
-            if self.path == "/slow.xml" and not state.release.is_set():
-                state.release.wait(30)  # longer than the base's timeout; released at the end
-                return
-            answer = state.routes.get(self.path, 404)
-            if isinstance(answer, str):  # a redirect
-                self.send_response(302)
-                self.send_header("Location", answer)
-                self.end_headers()
-                return
-            if isinstance(answer, int):
-                self.send_error(answer)
-                return
-            etag = state.etags.get(self.path, "")
-            if etag and self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(len(answer)))
-            if etag:
-                self.send_header("ETag", etag)
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{httpd.server_port}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving() as state:
         yield state
-    finally:
-        state.release.set()
-        httpd.shutdown()
-        httpd.server_close()
 
 
 @pytest.fixture(autouse=True)
