@@ -17,7 +17,7 @@ from pathlib import Path
 from treillis.errors import BuildError, Problems
 from treillis.model import Descriptor, NetworkEntry, Site, SiteConfig
 from treillis.network.align import Alignment, alignments, record_descriptors
-from treillis.network.harvest import FOLDER, HarvestError, parse
+from treillis.network.harvest import FOLDER, HarvestError, _web_url, parse
 from treillis.network.records import Base
 
 
@@ -51,7 +51,8 @@ def read_network(
         path = folder / f"{configured.id}.xml"
         if not path.is_file():
             continue  # not harvested yet: the site builds without it
-        base = _read_base(path, configured.id, configured.format, problems)
+        # Relative links are read from the base's address, as the harvest read them.
+        base = _read_base(path, configured.id, configured.format, problems, _web_url(configured))
         if base is None:
             continue
         for problem in base.problems:
@@ -81,7 +82,9 @@ def read_network(
     return list(entries.values())
 
 
-def _read_base(path: Path, base_id: str, fmt: str, problems: Problems) -> Base | None:
+def _read_base(
+    path: Path, base_id: str, fmt: str, problems: Problems, url: str = ""
+) -> Base | None:
     """The base in a harvested copy, or None (the problem said)."""
     try:
         data = path.read_bytes()
@@ -89,7 +92,7 @@ def _read_base(path: Path, base_id: str, fmt: str, problems: Problems) -> Base |
         problems.add(path, 1, f"cannot be read: {error.strerror or error}")
         return None
     try:
-        base, _found = parse(data, base_id, fmt or _recorded_format(path))
+        base, _found = parse(data, base_id, fmt or _recorded_format(path), url)
     except HarvestError as error:
         problems.add(path, error.line, str(error))
         return None
