@@ -25,7 +25,11 @@ $(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 	$(BIN)/python -c 'from treillis.search.libraries import copy_from; copy_from("node_modules")'
 	@touch $(STAMP)
 
+# The demo's network: its two bases written from ../shared/data, then harvested. Without
+# the data, the harvest reports them missing (ignored here) and the demo builds without.
 site: $(STAMP)
+	$(BIN)/python scripts/demo_network.py
+	-$(BIN)/treillis harvest content
 	$(BIN)/treillis build content --output output
 	@echo ""
 	@echo "The demo site is in output/. Open output/index.html in a browser,"
