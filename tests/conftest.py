@@ -17,6 +17,8 @@ from treillis.model import Site as ContentSite
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = REPO / "content"
+# The real data beside the repository (../shared/data), when it is there.
+SHARED_DATA = REPO.parent / "shared" / "data"
 # What `npm ci` installed: the unminified libraries and axe-core, for tests only.
 NODE_MODULES = REPO / "node_modules"
 
@@ -142,11 +144,30 @@ def small_site(tmp_path: Path) -> Path:
     return write_site(tmp_path / "content", SMALL_SITE)
 
 
+def _harvested(folder: str, names: list[str]) -> set[str]:
+    """What `make site` harvested into the demo's content/network/: never copied (a copy
+    harvests its own, so that the demo is the same whether `make site` ran or not)."""
+    if Path(folder) != DEMO_CONTENT / "network":
+        return set()
+    return {name for name in names if name.endswith((".xml", ".meta.json"))}
+
+
 @pytest.fixture(scope="session")
 def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled demo content, built once for the whole session."""
+    """The bundled demo content, built once for the whole session: with its network of two
+    bases (scripts/demo_network.py, harvested as `make site` does) when ../shared/data is
+    there, without it otherwise."""
+    from scripts.demo_network import write_bases
+    from treillis.errors import Problems
+    from treillis.network.harvest import harvest
+    from treillis.readers.config import read_config
+
     content = tmp_path_factory.mktemp("demo") / "content"
-    shutil.copytree(DEMO_CONTENT, content)
+    shutil.copytree(DEMO_CONTENT, content, ignore=_harvested)
+    # site.yaml lists the bases as ../build/demo-network/*.xml, beside the content folder.
+    if write_bases(SHARED_DATA, content.parent / "build" / "demo-network"):
+        outcomes = harvest(content, read_config(content, Problems()).network)
+        assert [o.line() for o in outcomes if o.error] == []
     output = content.parent / "output"
     build(content, output)
     return output
