@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from scripts.demo_network import service_public_scrutari
 from tests.browser import browser_page, site_base
-from tests.conftest import SHARED_DATA, SMALL_SITE, write_site
+from tests.conftest import REPO, SMALL_SITE, write_site
 from tests.network_bases import BOMB, Server, atom, decide, serving
 from tests.test_hostile import time_limit
 from tests.test_network_build import search_store
@@ -33,7 +33,7 @@ from treillis.network import harvest
 from treillis.network.harvest import parse
 from treillis.search.schema import DOC_FIELDS
 
-DATA = SHARED_DATA
+DATA = REPO.parent / "shared" / "data"
 # The real documents sit beside the repository (../shared/data); CI has them.
 pytestmark = pytest.mark.skipif(
     not (DATA / "service-public").is_dir() and not os.environ.get("CI"),
@@ -211,44 +211,3 @@ def test_a_portal_of_three_bases_with_failing_ones(tmp_path: Path, server: Serve
         found = run_search(page, base, "persistante")
         assert sorted(found) == sorted(f"{server.url}/fiches/{n}" for n in FAILING.values())
         assert page.console_errors == [] and page.failed_requests == []
-
-
-ALIGNMENT = """\
-base: reseau
-keywords:
-- id: mc/1
-  decision: {descriptor: budget, kind: exact}
-- id: mc/2
-  decision: {descriptor: isole, kind: close}
-"""
-
-
-def test_a_partner_mirror_keeps_the_alignments_of_its_own_descriptors(tmp_path: Path) -> None:
-    """A mirror's atlas is part of the site's: a decision to a descriptor it leaves out is
-    left out of its SKOS export, not an error (the site's build checked every decision)."""
-    content = write_site(tmp_path / "content", SMALL_SITE)
-    config = content / "site.yaml"
-    config.write_text(
-        config.read_text("utf-8")
-        + "network:\n  bases:\n    - id: reseau\n      name: Le Réseau\n"
-        + "      url: https://reseau.example.org/scrutari.xml\n",
-        "utf-8",
-    )
-    with (content / "atlas/descriptors/main.yaml").open("a", encoding="utf-8") as atlas_file:
-        atlas_file.write("- id: isole\n  family: acteurs\n  label: {fr: Isolé}\n")
-    (content / "network").mkdir()
-    (content / "network/reseau.align.yaml").write_text(ALIGNMENT, "utf-8")
-    keyword = "https://reseau.example.org/scrutari.xml#mc/"
-
-    code, out, err = invoke("build", str(content), "--output", str(tmp_path / "site"))
-    assert code == 0, out + err
-    turtle = (tmp_path / "site/atlas/atlas.ttl").read_text("utf-8")
-    assert f"{keyword}1" in turtle and f"{keyword}2" in turtle
-
-    code, out, err = invoke(
-        "mirror", "reseau", str(content), "-o", str(tmp_path / "mirror"),
-        "--main-url", "https://example.org/",
-    )  # fmt: skip
-    assert code == 0, out + err
-    turtle = (tmp_path / "mirror/atlas/atlas.ttl").read_text("utf-8")
-    assert f"{keyword}1" in turtle and f"{keyword}2" not in turtle

@@ -263,11 +263,9 @@ def write_alignment(content: Path, site: Site, base_id: str) -> Summary:
     return summary
 
 
-def alignments(content: Path, site: Site, *, checked: bool = True) -> dict[str, Alignment]:
+def alignments(content: Path, site: Site) -> dict[str, Alignment]:
     """The editor's decisions of every configured base that has an alignment file, checked
-    against the atlas (see the module docstring). Raises `BuildError` with every problem.
-    `checked` false: decisions to descriptors `site` does not hold are left out, unsaid
-    (a mirror's atlas is part of the site's, whose load checked them all)."""
+    against the atlas (see the module docstring). Raises `BuildError` with every problem."""
     problems = Problems()
     result: dict[str, Alignment] = {}
     for base in site.config.network:
@@ -286,14 +284,12 @@ def alignments(content: Path, site: Site, *, checked: bool = True) -> dict[str, 
         if not isinstance(entries, LineList):
             problems.add(path, 1, "an alignment file needs 'keywords:', a list of '- id:' items")
             continue
-        result[base.id] = _decisions(path, entries, site, problems, checked)
+        result[base.id] = _decisions(path, entries, site, problems)
     problems.raise_if_any()
     return result
 
 
-def _decisions(
-    path: Path, entries: LineList, site: Site, problems: Problems, checked: bool = True
-) -> Alignment:
+def _decisions(path: Path, entries: LineList, site: Site, problems: Problems) -> Alignment:
     decided: Alignment = {}
     for index, entry in enumerate(entries):
         if not isinstance(entry, LineDict) or not isinstance(entry.get("id"), str | int):
@@ -318,8 +314,6 @@ def _decisions(
                 )
                 continue
             descriptor, kind = item["descriptor"], item.get("kind", "exact")
-            if descriptor not in site.descriptors and not checked:
-                continue
             if descriptor not in site.descriptors:
                 close = difflib.get_close_matches(descriptor, list(site.descriptors), n=1)
                 suggestion = f" — did you mean '{close[0]}'?" if close else ""
@@ -368,8 +362,7 @@ def keyword_uri(base: NetworkBase, keyword_id: str) -> str:
 def skos_matches(content: Path, site: Site) -> Iterable[tuple[str, str, str]]:
     """(descriptor id, kind, keyword URI) of every decided alignment, for the SKOS export."""
     bases = {base.id: base for base in site.config.network}
-    # Checked when the site was loaded: a mirror's export keeps the descriptors it holds.
-    for base_id, alignment in alignments(content, site, checked=False).items():
+    for base_id, alignment in alignments(content, site).items():
         for keyword_id, matches in alignment.items():
             for descriptor, kind in matches:
                 yield descriptor, kind, keyword_uri(bases[base_id], keyword_id)
