@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from scripts.demo_network import service_public_scrutari
 from tests.browser import browser_page, site_base
-from tests.conftest import REPO, SMALL_SITE, write_site
+from tests.conftest import SHARED_DATA, SMALL_SITE, write_site
 from tests.network_bases import BOMB, Server, atom, decide, serving
 from tests.test_hostile import time_limit
 from tests.test_network_build import search_store
@@ -33,7 +33,7 @@ from treillis.network import harvest
 from treillis.network.harvest import parse
 from treillis.search.schema import DOC_FIELDS
 
-DATA = REPO.parent / "shared" / "data"
+DATA = SHARED_DATA
 # The real documents sit beside the repository (../shared/data); CI has them.
 pytestmark = pytest.mark.skipif(
     not (DATA / "service-public").is_dir() and not os.environ.get("CI"),
@@ -211,3 +211,45 @@ def test_a_portal_of_three_bases_with_failing_ones(tmp_path: Path, server: Serve
         found = run_search(page, base, "persistante")
         assert sorted(found) == sorted(f"{server.url}/fiches/{n}" for n in FAILING.values())
         assert page.console_errors == [] and page.failed_requests == []
+
+
+def test_a_partner_mirror_holds_its_documents_not_the_network(tmp_path: Path) -> None:
+    """The network is the portal's common search: a partner's mirror leaves it out, its
+    records and its alignments (even to descriptors the mirror does not hold)."""
+    content = write_site(tmp_path / "content", SMALL_SITE)
+    config = content / "site.yaml"
+    config.write_text(
+        config.read_text("utf-8")
+        + "network:\n  bases:\n    - id: reseau\n      name: Base du réseau\n"
+        + "      url: https://reseau.example.org/feed.atom\n",
+        "utf-8",
+    )
+    with (content / "atlas/descriptors/main.yaml").open("a", encoding="utf-8") as atlas_file:
+        atlas_file.write("- id: isole\n  family: acteurs\n  label: {fr: Isolé}\n")
+    network = content / "network"
+    network.mkdir()
+    (network / "reseau.xml").write_bytes(
+        atom((1, "Une fiche du réseau", "Partagée."), (2, "Une autre fiche", "Aussi."))
+    )
+    (network / "reseau.align.yaml").write_text(
+        "base: reseau\nkeywords:\n- id: gouvernance\n"
+        "  decision: [{descriptor: budget, kind: exact}, {descriptor: isole, kind: close}]\n",
+        "utf-8",
+    )
+    keyword = "https://reseau.example.org/feed.atom#gouvernance"
+
+    code, out, err = invoke("build", str(content), "--output", str(tmp_path / "site"))
+    assert code == 0, out + err
+    assert keyword in (tmp_path / "site/atlas/atlas.ttl").read_text("utf-8")
+    assert "Base du réseau" in search_store(tmp_path / "site")["bases"]
+
+    code, out, err = invoke(
+        "mirror", "reseau", str(content), "-o", str(tmp_path / "mirror"),
+        "--main-url", "https://example.org/",
+    )  # fmt: skip
+    assert code == 0, out + err
+    assert keyword not in (tmp_path / "mirror/atlas/atlas.ttl").read_text("utf-8")
+    store = search_store(tmp_path / "mirror")
+    assert "Base du réseau" not in store["bases"]
+    assert not [row for row in store["docs"] if row[URL]]
+    assert "dans le réseau" not in (tmp_path / "mirror/index.html").read_text("utf-8")

@@ -94,5 +94,7 @@ def mirror(
         brand=partner,
         main_url=main,
         main_title=site.config.title,
+        network=[],  # the network's records are the portal's search, not the partner's
     )
-    return publish(replace(site, config=config), content, output, theme, cache=cache, scope=scope)
+    site = replace(site, config=config, network=[])
+    return publish(site, content, output, theme, cache=cache, scope=scope)
