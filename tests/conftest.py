@@ -153,10 +153,9 @@ def _harvested(folder: str, names: list[str]) -> set[str]:
 
 
 @pytest.fixture(scope="session")
-def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled demo content, built once for the whole session: with its network of two
-    bases (scripts/demo_network.py, harvested as `make site` does) when ../shared/data is
-    there, without it otherwise."""
+def demo_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo content with its network of two bases (scripts/demo_network.py,
+    harvested as `make site` does) when ../shared/data is there, without it otherwise."""
     from scripts.demo_network import write_bases
     from treillis.errors import Problems
     from treillis.network.harvest import harvest
@@ -168,13 +167,20 @@ def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if write_bases(SHARED_DATA, content.parent / "build" / "demo-network"):
         outcomes = harvest(content, read_config(content, Problems()).network)
         assert [o.line() for o in outcomes if o.error] == []
-    output = content.parent / "output"
-    build(content, output)
+    return content
+
+
+@pytest.fixture(scope="session")
+def demo_output(demo_content: Path) -> Path:
+    """The bundled demo content (with its network, see `demo_content`), built once for the
+    whole session."""
+    output = demo_content.parent / "output"
+    build(demo_content, output)
     return output
 
 
 @pytest.fixture(scope="session")
-def sharded_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sharded_output(tmp_path_factory: pytest.TempPathFactory, demo_content: Path) -> Path:
     """The demo built as a large site is: indexes in small shards, display data in blocks."""
     from treillis.search import index as search_index
     from treillis.search import shards
@@ -185,7 +191,7 @@ def sharded_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setattr(search_index, "QUICK_SHARD_BYTES", 3_000)
         patch.setattr(search_index, "DOCUMENTS_PER_BLOCK", 8)
         patch.setattr(shards, "SHARD_BYTES", 6_000)
-        build(DEMO_CONTENT, output, cache=False)
+        build(demo_content, output, cache=False)
     return output
 
 
