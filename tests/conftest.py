@@ -180,6 +180,16 @@ def demo_output(demo_content: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_output_without_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo without its network, for checks about the site's own documents alone."""
+    content = tmp_path_factory.mktemp("demo-alone") / "content"
+    shutil.copytree(DEMO_CONTENT, content, ignore=_harvested)
+    output = content.parent / "output"
+    build(content, output)
+    return output
+
+
+@pytest.fixture(scope="session")
 def sharded_output(tmp_path_factory: pytest.TempPathFactory, demo_content: Path) -> Path:
     """The demo built as a large site is: indexes in small shards, display data in blocks."""
     from treillis.search import index as search_index

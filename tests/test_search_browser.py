@@ -23,7 +23,8 @@ def data_file(output: Path, name: str) -> object:
 
 
 def python_paths(output: Path, query: str) -> set[str]:
-    """What the Python engine finds in every language's full index, as page paths."""
+    """What the Python engine finds in every language's full index, as page paths (and
+    network records as their addresses)."""
     store = data_file(output, "store")
     indexes = {
         lang: load_index(data_file(output, f"{lang}-full")) for lang in store["languages"]
@@ -31,8 +32,9 @@ def python_paths(output: Path, query: str) -> set[str]:
     found = set()
     for _lang, ref in search_languages(indexes, query):
         doc = dict(zip(DOC_FIELDS, store["docs"][int(ref, 36)], strict=True))
-        found.add(
-            store["dossiers"][doc["dossier"]][1].removesuffix("index.html")
+        found.add(  # a network record links to its address on the partner's site
+            doc["url"]
+            or store["dossiers"][doc["dossier"]][1].removesuffix("index.html")
             + f"{doc['slug']}/index.html"
         )
     return found
