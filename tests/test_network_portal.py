@@ -97,8 +97,8 @@ def portal(root: Path, server: Server) -> Path:
 
 
 def unique_word(records: list, others: list[str]) -> tuple[str, object]:
-    """A long word of a record's title found nowhere else (its first six letters, folded):
-    the record it belongs to, and the word."""
+    """A long word of a record's title found nowhere else (its first six letters, folded),
+    and that record."""
     for record in records:
         rest = " ".join(
             others
