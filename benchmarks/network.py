@@ -139,12 +139,14 @@ def generate(
             else:
                 base.keywords[key] = _label(rng, set())
         keys = list(base.keywords)
-        own: list[str] = []
+        own: set[str] = set()
         for number in range(size):
             url = f"https://{base.host}/fiches/{number}.html"
             if published and rng.random() < DUPLICATES:
-                url = rng.choice(published)
-            own.append(url)
+                url = rng.choice(published)  # another base's: once in this one
+                if url in own:
+                    url = f"https://{base.host}/fiches/{number}.html"
+            own.add(url)
             title = rng.choice(words.titles)
             if rng.random() < 0.5:
                 title += f" : l'expérience de {rng.choice(PLACES)}"
@@ -161,7 +163,7 @@ def generate(
                     "keywords": rng.sample(keys, min(len(keys), rng.randint(1, 4))),
                 }
             )
-        published += own
+        published += sorted(own)
         bases.append(base)
     return bases
 
