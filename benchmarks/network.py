@@ -354,7 +354,9 @@ def change(rng: random.Random, base: GeneratedBase) -> None:
 
 
 def harvest_command(content: Path) -> list[str]:
-    return [sys.executable, "-m", "treillis", "harvest", str(content)]
+    """`treillis harvest CONTENT`, its line per base left out (a failed base fails the run)."""
+    command = 'exec "$0" -m treillis harvest "$1" > /dev/null'
+    return ["sh", "-c", command, sys.executable, str(content)]
 
 
 def measure(scratch: Path, total: int, count: int, seed: int) -> dict:
