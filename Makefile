@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make site   install everything in .venv and build the demo site into output/"
 	@echo "make test   install everything in .venv and run the whole test suite"
-	@echo "make bench  measure builds (against Hugo), diagrams, search (against Pagefind), preview and Lighthouse (benchmarks/results/)"
+	@echo "make bench  measure builds (against Hugo), diagrams, search (against Pagefind), preview, Lighthouse and a network portal (benchmarks/results/)"
 	@echo "make screenshots  PNGs of every page kind at 390 and 1280 px, light and dark, into screenshots/"
 	@echo "make lint   check the code style (ruff)"
 	@echo "make dist   build the package (wheel and sdist, with the theme and the browser libraries) into dist/"
@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.relevance --json benchmarks/results/relevance.json
 	$(BIN)/python -m benchmarks.serve --json benchmarks/results/serve.json
 	$(BIN)/python -m benchmarks.lighthouse --json benchmarks/results/lighthouse.json
+	$(BIN)/python -m benchmarks.network --json benchmarks/results/network.json
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py --output screenshots

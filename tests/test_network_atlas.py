@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -111,4 +112,95 @@ def test_an_incremental_build_after_an_alignment_edit_equals_a_full_build(
     build(content, full, cache=False)
     assert "Dans le réseau" in page(output, "democratie")
     assert "Dans le réseau" not in page(output, "budget-participatif")
+    # The counts moved with the record: the atlas index's and the diagrams'.
+    assert atlas_count(output, "democratie") == "1"
+    assert atlas_count(output, "budget-participatif") == ""
     assert snapshot(output) == snapshot(full)
+
+
+def with_a_document_and_a_broader_one(content: Path) -> None:
+    """A document indexed with budget-participatif; democratie broader than
+    democratie-locale-participative (a box whose count includes its narrower one's)."""
+    descriptors = content / "atlas/descriptors/main.yaml"
+    descriptors.write_text(
+        descriptors.read_text("utf-8").replace(
+            "- id: democratie-locale-participative\n  family: themes\n",
+            "- id: democratie-locale-participative\n  family: themes\n  broader: [democratie]\n",
+        ),
+        "utf-8",
+    )
+    folder = content / "dossiers/essai"
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text(
+        "---\ntitle: Un dossier\ndate: 2024-01-15\n---\nIntroduction.\n", "utf-8"
+    )
+    (folder / "cas.md").write_text(
+        "---\ntitle: Un cas\ntype: experience\ndate: 2024-02-01\n"
+        "descriptors: [budget-participatif]\n---\nTexte.\n",
+        "utf-8",
+    )
+
+
+def atlas_count(output: Path, descriptor: str, lang: str = "fr") -> str:
+    """The count the atlas index shows beside a descriptor ("" when none)."""
+    prefix = "" if lang == "fr" else f"{lang}/"
+    html = (output / f"{prefix}atlas/index.html").read_text("utf-8")
+    found = re.search(rf'href="{descriptor}/index.html"[^>]*>.*?</a>', html)
+    assert found, descriptor
+    count = re.search(r'<span class="count">\((\d+)\)</span>', found.group())
+    return count.group(1) if count else ""
+
+
+def diagram_counts(html: str) -> list[tuple[str, str]]:
+    """The (tooltip, shown count) of every box of the page's neighbourhood diagram (its
+    wide drawing; the narrow one shows the same boxes)."""
+    wide = html.split('class="diagram diagram--narrow', 1)[0]
+    return re.findall(
+        r'<text class="diagram-count"[^>]*><title>([^<]*)</title>([^<]*)</text>', wide
+    )
+
+
+def test_aligned_records_are_counted_in_the_atlas_and_said_apart(content: Path) -> None:
+    with_a_document_and_a_broader_one(content)
+    assert align(content).exit_code == 0
+    decide(
+        content,
+        {
+            "mc/1": "{descriptor: budget-participatif, kind: exact}",
+            "mc/2": "{descriptor: democratie-locale-participative, kind: close}",
+        },
+    )
+    output = content.parent / "output"
+    build(content, output)
+    # The atlas index counts the document and the record alike.
+    assert atlas_count(output, "budget-participatif") == "2"
+    assert atlas_count(output, "democratie-locale-participative", "en") == "1"
+    assert atlas_count(output, "democratie") == ""
+    # The diagram's box shows both in its count, and says them apart in words.
+    html = page(output, "budget-participatif")
+    assert diagram_counts(html) == [("1 document indexé ici · 1 dans le réseau", "(2)")]
+    assert "1 document indexé ici · 1 dans le réseau" in re.search(
+        r'<meta name="description" content="([^"]*)"', html
+    ).group(1)
+    english = page(output, "budget-participatif", "en")
+    assert diagram_counts(english) == [("1 document indexed here · 1 in the network", "(2)")]
+    # A broader descriptor with nothing of its own counts its narrower one's record.
+    broader = dict(
+        (shown, title)
+        for title, shown in diagram_counts(page(output, "democratie-locale-participative"))
+    )
+    assert broader["(1 avec les plus précis)"] == (
+        "0 en comptant les descripteurs plus précis · 1 dans le réseau"
+    )
+
+
+def test_without_alignments_the_counts_are_the_documents_alone(content: Path) -> None:
+    with_a_document_and_a_broader_one(content)
+    assert align(content).exit_code == 0  # proposals only: nothing decided
+    output = content.parent / "output"
+    build(content, output)
+    assert atlas_count(output, "budget-participatif") == "1"
+    assert atlas_count(output, "democratie-locale-participative") == ""
+    html = page(output, "budget-participatif")
+    assert diagram_counts(html) == [("1 document indexé ici", "(1)")]
+    assert "dans le réseau" not in html

@@ -86,6 +86,13 @@ class Atlas:
             for descriptor_id in _unique(document.descriptor_ids):
                 if descriptor_id in self.documents:
                     self.documents[descriptor_id].append(document.key)
+        # The network's records aligned with each descriptor (positions in `site.network`):
+        # counted in the atlas like documents, said apart in words.
+        self.records: dict[str, list[int]] = {d: [] for d in known}
+        for position, entry in enumerate(site.network):
+            for descriptor_id in _unique(entry.descriptors):
+                if descriptor_id in self.records:
+                    self.records[descriptor_id].append(position)
 
     @cached_property
     def top(self) -> list[str]:
@@ -129,6 +136,13 @@ class Atlas:
         for below in self.descendants(descriptor_id):
             keys.update(self.documents[below])
         return keys
+
+    def records_including_narrower(self, descriptor_id: str) -> set[int]:
+        """The network's records aligned with this descriptor or any descriptor below it."""
+        found = set(self.records[descriptor_id])
+        for below in self.descendants(descriptor_id):
+            found.update(self.records[below])
+        return found
 
 
 def _closure(start: str, edges: Mapping[str, list[str]]) -> set[str]:

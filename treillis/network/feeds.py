@@ -61,7 +61,10 @@ def plain(text: str | None, html: bool = False) -> str:
         parser.feed(text)
         parser.close()
         text = "".join(parser.parts)
-    return " ".join("".join(c if c.isprintable() or c.isspace() else " " for c in text).split())
+    words = text.split()
+    if not "".join(words).isprintable():  # control characters: spaces (rare: looked for once)
+        words = "".join(c if c.isprintable() or c.isspace() else " " for c in text).split()
+    return " ".join(words)
 
 
 def _lang(code: str | None) -> str:

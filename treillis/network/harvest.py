@@ -33,7 +33,7 @@ from treillis.errors import BuildError
 from treillis.model import NetworkBase
 from treillis.network.feeds import feed_format, read_atom, read_rss
 from treillis.network.records import Base
-from treillis.network.scrutari import read_scrutari
+from treillis.network.scrutari import scrutari_base
 
 FOLDER = "network"
 MAX_BYTES = 50 * 1024 * 1024
@@ -202,7 +202,7 @@ def parse(data: bytes, base_id: str, fmt: str = "", url: str = "") -> tuple[Base
         return read_atom(root, base_id, url), "atom"
     if found == "rss":
         return read_rss(root, base_id, url), "rss"
-    return _read_scrutari(data, base_id), fmt or "scrutari"
+    return _read_scrutari(root, base_id), fmt or "scrutari"
 
 
 def detect(root: Element) -> str | None:
@@ -212,14 +212,15 @@ def detect(root: Element) -> str | None:
     return feed_format(root)
 
 
-def _read_scrutari(data: bytes, base_id: str) -> Base:
-    """A ScrutariData document (any Treillis site's scrutari.xml) as a base."""
+def _read_scrutari(root: Element, base_id: str) -> Base:
+    """A ScrutariData document (any Treillis site's scrutari.xml) as a base; parsed once,
+    by `parse` (with the same refusals as `read_scrutari`'s)."""
     try:
-        return read_scrutari(data, base_id)
+        return scrutari_base(root, base_id)
     except BuildError as error:
         line = error.problems[0].line if error.problems else 1
         raise HarvestError("; ".join(p.message for p in error.problems), line) from None
-    except (ValueError, ParseError, defusedxml.DefusedXmlException) as error:
+    except ValueError as error:
         raise HarvestError(f"not a readable ScrutariData file: {error}") from None
 
 
@@ -256,15 +257,19 @@ def _harvest_base(content: Path, folder: Path, base: NetworkBase, max_bytes: int
         )
     else:
         fetched = Fetched(_read_path(content, base.url, max_bytes))
-    old = _previous_records(copy, base, meta)
     if fetched.data is None or (copy.is_file() and copy.read_bytes() == fetched.data):
-        # Not modified: the copy stays; only the record of the check changes.
+        # Not modified: the copy stays; only the record of the check changes. Its count
+        # is the one recorded when it was written (the copy is read only without one).
+        count = meta.get("records")
+        if not isinstance(count, int) or isinstance(count, bool):
+            old = _previous_records(copy, base, meta)
+            count = len(old) if old is not None else 0
         meta |= {"fetched": _now(), "etag": fetched.etag or meta.get("etag", "")}
         if fetched.last_modified:
             meta["last_modified"] = fetched.last_modified
         _write_atomically(meta_path, _json(meta))
-        count = len(old) if old is not None else meta.get("records", 0)
         return Outcome(base, records=count, problems=meta.get("problems", 0), unchanged=True)
+    old = _previous_records(copy, base, meta)
     found, fmt = parse(fetched.data, base.id, base.format, _web_url(base))
     records = {record.id: record for record in found.records}
     before = old or {}

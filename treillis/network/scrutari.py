@@ -197,7 +197,12 @@ def _date(value: str) -> str:
 def read_scrutari(data: bytes, base_id: str, source: str = SCRUTARI_FILE) -> Base:
     """A ScrutariData file as a `Base`. Fiches without an absolute http(s) address or a
     title are skipped and said in `Base.problems`; keywords are `<thesaurus>/<motcle>`."""
-    root = _parse(data, source)
+    return scrutari_base(_parse(data, source), base_id, source)
+
+
+def scrutari_base(root: ElementTree.Element, base_id: str, source: str = SCRUTARI_FILE) -> Base:
+    """The base of a ScrutariData document already parsed (as `read_scrutari` parses it:
+    no entity expansion), for a reader that parsed it to find its format."""
     if root.tag != "base":
         raise BuildError([Problem(source, 1, f"<{root.tag}> is no ScrutariData <base>")])
     metadata = root.find("base-metadata")

@@ -414,6 +414,9 @@ def descriptor_page(
     family = site.families.get(descriptor.family.target)
     direct = atlas.documents[descriptor.id]
     total = atlas.documents_including_narrower(descriptor.id)
+    # The network's records aligned with the descriptor are counted apart in words.
+    records = views.records_indexed(descriptor.id)
+    in_network = f" · {t('network_count_apart', n=records)}" if records else ""
     return Page(
         path=path,
         template="descriptor.html",
@@ -421,7 +424,9 @@ def descriptor_page(
         kind="descriptor",
         diagrams=[neighbourhood_diagram(views, descriptor.id, lang)],
         title=link.label,
-        description=f"{t('descriptor')} · {link.family} · {t('direct_count', n=len(direct))}",
+        description=(
+            f"{t('descriptor')} · {link.family} · {t('direct_count', n=len(direct))}{in_network}"
+        ),
         alternates=alternates,
         context={
             "descriptor": link,

@@ -261,7 +261,7 @@ class Views:
             path=self.paths.descriptor(descriptor_id, lang),
             colour=family.colour if family else "#777777",
             family=family.label.get(lang) if family else "",
-            count=self.documents_indexed(descriptor_id),
+            count=self.documents_indexed(descriptor_id) + self.records_indexed(descriptor_id),
         )
 
     def documents_indexed(self, descriptor_id: str) -> int:
@@ -270,6 +270,11 @@ class Views:
         if self.scope is None:
             return len(keys)
         return sum(1 for key in keys if key in self.scope.documents)
+
+    def records_indexed(self, descriptor_id: str) -> int:
+        """How many of the network's records are aligned with the descriptor (a mirror
+        publishes none): a descriptor link's count includes them."""
+        return len(self.atlas.records[descriptor_id]) if self.scope is None else 0
 
     def descriptor_links(self, ids, lang: str) -> list[DescriptorLink]:
         links = [

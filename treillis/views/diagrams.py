@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from treillis.diagrams import Diagram, Edge, Node
+from treillis.i18n import Messages
 from treillis.model import Document, Dossier
 from treillis.urls import relative
 from treillis.views.common import Views, principle_anchor
@@ -28,20 +29,31 @@ def _labels(labels: list[str]) -> str:
 
 
 def _count(views: Views, descriptor_id: str, direct: int, lang: str) -> dict:
-    """How a box counts documents: those indexed with the descriptor; when there are
-    none, those of its narrower ones too (said so in words); nothing when both are 0."""
+    """How a box counts what a descriptor indexes: the site's documents and the network's
+    records aligned with it (`direct`, both; said apart in words); when there are none,
+    those of its narrower ones too (said so in words); nothing when both are 0."""
     t = views.messages(lang)
+    records = views.records_indexed(descriptor_id)
     if direct:
-        return {"count": direct, "count_title": t("direct_count", n=direct)}
+        title = t("direct_count", n=direct - records)
+        return {"count": direct, "count_title": _with_records(t, title, records)}
     keys = views.atlas.documents_including_narrower(descriptor_id)
     total = sum(1 for key in keys if views.scope is None or key in views.scope.documents)
-    if not total:
+    if views.scope is None:  # a mirror publishes no network
+        records = len(views.atlas.records_including_narrower(descriptor_id))
+    if not total + records:
         return {"count": None}
     return {
-        "count": total,
-        "count_text": t("diagram_count_total", n=total),
-        "count_title": t("total_count", n=total),
+        "count": total + records,
+        "count_text": t("diagram_count_total", n=total + records),
+        "count_title": _with_records(t, t("total_count", n=total), records),
     }
+
+
+def _with_records(t: Messages, documents: str, records: int) -> str:
+    """A count of documents in words, and the network's records apart when there are some:
+    "12 documents indexed here · 40 in the network"."""
+    return f"{documents} · {t('network_count_apart', n=records)}" if records else documents
 
 
 def neighbourhood_diagram(views: Views, descriptor_id: str, lang: str) -> Diagram:
