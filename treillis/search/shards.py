@@ -16,21 +16,26 @@ and the first term of each shard; `<name>-<n>` is shard n.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
+
+import msgspec
 
 SHARD_BYTES = 150_000  # raw JSON per shard (about 40 KB once compressed)
 
 
-def _compact(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+_ENCODER = msgspec.json.Encoder()
+
+
+def _size(data: object) -> int:
+    """The length of `data` as compact JSON, in characters."""
+    return len(_ENCODER.encode(data).decode())
 
 
 def shard_index(index: dict, shard_bytes: int | None = None) -> tuple[dict, list[dict]]:
     """The shared part of a serialised lunr index and its shards, in term order."""
     shard_bytes = shard_bytes or SHARD_BYTES
     inverted = index["invertedIndex"]  # sorted by term (lunr serialises it so)
-    sizes = [len(_compact(entry)) for entry in inverted]
+    sizes = [_size(entry) for entry in inverted]
     # Each posting also brings one vector element per document field it names.
     for position, (_term, posting) in enumerate(inverted):
         sizes[position] += 14 * sum(len(docs) for name, docs in posting.items() if name != "_index")
