@@ -12,6 +12,7 @@ a script calling `TreillisSearch.add(name, json)`, so it loads from disk
 
 from __future__ import annotations
 
+import gc
 import json
 from array import array
 from collections.abc import Iterable
@@ -168,22 +169,19 @@ class Analyser:
 
 def analyse(analyser: Analyser, texts: Iterable[str]) -> Analysed:
     """A record's texts (one per field) analysed once, for its index and its phrases."""
-    all_terms, all_counts, sequences = [], [], []
+    all_terms, all_counts, all_positions = [], [], []
     for text in texts:
-        numbers: dict[str, int] = {}
-        sequence = array("I")
-        for term in analyser(text):
-            number = numbers.get(term)
-            if number is None:
-                number = numbers[term] = len(numbers)
-            sequence.append(number)
-        counts = [0] * len(numbers)
-        for number in sequence:
-            counts[number] += 1
-        all_terms.append(list(numbers))
-        all_counts.append(counts)
-        sequences.append(sequence.tobytes())
-    return Analysed(all_terms, all_counts, sequences)
+        found: dict[str, list[int]] = {}  # term → its positions, terms in order of appearance
+        for position, term in enumerate(analyser(text)):
+            places = found.get(term)
+            if places is None:
+                found[term] = [position]
+            else:
+                places.append(position)
+        all_terms.append(list(found))
+        all_counts.append([len(places) for places in found.values()])
+        all_positions.append(array("I", chain.from_iterable(found.values())).tobytes())
+    return Analysed(all_terms, all_counts, all_positions)
 
 
 def build_index(
@@ -221,25 +219,24 @@ def word_positions(
     """Where each term of `index_of`'s index stands in each field: term → "field/ref" →
     positions (in sorted term order), for phrases in quotes."""
     positions: dict[str, dict[str, list[int]]] = {}
+    entry_of = positions.get
     for doc_ref, analysed in records:
         for (name, _boost), terms, counts, data in zip(
-            fields, analysed.terms, analysed.counts, analysed.sequences, strict=True
+            fields, analysed.terms, analysed.counts, analysed.positions, strict=True
         ):
             field_ref = f"{name}/{doc_ref}"
-            sequence = array("I")
-            sequence.frombytes(data)
-            # Positions grouped by term (a stable sort keeps each term's in order), then cut
-            # by the terms' counts.
-            order = sorted(range(len(sequence)), key=sequence.__getitem__)
+            numbers = array("I")
+            numbers.frombytes(data)
+            places = numbers.tolist()  # each term's positions, term after term
             start = 0
             for term, count in zip(terms, counts, strict=True):
-                places = order[start : start + count]
-                start += count
-                entry = positions.get(term)
+                end = start + count
+                entry = entry_of(term)
                 if entry is None:
-                    positions[term] = {field_ref: places}
+                    positions[term] = {field_ref: places[start:end]}
                 else:
-                    entry[field_ref] = places
+                    entry[field_ref] = places[start:end]
+                start = end
     return {term: positions[term] for term in sorted(positions)}
 
 
@@ -323,6 +320,18 @@ def expand_index(data: dict) -> dict:
 def search_files(site: Site, paths: Paths, state: SearchState | None = None) -> list[SearchFile]:
     """Every data file of the site's search. With a `state`, the records it keeps from
     a previous build are not analysed again, and it keeps this build's."""
+    # Millions of small containers are made here and kept until the files are written, none
+    # in a cycle: the cycle collector would walk them again and again (half of the time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _search_files(site, paths, state)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _search_files(site: Site, paths: Paths, state: SearchState | None) -> list[SearchFile]:
     documents = sorted(site.documents.values(), key=lambda d: d.key)
     descriptors = sorted(site.descriptors)
     descriptor_number = {d: i for i, d in enumerate(descriptors)}

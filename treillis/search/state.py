@@ -31,12 +31,13 @@ STATE_NAME = "build/search.state"
 
 class Analysed(msgspec.Struct, array_like=True, frozen=True):
     """A record's fields as the index sees them, one entry per field: its distinct terms
-    in the order they first appear, how often each appears, and the terms in text order
-    as their numbers in `terms` (native 32-bit integers, for phrases in quotes)."""
+    in the order they first appear, how often each appears, and where (for phrases in
+    quotes): each term's positions in the field, term after term (`counts` says how many
+    each), as native 32-bit integers."""
 
     terms: list[list[str]]
     counts: list[list[int]]
-    sequences: list[bytes]
+    positions: list[bytes]
 
 
 class _File(msgspec.Struct, array_like=True):
@@ -112,7 +113,7 @@ def _consistent(record: Analysed) -> bool:
     """Whether a record's parts fit together (a sealed file was written by Treillis; this
     guards against a bug of an earlier build, cheaply)."""
     return (
-        len(record.terms) == len(record.counts) == len(record.sequences)
+        len(record.terms) == len(record.counts) == len(record.positions)
         and all(len(t) == len(c) for t, c in zip(record.terms, record.counts, strict=True))
-        and all(len(s) == 4 * sum(c) for s, c in zip(record.sequences, record.counts, strict=True))
+        and all(len(s) == 4 * sum(c) for s, c in zip(record.positions, record.counts, strict=True))
     )
