@@ -48,16 +48,24 @@ def shard_index(index: dict, shard_bytes: int | None = None) -> tuple[dict, list
             size = 0
         size += sizes[position]
         shard_of_term[posting["_index"]] = len(starts) - 1
-    vectors: list[dict[str, list[float]]] = [defaultdict(list) for _ in starts]
+    # Each field vector cut into its shards' parts, which keep its order (and the fields'
+    # order in each shard).
+    vectors: list[list[list]] = [[] for _ in starts]
     for field_ref, elements in index["fieldVectors"]:
-        for i in range(0, len(elements), 2):
-            vectors[shard_of_term[elements[i]]][field_ref].extend(elements[i : i + 2])
+        parts: dict[int, list[float]] = {}
+        pairs = iter(elements)
+        for term, weight in zip(pairs, pairs, strict=True):
+            shard = shard_of_term[term]
+            part = parts.get(shard)
+            if part is None:
+                parts[shard] = [term, weight]
+            else:
+                part += (term, weight)
+        for shard, part in parts.items():
+            vectors[shard].append([field_ref, part])
     ends = [*starts[1:], len(inverted)]
     shards = [
-        {
-            "invertedIndex": inverted[start:end],
-            "fieldVectors": [[ref, weights] for ref, weights in shard_vectors.items()],
-        }
+        {"invertedIndex": inverted[start:end], "fieldVectors": shard_vectors}
         for start, end, shard_vectors in zip(starts, ends, vectors, strict=True)
     ]
     shared = {
