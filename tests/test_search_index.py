@@ -153,6 +153,12 @@ def test_an_edit_analyses_again_only_the_records_it_changed(
     analysed.clear()
     assert search_files(edited, paths, SearchState(path, "other code")) == again
     assert len(analysed) == len(content.documents) + len(content.network)
+    # The preview's state, in memory, is used the same way.
+    memory = SearchState()
+    search_files(content, paths, memory)
+    analysed.clear()
+    assert search_files(edited, paths, memory) == again
+    assert len(analysed) == 1
 
 
 @pytest.mark.parametrize(
