@@ -88,21 +88,26 @@ class _TermBuilder(Builder):
         """Add a record analysed beforehand (see `analyse`)."""
         self._documents[doc_ref] = {}
         self.document_count += 1
-        inverted = self.inverted_index
+        inverted, frequencies, lengths = (
+            self.inverted_index,
+            self.field_term_frequencies,
+            self.field_lengths,
+        )
         for field_name, terms, counts in zip(
             self._fields, analysed.terms, analysed.counts, strict=True
         ):
             field_ref = f"{field_name}/{doc_ref}"
-            self.field_term_frequencies[field_ref] = dict(zip(terms, counts, strict=True))
-            self.field_lengths[field_ref] = sum(counts)
+            frequencies[field_ref] = dict(zip(terms, counts, strict=True))
+            lengths[field_ref] = sum(counts)
             for term in terms:
-                posting = inverted.get(term)
-                if posting is None:
+                try:
+                    inverted[term][field_name][doc_ref] = _NO_METADATA
+                except KeyError:  # a new term
                     posting = {name: {} for name in self._fields}
                     posting["_index"] = self.term_index
                     self.term_index += 1
                     inverted[term] = posting
-                posting[field_name][doc_ref] = _NO_METADATA
+                    posting[field_name][doc_ref] = _NO_METADATA
 
     def serialized(self) -> dict:
         """The index as lunr.py's `build().serialize()` gives it, computed directly.
