@@ -247,8 +247,9 @@ def _large(views: Views) -> bool:
 def _search_state(state: BuildState | None, diagram_cache: DiagramCache) -> SearchState | None:
     """What the search index keeps between builds, in the cache folder beside the build
     state (none without a cache). It holds records analysed by this code only, each
-    under a digest of its texts: right for any build, of any output, whatever failed."""
-    if state is None:
+    under a digest of its texts: right for any build, of any output, whatever failed.
+    A state that names no code (not made by `treillis.build`) keeps none."""
+    if state is None or not state.code:
         return None
     return SearchState.in_cache(diagram_cache.root, state.code)
 
