@@ -182,3 +182,13 @@ def test_a_damaged_search_state_is_no_state(
     assert state.records() == {}
     assert search_files(content, paths, state) == expected
     assert SearchState(path, "code").records()  # written anew
+
+
+def test_the_search_files_are_the_json_the_standard_library_writes(content) -> None:
+    """The fast encoder (msgspec) writes exactly what `json.dumps` would."""
+    standard = {"ensure_ascii": False, "separators": (",", ":")}
+    for search_file in search_files(content, Paths(content.config.languages)):
+        data = json.loads(search_file.data)
+        assert search_file.data == json.dumps(data, **standard), search_file.name
+    weights = [0.0, 0.001, 0.01, 1.5, 12.345, 1234.567, -0.0, 3.0]
+    assert index._compact(weights) == json.dumps(weights, **standard)
