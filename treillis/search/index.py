@@ -137,7 +137,10 @@ class _TermBuilder(Builder):
             norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / average[name]))
             elements = sorted(
                 [
-                    (numbers[term], round(weights[term] * (saturation * tf) / (norm + tf) * boost, 3))
+                    (
+                        numbers[term],
+                        round(weights[term] * (saturation * tf) / (norm + tf) * boost, 3),
+                    )
                     for term, tf in frequencies.items()
                 ]
             )
@@ -384,23 +387,31 @@ def _search_files(site: Site, paths: Paths, state: SearchState | None) -> list[S
         by_language.setdefault(entry.lang, []).append((ref(number), texts, False))
     kept = state.records() if state is not None else {}
     used: dict[str, Analysed] = {}
-    analysed_by_language: dict[str, list[tuple[str, Analysed]]] = {}
-    for lang, records in sorted(by_language.items()):
-        analyser = Analyser(pipeline_of(lang))
-        analysed_records = analysed_by_language[lang] = []
-        for doc_ref, texts, markdown_body in records:
-            key = record_key(lang, (*texts, "markdown" if markdown_body else "text"))
-            analysed = used.get(key) or kept.get(key)
-            if analysed is None:
-                if markdown_body:
-                    texts = (*texts[:-1], markdown.plain_text(texts[-1]))
-                analysed = analyse(analyser, texts)
-            used[key] = analysed
-            analysed_records.append((doc_ref, analysed))
-    if state is not None:
-        state.keep(used)
+    analysers: dict[str, Analyser] = {}
+
+    def analysed(lang: str, texts: tuple[str, ...], kind: str) -> Analysed:
+        """A record analysed: kept from a previous build, else now (a "markdown" record's
+        last text is a document's body, whose plain text is indexed)."""
+        key = record_key(lang, (*texts, kind))
+        found = used.get(key) or kept.get(key)
+        if found is None:
+            if kind == "markdown":
+                texts = (*texts[:-1], markdown.plain_text(texts[-1]))
+            if lang not in analysers:
+                analysers[lang] = Analyser(pipeline_of(lang))
+            found = analyse(analysers[lang], texts)
+        used[key] = found
+        return found
+
+    analysed_by_language = {
+        lang: [
+            (doc_ref, analysed(lang, texts, "markdown" if markdown_body else "text"))
+            for doc_ref, texts, markdown_body in records
+        ]
+        for lang, records in sorted(by_language.items())
+    }
     languages = sorted(by_language)
-    del by_language, kept, used
+    del by_language
     indexes = []
     for lang, analysed_records in analysed_by_language.items():
         full = index_of(pipeline_of(lang), FULL_FIELDS, analysed_records)
@@ -428,21 +439,27 @@ def _search_files(site: Site, paths: Paths, state: SearchState | None) -> list[S
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
     for lang in site.config.languages:
-        records = [
-            {
-                "id": ref(number),
-                "t": site.descriptors[d].label.get(lang),
-                "s": " ; ".join(site.descriptors[d].synonyms.get(lang, [])),
-            }
+        atlas_records = [
+            (
+                ref(number),
+                analysed(
+                    lang,
+                    (
+                        site.descriptors[d].label.get(lang),
+                        " ; ".join(site.descriptors[d].synonyms.get(lang, [])),
+                    ),
+                    "atlas",
+                ),
+            )
             for number, d in enumerate(descriptors)
         ]
-        atlas = build_index(pipeline_of(lang), ATLAS_FIELDS, records)
+        atlas = index_of(pipeline_of(lang), ATLAS_FIELDS, atlas_records)
         files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
+    if state is not None:
+        state.keep(used)
 
     # The shape of the display data and what each language needs in the browser.
-    files.append(
-        SearchFile("schema", _compact(schema(search_languages(site))))
-    )
+    files.append(SearchFile("schema", _compact(schema(search_languages(site)))))
 
     # Display data: what every result shows (excerpts come with the full index).
     def partner_number(document: Document) -> int:
