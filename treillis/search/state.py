@@ -2,9 +2,10 @@
 
 Analysing texts (Markdown to plain text, words, stop words, stems) is most of
 the cost of the index. Each record (a document's or a network record's
-fields, in its language) is analysed once into an `Analysed`, kept under a
-digest of everything it was made from (`record_key`): the next build analyses
-only the records whose digest is new, and redoes only the index's arithmetic
+fields in its language, a descriptor's label and synonyms in a language of
+the site) is analysed once into an `Analysed`, kept under a digest of
+everything it was made from (`record_key`): the next build analyses only the
+records whose digest is new, and redoes only the index's arithmetic
 (frequencies, weights) and its files. Since a digest names its inputs, what is
 kept is right for any build of the same code, whichever failed or came before.
 
