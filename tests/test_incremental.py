@@ -303,3 +303,73 @@ def test_a_build_process_that_dies_is_reported_and_keeps_the_output(
         with pytest.raises(SetupError, match="stopped unexpectedly"):
             build(content, output, cache=False)
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+def _search_data(output: Path) -> dict[str, bytes]:
+    folder = output / "assets" / "search"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.js")}
+
+
+NEW_DOCUMENT = "dossiers/comite-de-direction-partage/nouveau.md"
+# Edits that change what the search index holds (its terms, or the records' numbers).
+SEARCH_EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("body", lambda c: _append(c / DOCUMENT, "\nLes coopératives ferroviaires arrivent.\n")),
+    ("title", lambda c: _edit(c / DOCUMENT, "title: ", "title: Vallée ferroviaire · ")),
+    (
+        "descriptor added",
+        lambda c: _edit(c / DOCUMENT, "descriptors: [", "descriptors: [democratie-locale, "),
+    ),
+    (
+        "new document",
+        lambda c: (c / NEW_DOCUMENT).write_text(
+            "---\ntitle: Un aiguillage nouveau\ntype: analysis\ndate: 2026-11-01\n"
+            "descriptors: [democratie-locale]\n---\nLes locomotives du territoire.\n",
+            encoding="utf-8",
+        ),
+    ),
+    ("removed document", lambda c: (c / NEW_DOCUMENT).unlink()),
+    ("language", lambda c: _edit(c / DOCUMENT, "lang: fr", "lang: es")),
+]
+
+
+def test_the_search_index_of_an_incremental_build_equals_a_full_ones(
+    content: Path, tmp_path: Path
+) -> None:
+    """The records analysed by a build are kept in the cache (build/search.state) for the
+    next; each edit's index is, file for file, that of a build from nothing."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    state = cache / "build" / "search.state"
+    assert state.is_file()
+    for number, (name, edit) in enumerate(SEARCH_EDITS):
+        before = state.read_bytes()
+        edit(content)
+        build(content, output, cache=cache)
+        fresh = tmp_path / f"fresh-{number}"
+        build(content, fresh, cache=False)
+        assert _search_data(fresh) and _search_data(output) == _search_data(fresh), name
+        assert state.read_bytes() != before, name  # the edited records kept for the next
+
+
+@pytest.mark.parametrize("damage", ["garbage", "flipped", "empty", "folder"])
+def test_a_damaged_search_state_gives_a_full_index(
+    content: Path, tmp_path: Path, damage: str
+) -> None:
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    state = cache / "build" / "search.state"
+    data = state.read_bytes()
+    state.unlink()
+    if damage == "garbage":
+        state.write_bytes(b"\x00" * 40 + b"not a state")
+    elif damage == "flipped":
+        state.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+    elif damage == "empty":
+        state.write_bytes(b"")
+    else:
+        state.mkdir()
+    _append(content / DOCUMENT, "\nLes coopératives ferroviaires arrivent.\n")
+    build(content, output, cache=cache)  # no traceback
+    fresh = tmp_path / "fresh"
+    build(content, fresh, cache=False)
+    assert _search_data(output) == _search_data(fresh)

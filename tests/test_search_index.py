@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
 
+import pytest
 from lunr.builder import Builder
 
+from treillis.cachedir import seal
+from treillis.search import index
 from treillis.search.engine import load_index
 from treillis.search.index import (
     FULL_FIELDS,
     QUICK_FIELDS,
+    analyse,
     build_index,
     compact_index,
     expand_index,
     restrict,
+    search_files,
 )
 from treillis.search.pipelines import LANGUAGES, index_words
+from treillis.search.state import SEARCH_STATE_VERSION, Analysed, SearchState
+from treillis.urls import Paths
 
 
 def stock_index(lang: str, records: list[dict[str, str]]) -> dict:
@@ -104,3 +114,82 @@ def test_the_compact_quick_index_finds_what_the_quick_index_finds(content) -> No
         expected = [(r["ref"], r["score"]) for r in whole.search(query)]
         assert expected and [(r["ref"], r["score"]) for r in again.search(query)] == expected
     assert expand_index(quick) is quick
+
+
+def test_an_edit_analyses_again_only_the_records_it_changed(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search state keeps every record analysed: a build after an edit analyses only
+    the edited records, and its files are those of a build from nothing."""
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+    first = search_files(content, paths, SearchState(path, "code"))
+    assert path.is_file()
+    analysed: list[tuple[str, ...]] = []
+
+    def counted(analyser: index.Analyser, texts: Iterable[str]) -> Analysed:
+        texts = tuple(texts)
+        analysed.append(texts)
+        return analyse(analyser, texts)
+
+    monkeypatch.setattr(index, "analyse", counted)
+    key = sorted(content.documents)[3]
+    document = content.documents[key]
+    edited = replace(
+        content,
+        documents={
+            **content.documents,
+            key: replace(document, body=document.body + "\n\nLes coopératives ferroviaires.\n"),
+        },
+    )
+    again = search_files(edited, paths, SearchState(path, "code"))
+    assert len(analysed) == 1 and "ferroviaires" in analysed[0][-1]
+    assert again != first
+    analysed.clear()
+    assert again == search_files(edited, paths)  # a build with no state
+    records = len(content.documents) + len(content.network)
+    assert len([texts for texts in analysed if len(texts) == len(FULL_FIELDS)]) == records
+    everything = len(analysed)  # and the atlas' descriptors, in each language
+    # Records analysed by another version of the code are not used.
+    analysed.clear()
+    assert search_files(edited, paths, SearchState(path, "other code")) == again
+    assert len(analysed) == everything
+    # The preview's state, in memory, is used the same way.
+    memory = SearchState()
+    search_files(content, paths, memory)
+    analysed.clear()
+    assert search_files(edited, paths, memory) == again
+    assert len(analysed) == 1
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # a flipped bit: does not verify
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: b"",
+        lambda data: seal(f"search state {SEARCH_STATE_VERSION}", b"\x93\x01\xa4code\x91"),
+        lambda data: seal(f"search state {SEARCH_STATE_VERSION}", b"not msgpack at all"),
+    ],
+)
+def test_a_damaged_search_state_is_no_state(
+    content, tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+    expected = search_files(content, paths, SearchState(path, "code"))
+    path.write_bytes(damage(path.read_bytes()))
+    state = SearchState(path, "code")
+    assert state.records() == {}
+    assert search_files(content, paths, state) == expected
+    assert SearchState(path, "code").records()  # written anew
+
+
+def test_the_search_files_are_the_json_the_standard_library_writes(content) -> None:
+    """The fast encoder (msgspec) writes exactly what `json.dumps` would."""
+    standard = {"ensure_ascii": False, "separators": (",", ":")}
+    for search_file in search_files(content, Paths(content.config.languages)):
+        data = json.loads(search_file.data)
+        assert search_file.data == json.dumps(data, **standard), search_file.name
+    weights = [0.0, 0.001, 0.01, 1.5, 12.345, 1234.567, -0.0, 3.0]
+    assert index._compact(weights) == json.dumps(weights, **standard)

@@ -39,6 +39,7 @@ TAG = (
 OWN_FILES = re.compile(
     r"(diagrams/[0-9a-f]{2}/[0-9a-f]{64}\.(?:svg|diagram)"
     r"|build/[0-9a-f]{24}(?:\.model)?\.(?:pickle|state)"
+    r"|build/search\.state"
     r"|.*\.[0-9]+\.tmp)"
 )
 _MAC_SIZE = 32

@@ -36,6 +36,7 @@ from treillis.model import Site
 from treillis.output import Memory
 from treillis.render import DEFAULT_THEME
 from treillis.search import browser_libraries
+from treillis.search.state import SearchState
 from treillis.sources import ParseCache
 from treillis.urls import Paths
 
@@ -228,12 +229,18 @@ def theme_folders_default(theme: Path | None) -> list[Path]:
     return [theme, DEFAULT_THEME] if theme is not None and theme.is_dir() else [DEFAULT_THEME]
 
 
+# What the search index keeps between the preview's refreshes (see
+# `treillis.search.state`), in memory: in the search worker, which lives as long as the
+# preview (or in the preview's own process, when the search is made in the foreground).
+_SEARCH_STATE = SearchState()
+
+
 def search_scripts(site: Site, paths: Paths) -> dict[str, bytes]:
     """The search data files of a site, by output path (run in a worker process): the
-    build's (`pipeline.search_outputs`), as bytes."""
-    return {
-        path: text.encode("utf-8") for path, text in pipeline.search_outputs(site, paths).items()
-    }
+    build's (`pipeline.search_outputs`), as bytes; only new or changed records are
+    analysed again."""
+    files = pipeline.search_outputs(site, paths, _SEARCH_STATE)
+    return {path: text.encode("utf-8") for path, text in files.items()}
 
 
 def _ignore_interrupts() -> None:

@@ -33,6 +33,7 @@ from treillis.output import Output, folder_files
 from treillis.render import Renderer
 from treillis.report import BuildReport
 from treillis.search import browser_libraries, search_files
+from treillis.search.state import SearchState
 from treillis.sitecheck import check_site
 from treillis.urls import Paths
 from treillis.validate import warnings
@@ -146,7 +147,13 @@ def run(
         # page paths, known once the pages are planned: it is written after.
         side_tasks: dict[str, Callable] = {}
         if search:
-            side_tasks["search"] = partial(_timed, search_outputs, published_site, views.paths)
+            side_tasks["search"] = partial(
+                _timed,
+                search_outputs,
+                published_site,
+                views.paths,
+                _search_state(state, diagram_cache),
+            )
         if not keep_exports:
             side_tasks["feeds"] = partial(feeds, published_site, views.paths)
             side_tasks["scrutari"] = partial(scrutari_files, published_site, views.paths, interface)
@@ -237,6 +244,16 @@ def _large(views: Views) -> bool:
     return pages >= PARALLEL_PAGES
 
 
+def _search_state(state: BuildState | None, diagram_cache: DiagramCache) -> SearchState | None:
+    """What the search index keeps between builds, in the cache folder beside the build
+    state (none without a cache). It holds records analysed by this code only, each
+    under a digest of its texts: right for any build, of any output, whatever failed.
+    A state that names no code (not made by `treillis.build`) keeps none."""
+    if state is None or not state.code:
+        return None
+    return SearchState.in_cache(diagram_cache.root, state.code)
+
+
 def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
     started = time.perf_counter()
     result = function(*args)
@@ -284,9 +301,11 @@ def _same_atlas(old: Site | None, new: Site) -> bool:
     )
 
 
-def search_outputs(site: Site, paths: Paths) -> dict[str, str]:
-    """The search data files of a site, by output path."""
-    return {f"assets/search/data/{f.name}.js": f.script() for f in search_files(site, paths)}
+def search_outputs(site: Site, paths: Paths, state: SearchState | None = None) -> dict[str, str]:
+    """The search data files of a site, by output path. `state`: what the previous
+    build's index kept (updated here), so that only new or changed records are analysed."""
+    files = search_files(site, paths, state)
+    return {f"assets/search/data/{f.name}.js": f.script() for f in files}
 
 
 def static_files(site: Site, themes: list[Path], libraries: dict[Path, str]) -> dict[str, Path]:

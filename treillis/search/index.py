@@ -12,10 +12,14 @@ a script calling `TreillisSearch.add(name, json)`, so it loads from disk
 
 from __future__ import annotations
 
+import gc
 import json
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
+import msgspec
 from lunr import __TARGET_JS_VERSION__
 from lunr.builder import Builder
 from lunr.idf import idf
@@ -23,10 +27,11 @@ from lunr.pipeline import Pipeline
 
 from treillis import markdown
 from treillis.model import DOCUMENT_TYPES, Document, Site
-from treillis.search.pipelines import Language, index_words, normalise, pipeline_of
+from treillis.search.pipelines import Language, normalise, pipeline_of, tokens, word_and_parts
 from treillis.search.query import QUICK_FIELDS
 from treillis.search.schema import doc_row, facet_row, schema, search_languages
 from treillis.search.shards import shard_index
+from treillis.search.state import Analysed, SearchState, record_key
 from treillis.urls import Paths
 
 # Titles, descriptor labels, descriptor synonyms, leads and texts. The quick index has the
@@ -79,26 +84,30 @@ class _TermBuilder(Builder):
     word is analysed once here. The index is identical (a test compares them).
     """
 
-    def add_terms(self, doc_ref: str, fields: dict[str, list[str]]) -> None:
+    def add_analysed(self, doc_ref: str, analysed: Analysed) -> None:
+        """Add a record analysed beforehand (see `analyse`)."""
         self._documents[doc_ref] = {}
         self.document_count += 1
-        inverted = self.inverted_index
-        for field_name in self._fields:
-            terms = fields[field_name]
+        inverted, frequencies, lengths = (
+            self.inverted_index,
+            self.field_term_frequencies,
+            self.field_lengths,
+        )
+        for field_name, terms, counts in zip(
+            self._fields, analysed.terms, analysed.counts, strict=True
+        ):
             field_ref = f"{field_name}/{doc_ref}"
-            frequencies: dict[str, int] = {}
+            frequencies[field_ref] = dict(zip(terms, counts, strict=True))
+            lengths[field_ref] = sum(counts)
             for term in terms:
-                frequencies[term] = frequencies.get(term, 0) + 1
-            self.field_term_frequencies[field_ref] = frequencies
-            self.field_lengths[field_ref] = len(terms)
-            for term in frequencies:
-                posting = inverted.get(term)
-                if posting is None:
+                try:
+                    inverted[term][field_name][doc_ref] = _NO_METADATA
+                except KeyError:  # a new term
                     posting = {name: {} for name in self._fields}
                     posting["_index"] = self.term_index
                     self.term_index += 1
                     inverted[term] = posting
-                posting[field_name][doc_ref] = _NO_METADATA
+                    posting[field_name][doc_ref] = _NO_METADATA
 
     def serialized(self) -> dict:
         """The index as lunr.py's `build().serialize()` gives it, computed directly.
@@ -113,23 +122,29 @@ class _TermBuilder(Builder):
             totals[name] += length
             counts[name] += 1
         average = {name: totals[name] / counts[name] for name in fields if counts[name]}
-        k1, b, inverted = self._k1, self._b, self.inverted_index
-        idfs: dict[str, float] = {}
+        k1, b, inverted, count = self._k1, self._b, self.inverted_index, self.document_count
+        # Every term's number and weight, once (each is in some field's vector).
+        numbers = {term: posting["_index"] for term, posting in inverted.items()}
+        weights = {term: idf(posting, count) for term, posting in inverted.items()}
+        saturation = k1 + 1
         vectors = []
         for field_ref, frequencies in self.field_term_frequencies.items():
+            if not frequencies:  # (an empty field of every document has no average length)
+                vectors.append([field_ref, []])
+                continue
             name = field_ref.split("/", 1)[0]
             boost = self._fields[name].boost
-            elements = []
-            if frequencies:  # (an empty field of every document has no average length)
-                norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / average[name]))
-            for term, tf in frequencies.items():
-                weight = idfs.get(term)
-                if weight is None:
-                    weight = idfs[term] = idf(inverted[term], self.document_count)
-                score = weight * ((k1 + 1) * tf) / (norm + tf) * boost
-                elements.append((inverted[term]["_index"], round(score, 3)))
-            elements.sort()
-            vectors.append([field_ref, [value for pair in elements for value in pair]])
+            norm = k1 * (1 - b + b * (self.field_lengths[field_ref] / average[name]))
+            elements = sorted(
+                [
+                    (
+                        numbers[term],
+                        round(weights[term] * (saturation * tf) / (norm + tf) * boost, 3),
+                    )
+                    for term, tf in frequencies.items()
+                ]
+            )
+            vectors.append([field_ref, list(chain.from_iterable(elements))])
         return {
             "version": __TARGET_JS_VERSION__,
             "fields": fields,
@@ -140,7 +155,7 @@ class _TermBuilder(Builder):
 
 
 class Analyser:
-    """A language's index pipeline, applied once per distinct word."""
+    """A language's index pipeline, applied once per distinct token."""
 
     def __init__(self, language: Language) -> None:
         self.pipeline = Pipeline()
@@ -148,47 +163,100 @@ class Analyser:
         self.terms: dict[str, list[str]] = {}
 
     def __call__(self, text: str) -> list[str]:
+        """The terms of a text, in order (those of `index_words`, through the pipeline)."""
         result: list[str] = []
-        for word in index_words(text):
-            terms = self.terms.get(word)
+        cached = self.terms
+        for word in tokens(text):
+            terms = cached.get(word)
             if terms is None:
-                terms = self.terms[word] = self.pipeline.run_string(word)
+                run = self.pipeline.run_string
+                terms = cached[word] = [term for part in word_and_parts(word) for term in run(part)]
             result.extend(terms)
         return result
+
+
+def analyse(analyser: Analyser, texts: Iterable[str]) -> Analysed:
+    """A record's texts (one per field) analysed once, for its index and its phrases."""
+    all_terms, all_counts, all_positions = [], [], []
+    for text in texts:
+        found: dict[str, list[int]] = {}  # term → its positions, terms in order of appearance
+        for position, term in enumerate(analyser(text)):
+            places = found.get(term)
+            if places is None:
+                found[term] = [position]
+            else:
+                places.append(position)
+        all_terms.append(list(found))
+        all_counts.append([len(places) for places in found.values()])
+        all_positions.append(array("I", chain.from_iterable(found.values())).tobytes())
+    return Analysed(all_terms, all_counts, all_positions)
 
 
 def build_index(
     language: Language, fields: tuple[tuple[str, int], ...], records: Iterable[dict[str, str]]
 ) -> dict:
     """A lunr index of `records` (each: `id` and one text per field), serialised."""
+    analyser = Analyser(language)
+    return index_of(
+        language,
+        fields,
+        [
+            (record["id"], analyse(analyser, (record.get(name, "") for name, _ in fields)))
+            for record in records
+        ],
+    )
+
+
+def index_of(
+    language: Language, fields: tuple[tuple[str, int], ...], records: list[tuple[str, Analysed]]
+) -> dict:
+    """A lunr index of records analysed beforehand (`ref`, `Analysed`), serialised."""
     builder = _TermBuilder()
     builder.search_pipeline.add(*language.search)
     builder.ref("id")
     for name, boost in fields:
         builder.field(name, boost=boost)
-    analyse = Analyser(language)
-    for record in records:
-        builder.add_terms(record["id"], {name: analyse(record.get(name, "")) for name, _ in fields})
+    for doc_ref, analysed in records:
+        builder.add_analysed(doc_ref, analysed)
     return builder.serialized()
 
 
 def word_positions(
-    language: Language, fields: tuple[tuple[str, int], ...], records: Iterable[dict[str, str]]
+    fields: tuple[tuple[str, int], ...], records: list[tuple[str, Analysed]]
 ) -> dict[str, dict[str, list[int]]]:
-    """Where each term of `build_index`'s index stands in each field: term → "field/ref" →
+    """Where each term of `index_of`'s index stands in each field: term → "field/ref" →
     positions (in sorted term order), for phrases in quotes."""
-    analyse = Analyser(language)
     positions: dict[str, dict[str, list[int]]] = {}
-    for record in records:
-        for name, _boost in fields:
-            field_ref = f"{name}/{record['id']}"
-            for position, term in enumerate(analyse(record.get(name, ""))):
-                positions.setdefault(term, {}).setdefault(field_ref, []).append(position)
+    entry_of = positions.get
+    for doc_ref, analysed in records:
+        for (name, _boost), terms, counts, data in zip(
+            fields, analysed.terms, analysed.counts, analysed.positions, strict=True
+        ):
+            field_ref = f"{name}/{doc_ref}"
+            numbers = array("I")
+            numbers.frombytes(data)
+            places = numbers.tolist()  # each term's positions, term after term
+            start = 0
+            for term, count in zip(terms, counts, strict=True):
+                end = start + count
+                entry = entry_of(term)
+                if entry is None:
+                    positions[term] = {field_ref: places[start:end]}
+                else:
+                    entry[field_ref] = places[start:end]
+                start = end
     return {term: positions[term] for term in sorted(positions)}
 
 
+_ENCODER = msgspec.json.Encoder()
+
+
 def _compact(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, as `json.dumps(data, ensure_ascii=False, separators=(",", ":"))`
+    writes it, in a third of the time: the same text for this data, whose floats are
+    weights rounded to 3 decimals (below 1e-4 or from 1e16 on, the two write exponents
+    differently; a test compares them)."""
+    return _ENCODER.encode(data).decode()
 
 
 def restrict(index: dict, fields: tuple[str, ...]) -> dict:
@@ -259,8 +327,21 @@ def expand_index(data: dict) -> dict:
     }
 
 
-def search_files(site: Site, paths: Paths) -> list[SearchFile]:
-    """Every data file of the site's search."""
+def search_files(site: Site, paths: Paths, state: SearchState | None = None) -> list[SearchFile]:
+    """Every data file of the site's search. With a `state`, the records it keeps from
+    a previous build are not analysed again, and it keeps this build's."""
+    # Millions of small containers are made here and kept until the files are written, none
+    # in a cycle: the cycle collector would walk them again and again (half of the time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _search_files(site, paths, state)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _search_files(site: Site, paths: Paths, state: SearchState | None) -> list[SearchFile]:
     documents = sorted(site.documents.values(), key=lambda d: d.key)
     descriptors = sorted(site.descriptors)
     descriptor_number = {d: i for i, d in enumerate(descriptors)}
@@ -272,7 +353,8 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
     # Documents: one full index per language of the documents, and its quick part. A
     # document's descriptors are indexed by their labels and synonyms in every language of
     # the site: a reader finds a case written in Spanish by the French label it is indexed with.
-    by_language: dict[str, list[dict[str, str]]] = {}
+    # Each record is its fields' texts (`FULL_FIELDS`' order), a document's body as Markdown.
+    by_language: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
     for number, document in enumerate(documents):
         labels: dict[str, None] = {}
         synonyms: dict[str, None] = {}
@@ -282,34 +364,57 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
                 for lang in (document.lang, *site.config.languages):
                     labels[descriptor.label.get(lang)] = None
                     synonyms.update(dict.fromkeys(descriptor.synonyms.get(lang, [])))
-        by_language.setdefault(document.lang, []).append(
-            {
-                "id": ref(number),
-                "t": document.title,
-                "d": " ; ".join(label for label in labels if label),
-                "s": " ; ".join(synonym for synonym in synonyms if synonym not in labels),
-                "l": document.summary,
-                "b": markdown.plain_text(document.body),
-            }
+        texts = (
+            document.title,
+            " ; ".join(label for label in labels if label),
+            " ; ".join(synonym for synonym in synonyms if synonym not in labels),
+            document.summary,
+            document.body,
         )
+        by_language.setdefault(document.lang, []).append((ref(number), texts, True))
     # The network's records, numbered after the documents: found by title, keywords' labels,
     # lead and authors, in their language (else the site's first).
     network = site.network
     for number, entry in enumerate(network, start=len(documents)):
         record = entry.record
-        by_language.setdefault(entry.lang, []).append(
-            {
-                "id": ref(number),
-                "t": record.title,
-                "d": " ; ".join(entry.keywords),
-                "s": "",
-                "l": record.lead,
-                "b": " ; ".join(record.authors),
-            }
+        texts = (
+            record.title,
+            " ; ".join(entry.keywords),
+            "",
+            record.lead,
+            " ; ".join(record.authors),
         )
+        by_language.setdefault(entry.lang, []).append((ref(number), texts, False))
+    kept = state.records() if state is not None else {}
+    used: dict[str, Analysed] = {}
+    analysers: dict[str, Analyser] = {}
+
+    def analysed(lang: str, texts: tuple[str, ...], kind: str) -> Analysed:
+        """A record analysed: kept from a previous build, else now (a "markdown" record's
+        last text is a document's body, whose plain text is indexed)."""
+        key = record_key(lang, (*texts, kind))
+        found = used.get(key) or kept.get(key)
+        if found is None:
+            if kind == "markdown":
+                texts = (*texts[:-1], markdown.plain_text(texts[-1]))
+            if lang not in analysers:
+                analysers[lang] = Analyser(pipeline_of(lang))
+            found = analyse(analysers[lang], texts)
+        used[key] = found
+        return found
+
+    analysed_by_language = {
+        lang: [
+            (doc_ref, analysed(lang, texts, "markdown" if markdown_body else "text"))
+            for doc_ref, texts, markdown_body in records
+        ]
+        for lang, records in sorted(by_language.items())
+    }
+    languages = sorted(by_language)
+    del by_language
     indexes = []
-    for lang, records in sorted(by_language.items()):
-        full = build_index(pipeline_of(lang), FULL_FIELDS, records)
+    for lang, analysed_records in analysed_by_language.items():
+        full = index_of(pipeline_of(lang), FULL_FIELDS, analysed_records)
         quick = restrict(full, QUICK_FIELDS)
         indexes.append((lang, len(_compact(quick)), quick, full))
         del full, quick
@@ -320,7 +425,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             files.append(SearchFile(f"{lang}-full", _compact(full)))
             # Words' positions, for phrases in quotes: loaded only by a search with one (a
             # large site has none: they would weigh as much as its full index).
-            positions = word_positions(pipeline_of(lang), FULL_FIELDS, by_language[lang])
+            positions = word_positions(FULL_FIELDS, analysed_by_language[lang])
             files.append(SearchFile(f"{lang}-phrases", _compact(positions)))
             continue
         for name, index, size in (
@@ -330,25 +435,31 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
             shared, shards = shard_index(index, size)
             files.append(SearchFile(name, _compact(shared)))
             files += [SearchFile(f"{name}-{n}", _compact(s)) for n, s in enumerate(shards)]
-    del indexes
+    del indexes, analysed_by_language
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
     for lang in site.config.languages:
-        records = [
-            {
-                "id": ref(number),
-                "t": site.descriptors[d].label.get(lang),
-                "s": " ; ".join(site.descriptors[d].synonyms.get(lang, [])),
-            }
+        atlas_records = [
+            (
+                ref(number),
+                analysed(
+                    lang,
+                    (
+                        site.descriptors[d].label.get(lang),
+                        " ; ".join(site.descriptors[d].synonyms.get(lang, [])),
+                    ),
+                    "atlas",
+                ),
+            )
             for number, d in enumerate(descriptors)
         ]
-        atlas = build_index(pipeline_of(lang), ATLAS_FIELDS, records)
+        atlas = index_of(pipeline_of(lang), ATLAS_FIELDS, atlas_records)
         files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
+    if state is not None:
+        state.keep(used)
 
     # The shape of the display data and what each language needs in the browser.
-    files.append(
-        SearchFile("schema", _compact(schema(search_languages(site))))
-    )
+    files.append(SearchFile("schema", _compact(schema(search_languages(site)))))
 
     # Display data: what every result shows (excerpts come with the full index).
     def partner_number(document: Document) -> int:
@@ -396,7 +507,7 @@ def search_files(site: Site, paths: Paths) -> list[SearchFile]:
     excerpts = [_excerpt(d.summary) for d in documents]
     excerpts += [_excerpt(entry.record.lead) for entry in network]
     store = {
-        "languages": sorted(by_language),
+        "languages": languages,
         "types": list(DOCUMENT_TYPES),
         "dossiers": [[site.dossiers[s].title, paths.dossier(s)] for s in dossiers],
         "partners": [site.partners[p].name for p in partners],

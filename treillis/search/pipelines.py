@@ -939,14 +939,21 @@ def index_words(text: str) -> list[str]:
     both the whole and its words are found."""
     words: list[str] = []
     for word in tokens(text):
-        words.append(word)
-        core = _TRAILING.sub("", _LEADING.sub("", word))
-        if not _JOINERS.search(core) or _NUMBER.fullmatch(core):
-            continue
-        parts = [p for p in _ADDRESS_PARTS.split(core) if p and p != core and _JOINERS.search(p)]
-        parts += [p for p in _NON_WORD.split(core) if p and p != core]
-        words.extend(parts)
+        words.extend(word_and_parts(word))
     return words
+
+
+def word_and_parts(word: str) -> list[str]:
+    """A token (of `tokens`) and, for an address, e-mail or dotted name, its parts (see
+    `index_words`): what a token always gives, wherever it stands."""
+    if not _JOINERS.search(word):  # most words: nothing to strip can hold a joiner either
+        return [word]
+    core = _TRAILING.sub("", _LEADING.sub("", word))
+    if not _JOINERS.search(core) or _NUMBER.fullmatch(core):
+        return [word]
+    parts = [p for p in _ADDRESS_PARTS.split(core) if p and p != core and _JOINERS.search(p)]
+    parts += [p for p in _NON_WORD.split(core) if p and p != core]
+    return [word, *parts]
 
 
 def run_search_pipeline(language: Language, word: str) -> list[str]:

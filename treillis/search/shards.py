@@ -16,21 +16,26 @@ and the first term of each shard; `<name>-<n>` is shard n.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
+
+import msgspec
 
 SHARD_BYTES = 150_000  # raw JSON per shard (about 40 KB once compressed)
 
 
-def _compact(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+_ENCODER = msgspec.json.Encoder()
+
+
+def _size(data: object) -> int:
+    """The length of `data` as compact JSON, in characters."""
+    return len(_ENCODER.encode(data).decode())
 
 
 def shard_index(index: dict, shard_bytes: int | None = None) -> tuple[dict, list[dict]]:
     """The shared part of a serialised lunr index and its shards, in term order."""
     shard_bytes = shard_bytes or SHARD_BYTES
     inverted = index["invertedIndex"]  # sorted by term (lunr serialises it so)
-    sizes = [len(_compact(entry)) for entry in inverted]
+    sizes = [_size(entry) for entry in inverted]
     # Each posting also brings one vector element per document field it names.
     for position, (_term, posting) in enumerate(inverted):
         sizes[position] += 14 * sum(len(docs) for name, docs in posting.items() if name != "_index")
@@ -43,16 +48,24 @@ def shard_index(index: dict, shard_bytes: int | None = None) -> tuple[dict, list
             size = 0
         size += sizes[position]
         shard_of_term[posting["_index"]] = len(starts) - 1
-    vectors: list[dict[str, list[float]]] = [defaultdict(list) for _ in starts]
+    # Each field vector cut into its shards' parts, which keep its order (and the fields'
+    # order in each shard).
+    vectors: list[list[list]] = [[] for _ in starts]
     for field_ref, elements in index["fieldVectors"]:
-        for i in range(0, len(elements), 2):
-            vectors[shard_of_term[elements[i]]][field_ref].extend(elements[i : i + 2])
+        parts: dict[int, list[float]] = {}
+        pairs = iter(elements)
+        for term, weight in zip(pairs, pairs, strict=True):
+            shard = shard_of_term[term]
+            part = parts.get(shard)
+            if part is None:
+                parts[shard] = [term, weight]
+            else:
+                part += (term, weight)
+        for shard, part in parts.items():
+            vectors[shard].append([field_ref, part])
     ends = [*starts[1:], len(inverted)]
     shards = [
-        {
-            "invertedIndex": inverted[start:end],
-            "fieldVectors": [[ref, weights] for ref, weights in shard_vectors.items()],
-        }
+        {"invertedIndex": inverted[start:end], "fieldVectors": shard_vectors}
         for start, end, shard_vectors in zip(starts, ends, vectors, strict=True)
     ]
     shared = {

@@ -1,0 +1,120 @@
+"""What the search index keeps from one build for the next: every record analysed.
+
+Analysing texts (Markdown to plain text, words, stop words, stems) is most of
+the cost of the index. Each record (a document's or a network record's
+fields in its language, a descriptor's label and synonyms in a language of
+the site) is analysed once into an `Analysed`, kept under a digest of
+everything it was made from (`record_key`): the next build analyses only the
+records whose digest is new, and redoes only the index's arithmetic
+(frequencies, weights) and its files. Since a digest names its inputs, what is
+kept is right for any build of the same code, whichever failed or came before.
+
+A build keeps it in a file of the cache folder (`build/search.state`): msgpack,
+sealed with the user's key (see `treillis.cachedir`) and checked against its
+types when read. A file that does not verify, does not decode, or comes from
+another version of the code is no state: every record is analysed again. The
+preview keeps it in memory, in its search worker (see `treillis.live`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from pathlib import Path
+
+import msgspec
+
+from treillis.cachedir import read_sealed, write_sealed
+
+SEARCH_STATE_VERSION = 1  # bumped whenever `Analysed` or the meaning of a key changes
+STATE_NAME = "build/search.state"
+
+
+class Analysed(msgspec.Struct, array_like=True, frozen=True):
+    """A record's fields as the index sees them, one entry per field: its distinct terms
+    in the order they first appear, how often each appears, and where (for phrases in
+    quotes): each term's positions in the field, term after term (`counts` says how many
+    each), as native 32-bit integers."""
+
+    terms: list[list[str]]
+    counts: list[list[int]]
+    positions: list[bytes]
+
+
+class _File(msgspec.Struct, array_like=True):
+    version: int
+    code: str
+    records: dict[str, Analysed]
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(_File)
+
+
+def record_key(lang: str, texts: tuple[str, ...]) -> str:
+    """The digest a record's analysis is kept under: its language and its texts (raw: a
+    document's body as Markdown, whose plain text is made only when analysed)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(_ENCODER.encode((lang, texts)))
+    return digest.hexdigest()
+
+
+class SearchState:
+    """Analysed records by `record_key`, kept in memory (the preview's) and, with a
+    `path`, in a sealed file for the next build. `code` names the code that analysed
+    them (see `treillis.build.code_version`): another code's records are not used."""
+
+    def __init__(self, path: Path | None = None, code: str = "") -> None:
+        self.path = path
+        self.code = code
+        self._records: dict[str, Analysed] | None = None
+
+    @classmethod
+    def in_cache(cls, cache: Path | None, code: str) -> SearchState | None:
+        """The state kept in the cache folder `cache` (None without a cache)."""
+        return cls(cache / STATE_NAME, code) if cache is not None else None
+
+    def records(self) -> dict[str, Analysed]:
+        """The records kept (read from the file the first time)."""
+        if self._records is None:
+            self._records = self._read()
+        return self._records
+
+    def _read(self) -> dict[str, Analysed]:
+        if self.path is None:
+            return {}
+        data = read_sealed(self.path, _context())
+        try:
+            found = _DECODER.decode(data) if data is not None else None
+        except msgspec.DecodeError:
+            found = None
+        if found is None or found.version != SEARCH_STATE_VERSION or found.code != self.code:
+            return {}
+        if not all(_consistent(record) for record in found.records.values()):
+            return {}
+        return found.records
+
+    def keep(self, records: dict[str, Analysed]) -> None:
+        """Keep `records` (those of the latest build) instead of the previous ones."""
+        same = self._records is not None and self._records.keys() == records.keys()
+        self._records = records
+        if self.path is not None and not same:
+            data = _ENCODER.encode(_File(SEARCH_STATE_VERSION, self.code, records))
+            # (A folder in its place, a full disk…) What is kept is only a shortcut: the
+            # next build analyses again what it cannot read.
+            with contextlib.suppress(OSError):
+                write_sealed(self.path, _context(), data)
+
+
+def _context() -> str:
+    return f"search state {SEARCH_STATE_VERSION}"
+
+
+def _consistent(record: Analysed) -> bool:
+    """Whether a record's parts fit together (a sealed file was written by Treillis; this
+    guards against a bug of an earlier build, cheaply)."""
+    return (
+        len(record.terms) == len(record.counts) == len(record.positions)
+        and all(len(t) == len(c) for t, c in zip(record.terms, record.counts, strict=True))
+        and all(len(s) == 4 * sum(c) for s, c in zip(record.positions, record.counts, strict=True))
+    )
