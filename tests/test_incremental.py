@@ -351,6 +351,64 @@ def test_the_search_index_of_an_incremental_build_equals_a_full_ones(
         assert state.read_bytes() != before, name  # the edited records kept for the next
 
 
+@pytest.fixture
+def sharded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds make the search data of a large site, in small shards (as `sharded_output`)."""
+    from treillis.search import index as search_index
+    from treillis.search import shards
+
+    monkeypatch.setattr(search_index, "SHARD_ABOVE_BYTES", 0)
+    monkeypatch.setattr(search_index, "QUICK_SHARD_BYTES", 3_000)
+    monkeypatch.setattr(search_index, "DOCUMENTS_PER_BLOCK", 8)
+    monkeypatch.setattr(shards, "SHARD_BYTES", 6_000)
+
+
+def _inodes(output: Path) -> dict[str, int]:
+    folder = output / "assets" / "search" / "data"
+    return {p.name: p.stat().st_ino for p in folder.iterdir()}
+
+
+@pytest.mark.usefixtures("sharded")
+def test_a_sharded_index_edited_keeps_its_unchanged_files(content: Path, tmp_path: Path) -> None:
+    """A large site's search data is cut into shards and blocks: an edit writes again only
+    those whose data changed, the others are kept as they are (as unchanged pages), and
+    the whole is, file for file, that of a build from nothing."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    # Two words of a text swapped: the terms' statistics are the same but for two terms
+    # (and their numbers), so most shards are. (A new term renumbers those after it.)
+    swap = (
+        "words swapped",
+        lambda c: _edit(
+            c / DOCUMENT,
+            "des plateaux céréaliers,\ndes coteaux",
+            "des coteaux céréaliers,\ndes plateaux",
+        ),
+    )
+    for number, (name, edit) in enumerate([swap, *SEARCH_EDITS]):
+        before = _inodes(output)
+        edit(content)
+        build(content, output, cache=cache)
+        fresh = tmp_path / f"fresh-{number}"
+        build(content, fresh, cache=False)
+        assert _search_data(output) == _search_data(fresh), name
+        after = _inodes(output)
+        kept = {n for n in after if before.get(n) == after[n]}
+        assert kept, name  # the atlas' labels at least
+        if edit is swap[1]:
+            shards = {n for n in after if n.startswith("fr-full-")}
+            assert len(shards) > 5 and shards - kept, name
+            assert len(kept) > len(after) * 0.9, name
+    # A search file changed in the output since the build wrote it is never kept.
+    shard = output / "assets" / "search" / "data" / "fr-full-0.js"
+    shard.write_text("damaged", encoding="utf-8")
+    _append(content / DOCUMENT, "\nUne autre phrase.\n")
+    build(content, output, cache=cache)
+    fresh = tmp_path / "fresh-last"
+    build(content, fresh, cache=False)
+    assert _search_data(output) == _search_data(fresh)
+
+
 @pytest.mark.parametrize("damage", ["garbage", "flipped", "empty", "folder"])
 def test_a_damaged_search_state_gives_a_full_index(
     content: Path, tmp_path: Path, damage: str

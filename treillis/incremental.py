@@ -56,6 +56,7 @@ class BuildState:
     output: dict[str, tuple[int, int]] = field(default_factory=dict)  # file → (size, mtime_ns)
     themes: dict[str, str] = field(default_factory=dict)  # theme files the pages used → digest
     exports: list[str] = field(default_factory=list)  # feeds, atlas files, sitemap
+    search: dict[str, str] = field(default_factory=dict)  # search data file → digest of its data
     report: BuildReport | None = None  # the previous build's, repeated by a no-op build
     token: str = ""  # names the heavy part that goes with this state
 
@@ -124,7 +125,7 @@ def load_state(path: Path, options: str) -> BuildState:
     if light is None or light.options != options:
         return BuildState(options=options)
     state = BuildState(**msgspec.structs.asdict(light))
-    named = [*state.pages, *state.output, *state.exports]
+    named = [*state.pages, *state.output, *state.exports, *state.search]
     if not all(_inside(relative) for relative in named):
         return BuildState(options=options)
     return state

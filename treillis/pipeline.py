@@ -149,10 +149,11 @@ def run(
         if search:
             side_tasks["search"] = partial(
                 _timed,
-                search_outputs,
+                search_data,
                 published_site,
                 views.paths,
                 _search_state(state, diagram_cache),
+                _previous_search(state, output),
             )
         if not keep_exports:
             side_tasks["feeds"] = partial(feeds, published_site, views.paths)
@@ -193,11 +194,15 @@ def run(
             if keep_atlas:
                 kept |= set(ATLAS_FILES)
                 export_paths += ATLAS_FILES
-        search_data: dict[str, str] = {}
+        search_texts: dict[str, str | None] = {}
+        search_digests: dict[str, str] = {}
         if search:
-            search_data, steps["search index"] = rendered.side_results["search"]
-            for path, text in search_data.items():
-                output.write_text(path, text)
+            (search_texts, search_digests), steps["search index"] = rendered.side_results["search"]
+            for path, text in search_texts.items():
+                if text is None:  # the same as the previous output's
+                    kept.add(path)
+                else:
+                    output.write_text(path, text)
         step("search and exports")
         published = static_files(site, themes, libraries)
         for output_path, source in published.items():
@@ -219,6 +224,7 @@ def run(
         state.pages = {path: rendered.digests.get(path) or previous[path] for path in page_paths}
         state.themes = theme_stamps
         state.exports = export_paths
+        state.search = search_digests
         state.output = output.manifest()
     report = BuildReport(
         output=Path(),  # said by the caller, who knows where the output is
@@ -226,7 +232,7 @@ def run(
         dossiers=len(published_site.dossiers),
         documents=len(published_site.documents),
         descriptors=len(published_site.descriptors),
-        files=len(published) + len(search_data),
+        files=len(published) + len(search_texts),
         seconds=time.perf_counter() - started,
         warnings=warnings(published_site, interface),
         steps=steps,
@@ -252,6 +258,14 @@ def _search_state(state: BuildState | None, diagram_cache: DiagramCache) -> Sear
     if state is None or not state.code:
         return None
     return SearchState.in_cache(diagram_cache.root, state.code)
+
+
+def _previous_search(state: BuildState | None, output: Output) -> dict[str, str] | None:
+    """The search data files of the previous run still as it wrote them, each with the
+    digest of its data (see `search_data`); None: no state, no digests to keep."""
+    if state is None:
+        return None
+    return {path: digest for path, digest in state.search.items() if output.intact(path)}
 
 
 def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
@@ -301,11 +315,44 @@ def _same_atlas(old: Site | None, new: Site) -> bool:
     )
 
 
+SEARCH_DATA = "assets/search/data/{}.js"
+
+
 def search_outputs(site: Site, paths: Paths, state: SearchState | None = None) -> dict[str, str]:
     """The search data files of a site, by output path. `state`: what the previous
     build's index kept (updated here), so that only new or changed records are analysed."""
     files = search_files(site, paths, state)
-    return {f"assets/search/data/{f.name}.js": f.script() for f in files}
+    return {SEARCH_DATA.format(f.name): f.script() for f in files if f.data is not None}
+
+
+def search_data(
+    site: Site, paths: Paths, state: SearchState | None, previous: dict[str, str] | None
+) -> tuple[dict[str, str | None], dict[str, str]]:
+    """The search data files of a site by output path, as `search_outputs` makes them,
+    None for those the same as in `previous` (output path → digest of the data of the
+    previous output's files still intact): they are kept, as unchanged pages are; and
+    every file's digest, for the next build (none without `previous`)."""
+    if previous is None:
+        return dict(search_outputs(site, paths, state)), {}
+    by_name = {name: previous[SEARCH_DATA.format(name)] for name in _names(previous)}
+    texts: dict[str, str | None] = {}
+    digests: dict[str, str] = {}
+    for file in search_files(site, paths, state, by_name):
+        path = SEARCH_DATA.format(file.name)
+        digest = digests[path] = file.content_digest()
+        same = file.data is None or previous.get(path) == digest
+        texts[path] = None if same else file.script()
+    return texts, digests
+
+
+def _names(previous: dict[str, str]) -> list[str]:
+    """The search files' names among output paths."""
+    prefix, suffix = SEARCH_DATA.split("{}")
+    return [
+        path[len(prefix) : -len(suffix)]
+        for path in previous
+        if path.startswith(prefix) and path.endswith(suffix)
+    ]
 
 
 def static_files(site: Site, themes: list[Path], libraries: dict[Path, str]) -> dict[str, Path]:

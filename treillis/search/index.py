@@ -15,8 +15,8 @@ from __future__ import annotations
 import gc
 import json
 from array import array
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from itertools import chain
 
 import msgspec
@@ -30,7 +30,7 @@ from treillis.model import DOCUMENT_TYPES, Document, Site
 from treillis.search.pipelines import Language, normalise, pipeline_of, tokens, word_and_parts
 from treillis.search.query import QUICK_FIELDS
 from treillis.search.schema import doc_row, facet_row, schema, search_languages
-from treillis.search.shards import shard_index
+from treillis.search.shards import encoded, shard_index, text_digest
 from treillis.search.state import Analysed, SearchState, record_key
 from treillis.urls import Paths
 
@@ -50,14 +50,23 @@ QUICK_SHARD_BYTES = 60_000  # smaller than the full index's: they come before th
 
 @dataclass(frozen=True)
 class SearchFile:
-    """One data file of the search: its name (the script is `name.js`) and its JSON."""
+    """One data file of the search: its name (the script is `name.js`) and its JSON;
+    `data` None: the same as the previous build's file, which is kept (a shard: see
+    `treillis.search.shards.encoded`)."""
 
     name: str
-    data: str
+    data: str | None
+    digest: str = field(default="", compare=False)  # of the data, when made from it
 
     def script(self) -> str:
+        assert self.data is not None, "a kept file is not written again"
         # JSON inside a JS string: JSON.parse is much faster than a JS object literal.
         return f"TreillisSearch.add({json.dumps(self.name)},{json.dumps(self.data)});\n"
+
+    def content_digest(self) -> str:
+        """What names the file's content, for the next build to keep it if the same."""
+        assert self.digest or self.data is not None
+        return self.digest or text_digest(self.name, self.data or "")
 
 
 def ref(number: int) -> str:
@@ -327,21 +336,31 @@ def expand_index(data: dict) -> dict:
     }
 
 
-def search_files(site: Site, paths: Paths, state: SearchState | None = None) -> list[SearchFile]:
+def search_files(
+    site: Site,
+    paths: Paths,
+    state: SearchState | None = None,
+    previous: Mapping[str, str] | None = None,
+) -> list[SearchFile]:
     """Every data file of the site's search. With a `state`, the records it keeps from
-    a previous build are not analysed again, and it keeps this build's."""
+    a previous build are not analysed again, and it keeps this build's. With `previous`
+    (file name → digest: the previous build's files still intact, see
+    `SearchFile.content_digest`), the shards the same as theirs are not encoded again,
+    but given as kept (no data)."""
     # Millions of small containers are made here and kept until the files are written, none
     # in a cycle: the cycle collector would walk them again and again (half of the time).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _search_files(site, paths, state)
+        return _search_files(site, paths, state, previous)
     finally:
         if enabled:
             gc.enable()
 
 
-def _search_files(site: Site, paths: Paths, state: SearchState | None) -> list[SearchFile]:
+def _search_files(
+    site: Site, paths: Paths, state: SearchState | None, previous: Mapping[str, str] | None
+) -> list[SearchFile]:
     documents = sorted(site.documents.values(), key=lambda d: d.key)
     descriptors = sorted(site.descriptors)
     descriptor_number = {d: i for i, d in enumerate(descriptors)}
@@ -434,7 +453,9 @@ def _search_files(site: Site, paths: Paths, state: SearchState | None) -> list[S
         ):
             shared, shards = shard_index(index, size)
             files.append(SearchFile(name, _compact(shared)))
-            files += [SearchFile(f"{name}-{n}", _compact(s)) for n, s in enumerate(shards)]
+            for n, shard in enumerate(shards):
+                data, digest = encoded(f"{name}-{n}", shard, previous)
+                files.append(SearchFile(f"{name}-{n}", data, digest))
     del indexes, analysed_by_language
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
