@@ -133,3 +133,21 @@ def test_the_search_page_of_a_large_site_loads_what_a_query_needs(
         box.fill("budget participatif")
         page.wait_for_selector("#site-search-options [role=option]")
         assert page.console_errors == [] and page.failed_requests == []
+
+
+def test_a_shard_is_encoded_unless_the_previous_build_wrote_the_same_data() -> None:
+    """A shard's digest is made from its data (cheaper than its JSON): a shard whose
+    previous file holds the same data is kept (no JSON); any other difference, a float
+    included, or another name, gives the JSON a build from nothing writes."""
+    shard = {
+        "invertedIndex": [["eau", {"_index": 3, "t": {"a": {}}}]],
+        "fieldVectors": [["t/a", [3, 1.25]]],
+    }
+    text, digest = shards.encoded("fr-full-0", shard, {})
+    assert text == json.dumps(shard, ensure_ascii=False, separators=(",", ":")) and digest
+    assert shards.encoded("fr-full-0", shard, {"fr-full-0": digest}) == (None, digest)
+    assert shards.encoded("fr-full-0", shard, None) == (text, "")  # nothing kept: no digest
+    changed = {**shard, "fieldVectors": [["t/a", [3, 1.251]]]}
+    assert shards.encoded("fr-full-0", changed, {"fr-full-0": digest})[0] is not None
+    assert shards.encoded("fr-full-1", shard, {"fr-full-0": digest})[0] == text
+    assert shards.encoded("fr-full-1", shard, {"fr-full-1": digest})[0] == text
