@@ -6,6 +6,7 @@ A user theme folder overrides any template or static file of the default theme.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,8 @@ class Renderer:
         self.jinja_functions = {
             lang: messages.jinja_functions() for lang, messages in self.messages.items()
         }
+        # Fragments rendered once and reused by every page (see `_once`), by language.
+        self.fragments: dict[str, dict[tuple, tuple[Any, Markup]]] = {}
 
     def render(self, page: Page) -> str:
         try:
@@ -97,6 +100,7 @@ class Renderer:
         url = partial(relative, page.path)
         return {
             **self.jinja_functions[lang],
+            "once_each": partial(_once_each, self.fragments.setdefault(lang, {}), url),
             **page.context,
             # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
             "diagrams": {d.name: Markup(self.svgs[d.key]) for d in page.diagrams},
@@ -176,6 +180,39 @@ class Renderer:
             if len(config.languages) > 1
             else [],
         }
+
+
+# Fragments kept by one renderer at most (a preview server's renders many builds).
+MAX_FRAGMENTS = 200_000
+
+
+def _once_each(
+    fragments: dict[tuple, tuple[Any, Markup]],
+    url: Callable[[str], str],
+    macro: Any,
+    items: Iterable[Any],
+    *args: Any,
+    links: tuple[str, ...] = (),
+) -> list[Markup]:
+    """`macro(item, *args)` for each item, each rendered once per page language and
+    reused by every page showing that item (a document's card is on many lists).
+
+    The macro's markup may depend only on the item (a view object, never changed once
+    made), the hashable `args`, the page's language and the links from this page to
+    the item's paths named in `links` (they differ with the page's folder). An item is
+    known by its identity: the fragment holds it, so no other object takes its id.
+    """
+    found = []
+    name = macro.name
+    for item in items:
+        key = (name, id(item), args, tuple([url(getattr(item, link)) for link in links]))
+        fragment = fragments.get(key)
+        if fragment is None:
+            if len(fragments) >= MAX_FRAGMENTS:
+                fragments.clear()
+            fragment = fragments[key] = (item, Markup(macro(item, *args)))
+        found.append(fragment[1])
+    return found
 
 
 def _locate(error: Exception, template: str) -> Problem | None:
