@@ -303,3 +303,25 @@ def test_a_build_process_that_dies_is_reported_and_keeps_the_output(
         with pytest.raises(SetupError, match="stopped unexpectedly"):
             build(content, output, cache=False)
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+
+
+def test_a_page_digest_follows_every_value_of_its_shared_view_objects() -> None:
+    """Frozen view objects (a document card, on many lists) are digested once each, by
+    identity: equal values still give equal digests, and any field changed another."""
+    from dataclasses import fields, replace
+
+    from treillis.incremental import view_digest
+    from treillis.views.common import DocumentCard, Page
+
+    values = {f.name: f"{f.name} value" for f in fields(DocumentCard)}
+    card = DocumentCard(**values)
+
+    def page(*cards: DocumentCard) -> Page:
+        return Page("atlas/d/all/index.html", "descriptor.html", "fr", "T", context={"c": cards})
+
+    digest = view_digest(page(card, card))
+    assert view_digest(page(DocumentCard(**values), DocumentCard(**values))) == digest
+    for name in values:
+        changed = replace(card, **{name: values[name] + "!"})
+        assert view_digest(page(card, changed)) != digest, name
+        assert view_digest(page(changed, card)) != view_digest(page(card, changed)), name

@@ -94,7 +94,7 @@ class Scope:
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class DescriptorLink:
     id: str
     label: str
