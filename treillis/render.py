@@ -210,7 +210,8 @@ def _once_each(
         if fragment is None:
             if len(fragments) >= MAX_FRAGMENTS:
                 fragments.clear()
-            fragment = fragments[key] = (item, Markup(macro(item, *args)))
+            html = macro(item, *args)  # markup already, unless autoescape is off
+            fragment = fragments[key] = (item, html if isinstance(html, Markup) else Markup(html))
         found.append(fragment[1])
     return found
 
