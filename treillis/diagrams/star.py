@@ -229,18 +229,14 @@ def _neighbourhood(diagram: Diagram, max_width: float, variant: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-
-
 def _text(value: str) -> str:
-    """Text from the content, escaped as `svgsafe` writes it."""
-    return value.translate(_TEXT_ESCAPES)
+    """Text from the content, escaped as `svgsafe` writes it (& < >)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attribute(value: str) -> str:
-    """An attribute's value from the content, escaped as `svgsafe` writes it."""
-    return value.translate(_ATTRIBUTE_ESCAPES)
+    """An attribute's value from the content, escaped as `svgsafe` writes it (& < > ")."""
+    return _text(value).replace('"', "&quot;")
 
 
 def _svg_head(diagram: Diagram, name: str, width: float, height: float) -> str:
