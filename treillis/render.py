@@ -8,6 +8,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from treillis.errors import Problem
 from treillis.i18n import Translations
 from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, SiteConfig
-from treillis.urls import Paths, relative
+from treillis.urls import Paths, links_from
 from treillis.views.common import Page, readable_accent
 
 DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
@@ -97,7 +98,7 @@ class Renderer:
     def _context(self, page: Page) -> dict[str, Any]:
         config, paths, lang = self.config, self.paths, page.lang
         t = self.messages[lang]
-        url = partial(relative, page.path)
+        url = links_from(page.path)
         return {
             **self.jinja_functions[lang],
             "once_each": partial(_once_each, self.fragments.setdefault(lang, {}), url),
@@ -204,8 +205,15 @@ def _once_each(
     """
     found = []
     name = macro.name
+    paths = attrgetter(*links) if links else None
     for item in items:
-        key = (name, id(item), args, tuple([url(getattr(item, link)) for link in links]))
+        if paths is None:
+            targets: tuple = ()
+        elif len(links) == 1:
+            targets = (url(paths(item)),)
+        else:
+            targets = tuple(map(url, paths(item)))
+        key = (name, id(item), args, targets)
         fragment = fragments.get(key)
         if fragment is None:
             if len(fragments) >= MAX_FRAGMENTS:
