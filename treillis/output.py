@@ -177,7 +177,12 @@ class Staging:
         path = os.path.join(self._root, checked_path(relative_path))
         folder = os.path.dirname(path)
         if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
+            try:
+                os.mkdir(folder)  # a page's own folder, in one already made: one call
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
             self._made.add(folder)
         with open(path, "w", encoding="utf-8") as file:
             file.write(text)

@@ -68,6 +68,7 @@ class Renderer:
         }
         # Fragments rendered once and reused by every page (see `_once`), by language.
         self.fragments: dict[str, dict[tuple, tuple[Any, Markup]]] = {}
+        self._by_language: dict[str, dict[str, Any]] = {}
 
     def render(self, page: Page) -> str:
         try:
@@ -97,19 +98,54 @@ class Renderer:
 
     def _context(self, page: Page) -> dict[str, Any]:
         config, paths, lang = self.config, self.paths, page.lang
-        t = self.messages[lang]
         url = links_from(page.path)
+        by_language = self._by_language.get(lang)
+        if by_language is None:
+            by_language = self._by_language[lang] = self._language_context(lang)
         return {
             **self.jinja_functions[lang],
             "once_each": partial(_once_each, self.fragments.setdefault(lang, {}), url),
             **page.context,
+            **by_language,
             # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
             "diagrams": {d.name: Markup(self.svgs[d.key]) for d in page.diagrams},
             "page": page,
             "lang": lang,
+            "url": url,
+            # Every page gets a description, for search engines and link previews.
+            "description": page.description or config.description.get(lang) or page.title,
+            "canonical": config.base_url + page.path if config.base_url else "",
+            # hreflang alternates must be absolute addresses (search engines ignore, and
+            # Lighthouse flags, relative ones): without a base_url there are none.
+            "alternate_links": [
+                {"lang": other, "href": config.base_url + path}
+                for other, path in sorted(page.alternates.items())
+            ]
+            if len(page.alternates) > 1 and config.base_url
+            else [],
+            "language_links": [
+                {
+                    "lang": other,
+                    "name": REGISTRY[other].name,
+                    "path": page.alternates.get(other, paths.home(other)),
+                    "current": other == lang,
+                    # Without a translation the link leads to that language's home page:
+                    # the switch says so rather than landing the reader somewhere unexpected.
+                    "translated": other == lang or other in page.alternates,
+                }
+                for other in config.languages
+            ]
+            if len(config.languages) > 1
+            else [],
+        }
+
+    def _language_context(self, lang: str) -> dict[str, Any]:
+        """What every page in `lang` gets, the same on each (made once; only read)."""
+        config, paths = self.config, self.paths
+        t = self.messages[lang]
+        return {
             "dir": REGISTRY[lang].direction,
             "t": t,
-            "url": url,
             "site_title": config.title.get(lang),
             "brand": {
                 "logo": config.brand.logo,
@@ -127,21 +163,10 @@ class Renderer:
             }
             if config.brand is not None
             else None,
-            # Every page gets a description, for search engines and link previews.
-            "description": page.description or config.description.get(lang) or page.title,
             "home_path": paths.home(lang),
             "stylesheet": paths.asset("treillis.css"),
             "print_stylesheet": paths.asset("print.css"),
-            "canonical": config.base_url + page.path if config.base_url else "",
             "og_locale": REGISTRY[lang].og_locale,
-            # hreflang alternates must be absolute addresses (search engines ignore, and
-            # Lighthouse flags, relative ones): without a base_url there are none.
-            "alternate_links": [
-                {"lang": other, "href": config.base_url + path}
-                for other, path in sorted(page.alternates.items())
-            ]
-            if len(page.alternates) > 1 and config.base_url
-            else [],
             "feed": paths.feed(),
             "base_url": config.base_url,
             "script": paths.asset("treillis.js"),
@@ -166,20 +191,6 @@ class Renderer:
                 {"label": t("basket"), "path": paths.basket(lang)},
                 {"label": t("history"), "path": paths.history(lang)},
             ],
-            "language_links": [
-                {
-                    "lang": other,
-                    "name": REGISTRY[other].name,
-                    "path": page.alternates.get(other, paths.home(other)),
-                    "current": other == lang,
-                    # Without a translation the link leads to that language's home page:
-                    # the switch says so rather than landing the reader somewhere unexpected.
-                    "translated": other == lang or other in page.alternates,
-                }
-                for other in config.languages
-            ]
-            if len(config.languages) > 1
-            else [],
         }
 
 
