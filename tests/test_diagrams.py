@@ -6,16 +6,19 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import DEMO_CONTENT, write_site
 from tests.htmlsite import Site
 from treillis.atlas import Atlas
 from treillis.build import build, load
-from treillis.diagrams import DiagramCache, render_diagrams
+from treillis.diagrams import Diagram, DiagramCache, Node, render_diagrams
+from treillis.diagrams.star import layout_neighbourhood
+from treillis.diagrams.svgsafe import UnsafeDiagram, sanitise
 from treillis.model import Site as ContentSite
 from treillis.views import Views
-from treillis.views.diagrams import MAX_SHOWN, indexing_diagram
+from treillis.views.diagrams import MAX_SHOWN, indexing_diagram, neighbourhood_diagram
 
 
 def node_texts(svg) -> list[str]:
@@ -363,3 +366,48 @@ def test_a_deep_lattice_gives_an_indexing_outline_a_phone_can_show(tmp_path: Pat
     for level in range(1, levels + 1):
         assert f"Niveau {level} de la" in text, level
     assert float(narrow["width"]) <= 480
+
+
+def test_a_neighbourhood_picture_is_already_what_the_sanitiser_writes() -> None:
+    """Neighbourhoods are drawn on every build and never cached: they are not parsed
+    again by `svgsafe.sanitise`, so each must be exactly what it would write (every value
+    of the content escaped, every link checked), whatever the labels hold."""
+    site = load(DEMO_CONTENT)
+    views = Views(site, Atlas(site))
+    diagrams = [
+        neighbourhood_diagram(views, d, lang)
+        for d in site.descriptors
+        for lang in site.config.languages
+    ]
+    hostile = Node("c", "<b>Budget</b> & \"co\" 'l'", "centre", "#336699", count=3)
+    neighbours = [
+        Node(
+            f"n{i}",
+            f'Sous-thème n° {i} <i>&amp;</i> "q"',
+            "narrower",
+            "#993366",
+            f"../a'b&c{i}/index.html",
+            count=i,
+            count_title="<docs> & 'more'",
+        )
+        for i in range(12)
+    ]
+    diagrams.append(
+        Diagram("neighbourhood", "<t> & 'x'", 'd "&" <d>', "fr", nodes=(hostile, *neighbours))
+    )
+    for diagram in diagrams:
+        svg = layout_neighbourhood(diagram)
+        assert (
+            sanitise(svg) == svg
+            if "diagram--wide" not in svg
+            else all(sanitise(part) == part for part in _pictures(svg))
+        )
+    unsafe = Node("n0", "x", "narrower", "#993366", "javascript:alert(1)")
+    with pytest.raises(UnsafeDiagram):
+        layout_neighbourhood(Diagram("neighbourhood", "t", "d", "fr", nodes=(hostile, unsafe)))
+
+
+def _pictures(markup: str) -> list[str]:
+    """The pictures of a wide and narrow pair, each as it was drawn (with its newline)."""
+    first = markup.index("</svg>\n") + len("</svg>\n")
+    return [markup[:first], markup[first:]]

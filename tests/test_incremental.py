@@ -373,3 +373,25 @@ def test_a_damaged_search_state_gives_a_full_index(
     fresh = tmp_path / "fresh"
     build(content, fresh, cache=False)
     assert _search_data(output) == _search_data(fresh)
+
+
+def test_a_page_digest_follows_every_value_of_its_shared_view_objects() -> None:
+    """Frozen view objects (a document card, on many lists) are digested once each, by
+    identity: equal values still give equal digests, and any field changed another."""
+    from dataclasses import fields, replace
+
+    from treillis.incremental import view_digest
+    from treillis.views.common import DocumentCard, Page
+
+    values = {f.name: f"{f.name} value" for f in fields(DocumentCard)}
+    card = DocumentCard(**values)
+
+    def page(*cards: DocumentCard) -> Page:
+        return Page("atlas/d/all/index.html", "descriptor.html", "fr", "T", context={"c": cards})
+
+    digest = view_digest(page(card, card))
+    assert view_digest(page(DocumentCard(**values), DocumentCard(**values))) == digest
+    for name in values:
+        changed = replace(card, **{name: values[name] + "!"})
+        assert view_digest(page(card, changed)) != digest, name
+        assert view_digest(page(changed, card)) != view_digest(page(card, changed)), name

@@ -217,12 +217,58 @@ def view_digest(page: object) -> str:
     The pickler keeps no memo ("fast" mode): a value shared by two places of a view
     is written twice, so the digest depends on what the view holds, never on which
     objects happen to be shared (that differs between a fresh parse and the parse
-    cache, and between workers)."""
+    cache, and between workers). A frozen view object (a document card, on many
+    lists) is written as the digest of its fields, made once per value."""
     digest = _Digest()
-    pickler = pickle.Pickler(digest, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _ViewPickler(digest, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
     pickler.dump(page)
     return digest.hash.hexdigest()
+
+
+def _digested(digest: bytes) -> None:
+    """What a frozen view object is pickled as, for a digest (never unpickled)."""
+
+
+class _ViewPickler(pickle.Pickler):
+    def reducer_override(self, obj: object) -> object:
+        kind = type(obj)
+        frozen = _FROZEN.get(kind)
+        if frozen is None:
+            params = getattr(kind, "__dataclass_params__", None)
+            frozen = _FROZEN[kind] = (
+                params is not None
+                and params.frozen
+                and all(f.type in ("str", "int", "bool") for f in fields(kind))
+            )
+        if not frozen:
+            return NotImplemented
+        # Known by identity: the entry holds the object, so no other one takes its id.
+        found = _FROZEN_DIGESTS.get(id(obj))
+        if found is None or found[0] is not obj:
+            if len(_FROZEN_DIGESTS) >= _MAX_FROZEN_DIGESTS:
+                _FROZEN_DIGESTS.clear()
+            # Its class and fields (strings and numbers, never changed: it is frozen).
+            digest = hashlib.blake2b(
+                pickle.dumps(
+                    (kind.__module__, kind.__qualname__, [getattr(obj, f) for f in _names(kind)]),
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                ),
+                digest_size=16,
+            ).digest()
+            found = _FROZEN_DIGESTS[id(obj)] = (obj, digest)
+        return _digested, (found[1],)
+
+
+def _names(kind: type) -> list[str]:
+    return [f.name for f in fields(kind)]
+
+
+# Frozen view objects of plain values, by class; their digests, by identity (a view's
+# objects are made once per build and shared by its pages).
+_FROZEN: dict[type, bool] = {}
+_FROZEN_DIGESTS: dict[int, tuple[object, bytes]] = {}
+_MAX_FROZEN_DIGESTS = 100_000
 
 
 _DOCUMENT_TEXT = ("body", "body_line")

@@ -141,6 +141,8 @@ class Staging:
             shutil.rmtree(self.root)
         self.root.mkdir()
         self._folders: set[Path] = {self.root}
+        self._root = str(self.root)
+        self._made: set[str] = {self._root}  # folders made, as strings (see write_text)
 
     def target(self, relative_path: str) -> Path:
         """The staging path for an output-relative path, refusing anything outside.
@@ -171,9 +173,19 @@ class Staging:
             self._folders.add(folder)
 
     def write_text(self, relative_path: str, text: str) -> None:
-        path = self.target(relative_path)
-        self._folder_for(path)
-        path.write_text(text, encoding="utf-8")
+        # Thousands of pages: plain strings, each folder made once, no pathlib.
+        path = os.path.join(self._root, checked_path(relative_path))
+        folder = os.path.dirname(path)
+        if folder not in self._made:
+            try:
+                os.mkdir(folder)  # a page's own folder, in one already made: one call
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
+            self._made.add(folder)
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
 
     def copy_file(self, source: Path, relative_path: str) -> None:
         path = self.target(relative_path)
