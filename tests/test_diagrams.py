@@ -271,11 +271,11 @@ def test_second_build_lays_out_nothing_and_a_label_change_only_what_shows_it(
 def test_counts_never_show_zero_and_a_count_including_narrower_says_so(
     site: Site, content: ContentSite, atlas: Atlas
 ) -> None:
-    # Descriptors indexing no document themselves, whose narrower ones index some.
+    # Descriptors indexing no document or record themselves, whose narrower ones index some.
     broad = [
         d
         for d in content.descriptors
-        if not atlas.documents[d] and atlas.documents_including_narrower(d)
+        if not atlas.documents[d] and not atlas.records[d] and atlas.documents_including_narrower(d)
     ]
     assert broad
     for page in site.pages:
@@ -285,9 +285,13 @@ def test_counts_never_show_zero_and_a_count_including_narrower_says_so(
     for descriptor_id in broad:
         svg = site.page(f"atlas/{descriptor_id}/index.html").select_one("svg.diagram")
         centre = svg.select_one(".diagram-node--centre text.diagram-count")
-        total = len(atlas.documents_including_narrower(descriptor_id))
-        assert centre.contents[-1] == f"({total} avec les plus précis)"
-        assert centre.title.get_text() == f"{total} en comptant les descripteurs plus précis"
+        documents = len(atlas.documents_including_narrower(descriptor_id))
+        records = len(atlas.records_including_narrower(descriptor_id))  # the demo's network
+        assert centre.contents[-1] == f"({documents + records} avec les plus précis)"
+        title = f"{documents} en comptant les descripteurs plus précis"
+        if records:
+            title += f" · {records} dans le réseau"
+        assert centre.title.get_text() == title
 
 
 def test_the_principles_diagram_lists_principles_in_order_with_a_key(
