@@ -264,3 +264,98 @@ def text_changes(old: Site | None, new: Site) -> tuple[set[str], set[str]] | Non
     if documents is None or dossiers is None:
         return None
     return documents, dossiers
+
+
+@dataclass
+class Affected:
+    """The items whose pages may show something else after an edit (a superset: a page
+    planned again whose view digest is unchanged is still not rendered)."""
+
+    documents: set[str]
+    descriptors: set[str]
+
+
+def affected_items(old: Site | None, new: Site, interface: object = None) -> Affected | None:
+    """The documents and descriptors whose pages may have changed from `old` to `new`,
+    when only documents and dossiers were edited (none added, removed or moved); None
+    when anything else changed (settings, families, the atlas, the network…): every page
+    is planned again. The site-wide pages (home, atlas index, dossiers, partners…) are
+    always planned again; they are not listed here.
+
+    What a document's page shows of other documents, and a descriptor's page of
+    documents, follows `treillis.views`: its dossier's and translations' titles, the
+    cards of its related documents, [[links]]; a descriptor's page shows the cards of its
+    documents (and of its narrower ones' in its full list), the number of documents of
+    its neighbours and of the descriptors above it. When a document's descriptors
+    change, those numbers change on every page that shows them."""
+    from treillis.atlas import Atlas
+    from treillis.markdown import link_targets
+    from treillis.views.common import Views
+    from treillis.views.content import _related_documents
+
+    if old is None or old.root != new.root:
+        return None
+    for name in ("config", "families", "descriptors", "network"):
+        if getattr(old, name) != getattr(new, name):
+            return None
+    if old.documents.keys() != new.documents.keys() or old.dossiers.keys() != new.dossiers.keys():
+        return None
+    if any(old.documents[k].dossier != d.dossier for k, d in new.documents.items()):
+        return None
+    if any(old.dossiers[s].documents != d.documents for s, d in new.dossiers.items()):
+        return None
+    changed = {k for k, d in new.documents.items() if d != old.documents[k]}
+    dossiers = {s for s, d in new.dossiers.items() if d != old.dossiers[s]}
+    before = Views(old, Atlas(old), interface=interface)  # type: ignore[arg-type]
+    after = Views(new, Atlas(new), interface=interface)  # type: ignore[arg-type]
+    atlas = after.atlas  # the same lattice in both: the descriptors are the same
+    documents = set(changed)
+    linked = set(changed) | dossiers  # items whose title a [[link]] shows
+    cards = set(changed)  # documents whose card (title, date, dossier's title…) may differ
+    for slug in dossiers:
+        for site, views in ((old, before), (new, after)):
+            dossier = site.dossiers[slug]
+            cards |= set(dossier.documents)
+            for principle in dossier.principles:
+                for ref in principle.documents:
+                    if key := views.document_key(ref.target, slug):
+                        documents.add(key)
+    descriptors: set[str] = set()
+    counted: set[str] = set()  # descriptors indexing other documents than before
+    neighbours: set[str] = set()  # documents sharing a descriptor with an edited one
+    for key in cards:
+        documents.add(key)
+        documents.update(before.translations(key), after.translations(key))
+        was = {d for d in old.documents[key].descriptor_ids if d in atlas.broader}
+        now = {d for d in new.documents[key].descriptor_ids if d in atlas.broader}
+        counted |= was ^ now
+        for descriptor in was | now:
+            descriptors.add(descriptor)
+            descriptors |= atlas.ancestors(descriptor)  # their full lists show it
+            neighbours.update(before.atlas.documents[descriptor], atlas.documents[descriptor])
+    if counted:
+        # The number of documents of a descriptor shows wherever it is linked; the total
+        # of a descriptor above it wherever that one has no document of its own.
+        above = set().union(*(atlas.ancestors(d) for d in counted))
+        shown = counted | {d for d in above if not atlas.documents[d]}
+        descriptors |= counted | above
+        for descriptor in shown:
+            descriptors.update(atlas.broader[descriptor], atlas.narrower[descriptor])
+            descriptors.update(atlas.related[descriptor])
+        below = set().union(*(atlas.descendants(d) for d in shown)) | shown
+        descriptors |= set().union(*(atlas.descendants(d) for d in counted))
+        for descriptor in below:
+            documents.update(before.atlas.documents[descriptor], atlas.documents[descriptor])
+    for key in sorted(neighbours - documents):
+        lang = new.documents[key].lang
+        if _related_documents(before, old.documents[key], lang) != _related_documents(
+            after, new.documents[key], lang
+        ):
+            documents.add(key)
+    for key, document in new.documents.items():
+        if key not in documents and linked.intersection(link_targets(document.body)):
+            documents.add(key)
+    for descriptor in new.descriptors.values():
+        if any(linked.intersection(link_targets(note)) for note in descriptor.note.values.values()):
+            descriptors.add(descriptor.id)
+    return Affected(documents, descriptors)
