@@ -16,6 +16,7 @@ from treillis.diagrams import DiagramCache, DiagramReport
 from treillis.errors import BuildError, Problem, Problems
 from treillis.incremental import (
     BuildState,
+    Known,
     fingerprints,
     forget_state,
     load_heavy,
@@ -108,7 +109,9 @@ def build(
         if state.code != code:
             # Another version of Treillis (or of a library) may make any page differently.
             state = BuildState(options=options, code=code)
-        inputs = fingerprints([content, *_theme_candidates(content, theme)])
+        stamped, stamps = time.time_ns(), {}
+        known = Known(state.inputs, state.stamps, state.stamped)
+        inputs = fingerprints([content, *_theme_candidates(content, theme)], known, stamps)
         if state.inputs == inputs and state.report and output_intact(output, state.output):
             # Nothing read by the build changed, and the output is as the build left it.
             return replace(
@@ -121,6 +124,7 @@ def build(
                 up_to_date=True,
             )
         load_heavy(state_path, state)
+        state.parse_cache.known = inputs  # files just hashed are not read again
         forget_state(state_path)  # until this build succeeds, the old state is not valid
     site = load(content, state.parse_cache if state else None)
     if base_url:
@@ -129,7 +133,7 @@ def build(
         site, content, output, theme, progress, folder, started=started, strict=strict, state=state
     )
     if state is not None and state_path is not None:
-        state.inputs = inputs
+        state.inputs, state.stamps, state.stamped = inputs, stamps, stamped
         state.report = report
         save_state(state_path, state)
     return report

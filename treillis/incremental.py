@@ -7,12 +7,14 @@ a digest of every page's view, the version of the code that rendered them,
 and the size and time of every file the build wrote. The preview keeps the
 same state in memory between its rebuilds (see `treillis.pipeline`). With it:
 
-- a build whose inputs (every file read, compared by a hash of its bytes) and
+- a build whose inputs (every file read, compared by a hash of its bytes; a
+  file whose stamp — size, times, inode — is as it was is not read again) and
   output are untouched does nothing (no-op);
 - a page whose view is unchanged is not rendered again: its file is linked
   from the previous output into the new one;
 - when only the text (body) of documents or dossiers changed, only their
-  pages are planned again.
+  pages are planned again; when other fields of them changed, only the pages
+  that may show them (`affected_items`) and the site-wide ones.
 
 The state is data (msgpack), checked against its types when read and sealed
 with the user's key (see `treillis.cachedir`): a state that does not verify,
@@ -36,11 +38,16 @@ from treillis.model import Site
 from treillis.report import BuildReport
 from treillis.sources import ParseCache, ParsedData, content_digest, read_bytes
 
-STATE_VERSION = 4  # bumped whenever the state's shape or the meaning of a digest changes
+STATE_VERSION = 5  # bumped whenever the state's shape or the meaning of a digest changes
 
 # The heavy part of a state (parsed files, Markdown, the model: hundreds of megabytes
 # at 50,000 documents) is in a file of its own, read only when something changed.
 _HEAVY = ("parse_cache", "site")
+
+# A file's size, modification and change times (ns) and inode: any write to a file, and
+# any change of its times (`touch -r`), gives it a new change time, which no program can
+# set back.
+Stamp = tuple[int, int, int, int]
 
 
 @dataclass
@@ -52,6 +59,8 @@ class BuildState:
     parse_cache: ParseCache = field(default_factory=ParseCache)
     site: Site | None = None
     inputs: dict[str, str] = field(default_factory=dict)  # every file the build read → digest
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # and what its metadata said then
+    stamped: int = 0  # when (time.time_ns()) the inputs were hashed
     pages: dict[str, str] = field(default_factory=dict)  # page path → digest of its view
     output: dict[str, tuple[int, int]] = field(default_factory=dict)  # file → (size, mtime_ns)
     themes: dict[str, str] = field(default_factory=dict)  # theme files the pages used → digest
@@ -164,10 +173,40 @@ _READ_OUTSIDE = (".md", ".yaml", ".yml")
 _DEPTH_READ = 2
 
 
-def fingerprints(folders: list[Path]) -> dict[str, str]:
+# Change times have a coarse clock (a kernel tick): a file changed this close before its
+# stamp was taken may change again with the same stamp. Such a file is hashed again.
+_SETTLED_NS = 2_000_000_000
+
+
+def _stamp(found: os.stat_result) -> Stamp:
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino
+
+
+@dataclass
+class Known:
+    """What a previous `fingerprints` found: each file's digest and stamp, and when."""
+
+    digests: dict[str, str]
+    stamps: dict[str, Stamp]
+    stamped: int
+
+    def digest(self, path: str, stamp: Stamp) -> str | None:
+        """The digest of a file whose stamp is as it was, long enough before it was taken."""
+        if self.stamps.get(path) == stamp and stamp[2] < self.stamped - _SETTLED_NS:
+            return self.digests.get(path)
+        return None
+
+
+def fingerprints(
+    folders: list[Path], known: Known | None = None, stamps: dict[str, Stamp] | None = None
+) -> dict[str, str]:
     """Every file under `folders` (or among them) with a hash of its content: changes
     when any file's content does, whatever its size and modification time say. The one
-    way Treillis tells whether what it reads changed."""
+    way Treillis tells whether what it reads changed.
+
+    With what a previous call found (`known`), a file whose stamp (size, times, inode)
+    is the same is not read again: its change time says it was not written since.
+    `stamps` (filled when given) gets every file's stamp, for a next call."""
     found = {}
     roots = [os.path.realpath(folder) for folder in folders]
     for folder in folders:
@@ -197,6 +236,14 @@ def fingerprints(folders: list[Path]) -> dict[str, str]:
                     continue
                 path = os.path.join(directory, name)
                 try:
+                    if stamps is not None or known is not None:
+                        stamp = _stamp(os.stat(path))
+                        if stamps is not None:
+                            stamps[path] = stamp
+                        digest = known.digest(path, stamp) if known is not None else None
+                        if digest is not None:
+                            found[path] = digest
+                            continue
                     found[path] = content_digest(read_bytes(Path(path)))
                 except OSError:  # gone, or no regular file: the readers say so if it matters
                     continue

@@ -7,8 +7,8 @@ change into memory; `treillis.mirror` runs it on a partner's part of the site.
 All of them keep what they did in a `BuildState` (on disk between builds, in
 memory between the preview's rebuilds), so each run renders only the pages
 whose view changed (their digest, see `treillis.incremental.view_digest`),
-and when only the text of documents or dossiers changed, plans only their
-pages. Problems (a template that fails) raise `BuildError`: the output in
+and when only documents or dossiers were edited, plans only the pages that may
+show what changed (`treillis.incremental.affected_items`). Problems (a template that fails) raise `BuildError`: the output in
 place stays as it was.
 """
 
