@@ -404,3 +404,31 @@ def test_one_edit_plans_and_renders_only_the_pages_that_show_it(
             assert set(planned) >= rendered, name
             assert len(planned) < report.pages / 2, (name, len(planned))  # not every page
     assert f"dossiers/{MOVED[0]}/{MOVED[2]}/index.html" not in _pages(output)  # moved away
+
+
+def test_a_no_op_build_reads_no_input_whose_stamp_is_unchanged(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from treillis import incremental
+
+    # Files written just before a build are hashed anyway (their change time's clock is
+    # coarse): here, as if they had been written long before.
+    monkeypatch.setattr(incremental, "_SETTLED_NS", 0)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    read: list[Path] = []
+    read_bytes = incremental.read_bytes
+    monkeypatch.setattr(incremental, "read_bytes", lambda p: read.append(p) or read_bytes(p))
+    assert build(content, output, cache=cache).up_to_date
+    assert [p for p in read if content in p.parents] == []
+    # An edit that keeps the size and the modification time is seen all the same.
+    document = content / DOCUMENT
+    text, stat = document.read_text(encoding="utf-8"), document.stat()
+    document.write_text(text.replace("title: Le Pays", "title: La Pays"), encoding="utf-8")
+    os.utime(document, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert document.stat().st_size == stat.st_size
+    report = build(content, output, cache=cache)
+    assert not report.up_to_date and report.rendered > 0
+    assert "La Pays" in (output / DOCUMENT_PAGE).read_text(encoding="utf-8")
