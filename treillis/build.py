@@ -21,6 +21,7 @@ from treillis.incremental import (
     forget_state,
     load_heavy,
     load_state,
+    save_light,
     save_state,
     state_file,
 )
@@ -114,6 +115,9 @@ def build(
         inputs = fingerprints([content, *_theme_candidates(content, theme)], known, stamps)
         if state.inputs == inputs and state.report and output_intact(output, state.output):
             # Nothing read by the build changed, and the output is as the build left it.
+            if known.hashed:  # files changed just before the last build: settled now
+                state.stamps, state.stamped = stamps, stamped
+                save_light(state_path, state)
             return replace(
                 state.report,
                 seconds=time.perf_counter() - started,

@@ -162,6 +162,13 @@ def save_state(path: Path, state: BuildState) -> None:
         write_sealed(target, _context(target), _ENCODER.encode(value))
 
 
+def save_light(path: Path, state: BuildState) -> None:
+    """Write the light part of `state` again, with the heavy part it goes with (a no-op
+    build's newer stamps of its inputs)."""
+    light = {f.name: getattr(state, f.name) for f in fields(state) if f.name not in _HEAVY}
+    write_sealed(path, _context(path), _ENCODER.encode(light))
+
+
 def forget_state(path: Path) -> None:
     path.unlink(missing_ok=True)
     _heavy_file(path).unlink(missing_ok=True)
@@ -190,10 +197,14 @@ class Known:
     stamps: dict[str, Stamp]
     stamped: int
 
+    hashed: int = 0  # files hashed again although their stamp was the same (too recent)
+
     def digest(self, path: str, stamp: Stamp) -> str | None:
         """The digest of a file whose stamp is as it was, long enough before it was taken."""
-        if self.stamps.get(path) == stamp and stamp[2] < self.stamped - _SETTLED_NS:
-            return self.digests.get(path)
+        if self.stamps.get(path) == stamp:
+            if stamp[2] < self.stamped - _SETTLED_NS:
+                return self.digests.get(path)
+            self.hashed += 1
         return None
 
 

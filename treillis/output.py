@@ -70,12 +70,23 @@ def file_stamp(path: str | Path) -> Stamp:
 
 
 def output_manifest(root: Path) -> dict[str, Stamp]:
-    """Every file of a built output folder with its stamp."""
-    manifest = {}
-    for directory, _dirs, files in os.walk(root):
-        for name in files:
-            path = os.path.join(directory, name)
-            manifest[os.path.relpath(path, root)] = file_stamp(path)
+    """Every file of a built output folder with its stamp (links are not followed; a
+    link, or anything but a regular file or a folder, raises OSError)."""
+    manifest: dict[str, Stamp] = {}
+    # Folder by folder with scandir (one stat per entry, no path arithmetic): a no-op
+    # build walks every file of the output.
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                    continue
+                found = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(found.st_mode):
+                    raise OSError(f"{entry.path} is not a regular file")
+                manifest[prefix + entry.name] = (found.st_size, found.st_mtime_ns)
     return manifest
 
 
