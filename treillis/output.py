@@ -262,22 +262,30 @@ class Staging:
                 # Atomic for each file: a reader sees the old page or the new one.
                 os.replace(os.path.join(directory, name), folder / name)
                 staged.add(os.path.relpath(folder / name, self.output))
-        wanted = staged | kept
-        for directory, dirs, files in os.walk(self.output, topdown=False):
-            for name in files:
-                path = os.path.join(directory, name)
-                if os.path.relpath(path, self.output) not in wanted:
-                    os.unlink(path)
-            for name in dirs:
-                folder = os.path.join(directory, name)
-                if os.path.islink(folder):
-                    os.unlink(folder)  # never made by Treillis
-                elif not os.listdir(folder):
-                    os.rmdir(folder)
+        _prune(str(self.output), "", staged | kept)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _prune(folder: str, prefix: str, wanted: set[str]) -> bool:
+    """Remove every file (and link: never made by Treillis) under `folder` whose path
+    (`prefix` and its name) is not `wanted`, and every folder left empty; whether
+    `folder` is now empty. With scandir: a build walks every file of the output."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if _prune(entry.path, f"{prefix}{entry.name}/", wanted):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif prefix + entry.name in wanted:
+                empty = False
+            else:
+                os.unlink(entry.path)
+    return empty
 
 
 class Memory:
