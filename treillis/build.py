@@ -9,8 +9,8 @@ import time
 from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from treillis import pipeline
 from treillis.cachedir import open_cache
 from treillis.diagrams import DiagramCache, DiagramReport
 from treillis.errors import BuildError, Problem, Problems
@@ -27,14 +27,19 @@ from treillis.incremental import (
 )
 from treillis.model import Site
 from treillis.output import Staging, check_output_folder, output_intact
-from treillis.pipeline import Progress
-from treillis.readers import read_site
-from treillis.readers.fields import address_problem
-from treillis.render import DEFAULT_THEME
 from treillis.report import BuildReport
 from treillis.sources import ParseCache
-from treillis.validate import complete_families, validate
-from treillis.views.common import Scope
+
+if TYPE_CHECKING:
+    from treillis.pipeline import Progress
+    from treillis.views.common import Scope
+
+# The readers, the views, the renderer and the search are imported when a build needs
+# them: a no-op build (nothing changed) needs none of them, and importing them takes
+# longer than the rest of it.
+
+# The default theme (`treillis.render.DEFAULT_THEME`), without importing the renderer.
+DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
 
 
 def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True) -> Site:
@@ -42,6 +47,9 @@ def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True
 
     `aligned` false: the network's alignment files are not applied (nor checked), for
     `treillis align`, which reports their problems itself and must run despite them."""
+    from treillis.readers import read_site
+    from treillis.validate import complete_families, validate
+
     problems = Problems()
     if not content.is_dir():
         raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
@@ -177,6 +185,8 @@ def code_version() -> str:
 
 def checked_base_url(base_url: str) -> str:
     """A site's address, checked (the one rule of `address_problem`), ending with '/'."""
+    from treillis.readers.fields import address_problem
+
     if problem := address_problem(base_url):
         raise ValueError(f"'{base_url}' is not a valid web address: {problem}")
     return base_url if base_url.endswith("/") else base_url + "/"
@@ -200,6 +210,8 @@ def publish(
     With a `state` (what the previous build of this output left, updated here),
     unchanged pages are not rendered again but kept from the previous output.
     """
+    from treillis import pipeline
+
     themes = theme_folders(site, theme)
     cache_folder = default_cache(content) if cache is True else cache or None
     # The output must not overlap the content, a user theme or the cache (whose build
