@@ -26,11 +26,12 @@ def python_paths(output: Path, query: str) -> set[str]:
     """What the Python engine finds in every language's full index, as page paths (and
     network records as their addresses)."""
     store = data_file(output, "store")
-    indexes = {
-        lang: load_index(data_file(output, f"{lang}-full")) for lang in store["languages"]
+    indexes = {lang: load_index(data_file(output, f"{lang}-full")) for lang in store["languages"]}
+    network = {
+        lang: load_index(data_file(output, f"network-{lang}-full")) for lang in store["network"]
     }
     found = set()
-    for _lang, ref in search_languages(indexes, query):
+    for _lang, ref in search_languages(indexes, query, network=network):
         doc = dict(zip(DOC_FIELDS, store["docs"][int(ref, 36)], strict=True))
         found.add(  # a network record links to its address on the partner's site
             doc["url"]
