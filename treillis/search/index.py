@@ -5,7 +5,8 @@ the first results; the *full* index adds leads and body text and is loaded in
 the background. Display data (title, type, address, dossier, date, facets)
 lives in a compact store, in rows shaped as `treillis.search.schema` says (the
 schema is a data file too); lead excerpts and the labels of the atlas in files
-of their own. Every file is
+of their own. The network's records have indexes of their own (`NETWORK`), so
+that they change no score of the site's documents. Every file is
 a script calling `TreillisSearch.add(name, json)`, so it loads from disk
 (file://) where `fetch()` is refused.
 """
