@@ -263,7 +263,8 @@ def test_the_first_results_come_in_few_round_trips_and_the_full_indexes_after_th
 ) -> None:
     """The search page names what its first results need, so the browser downloads it all
     at once; the excerpts of the results shown come next, and the full indexes (the
-    largest files) only once the first results are on the screen. Each file comes once."""
+    largest files) and the network's indexes only once the first results are on the screen.
+    Each file comes once."""
     from bs4 import BeautifulSoup
 
     from tests.browser import served
@@ -301,3 +302,6 @@ def test_the_first_results_come_in_few_round_trips_and_the_full_indexes_after_th
     assert all(name in files for name in named)
     assert files["data/excerpts.js"][1] <= first_full
     assert timing["shown"] <= first_full
+    # The network's indexes (the demo has its network) only after the site's first results.
+    network = [name for name in files if name.startswith("data/network-")]
+    assert network and all(timing["shown"] <= files[name][0] for name in network)
