@@ -4,6 +4,7 @@ the site a build from nothing gives, and never damage the output on failure."""
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -349,6 +350,45 @@ def test_the_search_index_of_an_incremental_build_equals_a_full_ones(
         build(content, fresh, cache=False)
         assert _search_data(fresh) and _search_data(output) == _search_data(fresh), name
         assert state.read_bytes() != before, name  # the edited records kept for the next
+
+
+# Edits of the harvested network (tests/test_network_build.py's bases): a record's title,
+# a base's language, a base gone.
+NETWORK_EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    (
+        "record title",
+        lambda c: _edit(c / "network/ritimo.xml", "jardins zanzibarites", "vergers zanzibarites"),
+    ),
+    ("base language", lambda c: _edit(c / "network/ritimo.xml", 'xml:lang="fr"', 'xml:lang="es"')),
+    ("base gone", lambda c: (c / "network/coredem.xml").unlink()),
+]
+
+
+def test_network_edits_leave_the_site_indexes_and_equal_a_full_build(
+    small_site: Path, tmp_path: Path
+) -> None:
+    """The network's records are indexed apart: editing the harvested bases rewrites the
+    network's indexes (as a build from nothing would), never the site's own."""
+    from tests.test_network_build import network_site
+
+    content = network_site(small_site)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+
+    def own(data: dict[str, bytes]) -> dict[str, bytes]:
+        """The site's own indexes (shards included): not the network's (`network-fr-…`)."""
+        index = re.compile(r"data/[a-z]+-(quick|full|phrases)(-[0-9]+)?\.js")
+        return {name: text for name, text in data.items() if index.fullmatch(name)}
+
+    site_indexes = own(_search_data(output))
+    assert site_indexes
+    for number, (name, edit) in enumerate(NETWORK_EDITS):
+        edit(content)
+        build(content, output, cache=cache)
+        fresh = tmp_path / f"fresh-{number}"
+        build(content, fresh, cache=False)
+        assert _search_data(output) == _search_data(fresh), name
+        assert own(_search_data(output)) == site_indexes, name
 
 
 @pytest.mark.parametrize("damage", ["garbage", "flipped", "empty", "folder"])
