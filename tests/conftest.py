@@ -212,9 +212,10 @@ def site(demo_output: Path) -> Site:
 
 
 @pytest.fixture(scope="session")
-def content() -> ContentSite:
-    """The demo content, as the model."""
-    return load(DEMO_CONTENT)
+def content(demo_content: Path) -> ContentSite:
+    """The demo content (with its network when ../shared/data is there), as the model:
+    what `demo_output` was built from."""
+    return load(demo_content)
 
 
 @pytest.fixture(scope="session")

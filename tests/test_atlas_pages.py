@@ -55,10 +55,16 @@ def test_the_descriptor_search_box_is_wide_and_easy_to_tap_on_a_phone(demo_outpu
     assert box["width"] >= box["column"] - 1
 
 
+# A document's link on a list page: on its card, or first on its line of a compact list.
+DOCUMENT_LINKS = (
+    ".indexed-documents .document-card h4 a[href], .indexed-documents .document-rows > li > a"
+)
+
+
 def _document_keys(page: Path, soup: BeautifulSoup, output: Path) -> list[str]:
-    """The keys of the documents whose cards a list page shows."""
+    """The keys of the documents a list page shows."""
     keys = []
-    for link in soup.select(".indexed-documents .document-card h4 a[href]"):
+    for link in soup.select(DOCUMENT_LINKS):
         target = (page.parent / link["href"]).resolve().relative_to(output.resolve())
         assert target.parts[0] == "dossiers" and target.name == "index.html", target
         keys.append("/".join(target.parts[1:-1]))
@@ -121,7 +127,7 @@ def test_the_list_including_narrower_descriptors_is_paginated(
     from tests.test_import_skos import assert_links_resolve
     from treillis.views import atlas as atlas_views
 
-    monkeypatch.setattr(atlas_views, "DOCUMENTS_PER_PAGE", 2)
+    monkeypatch.setattr(atlas_views, "ALL_DOCUMENTS_PER_PAGE", 2)
     content = tmp_path / "content"
     shutil.copytree(DEMO_CONTENT, content)
     output = tmp_path / "output"
@@ -134,6 +140,37 @@ def test_the_list_including_narrower_descriptors_is_paginated(
     numbers = [soup_of(p).select_one('.pager [aria-current="page"]').get_text() for p in pages]
     assert numbers == [str(n) for n in range(1, len(pages) + 1)]
     assert assert_links_resolve(output) > 0
+
+
+def test_the_list_including_narrower_descriptors_is_one_line_per_document(
+    demo_output: Path, atlas: Atlas
+) -> None:
+    """A list to scan: each document's title, type, date and dossier on a line, newest
+    first, no card or summary; the descriptor's own page keeps its cards."""
+    descriptor = max(
+        (d for d in _broad_descriptors(atlas) if atlas.documents[d]),
+        key=lambda d: len(atlas.documents_including_narrower(d)),
+    )
+    page = demo_output / f"atlas/{descriptor}/all/index.html"
+    soup = soup_of(page)
+    section = soup.select_one(".indexed-documents")
+    assert not section.select(".document-card, .document-card__summary, .type-group")
+    rows = section.select(".document-rows > li")
+    assert len(rows) == len(atlas.documents_including_narrower(descriptor))
+    dates = []
+    for row in rows:
+        title, *_, dossier = row.select("a[href]")
+        document = (page.parent / title["href"]).resolve().relative_to(demo_output.resolve())
+        assert document.parts[0] == "dossiers" and len(document.parts) == 4, document
+        assert title.get_text(strip=True)
+        assert row.select_one(".type-badge").get_text(strip=True)
+        target = (page.parent / dossier["href"]).resolve().relative_to(demo_output.resolve())
+        assert target.parts == ("dossiers", document.parts[1], "index.html")
+        time = row.select_one("time[datetime]")
+        dates.append(time["datetime"] if time else "")
+    assert dates == sorted(dates, reverse=True), "newest first"
+    own = soup_of(demo_output / f"atlas/{descriptor}/index.html")
+    assert own.select(".indexed-documents .document-card__title a[href]")
 
 
 def test_the_permuted_list_has_a_letter_index(site: Site) -> None:

@@ -6,16 +6,19 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import DEMO_CONTENT, write_site
 from tests.htmlsite import Site
 from treillis.atlas import Atlas
 from treillis.build import build, load
-from treillis.diagrams import DiagramCache, render_diagrams
+from treillis.diagrams import Diagram, DiagramCache, Node, render_diagrams
+from treillis.diagrams.star import layout_neighbourhood
+from treillis.diagrams.svgsafe import UnsafeDiagram, sanitise
 from treillis.model import Site as ContentSite
 from treillis.views import Views
-from treillis.views.diagrams import MAX_SHOWN, indexing_diagram
+from treillis.views.diagrams import MAX_SHOWN, indexing_diagram, neighbourhood_diagram
 
 
 def node_texts(svg) -> list[str]:
@@ -268,11 +271,11 @@ def test_second_build_lays_out_nothing_and_a_label_change_only_what_shows_it(
 def test_counts_never_show_zero_and_a_count_including_narrower_says_so(
     site: Site, content: ContentSite, atlas: Atlas
 ) -> None:
-    # Descriptors indexing no document themselves, whose narrower ones index some.
+    # Descriptors indexing no document or record themselves, whose narrower ones index some.
     broad = [
         d
         for d in content.descriptors
-        if not atlas.documents[d] and atlas.documents_including_narrower(d)
+        if not atlas.documents[d] and not atlas.records[d] and atlas.documents_including_narrower(d)
     ]
     assert broad
     for page in site.pages:
@@ -282,9 +285,13 @@ def test_counts_never_show_zero_and_a_count_including_narrower_says_so(
     for descriptor_id in broad:
         svg = site.page(f"atlas/{descriptor_id}/index.html").select_one("svg.diagram")
         centre = svg.select_one(".diagram-node--centre text.diagram-count")
-        total = len(atlas.documents_including_narrower(descriptor_id))
-        assert centre.contents[-1] == f"({total} avec les plus précis)"
-        assert centre.title.get_text() == f"{total} en comptant les descripteurs plus précis"
+        documents = len(atlas.documents_including_narrower(descriptor_id))
+        records = len(atlas.records_including_narrower(descriptor_id))  # the demo's network
+        assert centre.contents[-1] == f"({documents + records} avec les plus précis)"
+        title = f"{documents} en comptant les descripteurs plus précis"
+        if records:
+            title += f" · {records} dans le réseau"
+        assert centre.title.get_text() == title
 
 
 def test_the_principles_diagram_lists_principles_in_order_with_a_key(
@@ -363,3 +370,48 @@ def test_a_deep_lattice_gives_an_indexing_outline_a_phone_can_show(tmp_path: Pat
     for level in range(1, levels + 1):
         assert f"Niveau {level} de la" in text, level
     assert float(narrow["width"]) <= 480
+
+
+def test_a_neighbourhood_picture_is_already_what_the_sanitiser_writes() -> None:
+    """Neighbourhoods are drawn on every build and never cached: they are not parsed
+    again by `svgsafe.sanitise`, so each must be exactly what it would write (every value
+    of the content escaped, every link checked), whatever the labels hold."""
+    site = load(DEMO_CONTENT)
+    views = Views(site, Atlas(site))
+    diagrams = [
+        neighbourhood_diagram(views, d, lang)
+        for d in site.descriptors
+        for lang in site.config.languages
+    ]
+    hostile = Node("c", "<b>Budget</b> & \"co\" 'l'", "centre", "#336699", count=3)
+    neighbours = [
+        Node(
+            f"n{i}",
+            f'Sous-thème n° {i} <i>&amp;</i> "q"',
+            "narrower",
+            "#993366",
+            f"../a'b&c{i}/index.html",
+            count=i,
+            count_title="<docs> & 'more'",
+        )
+        for i in range(12)
+    ]
+    diagrams.append(
+        Diagram("neighbourhood", "<t> & 'x'", 'd "&" <d>', "fr", nodes=(hostile, *neighbours))
+    )
+    for diagram in diagrams:
+        svg = layout_neighbourhood(diagram)
+        assert (
+            sanitise(svg) == svg
+            if "diagram--wide" not in svg
+            else all(sanitise(part) == part for part in _pictures(svg))
+        )
+    unsafe = Node("n0", "x", "narrower", "#993366", "javascript:alert(1)")
+    with pytest.raises(UnsafeDiagram):
+        layout_neighbourhood(Diagram("neighbourhood", "t", "d", "fr", nodes=(hostile, unsafe)))
+
+
+def _pictures(markup: str) -> list[str]:
+    """The pictures of a wide and narrow pair, each as it was drawn (with its newline)."""
+    first = markup.index("</svg>\n") + len("</svg>\n")
+    return [markup[:first], markup[first:]]

@@ -4,6 +4,7 @@ the site a build from nothing gives, and never damage the output on failure."""
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -409,6 +410,45 @@ def test_a_sharded_index_edited_keeps_its_unchanged_files(content: Path, tmp_pat
     assert _search_data(output) == _search_data(fresh)
 
 
+# Edits of the harvested network (tests/test_network_build.py's bases): a record's title,
+# a base's language, a base gone.
+NETWORK_EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    (
+        "record title",
+        lambda c: _edit(c / "network/ritimo.xml", "jardins zanzibarites", "vergers zanzibarites"),
+    ),
+    ("base language", lambda c: _edit(c / "network/ritimo.xml", 'xml:lang="fr"', 'xml:lang="es"')),
+    ("base gone", lambda c: (c / "network/coredem.xml").unlink()),
+]
+
+
+def test_network_edits_leave_the_site_indexes_and_equal_a_full_build(
+    small_site: Path, tmp_path: Path
+) -> None:
+    """The network's records are indexed apart: editing the harvested bases rewrites the
+    network's indexes (as a build from nothing would), never the site's own."""
+    from tests.test_network_build import network_site
+
+    content = network_site(small_site)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+
+    def own(data: dict[str, bytes]) -> dict[str, bytes]:
+        """The site's own indexes (shards included): not the network's (`network-fr-…`)."""
+        index = re.compile(r"data/[a-z]+-(quick|full|phrases)(-[0-9]+)?\.js")
+        return {name: text for name, text in data.items() if index.fullmatch(name)}
+
+    site_indexes = own(_search_data(output))
+    assert site_indexes
+    for number, (name, edit) in enumerate(NETWORK_EDITS):
+        edit(content)
+        build(content, output, cache=cache)
+        fresh = tmp_path / f"fresh-{number}"
+        build(content, fresh, cache=False)
+        assert _search_data(output) == _search_data(fresh), name
+        assert own(_search_data(output)) == site_indexes, name
+
+
 @pytest.mark.parametrize("damage", ["garbage", "flipped", "empty", "folder"])
 def test_a_damaged_search_state_gives_a_full_index(
     content: Path, tmp_path: Path, damage: str
@@ -431,3 +471,154 @@ def test_a_damaged_search_state_gives_a_full_index(
     fresh = tmp_path / "fresh"
     build(content, fresh, cache=False)
     assert _search_data(output) == _search_data(fresh)
+
+
+def test_a_page_digest_follows_every_value_of_its_shared_view_objects() -> None:
+    """Frozen view objects (a document card, on many lists) are digested once each, by
+    identity: equal values still give equal digests, and any field changed another."""
+    from dataclasses import fields, replace
+
+    from treillis.incremental import view_digest
+    from treillis.views.common import DocumentCard, Page
+
+    values = {f.name: f"{f.name} value" for f in fields(DocumentCard)}
+    card = DocumentCard(**values)
+
+    def page(*cards: DocumentCard) -> Page:
+        return Page("atlas/d/all/index.html", "descriptor.html", "fr", "T", context={"c": cards})
+
+    digest = view_digest(page(card, card))
+    assert view_digest(page(DocumentCard(**values), DocumentCard(**values))) == digest
+    for name in values:
+        changed = replace(card, **{name: values[name] + "!"})
+        assert view_digest(page(card, changed)) != digest, name
+        assert view_digest(page(changed, card)) != view_digest(page(card, changed)), name
+
+
+# A document its dossier's principles cite: from there, to another dossier.
+MOVED = (
+    "conseils-citoyens-et-chartes",
+    "cooperation-rural-urbain",
+    "un-conseil-de-developpement-tire-au-sort",
+)
+
+
+def _move(content: Path, key: str, dossier: str) -> None:
+    """Move a document to another dossier, and what cites it along."""
+    old_dossier, slug = key.split("/")
+    (content / "dossiers" / f"{key}.md").rename(content / "dossiers" / dossier / f"{slug}.md")
+    index = content / "dossiers" / old_dossier / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace(slug, f"{dossier}/{slug}"), encoding="utf-8")
+
+
+DOCUMENT_PAGE = "dossiers/comite-de-direction-partage/pays-de-brevanne/index.html"
+DOSSIER_PAGE = "dossiers/comite-de-direction-partage/index.html"
+
+# One edit each, in turn, with pages that must be rendered again (their view changed),
+# and whether it is a one-document edit, for which only the pages that may show the
+# document are planned again (and few rendered).
+ONE_EDITS: list[tuple[str, Callable[[Path], None], set[str], bool]] = [
+    (
+        "document title",
+        lambda c: _edit(c / DOCUMENT, "title: ", "title: Nouveau · "),
+        {DOCUMENT_PAGE, DOSSIER_PAGE, "atlas/communautes-de-communes/index.html"},
+        True,
+    ),
+    (
+        "document descriptors",
+        lambda c: _edit(c / DOCUMENT, "descriptors: [", "descriptors: [democratie-locale, "),
+        {DOCUMENT_PAGE, "atlas/democratie-locale/index.html"},
+        True,
+    ),
+    (
+        "document date",
+        lambda c: _edit(c / DOCUMENT, "date: 2020-02", "date: 2026-03"),
+        {DOCUMENT_PAGE, DOSSIER_PAGE, "index.html", "atlas/territoires-ruraux/index.html"},
+        True,
+    ),
+    (
+        "dossier title",
+        lambda c: _edit(c / DOSSIER, "title: ", "title: Nouveau · "),
+        {DOCUMENT_PAGE, DOSSIER_PAGE, "index.html"},
+        False,
+    ),
+    (
+        "document moved to another dossier",
+        lambda c: _move(c, f"{MOVED[0]}/{MOVED[2]}", MOVED[1]),
+        {f"dossiers/{MOVED[1]}/{MOVED[2]}/index.html", f"dossiers/{MOVED[1]}/index.html"},
+        False,
+    ),
+    (
+        "descriptor label",
+        lambda c: _edit(c / "atlas/descriptors/participation.yaml", "fr: ", "fr: Nouveau "),
+        {"atlas/democratie-locale/index.html", "atlas/index.html"},
+        False,
+    ),
+]
+
+
+def _pages(output: Path) -> dict[str, int]:
+    """Every page of an output with its file's inode: a page rendered again is a new file
+    (a page kept is the previous build's file, linked)."""
+    return {p.relative_to(output).as_posix(): p.stat().st_ino for p in output.rglob("*.html")}
+
+
+def test_one_edit_plans_and_renders_only_the_pages_that_show_it(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from treillis import workers
+
+    monkeypatch.setenv("TREILLIS_WORKERS", "1")  # planned here, where they are counted
+    planned: list[str] = []
+    digest = workers.view_digest
+    monkeypatch.setattr(
+        workers, "view_digest", lambda page: planned.append(page.path) or digest(page)
+    )
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    for number, (name, edit, expected, targeted) in enumerate(ONE_EDITS):
+        before = _pages(output)
+        edit(content)
+        planned.clear()
+        report = build(content, output, cache=cache)
+        fresh = tmp_path / f"fresh-{number}"
+        build(content, fresh, cache=False)
+        assert _differences(output, fresh) == [], name
+        after = _pages(output)
+        rendered = {path for path, inode in after.items() if before.get(path) != inode}
+        assert len(rendered) == report.rendered < report.pages, name
+        assert expected <= rendered, (name, expected - rendered)
+        if targeted:
+            assert len(rendered) < report.pages / 4, name
+            assert set(planned) >= rendered, name
+            assert len(planned) < report.pages / 2, (name, len(planned))  # not every page
+    assert f"dossiers/{MOVED[0]}/{MOVED[2]}/index.html" not in _pages(output)  # moved away
+
+
+def test_a_no_op_build_reads_no_input_whose_stamp_is_unchanged(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from treillis import incremental
+
+    # Files written just before a build are hashed anyway (their change time's clock is
+    # coarse): here, as if they had been written long before.
+    monkeypatch.setattr(incremental, "_SETTLED_NS", 0)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    read: list[Path] = []
+    read_bytes = incremental.read_bytes
+    monkeypatch.setattr(incremental, "read_bytes", lambda p: read.append(p) or read_bytes(p))
+    assert build(content, output, cache=cache).up_to_date
+    assert [p for p in read if content in p.parents] == []
+    # An edit that keeps the size and the modification time is seen all the same.
+    document = content / DOCUMENT
+    text, stat = document.read_text(encoding="utf-8"), document.stat()
+    document.write_text(text.replace("title: Le Pays", "title: La Pays"), encoding="utf-8")
+    os.utime(document, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert document.stat().st_size == stat.st_size
+    report = build(content, output, cache=cache)
+    assert not report.up_to_date and report.rendered > 0
+    assert "La Pays" in (output / DOCUMENT_PAGE).read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import browser_page
-from tests.conftest import DEMO_CONTENT, REPO
+from tests.conftest import REPO
 from treillis import __version__
 
 
@@ -188,10 +188,10 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_installed_package_builds_the_demo_as_the_checkout_does(
-    installed: dict[str, str], demo_output: Path, tmp_path: Path
+    installed: dict[str, str], demo_content: Path, demo_output: Path, tmp_path: Path
 ) -> None:
     content = tmp_path / "content"
-    shutil.copytree(DEMO_CONTENT, content)
+    shutil.copytree(demo_content, content)  # what demo_output was built from
     _run(installed, "build", str(content), "--output", str(tmp_path / "output"), cwd=tmp_path)
     ours, theirs = _files(tmp_path / "output"), _files(demo_output)
     assert ours.keys() == theirs.keys()

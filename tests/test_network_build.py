@@ -169,6 +169,19 @@ def test_a_record_is_found_in_the_browser_with_its_base(small_site: Path, tmp_pa
         run_search(page, base, "budget")
         own = page.locator(".facet__option", has=page.locator("input[name=base][value='0']"))
         assert "Petit site" in own.inner_text()
+
+        # The search box of every page lists records too (from the network's quick index,
+        # which comes after the site's).
+        page.goto(base + "index.html")
+        box = page.locator("#site-search")
+        box.click()
+        box.fill("wombatières")
+        option = page.locator("#site-search-options [role=option]")
+        option.first.wait_for()
+        assert option.count() == 1 and "Coredem" in option.inner_text()
+        assert (
+            option.locator("a").get_attribute("href") == "https://coredem.example/fiches/tontines"
+        )
         assert page.console_errors == [] and page.failed_requests == []
 
 

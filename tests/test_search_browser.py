@@ -26,11 +26,12 @@ def python_paths(output: Path, query: str) -> set[str]:
     """What the Python engine finds in every language's full index, as page paths (and
     network records as their addresses)."""
     store = data_file(output, "store")
-    indexes = {
-        lang: load_index(data_file(output, f"{lang}-full")) for lang in store["languages"]
+    indexes = {lang: load_index(data_file(output, f"{lang}-full")) for lang in store["languages"]}
+    network = {
+        lang: load_index(data_file(output, f"network-{lang}-full")) for lang in store["network"]
     }
     found = set()
-    for _lang, ref in search_languages(indexes, query):
+    for _lang, ref in search_languages(indexes, query, network=network):
         doc = dict(zip(DOC_FIELDS, store["docs"][int(ref, 36)], strict=True))
         found.add(  # a network record links to its address on the partner's site
             doc["url"]
@@ -262,7 +263,8 @@ def test_the_first_results_come_in_few_round_trips_and_the_full_indexes_after_th
 ) -> None:
     """The search page names what its first results need, so the browser downloads it all
     at once; the excerpts of the results shown come next, and the full indexes (the
-    largest files) only once the first results are on the screen. Each file comes once."""
+    largest files) and the network's indexes only once the first results are on the screen.
+    Each file comes once."""
     from bs4 import BeautifulSoup
 
     from tests.browser import served
@@ -300,3 +302,6 @@ def test_the_first_results_come_in_few_round_trips_and_the_full_indexes_after_th
     assert all(name in files for name in named)
     assert files["data/excerpts.js"][1] <= first_full
     assert timing["shown"] <= first_full
+    # The network's indexes (the demo has its network) only after the site's first results.
+    network = [name for name in files if name.startswith("data/network-")]
+    assert network and all(timing["shown"] <= files[name][0] for name in network)

@@ -50,14 +50,6 @@ QUERIES = [
 ]
 
 
-@pytest.fixture(scope="session")
-def demo_output(demo_output_without_network: Path) -> Path:
-    """The ranking of the demo's own documents, as tuned: without the demo's network, whose
-    French records shift how the languages' results merge (a known problem, kept in view by
-    tests/test_network_portal.py::test_network_records_keep_the_ranking_across_languages)."""
-    return demo_output_without_network
-
-
 def data_file(output: Path, name: str) -> object:
     script = (output / f"assets/search/data/{name}.js").read_text(encoding="utf-8")
     match = re.fullmatch(rf'TreillisSearch\.add\("{name}",(.*)\);\n', script, re.S)
@@ -330,7 +322,7 @@ def test_the_first_results_stay_on_top_when_the_full_index_arrives(demo_output: 
 
 
 def test_a_word_one_language_knows_is_no_typo_in_the_others(demo_output: Path) -> None:
-    """"habitants" is French: the English and Spanish indexes do not correct it into
+    """ "habitants" is French: the English and Spanish indexes do not correct it into
     some other word (the page said "Results for « d'habitants »"), in Python and Chromium."""
     from treillis.search.engine import known_across
 
@@ -341,7 +333,9 @@ def test_a_word_one_language_knows_is_no_typo_in_the_others(demo_output: Path) -
         assert "~" not in prepared, (lang, prepared)
     # A word no index knows is still corrected.
     known = known_across(full, "habitnats")
-    assert "~" in prepare_query("habitnats", pipeline_of("fr"), tuple(full["fr"].fields), known["fr"])
+    assert "~" in prepare_query(
+        "habitnats", pipeline_of("fr"), tuple(full["fr"].fields), known["fr"]
+    )
     with site_base(demo_output, "http") as base, browser_page() as page:
         page.goto(base + "search/index.html?q=habitants")
         page.wait_for_function(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import posixpath
 
-from treillis.urls import relative
+from treillis.urls import links_from, relative
 
 PATHS = [
     "index.html",
@@ -29,3 +29,18 @@ def test_relative_links_agree_with_posixpath_everywhere() -> None:
         assert relative(page, target) == expected, (page, target)
         assert relative(page, target + "#frag") == expected + "#frag"
     assert relative("atlas/x/index.html", "#narrower") == "#narrower"
+
+
+def test_the_links_of_one_page_are_those_relative_gives() -> None:
+    targets = [
+        *PATHS,
+        *(p + "#frag" for p in PATHS),
+        "#narrower",
+        "https://example.org/atlas/x/index.html",
+        "atlas",
+        "atlasx/index.html",
+    ]
+    for page in [*PATHS, "atlas/x/all/2/index.html", "en/atlas/x/2/index.html"]:
+        url = links_from(page)
+        for target in targets:
+            assert url(target) == relative(page, target), (page, target)

@@ -9,30 +9,37 @@ import time
 from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from treillis import pipeline
 from treillis.cachedir import open_cache
 from treillis.diagrams import DiagramCache, DiagramReport
 from treillis.errors import BuildError, Problem, Problems
 from treillis.incremental import (
     BuildState,
+    Known,
     fingerprints,
     forget_state,
     load_heavy,
     load_state,
+    save_light,
     save_state,
     state_file,
 )
 from treillis.model import Site
 from treillis.output import Staging, check_output_folder, output_intact
-from treillis.pipeline import Progress
-from treillis.readers import read_site
-from treillis.readers.fields import address_problem
-from treillis.render import DEFAULT_THEME
 from treillis.report import BuildReport
 from treillis.sources import ParseCache
-from treillis.validate import complete_families, validate
-from treillis.views.common import Scope
+
+if TYPE_CHECKING:
+    from treillis.pipeline import Progress
+    from treillis.views.common import Scope
+
+# The readers, the views, the renderer and the search are imported when a build needs
+# them: a no-op build (nothing changed) needs none of them, and importing them takes
+# longer than the rest of it.
+
+# The default theme (`treillis.render.DEFAULT_THEME`), without importing the renderer.
+DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
 
 
 def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True) -> Site:
@@ -40,6 +47,9 @@ def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True
 
     `aligned` false: the network's alignment files are not applied (nor checked), for
     `treillis align`, which reports their problems itself and must run despite them."""
+    from treillis.readers import read_site
+    from treillis.validate import complete_families, validate
+
     problems = Problems()
     if not content.is_dir():
         raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
@@ -108,9 +118,14 @@ def build(
         if state.code != code:
             # Another version of Treillis (or of a library) may make any page differently.
             state = BuildState(options=options, code=code)
-        inputs = fingerprints([content, *_theme_candidates(content, theme)])
+        stamped, stamps = time.time_ns(), {}
+        known = Known(state.inputs, state.stamps, state.stamped)
+        inputs = fingerprints([content, *_theme_candidates(content, theme)], known, stamps)
         if state.inputs == inputs and state.report and output_intact(output, state.output):
             # Nothing read by the build changed, and the output is as the build left it.
+            if known.hashed:  # files changed just before the last build: settled now
+                state.stamps, state.stamped = stamps, stamped
+                save_light(state_path, state)
             return replace(
                 state.report,
                 seconds=time.perf_counter() - started,
@@ -121,6 +136,7 @@ def build(
                 up_to_date=True,
             )
         load_heavy(state_path, state)
+        state.parse_cache.known = inputs  # files just hashed are not read again
         forget_state(state_path)  # until this build succeeds, the old state is not valid
     site = load(content, state.parse_cache if state else None)
     if base_url:
@@ -129,7 +145,7 @@ def build(
         site, content, output, theme, progress, folder, started=started, strict=strict, state=state
     )
     if state is not None and state_path is not None:
-        state.inputs = inputs
+        state.inputs, state.stamps, state.stamped = inputs, stamps, stamped
         state.report = report
         save_state(state_path, state)
     return report
@@ -169,6 +185,8 @@ def code_version() -> str:
 
 def checked_base_url(base_url: str) -> str:
     """A site's address, checked (the one rule of `address_problem`), ending with '/'."""
+    from treillis.readers.fields import address_problem
+
     if problem := address_problem(base_url):
         raise ValueError(f"'{base_url}' is not a valid web address: {problem}")
     return base_url if base_url.endswith("/") else base_url + "/"
@@ -192,6 +210,8 @@ def publish(
     With a `state` (what the previous build of this output left, updated here),
     unchanged pages are not rendered again but kept from the previous output.
     """
+    from treillis import pipeline
+
     themes = theme_folders(site, theme)
     cache_folder = default_cache(content) if cache is True else cache or None
     # The output must not overlap the content, a user theme or the cache (whose build

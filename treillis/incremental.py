@@ -7,12 +7,14 @@ a digest of every page's view, the version of the code that rendered them,
 and the size and time of every file the build wrote. The preview keeps the
 same state in memory between its rebuilds (see `treillis.pipeline`). With it:
 
-- a build whose inputs (every file read, compared by a hash of its bytes) and
+- a build whose inputs (every file read, compared by a hash of its bytes; a
+  file whose stamp — size, times, inode — is as it was is not read again) and
   output are untouched does nothing (no-op);
 - a page whose view is unchanged is not rendered again: its file is linked
   from the previous output into the new one;
 - when only the text (body) of documents or dossiers changed, only their
-  pages are planned again.
+  pages are planned again; when other fields of them changed, only the pages
+  that may show them (`affected_items`) and the site-wide ones.
 
 The state is data (msgpack), checked against its types when read and sealed
 with the user's key (see `treillis.cachedir`): a state that does not verify,
@@ -36,11 +38,16 @@ from treillis.model import Site
 from treillis.report import BuildReport
 from treillis.sources import ParseCache, ParsedData, content_digest, read_bytes
 
-STATE_VERSION = 4  # bumped whenever the state's shape or the meaning of a digest changes
+STATE_VERSION = 5  # bumped whenever the state's shape or the meaning of a digest changes
 
 # The heavy part of a state (parsed files, Markdown, the model: hundreds of megabytes
 # at 50,000 documents) is in a file of its own, read only when something changed.
 _HEAVY = ("parse_cache", "site")
+
+# A file's size, modification and change times (ns) and inode: any write to a file, and
+# any change of its times (`touch -r`), gives it a new change time, which no program can
+# set back.
+Stamp = tuple[int, int, int, int]
 
 
 @dataclass
@@ -52,6 +59,8 @@ class BuildState:
     parse_cache: ParseCache = field(default_factory=ParseCache)
     site: Site | None = None
     inputs: dict[str, str] = field(default_factory=dict)  # every file the build read → digest
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # and what its metadata said then
+    stamped: int = 0  # when (time.time_ns()) the inputs were hashed
     pages: dict[str, str] = field(default_factory=dict)  # page path → digest of its view
     output: dict[str, tuple[int, int]] = field(default_factory=dict)  # file → (size, mtime_ns)
     themes: dict[str, str] = field(default_factory=dict)  # theme files the pages used → digest
@@ -154,6 +163,13 @@ def save_state(path: Path, state: BuildState) -> None:
         write_sealed(target, _context(target), _ENCODER.encode(value))
 
 
+def save_light(path: Path, state: BuildState) -> None:
+    """Write the light part of `state` again, with the heavy part it goes with (a no-op
+    build's newer stamps of its inputs)."""
+    light = {f.name: getattr(state, f.name) for f in fields(state) if f.name not in _HEAVY}
+    write_sealed(path, _context(path), _ENCODER.encode(light))
+
+
 def forget_state(path: Path) -> None:
     path.unlink(missing_ok=True)
     _heavy_file(path).unlink(missing_ok=True)
@@ -165,10 +181,44 @@ _READ_OUTSIDE = (".md", ".yaml", ".yml")
 _DEPTH_READ = 2
 
 
-def fingerprints(folders: list[Path]) -> dict[str, str]:
+# Change times have a coarse clock (a kernel tick): a file changed this close before its
+# stamp was taken may change again with the same stamp. Such a file is hashed again.
+_SETTLED_NS = 2_000_000_000
+
+
+def _stamp(found: os.stat_result) -> Stamp:
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino
+
+
+@dataclass
+class Known:
+    """What a previous `fingerprints` found: each file's digest and stamp, and when."""
+
+    digests: dict[str, str]
+    stamps: dict[str, Stamp]
+    stamped: int
+
+    hashed: int = 0  # files hashed again although their stamp was the same (too recent)
+
+    def digest(self, path: str, stamp: Stamp) -> str | None:
+        """The digest of a file whose stamp is as it was, long enough before it was taken."""
+        if self.stamps.get(path) == stamp:
+            if stamp[2] < self.stamped - _SETTLED_NS:
+                return self.digests.get(path)
+            self.hashed += 1
+        return None
+
+
+def fingerprints(
+    folders: list[Path], known: Known | None = None, stamps: dict[str, Stamp] | None = None
+) -> dict[str, str]:
     """Every file under `folders` (or among them) with a hash of its content: changes
     when any file's content does, whatever its size and modification time say. The one
-    way Treillis tells whether what it reads changed."""
+    way Treillis tells whether what it reads changed.
+
+    With what a previous call found (`known`), a file whose stamp (size, times, inode)
+    is the same is not read again: its change time says it was not written since.
+    `stamps` (filled when given) gets every file's stamp, for a next call."""
     found = {}
     roots = [os.path.realpath(folder) for folder in folders]
     for folder in folders:
@@ -198,6 +248,14 @@ def fingerprints(folders: list[Path]) -> dict[str, str]:
                     continue
                 path = os.path.join(directory, name)
                 try:
+                    if stamps is not None or known is not None:
+                        stamp = _stamp(os.stat(path))
+                        if stamps is not None:
+                            stamps[path] = stamp
+                        digest = known.digest(path, stamp) if known is not None else None
+                        if digest is not None:
+                            found[path] = digest
+                            continue
                     found[path] = content_digest(read_bytes(Path(path)))
                 except OSError:  # gone, or no regular file: the readers say so if it matters
                     continue
@@ -218,12 +276,58 @@ def view_digest(page: object) -> str:
     The pickler keeps no memo ("fast" mode): a value shared by two places of a view
     is written twice, so the digest depends on what the view holds, never on which
     objects happen to be shared (that differs between a fresh parse and the parse
-    cache, and between workers)."""
+    cache, and between workers). A frozen view object (a document card, on many
+    lists) is written as the digest of its fields, made once per value."""
     digest = _Digest()
-    pickler = pickle.Pickler(digest, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _ViewPickler(digest, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
     pickler.dump(page)
     return digest.hash.hexdigest()
+
+
+def _digested(digest: bytes) -> None:
+    """What a frozen view object is pickled as, for a digest (never unpickled)."""
+
+
+class _ViewPickler(pickle.Pickler):
+    def reducer_override(self, obj: object) -> object:
+        kind = type(obj)
+        frozen = _FROZEN.get(kind)
+        if frozen is None:
+            params = getattr(kind, "__dataclass_params__", None)
+            frozen = _FROZEN[kind] = (
+                params is not None
+                and params.frozen
+                and all(f.type in ("str", "int", "bool") for f in fields(kind))
+            )
+        if not frozen:
+            return NotImplemented
+        # Known by identity: the entry holds the object, so no other one takes its id.
+        found = _FROZEN_DIGESTS.get(id(obj))
+        if found is None or found[0] is not obj:
+            if len(_FROZEN_DIGESTS) >= _MAX_FROZEN_DIGESTS:
+                _FROZEN_DIGESTS.clear()
+            # Its class and fields (strings and numbers, never changed: it is frozen).
+            digest = hashlib.blake2b(
+                pickle.dumps(
+                    (kind.__module__, kind.__qualname__, [getattr(obj, f) for f in _names(kind)]),
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                ),
+                digest_size=16,
+            ).digest()
+            found = _FROZEN_DIGESTS[id(obj)] = (obj, digest)
+        return _digested, (found[1],)
+
+
+def _names(kind: type) -> list[str]:
+    return [f.name for f in fields(kind)]
+
+
+# Frozen view objects of plain values, by class; their digests, by identity (a view's
+# objects are made once per build and shared by its pages).
+_FROZEN: dict[type, bool] = {}
+_FROZEN_DIGESTS: dict[int, tuple[object, bytes]] = {}
+_MAX_FROZEN_DIGESTS = 100_000
 
 
 _DOCUMENT_TEXT = ("body", "body_line")
@@ -265,3 +369,98 @@ def text_changes(old: Site | None, new: Site) -> tuple[set[str], set[str]] | Non
     if documents is None or dossiers is None:
         return None
     return documents, dossiers
+
+
+@dataclass
+class Affected:
+    """The items whose pages may show something else after an edit (a superset: a page
+    planned again whose view digest is unchanged is still not rendered)."""
+
+    documents: set[str]
+    descriptors: set[str]
+
+
+def affected_items(old: Site | None, new: Site, interface: object = None) -> Affected | None:
+    """The documents and descriptors whose pages may have changed from `old` to `new`,
+    when only documents and dossiers were edited (none added, removed or moved); None
+    when anything else changed (settings, families, the atlas, the network…): every page
+    is planned again. The site-wide pages (home, atlas index, dossiers, partners…) are
+    always planned again; they are not listed here.
+
+    What a document's page shows of other documents, and a descriptor's page of
+    documents, follows `treillis.views`: its dossier's and translations' titles, the
+    cards of its related documents, [[links]]; a descriptor's page shows the cards of its
+    documents (and of its narrower ones' in its full list), the number of documents of
+    its neighbours and of the descriptors above it. When a document's descriptors
+    change, those numbers change on every page that shows them."""
+    from treillis.atlas import Atlas
+    from treillis.markdown import link_targets
+    from treillis.views.common import Views
+    from treillis.views.content import _related_documents
+
+    if old is None or old.root != new.root:
+        return None
+    for name in ("config", "families", "descriptors", "network"):
+        if getattr(old, name) != getattr(new, name):
+            return None
+    if old.documents.keys() != new.documents.keys() or old.dossiers.keys() != new.dossiers.keys():
+        return None
+    if any(old.documents[k].dossier != d.dossier for k, d in new.documents.items()):
+        return None
+    if any(old.dossiers[s].documents != d.documents for s, d in new.dossiers.items()):
+        return None
+    changed = {k for k, d in new.documents.items() if d != old.documents[k]}
+    dossiers = {s for s, d in new.dossiers.items() if d != old.dossiers[s]}
+    before = Views(old, Atlas(old), interface=interface)  # type: ignore[arg-type]
+    after = Views(new, Atlas(new), interface=interface)  # type: ignore[arg-type]
+    atlas = after.atlas  # the same lattice in both: the descriptors are the same
+    documents = set(changed)
+    linked = set(changed) | dossiers  # items whose title a [[link]] shows
+    cards = set(changed)  # documents whose card (title, date, dossier's title…) may differ
+    for slug in dossiers:
+        for site, views in ((old, before), (new, after)):
+            dossier = site.dossiers[slug]
+            cards |= set(dossier.documents)
+            for principle in dossier.principles:
+                for ref in principle.documents:
+                    if key := views.document_key(ref.target, slug):
+                        documents.add(key)
+    descriptors: set[str] = set()
+    counted: set[str] = set()  # descriptors indexing other documents than before
+    neighbours: set[str] = set()  # documents sharing a descriptor with an edited one
+    for key in cards:
+        documents.add(key)
+        documents.update(before.translations(key), after.translations(key))
+        was = {d for d in old.documents[key].descriptor_ids if d in atlas.broader}
+        now = {d for d in new.documents[key].descriptor_ids if d in atlas.broader}
+        counted |= was ^ now
+        for descriptor in was | now:
+            descriptors.add(descriptor)
+            descriptors |= atlas.ancestors(descriptor)  # their full lists show it
+            neighbours.update(before.atlas.documents[descriptor], atlas.documents[descriptor])
+    if counted:
+        # The number of documents of a descriptor shows wherever it is linked; the total
+        # of a descriptor above it wherever that one has no document of its own.
+        above = set().union(*(atlas.ancestors(d) for d in counted))
+        shown = counted | {d for d in above if not atlas.documents[d]}
+        descriptors |= counted | above
+        for descriptor in shown:
+            descriptors.update(atlas.broader[descriptor], atlas.narrower[descriptor])
+            descriptors.update(atlas.related[descriptor])
+        below = set().union(*(atlas.descendants(d) for d in shown)) | shown
+        descriptors |= set().union(*(atlas.descendants(d) for d in counted))
+        for descriptor in below:
+            documents.update(before.atlas.documents[descriptor], atlas.documents[descriptor])
+    for key in sorted(neighbours - documents):
+        lang = new.documents[key].lang
+        if _related_documents(before, old.documents[key], lang) != _related_documents(
+            after, new.documents[key], lang
+        ):
+            documents.add(key)
+    for key, document in new.documents.items():
+        if key not in documents and linked.intersection(link_targets(document.body)):
+            documents.add(key)
+    for descriptor in new.descriptors.values():
+        if any(linked.intersection(link_targets(note)) for note in descriptor.note.values.values()):
+            descriptors.add(descriptor.id)
+    return Affected(documents, descriptors)

@@ -83,20 +83,25 @@ NARROW_NO_BREAK_SPACE = "\u202f"
 # before : and », after « and between a number and %. Only ordinary spaces (and line
 # ends) are replaced, so a colon in a URL or a time stays as it is, spaces the author
 # chose stay, and typesetting twice changes nothing.
+# Each with the characters without which it cannot match (most texts have none of
+# some of them: those patterns are not run at all).
 _FRENCH_SPACES = (
-    (re.compile(r"[ \n]+([;!?])"), NARROW_NO_BREAK_SPACE + r"\1"),
-    (re.compile(r"[ \n]+(:)"), NO_BREAK_SPACE + r"\1"),
-    (re.compile(r"(?<=\d)[ \n]+%"), NO_BREAK_SPACE + "%"),
+    (";!?", re.compile(r"[ \n]+([;!?])"), NARROW_NO_BREAK_SPACE + r"\1"),
+    (":", re.compile(r"[ \n]+(:)"), NO_BREAK_SPACE + r"\1"),
+    ("%", re.compile(r"(?<=\d)[ \n]+%"), NO_BREAK_SPACE + "%"),
     # Guillemets always have their space inside, written or not.
-    (re.compile(r"«(?:[ \n]+|(?!\s))"), "«" + NO_BREAK_SPACE),
-    (re.compile(r"(?:[ \n]+|(?<!\s))»"), NO_BREAK_SPACE + "»"),
+    ("«", re.compile(r"«(?:[ \n]+|(?!\s))"), "«" + NO_BREAK_SPACE),
+    ("»", re.compile(r"(?:[ \n]+|(?<!\s))»"), NO_BREAK_SPACE + "»"),
 )
 
 
 def french_spacing(text: str) -> str:
     """`Il a dit : « oui » ; vraiment ? 50 %` with French no-break spaces."""
-    for pattern, replacement in _FRENCH_SPACES:
-        text = pattern.sub(replacement, text)
+    for needed, pattern, replacement in _FRENCH_SPACES:
+        for char in needed:
+            if char in text:
+                text = pattern.sub(replacement, text)
+                break
     return text
 
 

@@ -70,12 +70,23 @@ def file_stamp(path: str | Path) -> Stamp:
 
 
 def output_manifest(root: Path) -> dict[str, Stamp]:
-    """Every file of a built output folder with its stamp."""
-    manifest = {}
-    for directory, _dirs, files in os.walk(root):
-        for name in files:
-            path = os.path.join(directory, name)
-            manifest[os.path.relpath(path, root)] = file_stamp(path)
+    """Every file of a built output folder with its stamp (links are not followed; a
+    link, or anything but a regular file or a folder, raises OSError)."""
+    manifest: dict[str, Stamp] = {}
+    # Folder by folder with scandir (one stat per entry, no path arithmetic): a no-op
+    # build walks every file of the output.
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                    continue
+                found = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(found.st_mode):
+                    raise OSError(f"{entry.path} is not a regular file")
+                manifest[prefix + entry.name] = (found.st_size, found.st_mtime_ns)
     return manifest
 
 
@@ -141,6 +152,8 @@ class Staging:
             shutil.rmtree(self.root)
         self.root.mkdir()
         self._folders: set[Path] = {self.root}
+        self._root = str(self.root)
+        self._made: set[str] = {self._root}  # folders made, as strings (see write_text)
 
     def target(self, relative_path: str) -> Path:
         """The staging path for an output-relative path, refusing anything outside.
@@ -171,9 +184,19 @@ class Staging:
             self._folders.add(folder)
 
     def write_text(self, relative_path: str, text: str) -> None:
-        path = self.target(relative_path)
-        self._folder_for(path)
-        path.write_text(text, encoding="utf-8")
+        # Thousands of pages: plain strings, each folder made once, no pathlib.
+        path = os.path.join(self._root, checked_path(relative_path))
+        folder = os.path.dirname(path)
+        if folder not in self._made:
+            try:
+                os.mkdir(folder)  # a page's own folder, in one already made: one call
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
+            except FileExistsError:
+                pass
+            self._made.add(folder)
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
 
     def copy_file(self, source: Path, relative_path: str) -> None:
         path = self.target(relative_path)
@@ -251,22 +274,30 @@ class Staging:
                 # Atomic for each file: a reader sees the old page or the new one.
                 os.replace(os.path.join(directory, name), folder / name)
                 staged.add(os.path.relpath(folder / name, self.output))
-        wanted = staged | kept
-        for directory, dirs, files in os.walk(self.output, topdown=False):
-            for name in files:
-                path = os.path.join(directory, name)
-                if os.path.relpath(path, self.output) not in wanted:
-                    os.unlink(path)
-            for name in dirs:
-                folder = os.path.join(directory, name)
-                if os.path.islink(folder):
-                    os.unlink(folder)  # never made by Treillis
-                elif not os.listdir(folder):
-                    os.rmdir(folder)
+        _prune(str(self.output), "", staged | kept)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _prune(folder: str, prefix: str, wanted: set[str]) -> bool:
+    """Remove every file (and link: never made by Treillis) under `folder` whose path
+    (`prefix` and its name) is not `wanted`, and every folder left empty; whether
+    `folder` is now empty. With scandir: a build walks every file of the output."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if _prune(entry.path, f"{prefix}{entry.name}/", wanted):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif prefix + entry.name in wanted:
+                empty = False
+            else:
+                os.unlink(entry.path)
+    return empty
 
 
 class Memory:

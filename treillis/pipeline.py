@@ -7,8 +7,8 @@ change into memory; `treillis.mirror` runs it on a partner's part of the site.
 All of them keep what they did in a `BuildState` (on disk between builds, in
 memory between the preview's rebuilds), so each run renders only the pages
 whose view changed (their digest, see `treillis.incremental.view_digest`),
-and when only the text of documents or dossiers changed, plans only their
-pages. Problems (a template that fails) raise `BuildError`: the output in
+and when only documents or dossiers were edited, plans only the pages that may
+show what changed (`treillis.incremental.affected_items`). Problems (a template that fails) raise `BuildError`: the output in
 place stays as it was.
 """
 
@@ -26,7 +26,7 @@ from treillis.diagrams import DiagramCache
 from treillis.errors import BuildError
 from treillis.exports import atlas_json, atlas_turtle, feeds, sitemap
 from treillis.i18n import Translations
-from treillis.incremental import BuildState, fingerprints, text_changes
+from treillis.incremental import Affected, BuildState, affected_items, fingerprints, text_changes
 from treillis.model import Site, SiteConfig
 from treillis.network.scrutari import scrutari_files
 from treillis.output import Output, folder_files
@@ -37,7 +37,7 @@ from treillis.search.state import SearchState
 from treillis.sitecheck import check_site
 from treillis.urls import Paths
 from treillis.validate import warnings
-from treillis.views import Views, page_groups, text_pages
+from treillis.views import Views, item_groups, page_groups, text_pages
 from treillis.views.common import Scope
 from treillis.workers import PARALLEL_PAGES, Previous, render_pages
 
@@ -120,9 +120,16 @@ def run(
     # The shortcut for text edits needs a previous run to compare with, all of it intact.
     trusted = bool(previous) and intact == previous.keys()
     changes = text_changes(state.site, site) if state and trusted else None
+    # Only some documents or dossiers edited: the pages that may show them, and the
+    # site-wide ones (see `affected_items`).
+    affected: Affected | None = None
+    if changes is None and state and trusted and scope is None:
+        affected = affected_items(state.site, site, interface)
     if changes is not None:
         # Only the text of some documents or dossiers changed: only their pages.
         groups: list = [partial(text_pages, views, *changes)]
+    elif affected is not None:
+        groups = item_groups(views, affected.documents, affected.descriptors)
     else:
         groups = page_groups(views)
     network = bool(site.config.network)
@@ -167,7 +174,7 @@ def run(
             diagram_cache,
             Previous(previous, intact, keep_digests=state is not None),
             progress,
-            parallel=changes is None and _large(views),
+            parallel=changes is None and _large(views, affected),
             side_tasks=side_tasks,
         )
         if rendered.problems:
@@ -176,6 +183,14 @@ def run(
         if changes is not None:
             page_paths = list(previous)
             kept = (intact - set(rendered.paths)) | rendered.kept
+        elif affected is not None:
+            # A descriptor's list may now have fewer numbered pages: its previous pages
+            # are the ones it has now.
+            owned = _descriptor_pages(previous, views, affected.descriptors)
+            planned = set(rendered.paths)
+            page_paths = [p for p in previous if p not in owned or p in planned]
+            page_paths += [p for p in rendered.paths if p not in previous]
+            kept = (intact - owned - planned) | rendered.kept
         else:
             page_paths, kept = rendered.paths, rendered.kept
         if keep_exports:
@@ -243,8 +258,12 @@ def run(
     return Result(report, published_site, views.paths, page_paths, rendered.written)
 
 
-def _large(views: Views) -> bool:
-    """Whether the site has enough pages to be worth worker processes."""
+def _large(views: Views, affected: Affected | None = None) -> bool:
+    """Whether the site (or its pages `affected` by an edit) has enough pages to be worth
+    worker processes."""
+    if affected is not None:
+        pages = len(affected.documents) + len(views.languages) * len(affected.descriptors)
+        return pages >= PARALLEL_PAGES
     per_language = len(views.descriptors()) + 10  # and the home, atlas, legend… pages
     pages = len(views.documents()) + len(views.dossiers()) + per_language * len(views.languages)
     return pages >= PARALLEL_PAGES
@@ -266,6 +285,16 @@ def _previous_search(state: BuildState | None, output: Output) -> dict[str, str]
     if state is None:
         return None
     return {path: digest for path, digest in state.search.items() if output.intact(path)}
+
+
+def _descriptor_pages(pages: dict[str, str], views: Views, descriptors: set[str]) -> set[str]:
+    """Which of `pages` are pages of these descriptors (their numbered lists included)."""
+    prefixes = tuple(
+        views.paths.descriptor(d, lang).removesuffix("index.html")
+        for d in descriptors
+        for lang in views.languages
+    )
+    return {path for path in pages if path.startswith(prefixes)} if prefixes else set()
 
 
 def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:

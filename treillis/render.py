@@ -6,7 +6,9 @@ A user theme folder overrides any template or static file of the default theme.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Iterable
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from treillis.errors import Problem
 from treillis.i18n import Translations
 from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, SiteConfig
-from treillis.urls import Paths, relative
+from treillis.urls import Paths, links_from
 from treillis.views.common import Page, readable_accent
 
 DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
@@ -64,6 +66,9 @@ class Renderer:
         self.jinja_functions = {
             lang: messages.jinja_functions() for lang, messages in self.messages.items()
         }
+        # Fragments rendered once and reused by every page (see `_once`), by language.
+        self.fragments: dict[str, dict[tuple, tuple[Any, Markup]]] = {}
+        self._by_language: dict[str, dict[str, Any]] = {}
 
     def render(self, page: Page) -> str:
         try:
@@ -93,18 +98,54 @@ class Renderer:
 
     def _context(self, page: Page) -> dict[str, Any]:
         config, paths, lang = self.config, self.paths, page.lang
-        t = self.messages[lang]
-        url = partial(relative, page.path)
+        url = links_from(page.path)
+        by_language = self._by_language.get(lang)
+        if by_language is None:
+            by_language = self._by_language[lang] = self._language_context(lang)
         return {
             **self.jinja_functions[lang],
+            "once_each": partial(_once_each, self.fragments.setdefault(lang, {}), url),
             **page.context,
+            **by_language,
             # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
             "diagrams": {d.name: Markup(self.svgs[d.key]) for d in page.diagrams},
             "page": page,
             "lang": lang,
+            "url": url,
+            # Every page gets a description, for search engines and link previews.
+            "description": page.description or config.description.get(lang) or page.title,
+            "canonical": config.base_url + page.path if config.base_url else "",
+            # hreflang alternates must be absolute addresses (search engines ignore, and
+            # Lighthouse flags, relative ones): without a base_url there are none.
+            "alternate_links": [
+                {"lang": other, "href": config.base_url + path}
+                for other, path in sorted(page.alternates.items())
+            ]
+            if len(page.alternates) > 1 and config.base_url
+            else [],
+            "language_links": [
+                {
+                    "lang": other,
+                    "name": REGISTRY[other].name,
+                    "path": page.alternates.get(other, paths.home(other)),
+                    "current": other == lang,
+                    # Without a translation the link leads to that language's home page:
+                    # the switch says so rather than landing the reader somewhere unexpected.
+                    "translated": other == lang or other in page.alternates,
+                }
+                for other in config.languages
+            ]
+            if len(config.languages) > 1
+            else [],
+        }
+
+    def _language_context(self, lang: str) -> dict[str, Any]:
+        """What every page in `lang` gets, the same on each (made once; only read)."""
+        config, paths = self.config, self.paths
+        t = self.messages[lang]
+        return {
             "dir": REGISTRY[lang].direction,
             "t": t,
-            "url": url,
             "site_title": config.title.get(lang),
             "brand": {
                 "logo": config.brand.logo,
@@ -122,21 +163,10 @@ class Renderer:
             }
             if config.brand is not None
             else None,
-            # Every page gets a description, for search engines and link previews.
-            "description": page.description or config.description.get(lang) or page.title,
             "home_path": paths.home(lang),
             "stylesheet": paths.asset("treillis.css"),
             "print_stylesheet": paths.asset("print.css"),
-            "canonical": config.base_url + page.path if config.base_url else "",
             "og_locale": REGISTRY[lang].og_locale,
-            # hreflang alternates must be absolute addresses (search engines ignore, and
-            # Lighthouse flags, relative ones): without a base_url there are none.
-            "alternate_links": [
-                {"lang": other, "href": config.base_url + path}
-                for other, path in sorted(page.alternates.items())
-            ]
-            if len(page.alternates) > 1 and config.base_url
-            else [],
             "feed": paths.feed(),
             "base_url": config.base_url,
             "script": paths.asset("treillis.js"),
@@ -161,21 +191,48 @@ class Renderer:
                 {"label": t("basket"), "path": paths.basket(lang)},
                 {"label": t("history"), "path": paths.history(lang)},
             ],
-            "language_links": [
-                {
-                    "lang": other,
-                    "name": REGISTRY[other].name,
-                    "path": page.alternates.get(other, paths.home(other)),
-                    "current": other == lang,
-                    # Without a translation the link leads to that language's home page:
-                    # the switch says so rather than landing the reader somewhere unexpected.
-                    "translated": other == lang or other in page.alternates,
-                }
-                for other in config.languages
-            ]
-            if len(config.languages) > 1
-            else [],
         }
+
+
+# Fragments kept by one renderer at most (a preview server's renders many builds).
+MAX_FRAGMENTS = 200_000
+
+
+def _once_each(
+    fragments: dict[tuple, tuple[Any, Markup]],
+    url: Callable[[str], str],
+    macro: Any,
+    items: Iterable[Any],
+    *args: Any,
+    links: tuple[str, ...] = (),
+) -> list[Markup]:
+    """`macro(item, *args)` for each item, each rendered once per page language and
+    reused by every page showing that item (a document's card is on many lists).
+
+    The macro's markup may depend only on the item (a view object, never changed once
+    made), the hashable `args`, the page's language and the links from this page to
+    the item's paths named in `links` (they differ with the page's folder). An item is
+    known by its identity: the fragment holds it, so no other object takes its id.
+    """
+    found = []
+    name = macro.name
+    paths = attrgetter(*links) if links else None
+    for item in items:
+        if paths is None:
+            targets: tuple = ()
+        elif len(links) == 1:
+            targets = (url(paths(item)),)
+        else:
+            targets = tuple(map(url, paths(item)))
+        key = (name, id(item), args, targets)
+        fragment = fragments.get(key)
+        if fragment is None:
+            if len(fragments) >= MAX_FRAGMENTS:
+                fragments.clear()
+            html = macro(item, *args)  # markup already, unless autoescape is off
+            fragment = fragments[key] = (item, html if isinstance(html, Markup) else Markup(html))
+        found.append(fragment[1])
+    return found
 
 
 def _locate(error: Exception, template: str) -> Problem | None:

@@ -361,17 +361,21 @@ class ParseCache:
 
     def __init__(self) -> None:
         self._entries: dict[Path, tuple[str, object]] = {}
+        # Digests of the files, as the build just hashed them (see `fingerprints`): a file
+        # whose entry has that digest is not read again.
+        self.known: dict[str, str] = {}
 
     def get(self, path: Path, parse: Callable[[str], Any]) -> Any:
-        data = read_bytes(path)
-        digest = content_digest(data)
         entry = self._entries.get(path)
-        if entry is None or entry[0] != digest:
-            try:
-                value: object = parse(decode_text(data))
-            except SourceError as error:
-                value = error
-            entry = self._entries[path] = (digest, value)
+        if entry is None or entry[0] != self.known.get(str(path)):
+            data = read_bytes(path)
+            digest = content_digest(data)
+            if entry is None or entry[0] != digest:
+                try:
+                    value: object = parse(decode_text(data))
+                except SourceError as error:
+                    value = error
+                entry = self._entries[path] = (digest, value)
         if isinstance(entry[1], SourceError):
             raise entry[1]
         return entry[1]

@@ -7,7 +7,7 @@ the site works in any sub-folder and opened from disk (file://).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 # Pages of the atlas that live beside the descriptors' pages (atlas/<id>/index.html):
 # no descriptor may take their names.
@@ -98,6 +98,23 @@ def relative(from_page: str, target: str) -> str:
         common += 1
     link = "../" * (len(here) - common) + "/".join(there[common:])
     return f"{link}{hash_}{fragment}"
+
+
+def links_from(from_page: str) -> Callable[[str], str]:
+    """`relative` from one page, made for the hundreds of links of a page: a target
+    outside the page's top folder (most of them) is reached by climbing all its folders."""
+    here = from_page.split("/")[:-1]
+    if not here:
+        return partial(relative, from_page)
+    up = "../" * len(here)
+    top = here[0] + "/"
+
+    def link(target: str) -> str:
+        if target.startswith(top) or target.startswith("#") or "://" in target:
+            return relative(from_page, target)
+        return up + target  # no folder in common: what `relative` gives
+
+    return link
 
 
 class MirrorPaths(Paths):

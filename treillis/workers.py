@@ -108,6 +108,9 @@ def render_pages(
     workers (`parallel` false, an output worker processes cannot write into, or a
     single core), they run after the pages. Their results are in `side_results`,
     by name."""
+    # Fragments reused from page to page are this build's only (never an earlier view's).
+    renderer = copy.copy(renderer)
+    renderer.fragments = {}
     job = _Job(groups, renderer, output, diagrams, previous or Previous(), side_tasks or {})
     workers = worker_count()
     total = Rendered()

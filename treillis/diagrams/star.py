@@ -16,17 +16,22 @@ dark theme: CSS rules override presentation attributes).
 
 Text widths are estimated from Helvetica's metrics, as Graphviz does when it
 writes SVG without a font library.
+
+The markup is written here, every value from the content escaped as `svgsafe`
+escapes it and every link checked as it checks them, in the form it writes: a
+picture is what `svgsafe.sanitise` would make of it, without the parse (6 % of a
+cold build). It is drawn on every build and never leaves the process (never
+cached); `tests/test_diagrams.py` checks that sanitising changes none of them.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import unicodedata
 
 from treillis.diagrams.colours import text_colour_on, tint
 from treillis.diagrams.spec import WRAP_WIDTH, Diagram, Node, wrap
-from treillis.diagrams.svgsafe import sanitise
+from treillis.diagrams.svgsafe import UnsafeDiagram, safe_link
 
 # Sizes in CSS pixels: pictures are shown at 1:1, never scaled down.
 FONT = "Helvetica,Arial,sans-serif"
@@ -220,8 +225,18 @@ def _neighbourhood(diagram: Diagram, max_width: float, variant: str) -> str:
         f'<g id="dg_{name}_e{index}" class="edge diagram-edge">{edge}</g>'
         for index, edge in enumerate(edges)
     ]
-    parts.append("</g></svg>\n")
-    return sanitise("\n".join(parts))
+    parts.append("</g></svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _text(value: str) -> str:
+    """Text from the content, escaped as `svgsafe` writes it (& < >)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    """An attribute's value from the content, escaped as `svgsafe` writes it (& < > ")."""
+    return _text(value).replace('"', "&quot;")
 
 
 def _svg_head(diagram: Diagram, name: str, width: float, height: float) -> str:
@@ -233,8 +248,8 @@ def _svg_head(diagram: Diagram, name: str, width: float, height: float) -> str:
         f'aria-describedby="{ids}_desc" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" '
         'xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{ids}_title">{html.escape(diagram.title, quote=False)}</title>'
-        f'<desc id="{ids}_desc">{html.escape(diagram.description, quote=False)}</desc>'
+        f'<title id="{ids}_title">{_text(diagram.title)}</title>'
+        f'<desc id="{ids}_desc">{_text(diagram.description)}</desc>'
         # Inherited by every text: written once.
         f'<g id="{ids}" class="graph" font-family="{FONT}" text-anchor="middle">'
     )
@@ -322,13 +337,13 @@ def _node_svg_with_id(node_id: str, box: _Box) -> str:
     is_centre = node.role == "centre"
     fill = node.colour if is_centre else tint(node.colour)
     ink = text_colour_on(fill)
-    classes = f"node diagram-node diagram-node--{node.role}"
+    classes = f"node diagram-node diagram-node--{_attribute(node.role)}"
     if node.external:
         classes += " diagram-node--external"
     dashed = ' stroke-dasharray="5,2"' if node.role == "more" or node.external else ""
     x, y, w, h, r = box.x, box.y, box.width, box.height, 6.0
     outline = (
-        f'<path class="diagram-box" fill="{fill}" stroke="{node.colour}" '
+        f'<path class="diagram-box" fill="{fill}" stroke="{_attribute(node.colour)}" '
         f'stroke-width="{3 if is_centre or node.role == "indexing" else 1.5}"'
         f'{dashed} d="M{x + r:.1f},{y:.1f}H{x + w - r:.1f}Q{x + w:.1f},{y:.1f} {x + w:.1f},'
         f"{y + r:.1f}V{y + h - r:.1f}Q{x + w:.1f},{y + h:.1f} {x + w - r:.1f},{y + h:.1f}"
@@ -343,24 +358,22 @@ def _node_svg_with_id(node_id: str, box: _Box) -> str:
         texts.append(
             f'<text class="diagram-label" x="{box.centre_x:.1f}" '
             f'y="{baseline:.1f}"{weight} font-size="{LABEL_SIZE:.0f}" '
-            f'fill="{ink}">{html.escape(line, quote=False)}</text>'
+            f'fill="{ink}">{_text(line)}</text>'
         )
         baseline += LINE
     if box.count:
         # The count's meaning as a tooltip (the diagram's description says it too).
-        meaning = (
-            f"<title>{html.escape(node.count_title, quote=False)}</title>"
-            if node.count_title
-            else ""
-        )
+        meaning = f"<title>{_text(node.count_title)}</title>" if node.count_title else ""
         texts.append(
             f'<text class="diagram-count" x="{box.centre_x:.1f}" '
             f'y="{baseline - 1:.1f}" font-size="{COUNT_SIZE:.0f}" '
-            f'fill="{ink}">{meaning}{html.escape(box.count, quote=False)}</text>'
+            f'fill="{ink}">{meaning}{_text(box.count)}</text>'
         )
     inner = outline + "".join(texts)
     if node.href:
-        inner = f'<a href="{html.escape(node.href)}">{inner}</a>'
+        if not safe_link(node.href):
+            raise UnsafeDiagram(f"link {node.href!r}")
+        inner = f'<a href="{_attribute(node.href)}">{inner}</a>'
     return f'<g id="{node_id}" class="{classes}">{inner}</g>'
 
 

@@ -147,6 +147,12 @@ def known_across(indexes: Mapping[str, Index], query: str) -> dict[str, Callable
     """For each language, whether its index knows a term, where a word another language's
     index knows counts as known: it is no typo ("habitants" is French, not misspelt
     English). The same in search-core.js (`knowsAcross`)."""
+    return dict(zip(indexes, _known_across(list(indexes.items()), query), strict=True))
+
+
+def _known_across(indexes: Sequence[tuple[str, Index]], query: str) -> list[Callable[[str], bool]]:
+    """`known_across` for (language, index) pairs, where a language may have several
+    indexes (the site's and the network's): one function per pair, in their order."""
 
     def own(index: Index) -> Callable[[str], bool]:
         return lambda term: term in index.inverted_index
@@ -158,31 +164,51 @@ def known_across(indexes: Mapping[str, Index], query: str) -> dict[str, Callable
         if any(
             (prepared := prepare_query(word, pipeline_of(lang), tuple(index.fields), own(index)))
             and "~" not in prepared
-            for lang, index in indexes.items()
+            for lang, index in indexes
         )
     ]
-    across = {}
-    for lang, index in indexes.items():
+    across = []
+    for _lang, index in indexes:
         also = {stem for word in sure for stem in index.pipeline.run_string(word)}
         known = own(index)
-        across[lang] = lambda term, also=also, known=known: term in also or known(term)
+        across.append(lambda term, also=also, known=known: term in also or known(term))
     return across
 
 
 def search_languages(
-    indexes: Mapping[str, Index], query: str, positions: Mapping[str, Positions] | None = None
+    indexes: Mapping[str, Index],
+    query: str,
+    positions: Mapping[str, Positions] | None = None,
+    network: Mapping[str, Index] | None = None,
+    network_positions: Mapping[str, Positions] | None = None,
 ) -> list[tuple[str, str]]:
     """(language, reference) of what every language's index finds, best first, as the
-    search page merges them (equal ranks: by reference, a number across languages)."""
+    search page merges them (equal ranks: by reference, a number across languages).
+
+    `network` holds the network's indexes by language (`network_positions` their words'
+    positions): their records come after the site's documents (the search page shows them
+    last, in a group of their own), ranked by their own indexes' weights, which say nothing
+    of the site's; the site's documents rank as without them. A word counts as known (no
+    typo) for the site's indexes when one of them knows it, for the network's when any
+    index does. The same in search-ui.js (`findDocuments`)."""
+    own = list(indexes.items())
+    others = list((network or {}).items())
+    known_in = _known_across(own, query)
+    if others:
+        known_in += _known_across(own + others, query)[len(own) :]
+    where_in = [
+        *((positions or {}).get(lang) for lang, _index in own),
+        *((network_positions or {}).get(lang) for lang, _index in others),
+    ]
     rows = []
-    known_in = known_across(indexes, query)
-    for lang, index in indexes.items():
+    groups = [0] * len(own) + [1] * len(others)
+    for (lang, index), known, where, group in zip(
+        own + others, known_in, where_in, groups, strict=True
+    ):
         language, fields = pipeline_of(lang), tuple(index.fields)
-        known = known_in[lang]
         prepared = prepare_query(query, language, fields, known)
         if prepared:
             phrases = prepare_phrases(query, language, fields, known)
-            where = positions.get(lang) if positions is not None else None
-            rows += [(lang, *row) for row in ranked(index, prepared, phrases, where)]
-    rows.sort(key=lambda row: order(*row[1:]))
-    return [(row[0], row[1]) for row in rows]
+            rows += [(group, lang, *row) for row in ranked(index, prepared, phrases, where)]
+    rows.sort(key=lambda row: (row[0], *order(*row[2:])))
+    return [(row[1], row[2]) for row in rows]

@@ -5,7 +5,8 @@ the first results; the *full* index adds leads and body text and is loaded in
 the background. Display data (title, type, address, dossier, date, facets)
 lives in a compact store, in rows shaped as `treillis.search.schema` says (the
 schema is a data file too); lead excerpts and the labels of the atlas in files
-of their own. Every file is
+of their own. The network's records have indexes of their own (`NETWORK`), so
+that they change no score of the site's documents. Every file is
 a script calling `TreillisSearch.add(name, json)`, so it loads from disk
 (file://) where `fetch()` is refused.
 """
@@ -46,6 +47,8 @@ EXCERPT = 180  # characters of the lead kept for display
 SHARD_ABOVE_BYTES = 700_000
 DOCUMENTS_PER_BLOCK = 25
 QUICK_SHARD_BYTES = 60_000  # smaller than the full index's: they come before the first result
+# The network's records have indexes of their own, named with this prefix ("network-fr-quick").
+NETWORK = "network-"
 
 
 @dataclass(frozen=True)
@@ -373,7 +376,8 @@ def _search_files(
     # document's descriptors are indexed by their labels and synonyms in every language of
     # the site: a reader finds a case written in Spanish by the French label it is indexed with.
     # Each record is its fields' texts (`FULL_FIELDS`' order), a document's body as Markdown.
-    by_language: dict[str, list[tuple[str, tuple[str, ...], bool]]] = {}
+    # Indexes by name ("fr", then `NETWORK` + "fr"), each with its language and records.
+    by_name: dict[str, tuple[str, list[tuple[str, tuple[str, ...], bool]]]] = {}
     for number, document in enumerate(documents):
         labels: dict[str, None] = {}
         synonyms: dict[str, None] = {}
@@ -390,10 +394,15 @@ def _search_files(
             document.summary,
             document.body,
         )
-        by_language.setdefault(document.lang, []).append((ref(number), texts, True))
-    # The network's records, numbered after the documents: found by title, keywords' labels,
-    # lead and authors, in their language (else the site's first).
+        by_name.setdefault(document.lang, (document.lang, []))[1].append((ref(number), texts, True))
+    languages = sorted(by_name)
+    # The network's records, numbered after the documents, in indexes of their own (one per
+    # language): their statistics (how many records, how rare a word, how long a field) must
+    # not move the site's own documents' scores, and the browser loads them after the
+    # site's first results. Found by title, keywords' labels, lead and authors, in their
+    # language (else the site's first).
     network = site.network
+    network_by_name: dict[str, tuple[str, list[tuple[str, tuple[str, ...], bool]]]] = {}
     for number, entry in enumerate(network, start=len(documents)):
         record = entry.record
         texts = (
@@ -403,7 +412,13 @@ def _search_files(
             record.lead,
             " ; ".join(record.authors),
         )
-        by_language.setdefault(entry.lang, []).append((ref(number), texts, False))
+        network_by_name.setdefault(NETWORK + entry.lang, (entry.lang, []))[1].append(
+            (ref(number), texts, False)
+        )
+    network_languages = sorted(lang for lang, _records in network_by_name.values())
+    # The site's indexes first, each group by language.
+    by_name = {name: by_name[name] for name in languages} | dict(sorted(network_by_name.items()))
+    del network_by_name
     kept = state.records() if state is not None else {}
     used: dict[str, Analysed] = {}
     analysers: dict[str, Analyser] = {}
@@ -422,41 +437,44 @@ def _search_files(
         used[key] = found
         return found
 
-    analysed_by_language = {
-        lang: [
-            (doc_ref, analysed(lang, texts, "markdown" if markdown_body else "text"))
-            for doc_ref, texts, markdown_body in records
-        ]
-        for lang, records in sorted(by_language.items())
+    analysed_by_name = {
+        name: (
+            lang,
+            [
+                (doc_ref, analysed(lang, texts, "markdown" if markdown_body else "text"))
+                for doc_ref, texts, markdown_body in records
+            ],
+        )
+        for name, (lang, records) in by_name.items()
     }
-    languages = sorted(by_language)
-    del by_language
+    del by_name
     indexes = []
-    for lang, analysed_records in analysed_by_language.items():
+    for name, (lang, analysed_records) in analysed_by_name.items():
         full = index_of(pipeline_of(lang), FULL_FIELDS, analysed_records)
         quick = restrict(full, QUICK_FIELDS)
-        indexes.append((lang, len(_compact(quick)), quick, full))
+        indexes.append((name, len(_compact(quick)), quick, full))
         del full, quick
-    large = any(size > SHARD_ABOVE_BYTES for _lang, size, _q, _f in indexes)
-    for lang, _size, quick, full in indexes:
+    # One form for the whole site: its display data comes in blocks when any index is sharded.
+    large = any(size > SHARD_ABOVE_BYTES for _name, size, _q, _f in indexes)
+    for name, _size, quick, full in indexes:
         if not large:
-            files.append(SearchFile(f"{lang}-quick", _compact(compact_index(quick))))
-            files.append(SearchFile(f"{lang}-full", _compact(full)))
+            files.append(SearchFile(f"{name}-quick", _compact(compact_index(quick))))
+            files.append(SearchFile(f"{name}-full", _compact(full)))
             # Words' positions, for phrases in quotes: loaded only by a search with one (a
             # large site has none: they would weigh as much as its full index).
-            positions = word_positions(FULL_FIELDS, analysed_by_language[lang])
-            files.append(SearchFile(f"{lang}-phrases", _compact(positions)))
+            positions = word_positions(FULL_FIELDS, analysed_by_name[name][1])
+            files.append(SearchFile(f"{name}-phrases", _compact(positions)))
             continue
-        for name, index, size in (
-            (f"{lang}-quick", quick, QUICK_SHARD_BYTES),
-            (f"{lang}-full", full, None),
+        for file_name, index, size in (
+            (f"{name}-quick", quick, QUICK_SHARD_BYTES),
+            (f"{name}-full", full, None),
         ):
             shared, shards = shard_index(index, size)
-            files.append(SearchFile(name, _compact(shared)))
+            files.append(SearchFile(file_name, _compact(shared)))
             for n, shard in enumerate(shards):
-                data, digest = encoded(f"{name}-{n}", shard, previous)
-                files.append(SearchFile(f"{name}-{n}", data, digest))
-    del indexes, analysed_by_language
+                data, digest = encoded(f"{file_name}-{n}", shard, previous)
+                files.append(SearchFile(f"{file_name}-{n}", data, digest))
+    del indexes, analysed_by_name
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
     for lang in site.config.languages:
@@ -529,6 +547,7 @@ def _search_files(
     excerpts += [_excerpt(entry.record.lead) for entry in network]
     store = {
         "languages": languages,
+        "network": network_languages,
         "types": list(DOCUMENT_TYPES),
         "dossiers": [[site.dossiers[s].title, paths.dossier(s)] for s in dossiers],
         "partners": [site.partners[p].name for p in partners],

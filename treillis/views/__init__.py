@@ -18,7 +18,16 @@ from treillis.views.content import (
     reader_pages,
 )
 
-__all__ = ["Page", "PageGroup", "Views", "all_pages", "page_groups", "text_pages"]
+__all__ = [
+    "Page",
+    "PageGroup",
+    "Views",
+    "all_pages",
+    "item_groups",
+    "page_groups",
+    "site_pages",
+    "text_pages",
+]
 
 PageGroup = Callable[[], Iterable[Page]]
 
@@ -38,16 +47,26 @@ def all_pages(views: Views) -> Iterator[Page]:
 def page_groups(views: Views, size: int = 400) -> list[PageGroup]:
     """Every page of the site (as `all_pages`), in groups that can be planned apart,
     by worker processes: the documents and descriptors `size` at a time."""
+    return item_groups(views, None, None, size)
 
-    def others() -> Iterator[Page]:
-        for pages in (home_pages, atlas_pages, legend_pages, dossier_pages, partner_pages):
-            yield from pages(views)
-        yield from reader_pages(views)
 
-    documents, descriptors = views.documents(), views.descriptors()
+def site_pages(views: Views) -> Iterator[Page]:
+    """The pages of no document or descriptor: home, atlas index, dossiers, partners…"""
+    for pages in (home_pages, atlas_pages, legend_pages, dossier_pages, partner_pages):
+        yield from pages(views)
+    yield from reader_pages(views)
+
+
+def item_groups(
+    views: Views, keys: set[str] | None, ids: set[str] | None, size: int = 400
+) -> list[PageGroup]:
+    """The site-wide pages (`site_pages`), and the pages of the documents of `keys` and
+    of the descriptors of `ids` (None: all of them), in groups as `page_groups`."""
+    documents = [d for d in views.documents() if keys is None or d.key in keys]
+    descriptors = [d for d in views.descriptors() if ids is None or d.id in ids]
     per_descriptor = max(1, size // max(1, len(views.languages)))
     return [
-        others,
+        partial(site_pages, views),
         *(
             partial(document_pages, views, documents[start : start + size])
             for start in range(0, len(documents), size)

@@ -196,6 +196,9 @@ def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
 # A descriptor's documents are listed this many to a page: a descriptor indexing
 # thousands of documents gets numbered pages, not one page of ever-growing size.
 DOCUMENTS_PER_PAGE = 100
+# The list of a descriptor's documents and its narrower ones' is one line per document
+# (no summary): a reader scans hundreds of titles there, so more of them to a page.
+ALL_DOCUMENTS_PER_PAGE = 250
 
 
 def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) -> Iterator[Page]:
@@ -222,14 +225,20 @@ def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) 
 
 
 def _pager(
-    views: Views, lang: str, number: int, total: int, path: Callable[[int], str]
+    views: Views,
+    lang: str,
+    number: int,
+    total: int,
+    path: Callable[[int], str],
+    per_page: int | None = None,
 ) -> tuple[slice, dict[str, Any] | None]:
     """The items of a list of `total` shown on its page `number`, and the pager (`path(n)`
-    is page n; None when the list fits on one page)."""
+    is page n; None when the list fits on one page; `per_page`: DOCUMENTS_PER_PAGE)."""
     t = views.messages(lang)
-    count = max(1, -(-total // DOCUMENTS_PER_PAGE))
-    start = (number - 1) * DOCUMENTS_PER_PAGE
-    shown = slice(start, min(start + DOCUMENTS_PER_PAGE, total))
+    per_page = per_page or DOCUMENTS_PER_PAGE
+    count = max(1, -(-total // per_page))
+    start = (number - 1) * per_page
+    shown = slice(start, min(start + per_page, total))
     if count == 1:
         return shown, None
     return shown, {
@@ -374,9 +383,10 @@ def including_narrower_pages(
     def path(n: int) -> str:
         return views.paths.descriptor_all(descriptor.id, lang, n)
 
-    count = max(1, -(-len(cards) // DOCUMENTS_PER_PAGE))
+    count = max(1, -(-len(cards) // ALL_DOCUMENTS_PER_PAGE))
     for number in range(1, count + 1):
         title = f"{first.title} · {t('documents_including_narrower')}"
+        shown, pager = _pager(views, lang, number, len(cards), path, ALL_DOCUMENTS_PER_PAGE)
         yield Page(
             path=path(number),
             template="descriptor.html",
@@ -390,7 +400,10 @@ def including_narrower_pages(
             context={
                 **first.context,
                 "note": _render_note(views, descriptor, lang, path(number)),
-                **_list_part(views, lang, number, cards, path),
+                # One list, newest first (no groups by type): each line says its type.
+                "documents": cards[shown],
+                "documents_by_type": [],
+                "pager": pager,
                 "list_page": number,
                 "including_narrower": True,
                 "has_documents": True,

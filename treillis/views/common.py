@@ -94,7 +94,7 @@ class Scope:
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class DescriptorLink:
     id: str
     label: str
@@ -109,7 +109,7 @@ class DescriptorLink:
         return "://" in self.path
 
 
-@dataclass
+@dataclass(frozen=True)
 class DocumentCard:
     key: str
     title: str

@@ -393,29 +393,26 @@
     return merged[name].index;
   }
 
-  /* For each language (lang → index name), whether its index knows a term, where a word
+  /* For each index ([lang, index name] pairs), whether it knows a term, where a word
    * another language's index knows counts as known: it is no typo ("habitants" is French,
-   * not a misspelt English word). The same in treillis/search/engine.py (known_across). */
-  function knowsAcross(names, text) {
-    var langs = Object.keys(names);
-    var own = {};
-    langs.forEach(function (lang) { own[lang] = knows(names[lang]); });
+   * not a misspelt English word). One function per pair, in their order. The same in
+   * treillis/search/engine.py (_known_across). */
+  function knowsAcross(pairs, text) {
+    var own = pairs.map(function (pair) { return knows(pair[1]); });
     var words = text.normalize("NFC").replace(APOSTROPHES, "'").split(SPACES).filter(Boolean);
     var sure = words.filter(function (word) {
-      return langs.some(function (lang) {
-        var prepared = prepareQuery(word, lang, index(names[lang]), own[lang]);
+      return pairs.some(function (pair, i) {
+        var prepared = prepareQuery(word, pair[0], index(pair[1]), own[i]);
         return prepared !== "" && prepared.indexOf("~") === -1;
       });
     });
-    var across = {};
-    langs.forEach(function (lang) {
+    return pairs.map(function (pair, i) {
       var also = {};
       sure.forEach(function (word) {
-        index(names[lang]).pipeline.runString(word).forEach(function (stem) { also[stem] = true; });
+        index(pair[1]).pipeline.runString(word).forEach(function (stem) { also[stem] = true; });
       });
-      across[lang] = function (term) { return also[term] === true || own[lang](term); };
+      return function (term) { return also[term] === true || own[i](term); };
     });
-    return across;
   }
 
   return {

@@ -11,6 +11,8 @@
   /* lunr and our core; then the schema (data/schema.js, written by the build from
    * treillis/search/schema.py) names the scripts of the site's languages. */
   var LIBRARIES = ["lunr.js", "search-core.js"];
+  /* The network's indexes are named "network-<lang>-quick" (treillis/search/index.py). */
+  var NETWORK = "network-";
   /* From the schema: a document row's field positions (F.title…) and the facets. */
   var F = null;
   var FACETS = [];
@@ -91,9 +93,18 @@
     });
   }
 
-  /* The full indexes (leads and texts), the atlas index and the excerpts: in the background. */
+  /* The network's indexes of `kind`: after the site's first results, which they cannot
+   * change (the network's records are indexed apart, see treillis/search/index.py), and
+   * which they would delay. */
+  function loadNetwork(store, kind) {
+    return Promise.all((store.network || []).map(function (lang) { return loadData(NETWORK + lang + kind); }));
+  }
+
+  /* The full indexes (leads and texts), the network's, the atlas index and the excerpts:
+   * in the background. */
   function loadFull(store) {
     var names = store.languages.map(function (lang) { return lang + "-full"; });
+    (store.network || []).forEach(function (lang) { names.push(NETWORK + lang + "-full"); });
     names.push(UI_LANG + "-atlas");
     if (store.docs) names.push("excerpts");
     else names.push("labels-" + UI_LANG);
@@ -112,11 +123,11 @@
     var kind = hasFull(store) ? "-full" : "-quick";
     function round() {
       var names = [];
-      var known = search.knowsAcross(indexNames(store, kind), query);
-      store.languages.forEach(function (lang) {
-        var name = lang + kind;
-        var prepared = search.prepareQuery(query, lang, search.index(name), known[lang]);
-        names = names.concat(search.shardsFor(name, prepared).filter(function (shard) {
+      var searched = sources(store, kind);
+      var known = knownIn(searched, query);
+      searched.forEach(function (source, i) {
+        var prepared = search.prepareQuery(query, source.lang, search.index(source.name), known[i]);
+        names = names.concat(search.shardsFor(source.name, prepared).filter(function (shard) {
           return !search.data[shard];
         }));
       });
@@ -131,11 +142,12 @@
   function phrasesFor(store, query, kind) {
     var search = window.TreillisSearch;
     if (kind !== "-full" || !store.docs) return Promise.resolve();
-    var known = search.knowsAcross(indexNames(store, kind), query);
-    var names = store.languages.filter(function (lang) {
-      var name = lang + kind;
-      return search.preparePhrases(query, lang, search.index(name), known[lang]).length;
-    }).map(function (lang) { return lang + "-phrases"; });
+    var searched = sources(store, kind);
+    var known = knownIn(searched, query);
+    var names = searched.filter(function (source, i) {
+      return /-full$/.test(source.name) &&
+        search.preparePhrases(query, source.lang, search.index(source.name), known[i]).length;
+    }).map(function (source) { return phrasesOf(source.name); });
     return Promise.all(names.map(loadData));
   }
 
@@ -208,37 +220,71 @@
     return store.languages.every(function (lang) { return !!window.TreillisSearch.data[lang + "-full"]; });
   }
 
-  /* Each language's index of `kind` ("-quick" or "-full"), by language. */
-  function indexNames(store, kind) {
-    var names = {};
-    store.languages.forEach(function (lang) { names[lang] = lang + kind; });
-    return names;
+  /* The indexes a query searches for `kind` ("-quick" or "-full"), as {lang, name,
+   * network}: the site's, one per language of its documents, then the network's (indexed
+   * apart: their records do not move the site's documents' scores), those loaded: of
+   * `kind`, else of the other kind. */
+  function sources(store, kind) {
+    var data = window.TreillisSearch.data;
+    var list = store.languages.map(function (lang) { return { lang: lang, name: lang + kind, network: false }; });
+    (store.network || []).forEach(function (lang) {
+      var other = kind === "-full" ? "-quick" : "-full";
+      var name = data[NETWORK + lang + kind] ? NETWORK + lang + kind : NETWORK + lang + other;
+      if (data[name]) list.push({ lang: lang, name: name, network: true });
+    });
+    return list;
+  }
+
+  /* Whether each of `searched` knows a term (search-core.js's knowsAcross): the site's
+   * indexes among themselves, as without a network; the network's among all. The same in
+   * treillis/search/engine.py (search_languages). */
+  function knownIn(searched, query) {
+    var search = window.TreillisSearch;
+    var pairs = searched.map(function (source) { return [source.lang, source.name]; });
+    var own = searched.filter(function (source) { return !source.network; }).length;
+    var known = search.knowsAcross(pairs.slice(0, own), query);
+    return own < pairs.length ? known.concat(search.knowsAcross(pairs, query).slice(own)) : known;
+  }
+
+  /* The words' positions of a full index, for phrases. */
+  function phrasesOf(name) { return name.replace(/-full$/, "-phrases"); }
+
+  /* Whether every index is there in full, the network's included. */
+  function complete(store, searched) {
+    return searched.length === store.languages.length + (store.network || []).length &&
+      searched.every(function (source) { return /-full$/.test(source.name); });
   }
 
   /* Documents found in every language's index of `kind` (its shards loaded), best first
-   * (the order of search-core.js's compareResults, across languages). */
+   * (the order of search-core.js's compareResults, across languages), then the network's
+   * records found in theirs. */
   function findDocuments(store, query, kind) {
     var search = window.TreillisSearch;
     var found = [];
-    var prepared = {};
-    var known = search.knowsAcross(indexNames(store, kind), query);
-    store.languages.forEach(function (lang) {
-      var name = lang + kind;
-      var lunrQuery = search.prepareQuery(query, lang, search.index(name), known[lang]);
+    var prepared = {}; /* by index name */
+    var searched = sources(store, kind);
+    var known = knownIn(searched, query);
+    searched.forEach(function (source, i) {
+      var lang = source.lang, name = source.name;
+      var lunrQuery = search.prepareQuery(query, lang, search.index(name), known[i]);
       /* A sharded index: the shards this query needs (loaded by loadShards), together. */
       var index = search.mergedIndex(name, search.shardsFor(name, lunrQuery));
-      prepared[lang] = { query: lunrQuery, index: index, name: name, known: known[lang] };
-      var phrases = search.preparePhrases(query, lang, search.index(name), known[lang]);
-      var positions = kind === "-full" ? search.data[lang + "-phrases"] : null;
+      prepared[name] = { query: lunrQuery, index: index, lang: lang, known: known[i] };
+      var phrases = search.preparePhrases(query, lang, search.index(name), known[i]);
+      var positions = /-full$/.test(name) ? search.data[phrasesOf(name)] : null;
       search.search(index, lunrQuery, phrases, positions).forEach(function (result) {
         result.doc = parseInt(result.ref, 36);
         result.lang = lang;
+        result.index = name;
+        result.network = source.network;
         found.push(result);
       });
     });
-    found.sort(search.compareResults);
-    var empty = Object.keys(prepared).every(function (lang) { return !prepared[lang].query; });
-    return { results: found, prepared: prepared, empty: empty, complete: kind === "-full" };
+    /* The network's records after the site's documents: their indexes' scores say nothing
+     * of the site's (engine.py's search_languages). */
+    found.sort(function (a, b) { return (a.network - b.network) || search.compareResults(a, b); });
+    var empty = Object.keys(prepared).every(function (name) { return !prepared[name].query; });
+    return { results: found, prepared: prepared, empty: empty, complete: kind === "-full" && complete(store, searched) };
   }
 
   /* Levenshtein distance with transpositions, as lunr's fuzzy matching counts edits. */
@@ -267,14 +313,14 @@
     var words = query.split(/\s+/).map(function (word) {
       if (/[~*:^"]/.test(word)) return word;
       var replacement = null;
-      Object.keys(found.prepared).some(function (lang) {
-        var entry = found.prepared[lang];
-        var single = search.prepareQuery(word, lang, entry.index, entry.known);
+      Object.keys(found.prepared).some(function (name) {
+        var entry = found.prepared[name];
+        var single = search.prepareQuery(word, entry.lang, entry.index, entry.known);
         var typo = /^\+?([^~]+)~([0-9])$/.exec(single);
         if (!typo) return false;
         var limit = parseInt(typo[2], 10);
         return found.results.some(function (result) {
-          if (result.lang !== lang) return false;
+          if (result.index !== name) return false;
           var terms = Object.keys(result.matchData.metadata).filter(function (term) {
             return term !== typo[1] && distance(term, typo[1]) <= limit;
           });
@@ -478,6 +524,11 @@
       loadQuick().then(function (loaded) {
         store = loaded;
         show();
+        /* The network's records next: listed once there, unless the reader has already
+         * moved to an option. */
+        return loadNetwork(store, "-quick").then(function () {
+          if (active < 0) { shown = null; show(); }
+        });
       }).catch(function () { /* the form still submits to the search page */ });
     }
 
@@ -522,7 +573,7 @@
   function knownValue(store, facet, value) {
     var lists = { type: store.types, dossier: store.dossiers, family: store.families,
                   descriptor: store.descriptors, partner: store.partners, base: store.bases };
-    if (facet === "lang") return store.languages.indexOf(value) !== -1;
+    if (facet === "lang") return store.languages.concat(store.network || []).indexOf(value) !== -1;
     if (facet === "year") return true;
     if (!lists[facet]) return true; /* a large site's labels come later: checked then */
     return /^[0-9]+$/.test(value) && +value < lists[facet].length;
