@@ -383,7 +383,7 @@ def test_a_neighbourhood_picture_is_already_what_the_sanitiser_writes() -> None:
         for d in site.descriptors
         for lang in site.config.languages
     ]
-    hostile = Node("c", "<b>Budget</b> & \"co\" 'l'", "centre", "#336699", count=3)
+    hostile = Node("c", "<b>Budget</b> & \"co\" 'l'\x01\x1f", "centre", "#336699", count=3)
     neighbours = [
         Node(
             f"n{i}",

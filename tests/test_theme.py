@@ -58,3 +58,19 @@ def test_an_unknown_theme_is_reported_on_its_line(small_site: Path, tmp_path: Pa
     problem = error.value.problems[0]
     assert problem.path.endswith("content/site.yaml") and problem.line == 9
     assert problem.message.startswith("theme 'introuvable' not found")
+
+
+def test_a_fragment_is_reused_only_for_the_macro_that_made_it() -> None:
+    """Two templates may define macros of one name: each item's markup is its own macro's."""
+    from jinja2 import Environment
+
+    from treillis.render import _once_each
+
+    env = Environment(autoescape=True)
+    first = env.from_string("{% macro card(x) %}<p>{{ x.label }}</p>{% endmacro %}").module.card
+    second = env.from_string("{% macro card(x) %}<li>{{ x.label }}</li>{% endmacro %}").module.card
+    item = type("Item", (), {"label": "Budget"})()
+    fragments: dict = {}
+    assert _once_each(fragments, str, first, [item]) == ["<p>Budget</p>"]
+    assert _once_each(fragments, str, second, [item]) == ["<li>Budget</li>"]
+    assert _once_each(fragments, str, first, [item]) == ["<p>Budget</p>"]

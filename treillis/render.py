@@ -215,7 +215,8 @@ def _once_each(
     known by its identity: the fragment holds it, so no other object takes its id.
     """
     found = []
-    name = macro.name
+    # The macro's definition, not its name: two templates may define macros of one name.
+    name = getattr(getattr(macro, "_func", None), "__code__", None) or macro.name
     paths = attrgetter(*links) if links else None
     for item in items:
         if paths is None:

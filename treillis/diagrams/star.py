@@ -27,6 +27,7 @@ cached); `tests/test_diagrams.py` checks that sanitising changes none of them.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 from treillis.diagrams.colours import text_colour_on, tint
@@ -229,8 +230,13 @@ def _neighbourhood(diagram: Diagram, max_width: float, variant: str) -> str:
     return "\n".join(parts) + "\n"
 
 
+# Characters XML does not allow (a label may hold one through a YAML escape): left out.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _text(value: str) -> str:
     """Text from the content, escaped as `svgsafe` writes it (& < >)."""
+    value = _NOT_XML.sub("", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -343,7 +349,7 @@ def _node_svg_with_id(node_id: str, box: _Box) -> str:
     dashed = ' stroke-dasharray="5,2"' if node.role == "more" or node.external else ""
     x, y, w, h, r = box.x, box.y, box.width, box.height, 6.0
     outline = (
-        f'<path class="diagram-box" fill="{fill}" stroke="{_attribute(node.colour)}" '
+        f'<path class="diagram-box" fill="{_attribute(fill)}" stroke="{_attribute(node.colour)}" '
         f'stroke-width="{3 if is_centre or node.role == "indexing" else 1.5}"'
         f'{dashed} d="M{x + r:.1f},{y:.1f}H{x + w - r:.1f}Q{x + w:.1f},{y:.1f} {x + w:.1f},'
         f"{y + r:.1f}V{y + h - r:.1f}Q{x + w:.1f},{y + h:.1f} {x + w - r:.1f},{y + h:.1f}"
