@@ -380,7 +380,9 @@ class Affected:
     descriptors: set[str]
 
 
-def affected_items(old: Site | None, new: Site, interface: object = None) -> Affected | None:
+def affected_items(
+    old: Site | None, new: Site, interface: object = None, views: object = None
+) -> Affected | None:
     """The documents and descriptors whose pages may have changed from `old` to `new`,
     when only documents and dossiers were edited (none added, removed or moved); None
     when anything else changed (settings, families, the atlas, the network…): every page
@@ -412,7 +414,8 @@ def affected_items(old: Site | None, new: Site, interface: object = None) -> Aff
     changed = {k for k, d in new.documents.items() if d != old.documents[k]}
     dossiers = {s for s, d in new.dossiers.items() if d != old.dossiers[s]}
     before = Views(old, Atlas(old), interface=interface)  # type: ignore[arg-type]
-    after = Views(new, Atlas(new), interface=interface)  # type: ignore[arg-type]
+    # The new site's views, when the build has them already (the same site, interface).
+    after = views or Views(new, Atlas(new), interface=interface)  # type: ignore[arg-type]
     atlas = after.atlas  # the same lattice in both: the descriptors are the same
     documents = set(changed)
     linked = set(changed) | dossiers  # items whose title a [[link]] shows

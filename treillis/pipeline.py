@@ -124,7 +124,7 @@ def run(
     # site-wide ones (see `affected_items`).
     affected: Affected | None = None
     if changes is None and state and trusted and scope is None:
-        affected = affected_items(state.site, site, interface)
+        affected = affected_items(state.site, site, interface, views)
     if changes is not None:
         # Only the text of some documents or dossiers changed: only their pages.
         groups: list = [partial(text_pages, views, *changes)]
