@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_CONTENT
-from treillis.build import build
+from treillis.build import build, load
 from treillis.errors import BuildError
 from treillis.live import LiveSite
 from treillis.render import DEFAULT_THEME
@@ -558,6 +558,38 @@ ONE_EDITS: list[tuple[str, Callable[[Path], None], set[str], bool]] = [
 ]
 
 
+# The site-wide pages (home, atlas index, dossiers, partners…) planned again after each
+# one-document edit: those that may show what it changed, no other.
+PARTNER_PAGES = {f"{lang}partners/igl/index.html" for lang in ("", "en/", "es/")}
+SITE_WIDE_PLANNED = {
+    # Its dossier's page lists its card; its partner's page too.
+    "document title": {DOSSIER_PAGE} | PARTNER_PAGES,
+    # Its descriptors' numbers of documents: on the home (top descriptors), the atlas
+    # index, the permuted index and the legend.
+    "document descriptors": {
+        f"{lang}{page}"
+        for lang in ("", "en/", "es/")
+        for page in (
+            "index.html",
+            "atlas/index.html",
+            "atlas/permuted/index.html",
+            "atlas/legend/index.html",
+        )
+    },
+    # Its card, now among the newest on the home.
+    "document date": {DOSSIER_PAGE, "index.html", "en/index.html", "es/index.html"} | PARTNER_PAGES,
+}
+
+
+def _site_wide(content: Path) -> set[str]:
+    """The paths of the site-wide pages of a content folder."""
+    from treillis.atlas import Atlas
+    from treillis.views import Views, site_pages
+
+    site = load(content)
+    return {page.path for page in site_pages(Views(site, Atlas(site)))}
+
+
 def _pages(output: Path) -> dict[str, int]:
     """Every page of an output with its file's inode: a page rendered again is a new file
     (a page kept is the previous build's file, linked)."""
@@ -593,6 +625,8 @@ def test_one_edit_plans_and_renders_only_the_pages_that_show_it(
             assert len(rendered) < report.pages / 4, name
             assert set(planned) >= rendered, name
             assert len(planned) < report.pages / 2, (name, len(planned))  # not every page
+            site_wide = _site_wide(content)
+            assert set(planned) & site_wide == SITE_WIDE_PLANNED[name], name
     assert f"dossiers/{MOVED[0]}/{MOVED[2]}/index.html" not in _pages(output)  # moved away
 
 
@@ -622,3 +656,4 @@ def test_a_no_op_build_reads_no_input_whose_stamp_is_unchanged(
     report = build(content, output, cache=cache)
     assert not report.up_to_date and report.rendered > 0
     assert "La Pays" in (output / DOCUMENT_PAGE).read_text(encoding="utf-8")
+

@@ -27,9 +27,10 @@ import hashlib
 import os
 import pickle
 import posixpath
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import get_type_hints
+from typing import TYPE_CHECKING, get_type_hints
 
 import msgspec
 
@@ -37,6 +38,9 @@ from treillis.cachedir import read_sealed, write_sealed
 from treillis.model import Site
 from treillis.report import BuildReport
 from treillis.sources import ParseCache, ParsedData, content_digest, read_bytes
+
+if TYPE_CHECKING:
+    from treillis.views.common import Views
 
 STATE_VERSION = 5  # bumped whenever the state's shape or the meaning of a digest changes
 
@@ -98,6 +102,14 @@ _HEAVY_DECODER = msgspec.msgpack.Decoder(_Heavy, dec_hook=_decode_hook)
 def state_file(cache: Path, output: Path, options: str) -> Path:
     name = hashlib.blake2b(f"{output.resolve()}\0{options}".encode(), digest_size=12).hexdigest()
     return cache / "build" / f"{name}.state"
+
+
+def search_state_file(cache: Path, output: Path) -> Path:
+    """Where the search index keeps the records it analysed for the builds of `output`
+    (see `treillis.search.state`): one file per output, so that a site and its mirror
+    sharing a cache folder do not replace each other's."""
+    name = hashlib.blake2b(str(output.resolve()).encode(), digest_size=12).hexdigest()
+    return cache / "build" / f"{name}.search.state"
 
 
 def _heavy_file(path: Path) -> Path:
@@ -387,7 +399,7 @@ def affected_items(
     when only documents and dossiers were edited (none added, removed or moved); None
     when anything else changed (settings, families, the atlas, the network…): every page
     is planned again. The site-wide pages (home, atlas index, dossiers, partners…) are
-    always planned again; they are not listed here.
+    planned again when something they show may have changed (see `_site_wide`).
 
     What a document's page shows of other documents, and a descriptor's page of
     documents, follows `treillis.views`: its dossier's and translations' titles, the
@@ -466,4 +478,94 @@ def affected_items(
     for descriptor in new.descriptors.values():
         if any(linked.intersection(link_targets(note)) for note in descriptor.note.values.values()):
             descriptors.add(descriptor.id)
-    return Affected(documents, descriptors)
+    site = _site_wide((old, before), (new, after), cards, dossiers, linked, counted, link_targets)
+    return Affected(documents, descriptors, *site)
+
+
+# What a document's card (see `treillis.views.common.DocumentCard`) and a dossier's
+# picture of its principles show of it, and which partner's page lists it.
+_CARD = ("title", "lang", "type", "date", "summary", "partner")
+# What a [[link]] shows of its target (a document or a dossier).
+_LINKED = ("title", "lang")
+
+
+def _differs(old: object, new: object, names: tuple[str, ...]) -> bool:
+    return any(getattr(old, name) != getattr(new, name) for name in names)
+
+
+def _site_wide(
+    old: tuple[Site, Views],
+    new: tuple[Site, Views],
+    cards: set[str],
+    dossiers: set[str],
+    linked: set[str],
+    counted: set[str],
+    link_targets: Callable[[str], list[str]],
+) -> tuple[set[str], set[str], set[str]]:
+    """The kinds of site-wide pages (see `treillis.views.site_pages`), the dossiers and
+    the partners whose pages may show something else when only the cards of the
+    documents of `cards`, the dossiers of `dossiers`, the items of `linked` and the
+    number of documents of the descriptors of `counted` may have changed (nothing else
+    can have: see `affected_items`). What each page shows follows `treillis.views`."""
+    (old_site, before), (new_site, after) = old, new
+    sites = (old_site, new_site)
+    kinds: set[str] = set()
+    # The documents whose card shows something else: not one whose descriptors alone
+    # changed (their pages and their descriptors' are planned again all the same).
+    cards = {
+        key
+        for key in cards
+        if new_site.documents[key].dossier in dossiers
+        or _differs(old_site.documents[key], new_site.documents[key], _CARD)
+    }
+    # A [[link]] to a document or a dossier shows its title.
+    items = {**old_site.dossiers, **old_site.documents}, {**new_site.dossiers, **new_site.documents}
+    linked = {key for key in linked if _differs(items[0][key], items[1][key], _LINKED)}
+
+    def links(texts: Iterable[str]) -> bool:
+        return any(linked.intersection(link_targets(text)) for text in texts)
+
+    # The home: the dossiers' cards, the top descriptors' links (with their number of
+    # documents), the newest documents' cards (the same in every language), the site's
+    # description.
+    lang = new_site.config.languages[0]
+    newest = {card.key for views in (before, after) for card in views.newest_documents(lang)}
+    if (
+        dossiers
+        or counted.intersection(after.atlas.top)
+        or cards & newest
+        or links(new_site.config.description.values.values())
+    ):
+        kinds.add("home")
+    # The atlas index, the permuted index and the legend list descriptors' links.
+    if counted:
+        kinds |= {"atlas", "legend"}
+    # The search page names the scripts of the documents' languages.
+    if {d.lang for d in old_site.documents.values()} != {
+        d.lang for d in new_site.documents.values()
+    }:
+        kinds.add("readers")
+    # A partner's page: its dossiers' cards, its documents' cards, its description.
+    partners = {r.target for site in sites for s in dossiers for r in site.dossiers[s].partners}
+    partners |= {p.target for site in sites for k in cards if (p := site.documents[k].partner)}
+    partners |= {p.id for p in new_site.config.partners if links(p.description.values.values())}
+    # A dossier's page: its header, its documents' cards, its principles' documents'
+    # cards (and picture), its descriptors' links, its texts.
+    pages = set(dossiers)
+    for site, views in ((old_site, before), (new_site, after)):
+        for slug, dossier in site.dossiers.items():
+            cited = {
+                views.document_key(ref.target, slug)
+                for principle in dossier.principles
+                for ref in principle.documents
+            }
+            texts = [dossier.introduction, dossier.synthesis]
+            texts += [principle.text for principle in dossier.principles]
+            if slug not in pages and (
+                cards.intersection(dossier.documents)
+                or cards & cited
+                or counted.intersection(r.target for r in dossier.descriptors)
+                or links(texts)
+            ):
+                pages.add(slug)
+    return kinds, pages, partners

@@ -129,7 +129,14 @@ def run(
         # Only the text of some documents or dossiers changed: only their pages.
         groups: list = [partial(text_pages, views, *changes)]
     elif affected is not None:
-        groups = item_groups(views, affected.documents, affected.descriptors)
+        groups = item_groups(
+            views,
+            affected.documents,
+            affected.descriptors,
+            kinds=affected.site,
+            dossiers=affected.dossiers,
+            partners=affected.partners,
+        )
     else:
         groups = page_groups(views)
     network = bool(site.config.network)

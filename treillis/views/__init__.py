@@ -19,6 +19,7 @@ from treillis.views.content import (
 )
 
 __all__ = [
+    "SITE_KINDS",
     "Page",
     "PageGroup",
     "Views",
@@ -50,23 +51,52 @@ def page_groups(views: Views, size: int = 400) -> list[PageGroup]:
     return item_groups(views, None, None, size)
 
 
-def site_pages(views: Views) -> Iterator[Page]:
-    """The pages of no document or descriptor: home, atlas index, dossiers, partners…"""
-    for pages in (home_pages, atlas_pages, legend_pages, dossier_pages, partner_pages):
-        yield from pages(views)
-    yield from reader_pages(views)
+# The kinds of site-wide pages (see `site_pages`), besides the dossiers' and partners'.
+SITE_KINDS = {
+    "home": home_pages,
+    "atlas": atlas_pages,  # the atlas index and the permuted index
+    "legend": legend_pages,
+    "readers": reader_pages,  # basket, history, search
+}
+
+
+def site_pages(
+    views: Views,
+    kinds: set[str] | None = None,
+    dossiers: set[str] | None = None,
+    partners: set[str] | None = None,
+) -> Iterator[Page]:
+    """The pages of no document or descriptor: home, atlas index, dossiers, partners…
+    Only those of `kinds` (of `SITE_KINDS`), of `dossiers` and of `partners`, when given."""
+    for name in ("home", "atlas", "legend"):
+        if kinds is None or name in kinds:
+            yield from SITE_KINDS[name](views)
+    for dossier in views.dossiers():
+        if dossiers is None or dossier.slug in dossiers:
+            yield dossier_page(views, dossier)
+    if partners is None or partners:
+        yield from partner_pages(views, partners)
+    if kinds is None or "readers" in kinds:
+        yield from reader_pages(views)
 
 
 def item_groups(
-    views: Views, keys: set[str] | None, ids: set[str] | None, size: int = 400
+    views: Views,
+    keys: set[str] | None,
+    ids: set[str] | None,
+    size: int = 400,
+    kinds: set[str] | None = None,
+    dossiers: set[str] | None = None,
+    partners: set[str] | None = None,
 ) -> list[PageGroup]:
-    """The site-wide pages (`site_pages`), and the pages of the documents of `keys` and
-    of the descriptors of `ids` (None: all of them), in groups as `page_groups`."""
+    """The site-wide pages (`site_pages`, of `kinds`, `dossiers` and `partners`), and the pages of
+    the documents of `keys` and of the descriptors of `ids` (None: all of them), in
+    groups as `page_groups`."""
     documents = [d for d in views.documents() if keys is None or d.key in keys]
     descriptors = [d for d in views.descriptors() if ids is None or d.id in ids]
     per_descriptor = max(1, size // max(1, len(views.languages)))
     return [
-        partial(site_pages, views),
+        partial(site_pages, views, kinds, dossiers, partners),
         *(
             partial(document_pages, views, documents[start : start + size])
             for start in range(0, len(documents), size)

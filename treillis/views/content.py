@@ -293,9 +293,12 @@ def _related_documents(views: Views, document: Document, lang: str) -> list[dict
     ]
 
 
-def partner_pages(views: Views) -> Iterator[Page]:
+def partner_pages(views: Views, ids: set[str] | None = None) -> Iterator[Page]:
+    """The partners' pages (those of `ids`, when given)."""
     site = views.site
     for partner in views.partners():
+        if ids is not None and partner.id not in ids:
+            continue
         alternates = {lang: views.paths.partner(partner.id, lang) for lang in views.languages}
         dossiers = [
             d for d in site.dossiers.values() if any(r.target == partner.id for r in d.partners)
