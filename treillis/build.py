@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from treillis.cachedir import open_cache
+from treillis.default_theme import DEFAULT_THEME
 from treillis.diagrams import DiagramCache, DiagramReport
 from treillis.errors import BuildError, Problem, Problems
 from treillis.incremental import (
@@ -37,9 +38,6 @@ if TYPE_CHECKING:
 # The readers, the views, the renderer and the search are imported when a build needs
 # them: a no-op build (nothing changed) needs none of them, and importing them takes
 # longer than the rest of it.
-
-# The default theme (`treillis.render.DEFAULT_THEME`), without importing the renderer.
-DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
 
 
 def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True) -> Site:

@@ -20,10 +20,9 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from treillis.default_theme import DEFAULT_THEME
 from treillis.errors import BuildError, Problem, Problems
 from treillis.languages import REGISTRY
-
-DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
 
 # One message: a text, or one text per plural form.
 Entry = str | tuple[str, ...]

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from treillis.default_theme import DEFAULT_THEME as DEFAULT_THEME  # where it was first
 from treillis.diagrams.layout import text_colour_on
 from treillis.errors import Problem
 from treillis.i18n import Translations
@@ -22,8 +23,6 @@ from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, SiteConfig
 from treillis.urls import Paths, links_from
 from treillis.views.common import Page, readable_accent
-
-DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
 
 
 class TemplateProblem(Exception):
