@@ -657,3 +657,28 @@ def test_a_no_op_build_reads_no_input_whose_stamp_is_unchanged(
     assert not report.up_to_date and report.rendered > 0
     assert "La Pays" in (output / DOCUMENT_PAGE).read_text(encoding="utf-8")
 
+
+def test_a_no_op_build_after_a_touch_keeps_the_new_stamp(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose times changed but not its bytes is read once, by the first no-op
+    build after: the next ones know its new stamp."""
+    import os
+
+    from treillis import incremental
+
+    monkeypatch.setattr(incremental, "_SETTLED_NS", 0)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    document = content / DOCUMENT
+    stat = document.stat()
+    os.utime(document, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # `touch`
+    read: list[Path] = []
+    read_bytes = incremental.read_bytes
+    monkeypatch.setattr(incremental, "read_bytes", lambda p: read.append(p) or read_bytes(p))
+    assert build(content, output, cache=cache).up_to_date
+    assert [p for p in read if content in p.parents] == [document]
+    read.clear()
+    assert build(content, output, cache=cache).up_to_date
+    assert [p for p in read if content in p.parents] == []
+

@@ -121,7 +121,10 @@ def build(
         inputs = fingerprints([content, *_theme_candidates(content, theme)], known, stamps)
         if state.inputs == inputs and state.report and output_intact(output, state.output):
             # Nothing read by the build changed, and the output is as the build left it.
-            if known.hashed:  # files changed just before the last build: settled now
+            # Files touched since (their stamps changed, not their bytes), or changed just
+            # before the last build (settled now): their stamps are kept, so that the
+            # next build does not read them again.
+            if known.hashed or stamps != state.stamps:
                 state.stamps, state.stamped = stamps, stamped
                 save_light(state_path, state)
             return replace(
