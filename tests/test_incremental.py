@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import DEMO_CONTENT
 from treillis.build import build, load
 from treillis.errors import BuildError
+from treillis.incremental import search_state_file
 from treillis.live import LiveSite
 from treillis.render import DEFAULT_THEME
 
@@ -336,11 +337,11 @@ SEARCH_EDITS: list[tuple[str, Callable[[Path], None]]] = [
 def test_the_search_index_of_an_incremental_build_equals_a_full_ones(
     content: Path, tmp_path: Path
 ) -> None:
-    """The records analysed by a build are kept in the cache (build/search.state) for the
-    next; each edit's index is, file for file, that of a build from nothing."""
+    """The records analysed by a build are kept in the cache (build/*.search.state) for
+    the next; each edit's index is, file for file, that of a build from nothing."""
     output, cache = tmp_path / "output", tmp_path / "cache"
     build(content, output, cache=cache)
-    state = cache / "build" / "search.state"
+    state = search_state_file(cache, output)
     assert state.is_file()
     for number, (name, edit) in enumerate(SEARCH_EDITS):
         before = state.read_bytes()
@@ -455,7 +456,7 @@ def test_a_damaged_search_state_gives_a_full_index(
 ) -> None:
     output, cache = tmp_path / "output", tmp_path / "cache"
     build(content, output, cache=cache)
-    state = cache / "build" / "search.state"
+    state = search_state_file(cache, output)
     data = state.read_bytes()
     state.unlink()
     if damage == "garbage":
@@ -682,3 +683,26 @@ def test_a_no_op_build_after_a_touch_keeps_the_new_stamp(
     assert build(content, output, cache=cache).up_to_date
     assert [p for p in read if content in p.parents] == []
 
+
+def test_two_outputs_sharing_a_cache_keep_their_search_records_apart(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each output's search index keeps the records it analysed: another site built with
+    the same cache folder does not replace them (its next edit analyses one record)."""
+    from benchmarks.synthetic import write_site
+    from treillis.search import index
+
+    cache = tmp_path / "cache"
+    other = write_site(tmp_path / "other", descriptors=4, documents=20, dossiers=2, families=2)
+    build(content, tmp_path / "output", cache=cache)
+    build(other, tmp_path / "other-output", cache=cache)
+    analysed: list[tuple[str, ...]] = []
+    analyse = index.analyse
+    monkeypatch.setattr(
+        index,
+        "analyse",
+        lambda analyser, texts: analysed.append(tuple(texts)) or analyse(analyser, texts),
+    )
+    _append(content / DOCUMENT, "\nLes coopératives ferroviaires arrivent.\n")
+    build(content, tmp_path / "output", cache=cache)
+    assert len(analysed) == 1 and "ferroviaires" in analysed[0][-1]

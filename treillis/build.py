@@ -24,6 +24,7 @@ from treillis.incremental import (
     load_state,
     save_light,
     save_state,
+    search_state_file,
     state_file,
 )
 from treillis.model import Site
@@ -212,6 +213,7 @@ def publish(
     unchanged pages are not rendered again but kept from the previous output.
     """
     from treillis import pipeline
+    from treillis.search.state import SearchState
 
     themes = theme_folders(site, theme)
     cache_folder = default_cache(content) if cache is True else cache or None
@@ -219,6 +221,11 @@ def publish(
     # state would then be published, and wiped by the next build).
     check_output_folder(output, protected=[content, *themes[:-1], *filter(None, [cache_folder])])
     diagrams = DiagramCache(cache_folder)
+    # What the search index analysed, for this output's next build: records analysed by
+    # this code only, each under a digest of its texts, right whatever failed.
+    search_state = None
+    if state is not None and state.code and cache_folder is not None:
+        search_state = SearchState(search_state_file(cache_folder, output), state.code)
     result = pipeline.run(
         site,
         themes,
@@ -228,6 +235,7 @@ def publish(
         scope=scope,
         progress=progress,
         strict=strict,
+        search_state=search_state,
         started=started,
     )
     diagrams.prune()  # once a build is done (the preview does not, at every save)

@@ -390,6 +390,11 @@ class Affected:
 
     documents: set[str]
     descriptors: set[str]
+    # The site-wide pages that may show something else, by kind (see
+    # `treillis.views.SITE_KINDS`), and the dossiers whose pages may; None: all of them.
+    site: set[str] | None = None
+    dossiers: set[str] | None = None
+    partners: set[str] | None = None  # the partners whose pages may
 
 
 def affected_items(

@@ -87,6 +87,7 @@ def run(
     markdown_cache: dict[tuple, str] | None = None,
     strict: bool = False,
     search: bool = True,
+    search_state: SearchState | None = None,
     started: float | None = None,
 ) -> Result:
     """Write a loaded site (or the part of it in `scope`) into `output`, and commit it.
@@ -96,7 +97,8 @@ def run(
     next run (the digests of the pages are not even computed). `strict`: check the whole
     new site (links, anchors, titles…) before it replaces the old one. `search`
     false: the search data is left to the caller (see `search_outputs`), which the
-    preview makes in the background."""
+    preview makes in the background. `search_state`: what the search index of the previous
+    run into this output kept (see `treillis.search.state`), for its next run."""
     started = started if started is not None else time.perf_counter()
     steps: dict[str, float] = {}
     clock = started
@@ -166,7 +168,7 @@ def run(
                 search_data,
                 published_site,
                 views.paths,
-                _search_state(state, diagram_cache),
+                search_state,
                 _previous_search(state, output),
             )
         if not keep_exports:
@@ -274,16 +276,6 @@ def _large(views: Views, affected: Affected | None = None) -> bool:
     per_language = len(views.descriptors()) + 10  # and the home, atlas, legend… pages
     pages = len(views.documents()) + len(views.dossiers()) + per_language * len(views.languages)
     return pages >= PARALLEL_PAGES
-
-
-def _search_state(state: BuildState | None, diagram_cache: DiagramCache) -> SearchState | None:
-    """What the search index keeps between builds, in the cache folder beside the build
-    state (none without a cache). It holds records analysed by this code only, each
-    under a digest of its texts: right for any build, of any output, whatever failed.
-    A state that names no code (not made by `treillis.build`) keeps none."""
-    if state is None or not state.code:
-        return None
-    return SearchState.in_cache(diagram_cache.root, state.code)
 
 
 def _previous_search(state: BuildState | None, output: Output) -> dict[str, str] | None:
