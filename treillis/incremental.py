@@ -14,7 +14,7 @@ same state in memory between its rebuilds (see `treillis.pipeline`). With it:
   from the previous output into the new one;
 - when only the text (body) of documents or dossiers changed, only their
   pages are planned again; when other fields of them changed, only the pages
-  that may show them (`affected_items`) and the site-wide ones.
+  that may show them (`affected_items`), site-wide ones included.
 
 The state is data (msgpack), checked against its types when read and sealed
 with the user's key (see `treillis.cachedir`): a state that does not verify,
