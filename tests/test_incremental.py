@@ -706,3 +706,23 @@ def test_two_outputs_sharing_a_cache_keep_their_search_records_apart(
     _append(content / DOCUMENT, "\nLes coopératives ferroviaires arrivent.\n")
     build(content, tmp_path / "output", cache=cache)
     assert len(analysed) == 1 and "ferroviaires" in analysed[0][-1]
+
+
+def test_a_parse_cache_saved_again_converts_only_the_files_that_changed(content: Path) -> None:
+    """The parsed files read back from the previous build are saved again as they were
+    read (the same data), not converted again: only the edited file's data is new."""
+    from treillis.incremental import fingerprints
+    from treillis.sources import ParseCache
+
+    first = ParseCache()
+    load(content, first)
+    saved = first.to_data()
+    again = ParseCache.from_data(saved)
+    _edit(content / DOCUMENT, "title: ", "title: Nouveau · ")
+    again.known = fingerprints([content])
+    load(content, again)
+    resaved = again.to_data()
+    assert resaved.keys() == saved.keys()
+    edited = str(content / DOCUMENT)
+    assert resaved[edited] != saved[edited]
+    assert [path for path in saved if resaved[path] is not saved[path]] == [edited]

@@ -361,6 +361,9 @@ class ParseCache:
 
     def __init__(self) -> None:
         self._entries: dict[Path, tuple[str, object]] = {}
+        # The entries read back from the previous build as data (`from_data`), while they
+        # are unchanged: saved again as they are, not converted again.
+        self._data: dict[Path, tuple[str, ParsedData]] = {}
         # Digests of the files, as the build just hashed them (see `fingerprints`): a file
         # whose entry has that digest is not read again.
         self.known: dict[str, str] = {}
@@ -376,21 +379,25 @@ class ParseCache:
                 except SourceError as error:
                     value = error
                 entry = self._entries[path] = (digest, value)
+                self._data.pop(path, None)
         if isinstance(entry[1], SourceError):
             raise entry[1]
         return entry[1]
 
     def to_data(self) -> dict[str, tuple[str, ParsedData]]:
         """The parsed files as plain data (see `ParsedData`), to keep between builds."""
+        kept = self._data
         return {
-            str(path): (digest, _to_data(value)) for path, (digest, value) in self._entries.items()
+            str(path): kept[path] if path in kept else (digest, _to_data(value))
+            for path, (digest, value) in self._entries.items()
         }
 
     @classmethod
     def from_data(cls, data: dict[str, tuple[str, ParsedData]]) -> ParseCache:
         cache = cls()
+        cache._data = {Path(path): entry for path, entry in data.items()}
         cache._entries = {
-            Path(path): (digest, _from_data(value)) for path, (digest, value) in data.items()
+            path: (digest, _from_data(value)) for path, (digest, value) in cache._data.items()
         }
         return cache
 
