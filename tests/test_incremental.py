@@ -560,7 +560,7 @@ ONE_EDITS: list[tuple[str, Callable[[Path], None], set[str], bool]] = [
 
 
 # The site-wide pages (home, atlas index, dossiers, partners…) planned again after each
-# one-document edit: those that may show what it changed, no other.
+# one-document edit, and rendered again: those that show what it changed, no other.
 PARTNER_PAGES = {f"{lang}partners/igl/index.html" for lang in ("", "en/", "es/")}
 SITE_WIDE_PLANNED = {
     # Its dossier's page lists its card; its partner's page too.
@@ -628,6 +628,8 @@ def test_one_edit_plans_and_renders_only_the_pages_that_show_it(
             assert len(planned) < report.pages / 2, (name, len(planned))  # not every page
             site_wide = _site_wide(content)
             assert set(planned) & site_wide == SITE_WIDE_PLANNED[name], name
+            # And each of them shows it: none is planned for nothing.
+            assert rendered & site_wide == SITE_WIDE_PLANNED[name], name
     assert f"dossiers/{MOVED[0]}/{MOVED[2]}/index.html" not in _pages(output)  # moved away
 
 
