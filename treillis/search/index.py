@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from treillis.model import DOCUMENT_TYPES, Document, Site
 from treillis.search.pipelines import Language, normalise, pipeline_of, tokens, word_and_parts
 from treillis.search.query import QUICK_FIELDS
 from treillis.search.schema import doc_row, facet_row, schema, search_languages
-from treillis.search.shards import encoded, shard_index, text_digest
+from treillis.search.shards import cut_terms, encoded, shard_names, text_digest
 from treillis.search.state import Analysed, SearchState, record_key
 from treillis.urls import Paths
 
@@ -260,6 +261,111 @@ def word_positions(
     return {term: positions[term] for term in sorted(positions)}
 
 
+# BM25's parameters, lunr.Builder's: written in each index for the browser, which computes
+# the weights (see `Postings`).
+K1, B = Builder()._k1, Builder()._b
+
+
+@dataclass
+class Postings:
+    """An index as counts, from which the browser (`search-core.js`, `expandIndex`) and
+    `expand_index` compute lunr's BM25 weights exactly as lunr.Builder does.
+
+    Shipping weights would make every file depend on the whole corpus (each field's average
+    length, the number of documents): one edit would change nearly every shard. Counts
+    depend only on the documents holding a term: an edit changes the files of its terms
+    and the head (`head`: the number of documents and each field's total length).
+    `terms`: term → each field's postings, flat: document number (ascending), how often
+    the term is in that field of the document, the field's length (in terms)."""
+
+    fields: tuple[tuple[str, int], ...]
+    count: int
+    lengths: list[int]
+    terms: dict[str, list[list[int]]]
+
+
+def postings_of(
+    fields: tuple[tuple[str, int], ...], records: list[tuple[int, Analysed]]
+) -> Postings:
+    """The postings of records analysed beforehand (document number, `Analysed`), numbers
+    ascending."""
+    terms: dict[str, list[list[int]]] = {}
+    lengths = [0] * len(fields)
+    empty = len(fields)
+    get = terms.get
+    for number, analysed in records:
+        for position, (field_terms, counts) in enumerate(
+            zip(analysed.terms, analysed.counts, strict=True)
+        ):
+            length = sum(counts)
+            lengths[position] += length
+            for term, tf in zip(field_terms, counts, strict=True):
+                lists = get(term)
+                if lists is None:
+                    lists = terms[term] = [[] for _ in range(empty)]
+                lists[position] += (number, tf, length)
+    return Postings(fields, len(records), lengths, terms)
+
+
+def head(language: Language, postings: Postings, fields: tuple[str, ...]) -> dict:
+    """What an index's files share: lunr's version, fields, search pipeline, and what the
+    weights need besides the postings (BM25's parameters, each field's boost and total
+    length, the number of documents)."""
+    pipeline = Pipeline()
+    pipeline.add(*language.search)
+    chosen = [n for n, (name, _boost) in enumerate(postings.fields) if name in fields]
+    return {
+        "version": __TARGET_JS_VERSION__,
+        "fields": [postings.fields[n][0] for n in chosen],
+        "pipeline": pipeline.serialize(),
+        "bm25": [K1, B],
+        "boosts": [postings.fields[n][1] for n in chosen],
+        "count": postings.count,
+        "lengths": [postings.lengths[n] for n in chosen],
+    }
+
+
+def _field_positions(postings: Postings, fields: tuple[str, ...]) -> list[int]:
+    return [n for n, (name, _boost) in enumerate(postings.fields) if name in fields]
+
+
+def indexed_terms(postings: Postings, fields: tuple[str, ...]) -> list[str]:
+    """The terms found in some of `fields`, sorted."""
+    chosen = _field_positions(postings, fields)
+    every = len(chosen) == len(postings.fields)
+    return sorted(
+        term for term, lists in postings.terms.items() if every or any(lists[n] for n in chosen)
+    )
+
+
+def term_size(lists: list[list[int]], chosen: list[int], term: str) -> int:
+    """About how many characters a term takes in a file (what shards are cut by): it
+    depends only on how many documents' fields hold it."""
+    return len(term) + 8 + sum(2 + 3 * len(lists[n]) for n in chosen)
+
+
+def _gaps(flat: list[int]) -> list[int]:
+    """A field's postings with each document number as the gap from the previous one."""
+    if len(flat) <= 3:
+        return flat
+    gapped = flat.copy()
+    gapped[3::3] = [b - a for a, b in zip(flat[0::3], flat[3::3], strict=False)]
+    return gapped
+
+
+def terms_part(postings: Postings, terms: list[str], fields: tuple[str, ...]) -> dict:
+    """The postings of `terms` in `fields`: the body of an index file or of a shard. An
+    index of only some fields (the quick one) gives each term's document frequency in all
+    (`df`): lunr's idf counts the documents of every field of the full index."""
+    chosen = _field_positions(postings, fields)
+    part: dict = {"terms": terms}
+    lists_of = postings.terms
+    part["postings"] = [[_gaps(lists_of[term][n]) for n in chosen] for term in terms]
+    if len(chosen) < len(postings.fields):
+        part["df"] = [sum(len(flat) for flat in lists_of[term]) // 3 for term in terms]
+    return part
+
+
 _ENCODER = msgspec.json.Encoder()
 
 
@@ -320,7 +426,11 @@ def _renumbered(elements: list, position: dict[int, int]) -> list:
 
 
 def expand_index(data: dict) -> dict:
-    """A serialised lunr index again, from `compact_index`'s form (others as they are)."""
+    """A serialised lunr index again, from `compact_index`'s form or from counts (`Postings`:
+    a head with its terms' part, `terms_part`), others as they are. The same in
+    search-core.js (`expandIndex`), operation for operation: the same weights."""
+    if "postings" in data:
+        return _weighed(data)
     if "terms" not in data:
         return data
     postings: list[dict] = [
@@ -335,6 +445,48 @@ def expand_index(data: dict) -> dict:
         "fields": data["fields"],
         "fieldVectors": data["fieldVectors"],
         "invertedIndex": [[t, p] for t, p in zip(data["terms"], postings, strict=True)],
+        "pipeline": data["pipeline"],
+    }
+
+
+def _weighed(data: dict) -> dict:
+    """A serialised lunr index from a head and its terms' counts: terms numbered in order,
+    each field vector's weights computed as lunr.Builder does (see `Postings`)."""
+    k1, b = data["bm25"]
+    count, fields, boosts = data["count"], data["fields"], data["boosts"]
+    averages = [length / count if count else 0.0 for length in data["lengths"]]
+    frequencies = data.get("df")
+    saturation = k1 + 1
+    inverted: list = []
+    vectors: dict[str, list] = {}
+    for n, (term, lists) in enumerate(zip(data["terms"], data["postings"], strict=True)):
+        posting: dict = {"_index": n}
+        with_term = frequencies[n] if frequencies is not None else sum(len(f) for f in lists) // 3
+        x = (count - with_term + 0.5) / (with_term + 0.5)
+        weight = math.log(1 + abs(x))
+        for name, flat, boost, average in zip(fields, lists, boosts, averages, strict=True):
+            documents: dict = {}
+            posting[name] = documents
+            number = 0
+            for i in range(0, len(flat), 3):
+                number += flat[i]
+                tf, length = flat[i + 1], flat[i + 2]
+                doc_ref = ref(number)
+                documents[doc_ref] = _NO_METADATA
+                norm = k1 * (1 - b + b * (length / average))
+                value = math.floor(weight * (saturation * tf) / (norm + tf) * boost * 1000 + 0.5)
+                key = f"{name}/{doc_ref}"
+                vector = vectors.get(key)
+                if vector is None:
+                    vectors[key] = [n, value / 1000]
+                else:
+                    vector += (n, value / 1000)
+        inverted.append([term, posting])
+    return {
+        "version": data["version"],
+        "fields": fields,
+        "fieldVectors": [[key, elements] for key, elements in vectors.items()],
+        "invertedIndex": inverted,
         "pipeline": data["pipeline"],
     }
 
@@ -377,7 +529,7 @@ def _search_files(
     # the site: a reader finds a case written in Spanish by the French label it is indexed with.
     # Each record is its fields' texts (`FULL_FIELDS`' order), a document's body as Markdown.
     # Indexes by name ("fr", then `NETWORK` + "fr"), each with its language and records.
-    by_name: dict[str, tuple[str, list[tuple[str, tuple[str, ...], bool]]]] = {}
+    by_name: dict[str, tuple[str, list[tuple[int, tuple[str, ...], bool]]]] = {}
     for number, document in enumerate(documents):
         labels: dict[str, None] = {}
         synonyms: dict[str, None] = {}
@@ -394,7 +546,7 @@ def _search_files(
             document.summary,
             document.body,
         )
-        by_name.setdefault(document.lang, (document.lang, []))[1].append((ref(number), texts, True))
+        by_name.setdefault(document.lang, (document.lang, []))[1].append((number, texts, True))
     languages = sorted(by_name)
     # The network's records, numbered after the documents, in indexes of their own (one per
     # language): their statistics (how many records, how rare a word, how long a field) must
@@ -402,7 +554,7 @@ def _search_files(
     # site's first results. Found by title, keywords' labels, lead and authors, in their
     # language (else the site's first).
     network = site.network
-    network_by_name: dict[str, tuple[str, list[tuple[str, tuple[str, ...], bool]]]] = {}
+    network_by_name: dict[str, tuple[str, list[tuple[int, tuple[str, ...], bool]]]] = {}
     for number, entry in enumerate(network, start=len(documents)):
         record = entry.record
         texts = (
@@ -413,7 +565,7 @@ def _search_files(
             " ; ".join(record.authors),
         )
         network_by_name.setdefault(NETWORK + entry.lang, (entry.lang, []))[1].append(
-            (ref(number), texts, False)
+            (number, texts, False)
         )
     network_languages = sorted(lang for lang, _records in network_by_name.values())
     # The site's indexes first, each group by language.
@@ -441,39 +593,54 @@ def _search_files(
         name: (
             lang,
             [
-                (doc_ref, analysed(lang, texts, "markdown" if markdown_body else "text"))
-                for doc_ref, texts, markdown_body in records
+                (number, analysed(lang, texts, "markdown" if markdown_body else "text"))
+                for number, texts, markdown_body in records
             ],
         )
         for name, (lang, records) in by_name.items()
     }
     del by_name
+    # Each index as counts (see `Postings`): the full one, and its quick part (titles and
+    # descriptors, with the full one's statistics: a result ranks there as in the full one).
     indexes = []
     for name, (lang, analysed_records) in analysed_by_name.items():
-        full = index_of(pipeline_of(lang), FULL_FIELDS, analysed_records)
-        quick = restrict(full, QUICK_FIELDS)
-        indexes.append((name, len(_compact(quick)), quick, full))
-        del full, quick
+        postings = postings_of(FULL_FIELDS, analysed_records)
+        quick_terms = indexed_terms(postings, QUICK_FIELDS)
+        quick_fields = _field_positions(postings, QUICK_FIELDS)
+        size = sum(term_size(postings.terms[t], quick_fields, t) for t in quick_terms)
+        indexes.append((name, lang, size, postings, quick_terms))
     # One form for the whole site: its display data comes in blocks when any index is sharded.
-    large = any(size > SHARD_ABOVE_BYTES for _name, size, _q, _f in indexes)
-    for name, _size, quick, full in indexes:
+    large = any(size > SHARD_ABOVE_BYTES for _name, _lang, size, _p, _q in indexes)
+    every_field = tuple(name for name, _boost in FULL_FIELDS)
+    for name, lang, _size, postings, quick_terms in indexes:
+        language = pipeline_of(lang)
+        full_terms = indexed_terms(postings, every_field)
+        for file_name, fields, terms, target in (
+            (f"{name}-quick", QUICK_FIELDS, quick_terms, QUICK_SHARD_BYTES),
+            (f"{name}-full", every_field, full_terms, None),
+        ):
+            shared = head(language, postings, fields)
+            if not large:
+                files.append(
+                    SearchFile(file_name, _compact(shared | terms_part(postings, terms, fields)))
+                )
+                continue
+            chosen = _field_positions(postings, fields)
+            sizes = [term_size(postings.terms[t], chosen, t) for t in terms]
+            runs = cut_terms(terms, sizes, target)
+            names = shard_names([terms[start] for start, _end in runs])
+            shared.update(shards=[terms[start] for start, _end in runs], files=names)
+            files.append(SearchFile(file_name, _compact(shared)))
+            for shard_name, (start, end) in zip(names, runs, strict=True):
+                part = terms_part(postings, terms[start:end], fields)
+                data, digest = encoded(f"{file_name}-{shard_name}", part, previous)
+                files.append(SearchFile(f"{file_name}-{shard_name}", data, digest))
         if not large:
-            files.append(SearchFile(f"{name}-quick", _compact(compact_index(quick))))
-            files.append(SearchFile(f"{name}-full", _compact(full)))
             # Words' positions, for phrases in quotes: loaded only by a search with one (a
             # large site has none: they would weigh as much as its full index).
-            positions = word_positions(FULL_FIELDS, analysed_by_name[name][1])
+            records = [(ref(n), analysed) for n, analysed in analysed_by_name[name][1]]
+            positions = word_positions(FULL_FIELDS, records)
             files.append(SearchFile(f"{name}-phrases", _compact(positions)))
-            continue
-        for file_name, index, size in (
-            (f"{name}-quick", quick, QUICK_SHARD_BYTES),
-            (f"{name}-full", full, None),
-        ):
-            shared, shards = shard_index(index, size)
-            files.append(SearchFile(file_name, _compact(shared)))
-            for n, shard in enumerate(shards):
-                data, digest = encoded(f"{file_name}-{n}", shard, previous)
-                files.append(SearchFile(f"{file_name}-{n}", data, digest))
     del indexes, analysed_by_name
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
