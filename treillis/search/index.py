@@ -17,6 +17,7 @@ import gc
 import json
 import math
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
@@ -33,7 +34,7 @@ from treillis.search.pipelines import Language, normalise, pipeline_of, tokens, 
 from treillis.search.query import QUICK_FIELDS
 from treillis.search.schema import doc_row, facet_row, schema, search_languages
 from treillis.search.shards import cut_terms, encoded, shard_names, text_digest
-from treillis.search.state import Analysed, SearchState, record_key
+from treillis.search.state import Analysed, IndexState, SearchState, record_key
 from treillis.urls import Paths
 
 # Titles, descriptor labels, descriptor synonyms, leads and texts. The quick index has the
@@ -307,6 +308,128 @@ def postings_of(
     return Postings(fields, len(records), lengths, terms)
 
 
+def _postings_now(
+    fields: tuple[tuple[str, int], ...],
+    previous: IndexState | None,
+    records: list[tuple[int, str, Analysed]],
+    kept: Mapping[str, Analysed],
+) -> tuple[Postings, IndexState, set[str] | None]:
+    """The postings of `records` (number, key, analysis; numbers ascending), the state to
+    keep of them, and the terms whose postings changed (None: all, made from nothing).
+
+    With the `previous` build's state of this index, only the records whose key or number
+    changed are taken out (as `kept`, the previous build's records, analysed them) and put
+    in again: the work of an edit is that of its terms, not of the corpus. The postings are
+    the same as made from nothing (numbers stay in order), which the tests check."""
+    numbered = [(number, key) for number, key, _analysed in records]
+    if previous is not None and len(previous.lengths) == len(fields):
+        old, new = dict(previous.records), dict(numbered)
+        removed = [(n, key) for n, key in previous.records if new.get(n) != key]
+        added = [(n, analysed) for n, key, analysed in records if old.get(n) != key]
+        small = len(removed) + len(added) <= max(16, len(records) // 8)
+        if small and all(key in kept for _n, key in removed):
+            terms, lengths, changed = previous.terms, list(previous.lengths), set()
+            try:
+                for number, key in removed:
+                    _take_out(terms, lengths, number, kept[key], changed)
+            except _Inconsistent:
+                pass  # (a bug of an earlier build: made from nothing below)
+            else:
+                for number, analysed in added:
+                    _put_in(terms, lengths, number, analysed, changed)
+                shards = dict(previous.shards)
+                postings = Postings(fields, len(records), lengths, terms)
+                return postings, IndexState(numbered, lengths, terms, shards), changed
+    postings = postings_of(fields, [(number, analysed) for number, _key, analysed in records])
+    return postings, IndexState(numbered, postings.lengths, postings.terms, {}), None
+
+
+class _Inconsistent(Exception):
+    """A kept index that does not hold what its records say."""
+
+
+def _place(flat: list[int], number: int) -> int:
+    """Where document `number`'s postings are, or would be, in a field's postings."""
+    low, high = 0, len(flat) // 3
+    while low < high:
+        middle = (low + high) // 2
+        if flat[3 * middle] < number:
+            low = middle + 1
+        else:
+            high = middle
+    return 3 * low
+
+
+def _take_out(
+    terms: dict[str, list[list[int]]],
+    lengths: list[int],
+    number: int,
+    analysed: Analysed,
+    changed: set[str],
+) -> None:
+    for position, (field_terms, counts) in enumerate(
+        zip(analysed.terms, analysed.counts, strict=True)
+    ):
+        lengths[position] -= sum(counts)
+        for term in field_terms:
+            lists = terms.get(term)
+            flat = lists[position] if lists is not None else []
+            at = _place(flat, number)
+            if at >= len(flat) or flat[at] != number:
+                raise _Inconsistent(term)
+            del flat[at : at + 3]
+            if not any(lists):
+                del terms[term]
+            changed.add(term)
+
+
+def _put_in(
+    terms: dict[str, list[list[int]]],
+    lengths: list[int],
+    number: int,
+    analysed: Analysed,
+    changed: set[str],
+) -> None:
+    for position, (field_terms, counts) in enumerate(
+        zip(analysed.terms, analysed.counts, strict=True)
+    ):
+        length = sum(counts)
+        lengths[position] += length
+        for term, tf in zip(field_terms, counts, strict=True):
+            lists = terms.get(term)
+            if lists is None:
+                lists = terms[term] = [[] for _ in lengths]
+            flat = lists[position]
+            at = _place(flat, number)
+            flat[at:at] = (number, tf, length)
+            changed.add(term)
+
+
+def _unchanged_shards(
+    terms: list[str],
+    runs: list[tuple[int, int]],
+    changed: set[str] | None,
+    previous: IndexState | None,
+    file_name: str,
+) -> dict[int, str]:
+    """The shards (by start) of an index file whose data is the previous build's, with
+    that build's digest: the same first term and the same end, and no term in it changed."""
+    if changed is None or previous is None or file_name not in previous.shards:
+        return {}
+    firsts, digests = previous.shards[file_name]
+    after = dict(zip(firsts, [*firsts[1:], None], strict=True))
+    digest_of = dict(zip(firsts, digests, strict=True))
+    starts = [terms[start] for start, _end in runs]
+    touched = {bisect_right(starts, term) - 1 for term in changed}
+    same = {}
+    for n, (start, end) in enumerate(runs):
+        first = terms[start]
+        end_term = terms[end] if end < len(terms) else None
+        if n not in touched and first in after and after[first] == end_term:
+            same[start] = digest_of[first]
+    return same
+
+
 def head(language: Language, postings: Postings, fields: tuple[str, ...]) -> dict:
     """What an index's files share: lunr's version, fields, search pipeline, and what the
     weights need besides the postings (BM25's parameters, each field's boost and total
@@ -575,10 +698,15 @@ def _search_files(
     used: dict[str, Analysed] = {}
     analysers: dict[str, Analyser] = {}
 
-    def analysed(lang: str, texts: tuple[str, ...], kind: str) -> Analysed:
+    def keyed(lang: str, texts: tuple[str, ...], kind: str) -> tuple[str, Analysed]:
+        """A record's key and analysis (see `analysed`)."""
+        key = record_key(lang, (*texts, kind))
+        return key, analysed(lang, texts, kind, key)
+
+    def analysed(lang: str, texts: tuple[str, ...], kind: str, key: str = "") -> Analysed:
         """A record analysed: kept from a previous build, else now (a "markdown" record's
         last text is a document's body, whose plain text is indexed)."""
-        key = record_key(lang, (*texts, kind))
+        key = key or record_key(lang, (*texts, kind))
         found = used.get(key) or kept.get(key)
         if found is None:
             if kind == "markdown":
@@ -593,7 +721,7 @@ def _search_files(
         name: (
             lang,
             [
-                (number, analysed(lang, texts, "markdown" if markdown_body else "text"))
+                (number, *keyed(lang, texts, "markdown" if markdown_body else "text"))
                 for number, texts, markdown_body in records
             ],
         )
@@ -602,9 +730,15 @@ def _search_files(
     del by_name
     # Each index as counts (see `Postings`): the full one, and its quick part (titles and
     # descriptors, with the full one's statistics: a result ranks there as in the full one).
+    # A previous build's index is changed where the records changed (see `IndexState`).
+    previous_indexes = state.indexes() if state is not None else {}
+    index_states: dict[str, IndexState] = {}
+    changes: dict[str, set[str] | None] = {}
     indexes = []
     for name, (lang, analysed_records) in analysed_by_name.items():
-        postings = postings_of(FULL_FIELDS, analysed_records)
+        postings, index_states[name], changes[name] = _postings_now(
+            FULL_FIELDS, previous_indexes.get(name), analysed_records, kept
+        )
         quick_terms = indexed_terms(postings, QUICK_FIELDS)
         quick_fields = _field_positions(postings, QUICK_FIELDS)
         size = sum(term_size(postings.terms[t], quick_fields, t) for t in quick_terms)
@@ -628,17 +762,29 @@ def _search_files(
             chosen = _field_positions(postings, fields)
             sizes = [term_size(postings.terms[t], chosen, t) for t in terms]
             runs = cut_terms(terms, sizes, target)
-            names = shard_names([terms[start] for start, _end in runs])
-            shared.update(shards=[terms[start] for start, _end in runs], files=names)
+            firsts = [terms[start] for start, _end in runs]
+            names = shard_names(firsts)
+            shared.update(shards=firsts, files=names)
             files.append(SearchFile(file_name, _compact(shared)))
+            same = _unchanged_shards(
+                terms, runs, changes[name], previous_indexes.get(name), file_name
+            )
+            digests = []
             for shard_name, (start, end) in zip(names, runs, strict=True):
-                part = terms_part(postings, terms[start:end], fields)
-                data, digest = encoded(f"{file_name}-{shard_name}", part, previous)
-                files.append(SearchFile(f"{file_name}-{shard_name}", data, digest))
+                shard_file = f"{file_name}-{shard_name}"
+                digest = same.get(start, "")
+                if digest and previous is not None and previous.get(shard_file) == digest:
+                    data = None  # the same data as the previous build's, whose file is intact
+                else:
+                    part = terms_part(postings, terms[start:end], fields)
+                    data, digest = encoded(shard_file, part, previous)
+                files.append(SearchFile(shard_file, data, digest))
+                digests.append(digest)
+            index_states[name].shards[file_name] = (firsts, digests)
         if not large:
             # Words' positions, for phrases in quotes: loaded only by a search with one (a
             # large site has none: they would weigh as much as its full index).
-            records = [(ref(n), analysed) for n, analysed in analysed_by_name[name][1]]
+            records = [(ref(n), analysed) for n, _key, analysed in analysed_by_name[name][1]]
             positions = word_positions(FULL_FIELDS, records)
             files.append(SearchFile(f"{name}-phrases", _compact(positions)))
     del indexes, analysed_by_name
@@ -662,7 +808,7 @@ def _search_files(
         atlas = index_of(pipeline_of(lang), ATLAS_FIELDS, atlas_records)
         files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
     if state is not None:
-        state.keep(used)
+        state.keep(used, index_states)
 
     # The shape of the display data and what each language needs in the browser.
     files.append(SearchFile("schema", _compact(schema(search_languages(site)))))
