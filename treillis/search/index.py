@@ -235,31 +235,32 @@ def index_of(
     return builder.serialized()
 
 
-def word_positions(
-    fields: tuple[tuple[str, int], ...], records: list[tuple[str, Analysed]]
-) -> dict[str, dict[str, list[int]]]:
-    """Where each term of `index_of`'s index stands in each field: term → "field/ref" →
-    positions (in sorted term order), for phrases in quotes."""
-    positions: dict[str, dict[str, list[int]]] = {}
-    entry_of = positions.get
-    for doc_ref, analysed in records:
-        for (name, _boost), terms, counts, data in zip(
-            fields, analysed.terms, analysed.counts, analysed.positions, strict=True
-        ):
-            field_ref = f"{name}/{doc_ref}"
-            numbers = array("I")
-            numbers.frombytes(data)
-            places = numbers.tolist()  # each term's positions, term after term
-            start = 0
-            for term, count in zip(terms, counts, strict=True):
-                end = start + count
-                entry = entry_of(term)
-                if entry is None:
-                    positions[term] = {field_ref: places[start:end]}
-                else:
-                    entry[field_ref] = places[start:end]
-                start = end
-    return {term: positions[term] for term in sorted(positions)}
+def record_positions(fields: tuple[tuple[str, int], ...], analysed: Analysed) -> str:
+    """Where each term of a record stands in each of its fields, for phrases in quotes: its
+    part of the phrases file (field → term → positions, as JSON; fields without terms left
+    out). A record's part depends on it alone: a build makes only new records' parts."""
+    by_field: dict[str, dict[str, list[int]]] = {}
+    for (name, _boost), terms, counts, data in zip(
+        fields, analysed.terms, analysed.counts, analysed.positions, strict=True
+    ):
+        if not terms:
+            continue
+        numbers = array("I")
+        numbers.frombytes(data)
+        places = numbers.tolist()  # each term's positions, term after term
+        entry: dict[str, list[int]] = {}
+        start = 0
+        for term, count in zip(terms, counts, strict=True):
+            entry[term] = places[start : start + count]
+            start += count
+        by_field[name] = entry
+    return _compact(by_field)
+
+
+def phrases_text(parts: Iterable[tuple[str, str]]) -> str:
+    """The phrases file of an index from its records' parts (reference, `record_positions`):
+    reference → field → term → positions."""
+    return "{" + ",".join(f'"{doc_ref}":{part}' for doc_ref, part in parts) + "}"
 
 
 # BM25's parameters, lunr.Builder's: written in each index for the browser, which computes
@@ -730,6 +731,9 @@ def _search_files(
     del by_name
     # Each index as counts (see `Postings`): the full one, and its quick part (titles and
     # descriptors, with the full one's statistics: a result ranks there as in the full one).
+    # Each record's part of its index's phrases file, kept from build to build.
+    kept_phrases = state.phrases() if state is not None else {}
+    phrases: dict[str, str] = {}
     # A previous build's index is changed where the records changed (see `IndexState`).
     previous_indexes = state.indexes() if state is not None else {}
     index_states: dict[str, IndexState] = {}
@@ -784,9 +788,14 @@ def _search_files(
         if not large:
             # Words' positions, for phrases in quotes: loaded only by a search with one (a
             # large site has none: they would weigh as much as its full index).
-            records = [(ref(n), analysed) for n, _key, analysed in analysed_by_name[name][1]]
-            positions = word_positions(FULL_FIELDS, records)
-            files.append(SearchFile(f"{name}-phrases", _compact(positions)))
+            parts = []
+            for number, key, record in analysed_by_name[name][1]:
+                part = kept_phrases.get(key)
+                if part is None:
+                    part = record_positions(FULL_FIELDS, record)
+                phrases[key] = part
+                parts.append((ref(number), part))
+            files.append(SearchFile(f"{name}-phrases", phrases_text(parts)))
     del indexes, analysed_by_name
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
@@ -808,7 +817,7 @@ def _search_files(
         atlas = index_of(pipeline_of(lang), ATLAS_FIELDS, atlas_records)
         files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
     if state is not None:
-        state.keep(used, index_states)
+        state.keep(used, index_states, phrases)
 
     # The shape of the display data and what each language needs in the browser.
     files.append(SearchFile("schema", _compact(schema(search_languages(site)))))

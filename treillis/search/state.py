@@ -59,6 +59,7 @@ class _File(msgspec.Struct, array_like=True):
     code: str
     records: dict[str, Analysed]
     indexes: dict[str, IndexState] = {}
+    phrases: dict[str, str] = {}
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -83,6 +84,7 @@ class SearchState:
         self.code = code
         self._records: dict[str, Analysed] | None = None
         self._indexes: dict[str, IndexState] = {}
+        self._phrases: dict[str, str] = {}
 
     @classmethod
     def in_cache(cls, cache: Path | None, code: str) -> SearchState | None:
@@ -100,6 +102,12 @@ class SearchState:
         self.records()
         return self._indexes
 
+    def phrases(self) -> dict[str, str]:
+        """Each record's part of a phrases file, by record key (read with the records; see
+        `treillis.search.index.record_positions`)."""
+        self.records()
+        return self._phrases
+
     def _read(self) -> dict[str, Analysed]:
         if self.path is None:
             return {}
@@ -114,19 +122,27 @@ class SearchState:
             return {}
         if all(key in found.records for i in found.indexes.values() for _n, key in i.records):
             self._indexes = found.indexes
+        self._phrases = found.phrases
         return found.records
 
     def keep(
-        self, records: dict[str, Analysed], indexes: dict[str, IndexState] | None = None
+        self,
+        records: dict[str, Analysed],
+        indexes: dict[str, IndexState] | None = None,
+        phrases: dict[str, str] | None = None,
     ) -> None:
         """Keep `records` (those of the latest build) instead of the previous ones, and its
-        `indexes` (None: the same as before, unchanged)."""
+        `indexes` and `phrases` (None: the same as before)."""
         same = self._records is not None and self._records.keys() == records.keys()
         self._records = records
         if indexes is not None:
             self._indexes, same = indexes, False
+        if phrases is not None:
+            self._phrases = phrases
         if self.path is not None and not same:
-            data = _ENCODER.encode(_File(SEARCH_STATE_VERSION, self.code, records, self._indexes))
+            data = _ENCODER.encode(
+                _File(SEARCH_STATE_VERSION, self.code, records, self._indexes, self._phrases)
+            )
             # (A folder in its place, a full disk…) What is kept is only a shortcut: the
             # next build analyses again what it cannot read.
             with contextlib.suppress(OSError):

@@ -175,16 +175,18 @@
     return { fields: fields, stems: stems };
   }
 
-  /* Whether the terms follow one another in one of the fields of document `ref`. */
+  /* Whether the terms follow one another in one of the fields of document `ref`
+   * (`positions`: the phrases data file, ref → field → term → positions). */
   function adjacent(positions, ref, fields, stems) {
-    function at(stem, key) {
-      var byField = Object.prototype.hasOwnProperty.call(positions, stem) ? positions[stem] : {};
-      return Object.prototype.hasOwnProperty.call(byField, key) ? byField[key] : [];
+    function own(object, key) {
+      return object && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : null;
     }
+    var byField = own(positions, ref);
     return fields.some(function (field) {
-      var key = field + "/" + ref;
-      return at(stems[0], key).some(function (start) {
-        return stems.every(function (stem, k) { return at(stem, key).indexOf(start + k) !== -1; });
+      var terms = own(byField, field);
+      function at(stem) { return own(terms, stem) || []; }
+      return at(stems[0]).some(function (start) {
+        return stems.every(function (stem, k) { return at(stem).indexOf(start + k) !== -1; });
       });
     });
   }
