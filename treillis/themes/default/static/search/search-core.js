@@ -289,7 +289,12 @@
     var averages = data.lengths.map(function (length) { return count ? length / count : 0; });
     var saturation = k1 + 1;
     var inverted = new Array(data.terms.length);
-    var vectors = {}, order = [];
+    /* Each field's vectors by document number, in the order they are first met (as
+     * index.py's _weighed orders them); references made once per document. */
+    var vectors = fields.map(function () { return []; });
+    var order = [], refs = [];
+    /* No metadata is kept: one empty object serves every posting (lunr only reads it). */
+    var none = {};
     for (var n = 0; n < data.terms.length; n++) {
       var lists = data.postings[n];
       var posting = { _index: n };
@@ -299,26 +304,30 @@
       var x = (count - withTerm + 0.5) / (withTerm + 0.5);
       var weight = Math.log(1 + Math.abs(x));
       for (var g = 0; g < fields.length; g++) {
-        var flat = lists[g], documents = {}, number = 0;
+        var flat = lists[g], documents = {}, number = 0, own = vectors[g];
+        var boost = boosts[g], average = averages[g];
         posting[fields[g]] = documents;
         for (var i = 0; i < flat.length; i += 3) {
           number += flat[i];
           var tf = flat[i + 1], length = flat[i + 2];
-          var ref = number.toString(36);
-          documents[ref] = {};
-          var norm = k1 * (1 - b + b * (length / averages[g]));
-          var value = Math.floor(weight * (saturation * tf) / (norm + tf) * boosts[g] * 1000 + 0.5);
-          var key = fields[g] + "/" + ref;
-          var vector = vectors[key];
-          if (vector === undefined) { vectors[key] = [n, value / 1000]; order.push(key); }
+          var ref = refs[number];
+          if (ref === undefined) ref = refs[number] = number.toString(36);
+          documents[ref] = none;
+          var norm = k1 * (1 - b + b * (length / average));
+          var value = Math.floor(weight * (saturation * tf) / (norm + tf) * boost * 1000 + 0.5);
+          var vector = own[number];
+          if (vector === undefined) { own[number] = [n, value / 1000]; order.push(g, number); }
           else vector.push(n, value / 1000);
         }
       }
       inverted[n] = [data.terms[n], posting];
     }
+    var fieldVectors = new Array(order.length / 2);
+    for (var j = 0; j < order.length; j += 2) {
+      fieldVectors[j / 2] = [fields[order[j]] + "/" + refs[order[j + 1]], vectors[order[j]][order[j + 1]]];
+    }
     return {
-      version: data.version, fields: fields,
-      fieldVectors: order.map(function (key) { return [key, vectors[key]]; }),
+      version: data.version, fields: fields, fieldVectors: fieldVectors,
       invertedIndex: inverted, pipeline: data.pipeline
     };
   }
@@ -457,6 +466,7 @@
     data: data,
     waiting: waiting,
     index: index,
+    expandIndex: expandIndex,
     shardsFor: shardsFor,
     mergedIndex: mergedIndex
   };
