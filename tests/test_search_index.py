@@ -223,3 +223,22 @@ def test_an_edit_changes_the_postings_of_its_terms_only(
         assert again == search_files(site, paths), edited
         made.clear()
         placed.clear()
+
+
+def test_a_build_failing_after_the_postings_changed_leaves_no_wrong_state(
+    content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview keeps the search state in memory: a build that fails once it changed an
+    index's postings (here, making the files' heads) must not leave them for the next."""
+    paths = Paths(content.config.languages)
+    memory = SearchState()
+    search_files(content, paths, memory)
+    key = sorted(content.documents)[3]
+    document = content.documents[key]
+    body = document.body + "\n\nLes coopératives ferroviaires.\n"
+    edited = replace(content, documents={**content.documents, key: replace(document, body=body)})
+    with monkeypatch.context() as patch:
+        patch.setattr(index, "head", lambda *a: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            search_files(edited, paths, memory)
+    assert search_files(edited, paths, memory) == search_files(edited, paths)

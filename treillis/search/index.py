@@ -734,14 +734,17 @@ def _search_files(
     # Each record's part of its index's phrases file, kept from build to build.
     kept_phrases = state.phrases() if state is not None else {}
     phrases: dict[str, str] = {}
-    # A previous build's index is changed where the records changed (see `IndexState`).
-    previous_indexes = state.indexes() if state is not None else {}
+    # A previous build's index is changed where the records changed (see `IndexState`). It
+    # is taken from the state first: should this build fail after changing it, the next one
+    # (the preview's, whose state stays in memory) makes the index from nothing.
+    kept_indexes = state.indexes() if state is not None else {}
+    previous_indexes = {name: kept_indexes.pop(name, None) for name in analysed_by_name}
     index_states: dict[str, IndexState] = {}
     changes: dict[str, set[str] | None] = {}
     indexes = []
     for name, (lang, analysed_records) in analysed_by_name.items():
         postings, index_states[name], changes[name] = _postings_now(
-            FULL_FIELDS, previous_indexes.get(name), analysed_records, kept
+            FULL_FIELDS, previous_indexes[name], analysed_records, kept
         )
         quick_terms = indexed_terms(postings, QUICK_FIELDS)
         quick_fields = _field_positions(postings, QUICK_FIELDS)
