@@ -42,10 +42,10 @@ from treillis.urls import Paths
 FULL_FIELDS = (("t", 10), ("d", 4), ("s", 2), ("l", 2), ("b", 1))
 ATLAS_FIELDS = (("t", 3), ("s", 1))
 EXCERPT = 180  # characters of the lead kept for display
-# A quick index larger than this (compact JSON) would not arrive before the first
-# result within the budget (250 KB compressed, everything included): the indexes are
-# then cut into shards by term and the display data into blocks (see
-# treillis.search.shards), and each search downloads what it needs.
+# A quick index larger than this (compact JSON, as `term_size` estimates it) would not
+# arrive before the first result within the budget (250 KB compressed, everything
+# included): the indexes are then cut into shards by term and the display data into
+# blocks (see treillis.search.shards), and each search downloads what it needs.
 SHARD_ABOVE_BYTES = 700_000
 DOCUMENTS_PER_BLOCK = 25
 QUICK_SHARD_BYTES = 60_000  # smaller than the full index's: they come before the first result
