@@ -293,7 +293,7 @@ def _whole_index(output: Path, name: str) -> dict:
     data = _search_data(output, name)
     if "shards" not in data:
         return data
-    parts = [_search_data(output, f"{name}-{n}") for n in range(len(data["shards"]))]
+    parts = [_search_data(output, f"{name}-{file}") for file in data["files"]]
     return merge_shards(data, parts)
 
 

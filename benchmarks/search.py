@@ -64,7 +64,15 @@ def first_result_files(output: Path) -> list[Path]:
     )
 
 
+# A phone's CPU against this machine's, as Lighthouse's mobile emulation slows it down.
+PHONE_CPU_SLOWDOWN = 4
+
+
 def browser_times(output: Path) -> dict:
+    """Times on the search page: when the quick and full indexes are ready, and what the full
+    index costs: parsing its JSON, computing its weights from its counts (see
+    treillis/search/index.py's Postings; also with a phone's CPU: `full_weights_phone_ms`),
+    loading it into lunr; the median query."""
     from tests.browser import browser_page, served
 
     measure = """async (queries) => {
@@ -79,8 +87,11 @@ def browser_times(output: Path) -> dict:
       const parseStart = performance.now();
       const parsed = JSON.parse(raw);
       const parseMs = performance.now() - parseStart;
+      const weightsStart = performance.now();
+      const expanded = search.expandIndex(parsed);
+      const weightsMs = performance.now() - weightsStart;
       const loadStart = performance.now();
-      const index = lunr.Index.load(parsed);
+      const index = lunr.Index.load(expanded);
       const loadMs = performance.now() - loadStart;
       const times = queries.map((q) => {
         const t = performance.now();
@@ -89,13 +100,54 @@ def browser_times(output: Path) -> dict:
       });
       return {quick_ready_ms: mark('treillis-search-quick').startTime,
               full_ready_ms: mark('treillis-search-full').startTime,
-              full_parse_ms: parseMs, full_index_load_ms: loadMs, query_ms: times};
+              full_parse_ms: parseMs, full_weights_ms: weightsMs, full_index_load_ms: loadMs,
+              query_ms: times};
+    }"""
+    weights = """() => {
+      const search = window.TreillisSearch;
+      const started = performance.now();
+      search.expandIndex(search.data['fr-full']);
+      return performance.now() - started;
     }"""
     with served(output) as base, browser_page() as page:
         page.goto(base + "search/index.html")
         result = page.evaluate(measure, QUERIES)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE_CPU_SLOWDOWN})
+        result["full_weights_phone_ms"] = page.evaluate(weights)
     result["query_median_ms"] = statistics.median(result.pop("query_ms"))
     return {key: round(value, 1) for key, value in result.items()}
+
+
+def weights_time(search_folder: Path, names: list[str], slowdown: int = PHONE_CPU_SLOWDOWN) -> dict:
+    """Milliseconds chromium takes to compute the weights of each of these data files of
+    `search_folder` (an index, or a head and one of its shards: `["fr-full", "fr-full-…"]`
+    times the shard), its CPU slowed down `slowdown` times (a phone's, by default): the
+    median of 5. Nothing else is loaded: lunr.js, search-core.js and the files."""
+    from tests.browser import browser_page
+
+    with browser_page() as page:
+        page.goto("about:blank")
+        for script in ("lunr.js", "search-core.js"):
+            page.add_script_tag(content=(search_folder / script).read_text(encoding="utf-8"))
+        for name in names:
+            script = search_folder / "data" / f"{name}.js"
+            page.add_script_tag(content=script.read_text(encoding="utf-8"))
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+        timing = """([head, part]) => {
+          const search = window.TreillisSearch, times = [];
+          const data = part ? Object.assign({}, search.data[head], search.data[part])
+                            : search.data[head];
+          for (let i = 0; i < 5; i++) {
+            const started = performance.now();
+            search.expandIndex(data);
+            times.push(performance.now() - started);
+          }
+          return times.sort((a, b) => a - b)[2];
+        }"""
+        shard = names[1] if len(names) > 1 else None
+        return {"file": names[-1], "weights_ms": round(page.evaluate(timing, [names[0], shard]), 1)}
 
 
 def measure(name: str, content: Path, output: Path) -> dict:

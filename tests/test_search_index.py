@@ -193,3 +193,52 @@ def test_the_search_files_are_the_json_the_standard_library_writes(content) -> N
         assert search_file.data == json.dumps(data, **standard), search_file.name
     weights = [0.0, 0.001, 0.01, 1.5, 12.345, 1234.567, -0.0, 3.0]
     assert index._compact(weights) == json.dumps(weights, **standard)
+
+
+def test_an_edit_changes_the_postings_of_its_terms_only(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search state keeps each index's postings: after an edit of one document (its
+    body, its title, a descriptor less) they are changed where its terms are, not made
+    again from every record, as are the words' positions of the other records (for
+    phrases); the files are those of a build from nothing."""
+    paths = Paths(content.config.languages)
+    state = SearchState(tmp_path / "search.state", "code")
+    search_files(content, paths, state)
+    made, placed = [], []
+    whole, positions = index.postings_of, index.record_positions
+    monkeypatch.setattr(index, "postings_of", lambda *a: made.append(1) or whole(*a))
+    monkeypatch.setattr(index, "record_positions", lambda *a: placed.append(1) or positions(*a))
+    key = sorted(k for k, d in content.documents.items() if d.lang == "fr")[3]
+    document = content.documents[key]
+    edits = [
+        replace(document, body=document.body + "\n\nLes coopératives ferroviaires.\n"),
+        replace(document, title="Vallée ferroviaire"),
+        replace(document, descriptors=document.descriptors[1:]),
+    ]
+    for edited in edits:
+        site = replace(content, documents={**content.documents, key: edited})
+        again = search_files(site, paths, SearchState(tmp_path / "search.state", "code"))
+        assert made == [] and len(placed) <= 1, edited  # the phrases of the edited record
+        assert again == search_files(site, paths), edited
+        made.clear()
+        placed.clear()
+
+
+def test_a_build_failing_after_the_postings_changed_leaves_no_wrong_state(
+    content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview keeps the search state in memory: a build that fails once it changed an
+    index's postings (here, making the files' heads) must not leave them for the next."""
+    paths = Paths(content.config.languages)
+    memory = SearchState()
+    search_files(content, paths, memory)
+    key = sorted(content.documents)[3]
+    document = content.documents[key]
+    body = document.body + "\n\nLes coopératives ferroviaires.\n"
+    edited = replace(content, documents={**content.documents, key: replace(document, body=body)})
+    with monkeypatch.context() as patch:
+        patch.setattr(index, "head", lambda *a: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            search_files(edited, paths, memory)
+    assert search_files(edited, paths, memory) == search_files(edited, paths)

@@ -40,15 +40,17 @@ def test_shards_put_together_are_the_whole_index(sharded_output: Path, demo_outp
     for name in ("fr-quick", "fr-full"):
         meta = _data(sharded_output, name)
         assert len(meta["shards"]) >= 5 and meta["shards"] == sorted(meta["shards"])
-        parts = [_data(sharded_output, f"{name}-{n}") for n in range(len(meta["shards"]))]
-        whole = expand_index(_data(demo_output, name))  # the quick one is compact
-        merged = shards.merge_shards(meta, parts)
+        assert len(set(meta["files"])) == len(meta["shards"])
+        parts = [_data(sharded_output, f"{name}-{file}") for file in meta["files"]]
+        whole = expand_index(_data(demo_output, name))
+        merged = expand_index(shards.merge_shards(meta, parts))
         assert _by_term(merged) == _by_term(whole)
-        # Each shard starts where the list says and holds only its own terms' weights.
-        for first, part in zip(meta["shards"], parts, strict=True):
-            assert part["invertedIndex"][0][0] == first
-            own = {posting["_index"] for _term, posting in part["invertedIndex"]}
-            assert all(i in own for _ref, v in part["fieldVectors"] for i in v[0::2])
+        # Each shard starts where the list says and holds only its own terms.
+        ends = [*meta["shards"][1:], None]
+        for first, end, part in zip(meta["shards"], ends, parts, strict=True):
+            assert part["terms"][0] == first and part["terms"] == sorted(part["terms"])
+            assert end is None or part["terms"][-1] < end
+            assert len(part["postings"]) == len(part["terms"])
 
 
 @pytest.mark.parametrize("name", ["fr-quick", "fr-full"])
@@ -110,10 +112,12 @@ def test_the_search_page_of_a_large_site_loads_what_a_query_needs(
                     a.get_attribute("href") for a in page.locator(".search-result__title a").all()
                 ]
             assert as_paths(base, shown) == expected, query
-        shards_loaded = {
-            name for name in requested if re.fullmatch(r"fr-(quick|full)-\d+\.js", name)
+        every_shard = {
+            f"{name}-{file}.js"
+            for name in ("fr-quick", "fr-full")
+            for file in _data(sharded_output, name)["files"]
         }
-        every_shard = list((sharded_output / "assets/search/data").glob("fr-*-[0-9]*.js"))
+        shards_loaded = set(requested) & every_shard
         assert 0 < len(shards_loaded) < len(every_shard) / 2
         # No words' positions: as large as the full index (phrases only require their words).
         assert not list((sharded_output / "assets/search/data").glob("*-phrases.js"))
@@ -139,15 +143,12 @@ def test_a_shard_is_encoded_unless_the_previous_build_wrote_the_same_data() -> N
     """A shard's digest is made from its data (cheaper than its JSON): a shard whose
     previous file holds the same data is kept (no JSON); any other difference, a float
     included, or another name, gives the JSON a build from nothing writes."""
-    shard = {
-        "invertedIndex": [["eau", {"_index": 3, "t": {"a": {}}}]],
-        "fieldVectors": [["t/a", [3, 1.25]]],
-    }
+    shard = {"terms": ["eau"], "postings": [[[3, 1, 4], [3, 2, 9.5]]]}
     text, digest = shards.encoded("fr-full-0", shard, {})
     assert text == json.dumps(shard, ensure_ascii=False, separators=(",", ":")) and digest
     assert shards.encoded("fr-full-0", shard, {"fr-full-0": digest}) == (None, digest)
     assert shards.encoded("fr-full-0", shard, None) == (text, "")  # nothing kept: no digest
-    changed = {**shard, "fieldVectors": [["t/a", [3, 1.251]]]}
+    changed = {**shard, "postings": [[[3, 1, 4], [3, 2, 9.51]]]}
     assert shards.encoded("fr-full-0", changed, {"fr-full-0": digest})[0] is not None
     assert shards.encoded("fr-full-1", shard, {"fr-full-0": digest})[0] == text
     assert shards.encoded("fr-full-1", shard, {"fr-full-1": digest})[0] == text

@@ -16,12 +16,9 @@ const load = (file) => vm.runInNewContext(fs.readFileSync(path.join(folder, file
 load("schema.js");
 // The scripts of the site's languages, as the schema lists them for the browser.
 for (const script of TreillisSearch.data.schema.scripts) require(path.join(searchAssets, script))(lunr);
-for (const file of fs.readdirSync(folder)) {
-  const name = file.replace(/\.js$/, "");
-  if (name === indexName || (name.startsWith(indexName + "-") && /^\d+$/.test(name.slice(indexName.length + 1)))) {
-    load(file);
-  }
-}
+load(indexName + ".js");
+// A sharded index's head names its shards.
+for (const file of TreillisSearch.data[indexName].files || []) load(indexName + "-" + file + ".js");
 const index = TreillisSearch.index(indexName);
 // A full index's words' positions, for phrases (as the search page loads them).
 const phrasesFile = indexName.replace(/-full$/, "-phrases") + ".js";

@@ -28,7 +28,8 @@ from treillis.search.index import expand_index
 from treillis.search.pipelines import pipeline_of
 from treillis.search.query import QUICK_FIELDS, prepare_phrases, prepare_query, query_words
 
-Positions = Mapping[str, Mapping[str, Sequence[int]]]  # term → "field/ref" → positions
+# ref → field → term → positions (the `<lang>-phrases` data file)
+Positions = Mapping[str, Mapping[str, Mapping[str, Sequence[int]]]]
 
 
 def load_index(data: str | dict) -> Index:
@@ -78,11 +79,12 @@ def _stems(index: Index, phrase: list[str]) -> tuple[list[str], list[str]] | Non
 
 def _adjacent(positions: Positions, ref: str, fields: list[str], stems: list[str]) -> bool:
     """Whether the terms follow one another in one of the fields of document `ref`."""
+    by_field = positions.get(ref, {})
     for field in fields:
-        key = f"{field}/{ref}"
-        starts = positions.get(stems[0], {}).get(key, ())
+        terms = by_field.get(field, {})
+        starts = terms.get(stems[0], ())
         if any(
-            all(start + k in positions.get(stem, {}).get(key, ()) for k, stem in enumerate(stems))
+            all(start + k in terms.get(stem, ()) for k, stem in enumerate(stems))
             for start in starts
         ):
             return True

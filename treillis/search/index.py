@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
@@ -31,8 +33,8 @@ from treillis.model import DOCUMENT_TYPES, Document, Site
 from treillis.search.pipelines import Language, normalise, pipeline_of, tokens, word_and_parts
 from treillis.search.query import QUICK_FIELDS
 from treillis.search.schema import doc_row, facet_row, schema, search_languages
-from treillis.search.shards import encoded, shard_index, text_digest
-from treillis.search.state import Analysed, SearchState, record_key
+from treillis.search.shards import cut_terms, encoded, shard_names, text_digest
+from treillis.search.state import Analysed, IndexState, SearchState, record_key
 from treillis.urls import Paths
 
 # Titles, descriptor labels, descriptor synonyms, leads and texts. The quick index has the
@@ -40,10 +42,10 @@ from treillis.urls import Paths
 FULL_FIELDS = (("t", 10), ("d", 4), ("s", 2), ("l", 2), ("b", 1))
 ATLAS_FIELDS = (("t", 3), ("s", 1))
 EXCERPT = 180  # characters of the lead kept for display
-# A quick index larger than this (compact JSON) would not arrive before the first
-# result within the budget (250 KB compressed, everything included): the indexes are
-# then cut into shards by term and the display data into blocks (see
-# treillis.search.shards), and each search downloads what it needs.
+# A quick index larger than this (compact JSON, as `term_size` estimates it) would not
+# arrive before the first result within the budget (250 KB compressed, everything
+# included): the indexes are then cut into shards by term and the display data into
+# blocks (see treillis.search.shards), and each search downloads what it needs.
 SHARD_ABOVE_BYTES = 700_000
 DOCUMENTS_PER_BLOCK = 25
 QUICK_SHARD_BYTES = 60_000  # smaller than the full index's: they come before the first result
@@ -233,31 +235,259 @@ def index_of(
     return builder.serialized()
 
 
-def word_positions(
-    fields: tuple[tuple[str, int], ...], records: list[tuple[str, Analysed]]
-) -> dict[str, dict[str, list[int]]]:
-    """Where each term of `index_of`'s index stands in each field: term → "field/ref" →
-    positions (in sorted term order), for phrases in quotes."""
-    positions: dict[str, dict[str, list[int]]] = {}
-    entry_of = positions.get
-    for doc_ref, analysed in records:
-        for (name, _boost), terms, counts, data in zip(
-            fields, analysed.terms, analysed.counts, analysed.positions, strict=True
+def record_positions(fields: tuple[tuple[str, int], ...], analysed: Analysed) -> str:
+    """Where each term of a record stands in each of its fields, for phrases in quotes: its
+    part of the phrases file (field → term → positions, as JSON; fields without terms left
+    out). A record's part depends on it alone: a build makes only new records' parts."""
+    by_field: dict[str, dict[str, list[int]]] = {}
+    for (name, _boost), terms, counts, data in zip(
+        fields, analysed.terms, analysed.counts, analysed.positions, strict=True
+    ):
+        if not terms:
+            continue
+        numbers = array("I")
+        numbers.frombytes(data)
+        places = numbers.tolist()  # each term's positions, term after term
+        entry: dict[str, list[int]] = {}
+        start = 0
+        for term, count in zip(terms, counts, strict=True):
+            entry[term] = places[start : start + count]
+            start += count
+        by_field[name] = entry
+    return _compact(by_field)
+
+
+def phrases_text(parts: Iterable[tuple[str, str]]) -> str:
+    """The phrases file of an index from its records' parts (reference, `record_positions`):
+    reference → field → term → positions."""
+    return "{" + ",".join(f'"{doc_ref}":{part}' for doc_ref, part in parts) + "}"
+
+
+# BM25's parameters, lunr.Builder's: written in each index for the browser, which computes
+# the weights (see `Postings`).
+K1, B = Builder()._k1, Builder()._b
+
+
+@dataclass
+class Postings:
+    """An index as counts, from which the browser (`search-core.js`, `expandIndex`) and
+    `expand_index` compute lunr's BM25 weights exactly as lunr.Builder does.
+
+    Shipping weights would make every file depend on the whole corpus (each field's average
+    length, the number of documents): one edit would change nearly every shard. Counts
+    depend only on the documents holding a term: an edit changes the files of its terms
+    and the head (`head`: the number of documents and each field's total length).
+    `terms`: term → each field's postings, flat: document number (ascending), how often
+    the term is in that field of the document, the field's length (in terms)."""
+
+    fields: tuple[tuple[str, int], ...]
+    count: int
+    lengths: list[int]
+    terms: dict[str, list[list[int]]]
+
+
+def postings_of(
+    fields: tuple[tuple[str, int], ...], records: list[tuple[int, Analysed]]
+) -> Postings:
+    """The postings of records analysed beforehand (document number, `Analysed`), numbers
+    ascending."""
+    terms: dict[str, list[list[int]]] = {}
+    lengths = [0] * len(fields)
+    empty = len(fields)
+    get = terms.get
+    for number, analysed in records:
+        for position, (field_terms, counts) in enumerate(
+            zip(analysed.terms, analysed.counts, strict=True)
         ):
-            field_ref = f"{name}/{doc_ref}"
-            numbers = array("I")
-            numbers.frombytes(data)
-            places = numbers.tolist()  # each term's positions, term after term
-            start = 0
-            for term, count in zip(terms, counts, strict=True):
-                end = start + count
-                entry = entry_of(term)
-                if entry is None:
-                    positions[term] = {field_ref: places[start:end]}
-                else:
-                    entry[field_ref] = places[start:end]
-                start = end
-    return {term: positions[term] for term in sorted(positions)}
+            length = sum(counts)
+            lengths[position] += length
+            for term, tf in zip(field_terms, counts, strict=True):
+                lists = get(term)
+                if lists is None:
+                    lists = terms[term] = [[] for _ in range(empty)]
+                lists[position] += (number, tf, length)
+    return Postings(fields, len(records), lengths, terms)
+
+
+def _postings_now(
+    fields: tuple[tuple[str, int], ...],
+    previous: IndexState | None,
+    records: list[tuple[int, str, Analysed]],
+    kept: Mapping[str, Analysed],
+) -> tuple[Postings, IndexState, set[str] | None]:
+    """The postings of `records` (number, key, analysis; numbers ascending), the state to
+    keep of them, and the terms whose postings changed (None: all, made from nothing).
+
+    With the `previous` build's state of this index, only the records whose key or number
+    changed are taken out (as `kept`, the previous build's records, analysed them) and put
+    in again: the work of an edit is that of its terms, not of the corpus. The postings are
+    the same as made from nothing (numbers stay in order), which the tests check."""
+    numbered = [(number, key) for number, key, _analysed in records]
+    if previous is not None and len(previous.lengths) == len(fields):
+        old, new = dict(previous.records), dict(numbered)
+        removed = [(n, key) for n, key in previous.records if new.get(n) != key]
+        added = [(n, analysed) for n, key, analysed in records if old.get(n) != key]
+        small = len(removed) + len(added) <= max(16, len(records) // 8)
+        if small and all(key in kept for _n, key in removed):
+            terms, lengths, changed = previous.terms, list(previous.lengths), set()
+            try:
+                for number, key in removed:
+                    _take_out(terms, lengths, number, kept[key], changed)
+            except _Inconsistent:
+                pass  # (a bug of an earlier build: made from nothing below)
+            else:
+                for number, analysed in added:
+                    _put_in(terms, lengths, number, analysed, changed)
+                shards = dict(previous.shards)
+                postings = Postings(fields, len(records), lengths, terms)
+                return postings, IndexState(numbered, lengths, terms, shards), changed
+    postings = postings_of(fields, [(number, analysed) for number, _key, analysed in records])
+    return postings, IndexState(numbered, postings.lengths, postings.terms, {}), None
+
+
+class _Inconsistent(Exception):
+    """A kept index that does not hold what its records say."""
+
+
+def _place(flat: list[int], number: int) -> int:
+    """Where document `number`'s postings are, or would be, in a field's postings."""
+    low, high = 0, len(flat) // 3
+    while low < high:
+        middle = (low + high) // 2
+        if flat[3 * middle] < number:
+            low = middle + 1
+        else:
+            high = middle
+    return 3 * low
+
+
+def _take_out(
+    terms: dict[str, list[list[int]]],
+    lengths: list[int],
+    number: int,
+    analysed: Analysed,
+    changed: set[str],
+) -> None:
+    for position, (field_terms, counts) in enumerate(
+        zip(analysed.terms, analysed.counts, strict=True)
+    ):
+        lengths[position] -= sum(counts)
+        for term in field_terms:
+            lists = terms.get(term)
+            flat = lists[position] if lists is not None else []
+            at = _place(flat, number)
+            if at >= len(flat) or flat[at] != number:
+                raise _Inconsistent(term)
+            del flat[at : at + 3]
+            if not any(lists):
+                del terms[term]
+            changed.add(term)
+
+
+def _put_in(
+    terms: dict[str, list[list[int]]],
+    lengths: list[int],
+    number: int,
+    analysed: Analysed,
+    changed: set[str],
+) -> None:
+    for position, (field_terms, counts) in enumerate(
+        zip(analysed.terms, analysed.counts, strict=True)
+    ):
+        length = sum(counts)
+        lengths[position] += length
+        for term, tf in zip(field_terms, counts, strict=True):
+            lists = terms.get(term)
+            if lists is None:
+                lists = terms[term] = [[] for _ in lengths]
+            flat = lists[position]
+            at = _place(flat, number)
+            flat[at:at] = (number, tf, length)
+            changed.add(term)
+
+
+def _unchanged_shards(
+    terms: list[str],
+    runs: list[tuple[int, int]],
+    changed: set[str] | None,
+    previous: IndexState | None,
+    file_name: str,
+) -> dict[int, str]:
+    """The shards (by start) of an index file whose data is the previous build's, with
+    that build's digest: the same first term and the same end, and no term in it changed."""
+    if changed is None or previous is None or file_name not in previous.shards:
+        return {}
+    firsts, digests = previous.shards[file_name]
+    after = dict(zip(firsts, [*firsts[1:], None], strict=True))
+    digest_of = dict(zip(firsts, digests, strict=True))
+    starts = [terms[start] for start, _end in runs]
+    touched = {bisect_right(starts, term) - 1 for term in changed}
+    same = {}
+    for n, (start, end) in enumerate(runs):
+        first = terms[start]
+        end_term = terms[end] if end < len(terms) else None
+        if n not in touched and first in after and after[first] == end_term:
+            same[start] = digest_of[first]
+    return same
+
+
+def head(language: Language, postings: Postings, fields: tuple[str, ...]) -> dict:
+    """What an index's files share: lunr's version, fields, search pipeline, and what the
+    weights need besides the postings (BM25's parameters, each field's boost and total
+    length, the number of documents)."""
+    pipeline = Pipeline()
+    pipeline.add(*language.search)
+    chosen = [n for n, (name, _boost) in enumerate(postings.fields) if name in fields]
+    return {
+        "version": __TARGET_JS_VERSION__,
+        "fields": [postings.fields[n][0] for n in chosen],
+        "pipeline": pipeline.serialize(),
+        "bm25": [K1, B],
+        "boosts": [postings.fields[n][1] for n in chosen],
+        "count": postings.count,
+        "lengths": [postings.lengths[n] for n in chosen],
+    }
+
+
+def _field_positions(postings: Postings, fields: tuple[str, ...]) -> list[int]:
+    return [n for n, (name, _boost) in enumerate(postings.fields) if name in fields]
+
+
+def indexed_terms(postings: Postings, fields: tuple[str, ...]) -> list[str]:
+    """The terms found in some of `fields`, sorted."""
+    chosen = _field_positions(postings, fields)
+    every = len(chosen) == len(postings.fields)
+    return sorted(
+        term for term, lists in postings.terms.items() if every or any(lists[n] for n in chosen)
+    )
+
+
+def term_size(lists: list[list[int]], chosen: list[int], term: str) -> int:
+    """About how many characters a term takes in a file (what shards are cut by): it
+    depends only on how many documents' fields hold it."""
+    return len(term) + 8 + sum(2 + 3 * len(lists[n]) for n in chosen)
+
+
+def _gaps(flat: list[int]) -> list[int]:
+    """A field's postings with each document number as the gap from the previous one."""
+    if len(flat) <= 3:
+        return flat
+    gapped = flat.copy()
+    gapped[3::3] = [b - a for a, b in zip(flat[0::3], flat[3::3], strict=False)]
+    return gapped
+
+
+def terms_part(postings: Postings, terms: list[str], fields: tuple[str, ...]) -> dict:
+    """The postings of `terms` in `fields`: the body of an index file or of a shard. An
+    index of only some fields (the quick one) gives each term's document frequency in all
+    (`df`): lunr's idf counts the documents of every field of the full index."""
+    chosen = _field_positions(postings, fields)
+    part: dict = {"terms": terms}
+    lists_of = postings.terms
+    part["postings"] = [[_gaps(lists_of[term][n]) for n in chosen] for term in terms]
+    if len(chosen) < len(postings.fields):
+        part["df"] = [sum(len(flat) for flat in lists_of[term]) // 3 for term in terms]
+    return part
 
 
 _ENCODER = msgspec.json.Encoder()
@@ -320,7 +550,11 @@ def _renumbered(elements: list, position: dict[int, int]) -> list:
 
 
 def expand_index(data: dict) -> dict:
-    """A serialised lunr index again, from `compact_index`'s form (others as they are)."""
+    """A serialised lunr index again, from `compact_index`'s form or from counts (`Postings`:
+    a head with its terms' part, `terms_part`), others as they are. The same in
+    search-core.js (`expandIndex`), operation for operation: the same weights."""
+    if "postings" in data:
+        return _weighed(data)
     if "terms" not in data:
         return data
     postings: list[dict] = [
@@ -335,6 +569,48 @@ def expand_index(data: dict) -> dict:
         "fields": data["fields"],
         "fieldVectors": data["fieldVectors"],
         "invertedIndex": [[t, p] for t, p in zip(data["terms"], postings, strict=True)],
+        "pipeline": data["pipeline"],
+    }
+
+
+def _weighed(data: dict) -> dict:
+    """A serialised lunr index from a head and its terms' counts: terms numbered in order,
+    each field vector's weights computed as lunr.Builder does (see `Postings`)."""
+    k1, b = data["bm25"]
+    count, fields, boosts = data["count"], data["fields"], data["boosts"]
+    averages = [length / count if count else 0.0 for length in data["lengths"]]
+    frequencies = data.get("df")
+    saturation = k1 + 1
+    inverted: list = []
+    vectors: dict[str, list] = {}
+    for n, (term, lists) in enumerate(zip(data["terms"], data["postings"], strict=True)):
+        posting: dict = {"_index": n}
+        with_term = frequencies[n] if frequencies is not None else sum(len(f) for f in lists) // 3
+        x = (count - with_term + 0.5) / (with_term + 0.5)
+        weight = math.log(1 + abs(x))
+        for name, flat, boost, average in zip(fields, lists, boosts, averages, strict=True):
+            documents: dict = {}
+            posting[name] = documents
+            number = 0
+            for i in range(0, len(flat), 3):
+                number += flat[i]
+                tf, length = flat[i + 1], flat[i + 2]
+                doc_ref = ref(number)
+                documents[doc_ref] = _NO_METADATA
+                norm = k1 * (1 - b + b * (length / average))
+                value = math.floor(weight * (saturation * tf) / (norm + tf) * boost * 1000 + 0.5)
+                key = f"{name}/{doc_ref}"
+                vector = vectors.get(key)
+                if vector is None:
+                    vectors[key] = [n, value / 1000]
+                else:
+                    vector += (n, value / 1000)
+        inverted.append([term, posting])
+    return {
+        "version": data["version"],
+        "fields": fields,
+        "fieldVectors": [[key, elements] for key, elements in vectors.items()],
+        "invertedIndex": inverted,
         "pipeline": data["pipeline"],
     }
 
@@ -377,7 +653,7 @@ def _search_files(
     # the site: a reader finds a case written in Spanish by the French label it is indexed with.
     # Each record is its fields' texts (`FULL_FIELDS`' order), a document's body as Markdown.
     # Indexes by name ("fr", then `NETWORK` + "fr"), each with its language and records.
-    by_name: dict[str, tuple[str, list[tuple[str, tuple[str, ...], bool]]]] = {}
+    by_name: dict[str, tuple[str, list[tuple[int, tuple[str, ...], bool]]]] = {}
     for number, document in enumerate(documents):
         labels: dict[str, None] = {}
         synonyms: dict[str, None] = {}
@@ -394,7 +670,7 @@ def _search_files(
             document.summary,
             document.body,
         )
-        by_name.setdefault(document.lang, (document.lang, []))[1].append((ref(number), texts, True))
+        by_name.setdefault(document.lang, (document.lang, []))[1].append((number, texts, True))
     languages = sorted(by_name)
     # The network's records, numbered after the documents, in indexes of their own (one per
     # language): their statistics (how many records, how rare a word, how long a field) must
@@ -402,7 +678,7 @@ def _search_files(
     # site's first results. Found by title, keywords' labels, lead and authors, in their
     # language (else the site's first).
     network = site.network
-    network_by_name: dict[str, tuple[str, list[tuple[str, tuple[str, ...], bool]]]] = {}
+    network_by_name: dict[str, tuple[str, list[tuple[int, tuple[str, ...], bool]]]] = {}
     for number, entry in enumerate(network, start=len(documents)):
         record = entry.record
         texts = (
@@ -413,7 +689,7 @@ def _search_files(
             " ; ".join(record.authors),
         )
         network_by_name.setdefault(NETWORK + entry.lang, (entry.lang, []))[1].append(
-            (ref(number), texts, False)
+            (number, texts, False)
         )
     network_languages = sorted(lang for lang, _records in network_by_name.values())
     # The site's indexes first, each group by language.
@@ -423,10 +699,15 @@ def _search_files(
     used: dict[str, Analysed] = {}
     analysers: dict[str, Analyser] = {}
 
-    def analysed(lang: str, texts: tuple[str, ...], kind: str) -> Analysed:
+    def keyed(lang: str, texts: tuple[str, ...], kind: str) -> tuple[str, Analysed]:
+        """A record's key and analysis (see `analysed`)."""
+        key = record_key(lang, (*texts, kind))
+        return key, analysed(lang, texts, kind, key)
+
+    def analysed(lang: str, texts: tuple[str, ...], kind: str, key: str = "") -> Analysed:
         """A record analysed: kept from a previous build, else now (a "markdown" record's
         last text is a document's body, whose plain text is indexed)."""
-        key = record_key(lang, (*texts, kind))
+        key = key or record_key(lang, (*texts, kind))
         found = used.get(key) or kept.get(key)
         if found is None:
             if kind == "markdown":
@@ -441,39 +722,83 @@ def _search_files(
         name: (
             lang,
             [
-                (doc_ref, analysed(lang, texts, "markdown" if markdown_body else "text"))
-                for doc_ref, texts, markdown_body in records
+                (number, *keyed(lang, texts, "markdown" if markdown_body else "text"))
+                for number, texts, markdown_body in records
             ],
         )
         for name, (lang, records) in by_name.items()
     }
     del by_name
+    # Each index as counts (see `Postings`): the full one, and its quick part (titles and
+    # descriptors, with the full one's statistics: a result ranks there as in the full one).
+    # Each record's part of its index's phrases file, kept from build to build.
+    kept_phrases = state.phrases() if state is not None else {}
+    phrases: dict[str, str] = {}
+    # A previous build's index is changed where the records changed (see `IndexState`). It
+    # is taken from the state first: should this build fail after changing it, the next one
+    # (the preview's, whose state stays in memory) makes the index from nothing.
+    kept_indexes = state.indexes() if state is not None else {}
+    previous_indexes = {name: kept_indexes.pop(name, None) for name in analysed_by_name}
+    index_states: dict[str, IndexState] = {}
+    changes: dict[str, set[str] | None] = {}
     indexes = []
     for name, (lang, analysed_records) in analysed_by_name.items():
-        full = index_of(pipeline_of(lang), FULL_FIELDS, analysed_records)
-        quick = restrict(full, QUICK_FIELDS)
-        indexes.append((name, len(_compact(quick)), quick, full))
-        del full, quick
+        postings, index_states[name], changes[name] = _postings_now(
+            FULL_FIELDS, previous_indexes[name], analysed_records, kept
+        )
+        quick_terms = indexed_terms(postings, QUICK_FIELDS)
+        quick_fields = _field_positions(postings, QUICK_FIELDS)
+        size = sum(term_size(postings.terms[t], quick_fields, t) for t in quick_terms)
+        indexes.append((name, lang, size, postings, quick_terms))
     # One form for the whole site: its display data comes in blocks when any index is sharded.
-    large = any(size > SHARD_ABOVE_BYTES for _name, size, _q, _f in indexes)
-    for name, _size, quick, full in indexes:
+    large = any(size > SHARD_ABOVE_BYTES for _name, _lang, size, _p, _q in indexes)
+    every_field = tuple(name for name, _boost in FULL_FIELDS)
+    for name, lang, _size, postings, quick_terms in indexes:
+        language = pipeline_of(lang)
+        full_terms = indexed_terms(postings, every_field)
+        for file_name, fields, terms, target in (
+            (f"{name}-quick", QUICK_FIELDS, quick_terms, QUICK_SHARD_BYTES),
+            (f"{name}-full", every_field, full_terms, None),
+        ):
+            shared = head(language, postings, fields)
+            if not large:
+                files.append(
+                    SearchFile(file_name, _compact(shared | terms_part(postings, terms, fields)))
+                )
+                continue
+            chosen = _field_positions(postings, fields)
+            sizes = [term_size(postings.terms[t], chosen, t) for t in terms]
+            runs = cut_terms(terms, sizes, target)
+            firsts = [terms[start] for start, _end in runs]
+            names = shard_names(firsts)
+            shared.update(shards=firsts, files=names)
+            files.append(SearchFile(file_name, _compact(shared)))
+            same = _unchanged_shards(
+                terms, runs, changes[name], previous_indexes.get(name), file_name
+            )
+            digests = []
+            for shard_name, (start, end) in zip(names, runs, strict=True):
+                shard_file = f"{file_name}-{shard_name}"
+                digest = same.get(start, "")
+                if digest and previous is not None and previous.get(shard_file) == digest:
+                    data = None  # the same data as the previous build's, whose file is intact
+                else:
+                    part = terms_part(postings, terms[start:end], fields)
+                    data, digest = encoded(shard_file, part, previous)
+                files.append(SearchFile(shard_file, data, digest))
+                digests.append(digest)
+            index_states[name].shards[file_name] = (firsts, digests)
         if not large:
-            files.append(SearchFile(f"{name}-quick", _compact(compact_index(quick))))
-            files.append(SearchFile(f"{name}-full", _compact(full)))
             # Words' positions, for phrases in quotes: loaded only by a search with one (a
             # large site has none: they would weigh as much as its full index).
-            positions = word_positions(FULL_FIELDS, analysed_by_name[name][1])
-            files.append(SearchFile(f"{name}-phrases", _compact(positions)))
-            continue
-        for file_name, index, size in (
-            (f"{name}-quick", quick, QUICK_SHARD_BYTES),
-            (f"{name}-full", full, None),
-        ):
-            shared, shards = shard_index(index, size)
-            files.append(SearchFile(file_name, _compact(shared)))
-            for n, shard in enumerate(shards):
-                data, digest = encoded(f"{file_name}-{n}", shard, previous)
-                files.append(SearchFile(f"{file_name}-{n}", data, digest))
+            parts = []
+            for number, key, record in analysed_by_name[name][1]:
+                part = kept_phrases.get(key)
+                if part is None:
+                    part = record_positions(FULL_FIELDS, record)
+                phrases[key] = part
+                parts.append((ref(number), part))
+            files.append(SearchFile(f"{name}-phrases", phrases_text(parts)))
     del indexes, analysed_by_name
 
     # The atlas: descriptors by label and synonyms, in each language of the site.
@@ -495,7 +820,7 @@ def _search_files(
         atlas = index_of(pipeline_of(lang), ATLAS_FIELDS, atlas_records)
         files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
     if state is not None:
-        state.keep(used)
+        state.keep(used, index_states, phrases)
 
     # The shape of the display data and what each language needs in the browser.
     files.append(SearchFile("schema", _compact(schema(search_languages(site)))))

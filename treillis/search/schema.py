@@ -27,7 +27,16 @@ if TYPE_CHECKING:
 # itself) and url ("" for the site's own documents). A network record has no slug, type,
 # dossier (-1) nor descriptors: its url is its address on the partner's site.
 DOC_FIELDS = (
-    "slug", "title", "type", "dossier", "date", "lang", "partner", "descriptors", "bases", "url"
+    "slug",
+    "title",
+    "type",
+    "dossier",
+    "date",
+    "lang",
+    "partner",
+    "descriptors",
+    "bases",
+    "url",
 )
 # The filters of the search page, in their order on the page.
 FACETS = ("base", "type", "dossier", "family", "descriptor", "partner", "lang", "year")

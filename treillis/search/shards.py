@@ -1,23 +1,30 @@
 """Large indexes cut into shards by term, so that a search downloads only what it needs.
 
 A lunr index of 50,000 documents weighs hundreds of megabytes: nobody can
-download it before a first result. Its terms are sorted, so they are cut into
+download it before a first result. Its terms are sorted and cut into
 consecutive ranges of about `SHARD_BYTES` each; a shard holds its terms'
-postings and, for every document field, the weights of those terms only.
-lunr scores a document by the dot product of the query vector with the
-document's field vectors, which involves the query's terms alone, so an index
-put together from the shards holding a query's terms gives exactly the
-results and scores of the whole index (the tests check it). The browser does
-this in `search-core.js` (`TreillisSearch.indexFor`).
+postings as counts (see `treillis.search.index.Postings`), from which the
+browser computes their weights. lunr scores a document by the dot product of
+the query vector with the document's field vectors, which involves the
+query's terms alone, so an index put together from the shards holding a
+query's terms gives exactly the results and scores of the whole index (the
+tests check it). The browser does this in `search-core.js`
+(`TreillisSearch.mergedIndex`).
 
-Files: `<name>` holds what the whole index shares (fields, pipeline, version)
-and the first term of each shard; `<name>-<n>` is shard n.
+An edit must change only the shards of the terms it changes: where a shard
+starts depends only on its first term and the sizes of the terms around it
+(`cut_terms`), and a shard is named by its first term (`shard_names`), not by
+its place.
+
+Files: `<name>` holds what the whole index shares (fields, pipeline, version,
+the statistics of the weights), the first term of each shard (`shards`) and
+its name (`files`); `<name>-<file>` is a shard.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import zlib
 from collections.abc import Mapping
 
 import msgspec
@@ -60,72 +67,58 @@ def encoded(name: str, data: object, previous: Mapping[str, str] | None) -> tupl
     return _ENCODER.encode(data).decode(), digest
 
 
-def _size(data: object) -> int:
-    """The length of `data` as compact JSON, in characters."""
-    return len(_ENCODER.encode(data).decode())
+def _fraction(term: str) -> float:
+    """A number in [0, 1) that looks random, fixed for a term."""
+    return zlib.crc32(term.encode()) / 2**32
 
 
-def shard_index(index: dict, shard_bytes: int | None = None) -> tuple[dict, list[dict]]:
-    """The shared part of a serialised lunr index and its shards, in term order."""
+def cut_terms(
+    terms: list[str], sizes: list[int], shard_bytes: int | None = None
+) -> list[tuple[int, int]]:
+    """Consecutive ranges (start, end) of sorted `terms` (each of about `sizes` characters)
+    of about `shard_bytes` each on average, cut where the terms say: a term starts a shard
+    when its fraction (see `_fraction`) is below its size over `shard_bytes`, so each
+    character is as likely as any other to be a cut, whatever comes before. A term added,
+    removed or grown moves only the cuts next to it: the other shards stay the same. A
+    range much larger than asked is cut again with a quarter of the size (a superset of
+    the same rule's cuts)."""
     shard_bytes = shard_bytes or SHARD_BYTES
-    inverted = index["invertedIndex"]  # sorted by term (lunr serialises it so)
-    sizes = [_size(entry) for entry in inverted]
-    # Each posting also brings one vector element per document field it names.
-    for position, (_term, posting) in enumerate(inverted):
-        sizes[position] += 14 * sum(len(docs) for name, docs in posting.items() if name != "_index")
-    shard_of_term: dict[int, int] = {}
-    starts: list[int] = []
-    size = shard_bytes  # start a shard at the first term
-    for position, (_term, posting) in enumerate(inverted):
-        if size + sizes[position] > shard_bytes and size > 0:
-            starts.append(position)
-            size = 0
-        size += sizes[position]
-        shard_of_term[posting["_index"]] = len(starts) - 1
-    # Each field vector cut into its shards' parts, which keep its order (and the fields'
-    # order in each shard).
-    vectors: list[list[list]] = [[] for _ in starts]
-    for field_ref, elements in index["fieldVectors"]:
-        parts: dict[int, list[float]] = {}
-        pairs = iter(elements)
-        for term, weight in zip(pairs, pairs, strict=True):
-            shard = shard_of_term[term]
-            part = parts.get(shard)
-            if part is None:
-                parts[shard] = [term, weight]
-            else:
-                part += (term, weight)
-        for shard, part in parts.items():
-            vectors[shard].append([field_ref, part])
-    ends = [*starts[1:], len(inverted)]
-    shards = [
-        {"invertedIndex": inverted[start:end], "fieldVectors": shard_vectors}
-        for start, end, shard_vectors in zip(starts, ends, vectors, strict=True)
-    ]
-    shared = {
-        "version": index["version"],
-        "fields": index["fields"],
-        "pipeline": index["pipeline"],
-        "shards": [inverted[start][0] for start in starts],
-    }
-    return shared, shards
+    return _cut(terms, sizes, 0, len(terms), shard_bytes)
+
+
+def _cut(
+    terms: list[str], sizes: list[int], start: int, end: int, target: float
+) -> list[tuple[int, int]]:
+    starts = [start] + [n for n in range(start + 1, end) if _fraction(terms[n]) * target < sizes[n]]
+    ranges = []
+    for first, last in zip(starts, [*starts[1:], end], strict=True):
+        if last - first > 1 and target > 16 and sum(sizes[first:last]) > 4 * target:
+            ranges += _cut(terms, sizes, first, last, target / 4)
+        else:
+            ranges.append((first, last))
+    return ranges
+
+
+def shard_names(firsts: list[str]) -> list[str]:
+    """Each shard's file name (after the index's name), from its first term: the same shard
+    keeps its name when others are cut differently."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for first in firsts:
+        name = hashlib.blake2b(first.encode(), digest_size=6).hexdigest()
+        while name in taken:  # (two first terms of one digest: never seen)
+            name += "x"
+        taken.add(name)
+        names.append(name)
+    return names
 
 
 def merge_shards(shared: dict, shards: list[dict]) -> dict:
-    """A serialised lunr index made of some shards (all of them: the whole index again)."""
-    vectors: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for shard in shards:
-        for field_ref, elements in shard["fieldVectors"]:
-            vectors[field_ref].extend(zip(elements[0::2], elements[1::2], strict=True))
-    inverted = [entry for shard in shards for entry in shard["invertedIndex"]]
-    inverted.sort(key=lambda entry: entry[0])
-    return {
-        "version": shared["version"],
-        "fields": shared["fields"],
-        "fieldVectors": [
-            [ref, [value for pair in sorted(pairs) for value in pair]]
-            for ref, pairs in vectors.items()
-        ],
-        "invertedIndex": inverted,
-        "pipeline": shared["pipeline"],
-    }
+    """An index's head with the terms of some of its shards (all of them: the whole index
+    again), as one index file (see `treillis.search.index.expand_index`)."""
+    merged = {k: v for k, v in shared.items() if k not in ("shards", "files")}
+    merged["terms"] = [term for shard in shards for term in shard["terms"]]
+    merged["postings"] = [lists for shard in shards for lists in shard["postings"]]
+    if any("df" in shard for shard in shards):
+        merged["df"] = [n for shard in shards for n in shard["df"]]
+    return merged

@@ -26,7 +26,7 @@ import msgspec
 
 from treillis.cachedir import read_sealed, write_sealed
 
-SEARCH_STATE_VERSION = 1  # bumped whenever `Analysed` or the meaning of a key changes
+SEARCH_STATE_VERSION = 2  # bumped whenever `Analysed`, `IndexState` or a key's meaning changes
 STATE_NAME = "build/search.state"
 
 
@@ -41,10 +41,25 @@ class Analysed(msgspec.Struct, array_like=True, frozen=True):
     positions: list[bytes]
 
 
+class IndexState(msgspec.Struct, array_like=True):
+    """An index as the latest build made it, for the next to change only what an edit
+    changed (see `treillis.search.index.Postings`): its records (document number, the
+    key of its record, ascending), each field's total length, each term's postings;
+    and, for a sharded index, each file's shards: first terms and digests (those the
+    build wrote: the output's files are kept only when they still have them)."""
+
+    records: list[tuple[int, str]]
+    lengths: list[int]
+    terms: dict[str, list[list[int]]]
+    shards: dict[str, tuple[list[str], list[str]]] = {}
+
+
 class _File(msgspec.Struct, array_like=True):
     version: int
     code: str
     records: dict[str, Analysed]
+    indexes: dict[str, IndexState] = {}
+    phrases: dict[str, str] = {}
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -68,6 +83,8 @@ class SearchState:
         self.path = path
         self.code = code
         self._records: dict[str, Analysed] | None = None
+        self._indexes: dict[str, IndexState] = {}
+        self._phrases: dict[str, str] = {}
 
     @classmethod
     def in_cache(cls, cache: Path | None, code: str) -> SearchState | None:
@@ -79,6 +96,17 @@ class SearchState:
         if self._records is None:
             self._records = self._read()
         return self._records
+
+    def indexes(self) -> dict[str, IndexState]:
+        """The latest build's indexes by name (read with the records), to be changed."""
+        self.records()
+        return self._indexes
+
+    def phrases(self) -> dict[str, str]:
+        """Each record's part of a phrases file, by record key (read with the records; see
+        `treillis.search.index.record_positions`)."""
+        self.records()
+        return self._phrases
 
     def _read(self) -> dict[str, Analysed]:
         if self.path is None:
@@ -92,14 +120,29 @@ class SearchState:
             return {}
         if not all(_consistent(record) for record in found.records.values()):
             return {}
+        if all(key in found.records for i in found.indexes.values() for _n, key in i.records):
+            self._indexes = found.indexes
+        self._phrases = found.phrases
         return found.records
 
-    def keep(self, records: dict[str, Analysed]) -> None:
-        """Keep `records` (those of the latest build) instead of the previous ones."""
+    def keep(
+        self,
+        records: dict[str, Analysed],
+        indexes: dict[str, IndexState] | None = None,
+        phrases: dict[str, str] | None = None,
+    ) -> None:
+        """Keep `records` (those of the latest build) instead of the previous ones, and its
+        `indexes` and `phrases` (None: the same as before)."""
         same = self._records is not None and self._records.keys() == records.keys()
         self._records = records
+        if indexes is not None:
+            self._indexes, same = indexes, False
+        if phrases is not None:
+            self._phrases = phrases
         if self.path is not None and not same:
-            data = _ENCODER.encode(_File(SEARCH_STATE_VERSION, self.code, records))
+            data = _ENCODER.encode(
+                _File(SEARCH_STATE_VERSION, self.code, records, self._indexes, self._phrases)
+            )
             # (A folder in its place, a full disk…) What is kept is only a shortcut: the
             # next build analyses again what it cannot read.
             with contextlib.suppress(OSError):

@@ -175,16 +175,18 @@
     return { fields: fields, stems: stems };
   }
 
-  /* Whether the terms follow one another in one of the fields of document `ref`. */
+  /* Whether the terms follow one another in one of the fields of document `ref`
+   * (`positions`: the phrases data file, ref → field → term → positions). */
   function adjacent(positions, ref, fields, stems) {
-    function at(stem, key) {
-      var byField = Object.prototype.hasOwnProperty.call(positions, stem) ? positions[stem] : {};
-      return Object.prototype.hasOwnProperty.call(byField, key) ? byField[key] : [];
+    function own(object, key) {
+      return object && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : null;
     }
+    var byField = own(positions, ref);
     return fields.some(function (field) {
-      var key = field + "/" + ref;
-      return at(stems[0], key).some(function (start) {
-        return stems.every(function (stem, k) { return at(stem, key).indexOf(start + k) !== -1; });
+      var terms = own(byField, field);
+      function at(stem) { return own(terms, stem) || []; }
+      return at(stems[0]).some(function (start) {
+        return stems.every(function (stem, k) { return at(stem).indexOf(start + k) !== -1; });
       });
     });
   }
@@ -254,8 +256,12 @@
   }
 
   /* A serialised lunr index from the compact form of treillis/search/index.py
-   * (compact_index): the postings are what the field vectors say. */
+   * (compact_index: the postings are what the field vectors say), or from counts
+   * (index.py's Postings: a head and its terms' postings), whose weights are computed
+   * here as lunr.Builder computes them: the same operations as index.py's _weighed, in the
+   * same order, so the same floats (Python and the browser give the same scores). */
   function expandIndex(compact) {
+    if (compact.postings) return weighed(compact);
     if (!compact.terms) return compact;
     var postings = compact.terms.map(function (_term, n) {
       var posting = { _index: n };
@@ -274,15 +280,65 @@
     };
   }
 
+  /* Postings: for each term, each field's [document number (the gap from the previous
+   * one), term frequency, field length, ...]; "df": each term's number of documents in
+   * every field of the full index, for an index of some fields only (the quick one). */
+  function weighed(data) {
+    var k1 = data.bm25[0], b = data.bm25[1], count = data.count;
+    var fields = data.fields, boosts = data.boosts, df = data.df;
+    var averages = data.lengths.map(function (length) { return count ? length / count : 0; });
+    var saturation = k1 + 1;
+    var inverted = new Array(data.terms.length);
+    /* Each field's vectors by document number, in the order they are first met (as
+     * index.py's _weighed orders them); references made once per document. */
+    var vectors = fields.map(function () { return []; });
+    var order = [], refs = [];
+    /* No metadata is kept: one empty object serves every posting (lunr only reads it). */
+    var none = {};
+    for (var n = 0; n < data.terms.length; n++) {
+      var lists = data.postings[n];
+      var posting = { _index: n };
+      var withTerm = 0;
+      if (df) withTerm = df[n];
+      else for (var f = 0; f < lists.length; f++) withTerm += lists[f].length / 3;
+      var x = (count - withTerm + 0.5) / (withTerm + 0.5);
+      var weight = Math.log(1 + Math.abs(x));
+      for (var g = 0; g < fields.length; g++) {
+        var flat = lists[g], documents = {}, number = 0, own = vectors[g];
+        var boost = boosts[g], average = averages[g];
+        posting[fields[g]] = documents;
+        for (var i = 0; i < flat.length; i += 3) {
+          number += flat[i];
+          var tf = flat[i + 1], length = flat[i + 2];
+          var ref = refs[number];
+          if (ref === undefined) ref = refs[number] = number.toString(36);
+          documents[ref] = none;
+          var norm = k1 * (1 - b + b * (length / average));
+          var value = Math.floor(weight * (saturation * tf) / (norm + tf) * boost * 1000 + 0.5);
+          var vector = own[number];
+          if (vector === undefined) { own[number] = [n, value / 1000]; order.push(g, number); }
+          else vector.push(n, value / 1000);
+        }
+      }
+      inverted[n] = [data.terms[n], posting];
+    }
+    var fieldVectors = new Array(order.length / 2);
+    for (var j = 0; j < order.length; j += 2) {
+      fieldVectors[j / 2] = [fields[order[j]] + "/" + refs[order[j + 1]], vectors[order[j]][order[j + 1]]];
+    }
+    return {
+      version: data.version, fields: fields, fieldVectors: fieldVectors,
+      invertedIndex: inverted, pipeline: data.pipeline
+    };
+  }
+
   var indexes = {};
   /* An index by name; for a sharded one, an index with no terms that knows the
    * fields and the pipeline (what prepareQuery needs). */
   function index(name) {
     if (!indexes[name] && data[name]) {
       var serialized = data[name];
-      if (serialized.shards) {
-        serialized = Object.assign({ invertedIndex: [], fieldVectors: [] }, serialized);
-      }
+      if (serialized.shards) serialized = Object.assign({ terms: [], postings: [] }, serialized);
       indexes[name] = lunr.Index.load(expandIndex(serialized));
     }
     return indexes[name];
@@ -296,12 +352,12 @@
     var meta = data[name];
     if (meta && meta.shards) {
       return function (term) {
-        var shardName = name + "-" + shardOf(meta.shards, term);
+        var shardName = name + "-" + meta.files[shardOf(meta.shards, term)];
         var shard = data[shardName];
         if (!shard) return true;
         if (!shardTerms[shardName]) {
           shardTerms[shardName] = {};
-          shard.invertedIndex.forEach(function (entry) { shardTerms[shardName][entry[0]] = true; });
+          shard.terms.forEach(function (term) { shardTerms[shardName][term] = true; });
         }
         return Object.prototype.hasOwnProperty.call(shardTerms[shardName], term);
       };
@@ -355,41 +411,25 @@
       });
     });
     return Object.keys(wanted).map(Number).sort(function (a, b) { return a - b; })
-      .map(function (n) { return name + "-" + n; });
+      .map(function (n) { return name + "-" + meta.files[n]; });
   }
 
-  /* A lunr index made of some shards of `name` (loaded): for the query that needs them,
-   * it finds what the whole index finds, with the same scores. */
+  /* A lunr index made of some shards of `name` (loaded, in term order, as shardsFor names
+   * them): for the query that needs them, it finds what the whole index finds, with the
+   * same scores (terms are numbered in order: the same order as in the whole index). */
   var merged = {}; /* by index name: the last shards put together, and the result */
   function mergedIndex(name, shardNames) {
     if (!shardNames.length) return index(name);
     var key = shardNames.join(",");
     if (merged[name] && merged[name].key === key) return merged[name].index;
-    var meta = data[name];
-    var inverted = [];
-    var parts = {};
+    var whole = Object.assign({}, data[name], { terms: [], postings: [] });
     shardNames.forEach(function (shardName) {
       var shard = data[shardName];
-      inverted = inverted.concat(shard.invertedIndex);
-      shard.fieldVectors.forEach(function (vector) {
-        (parts[vector[0]] = parts[vector[0]] || []).push(vector[1]);
-      });
+      whole.terms = whole.terms.concat(shard.terms);
+      whole.postings = whole.postings.concat(shard.postings);
+      if (shard.df) whole.df = (whole.df || []).concat(shard.df);
     });
-    var fieldVectors = Object.keys(parts).map(function (ref) {
-      var lists = parts[ref];
-      if (lists.length === 1) return [ref, lists[0]];
-      var pairs = [];
-      lists.forEach(function (list) {
-        for (var i = 0; i < list.length; i += 2) pairs.push([list[i], list[i + 1]]);
-      });
-      pairs.sort(function (a, b) { return a[0] - b[0]; });
-      return [ref, [].concat.apply([], pairs)];
-    });
-    merged[name] = {
-      key: key,
-      index: lunr.Index.load({ version: meta.version, fields: meta.fields, pipeline: meta.pipeline,
-                               invertedIndex: inverted, fieldVectors: fieldVectors })
-    };
+    merged[name] = { key: key, index: lunr.Index.load(expandIndex(whole)) };
     return merged[name].index;
   }
 
@@ -426,6 +466,7 @@
     data: data,
     waiting: waiting,
     index: index,
+    expandIndex: expandIndex,
     shardsFor: shardsFor,
     mergedIndex: mergedIndex
   };
