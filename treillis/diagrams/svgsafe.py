@@ -21,7 +21,7 @@ _ELEMENTS: dict[str, frozenset[str]] = {
         "svg": "class aria-labelledby aria-describedby width height viewBox xmlns",
         "title": "id",
         "desc": "id",
-        "g": "id class transform font-family text-anchor",
+        "g": "id class transform font-family font-size text-anchor fill stroke stroke-width",
         "a": "href class",
         # Classes let the stylesheet restyle colours (a dark theme).
         "path": "class fill stroke stroke-width stroke-dasharray d",
@@ -116,3 +116,12 @@ def sanitise(markup: str) -> str:
     if not parts:
         raise UnsafeDiagram("empty")
     return "".join(parts) + "\n"
+
+
+def sanitise_pictures(markup: str) -> str:
+    """A picture, or a wide and narrow pair of them (each ends with "</svg>" and a newline),
+    each rebuilt by `sanitise`; raises `UnsafeDiagram` for anything else."""
+    pictures = markup.split("</svg>\n")
+    if len(pictures) < 2 or pictures[-1]:
+        raise UnsafeDiagram("not pictures as Treillis writes them")
+    return "".join(sanitise(picture + "</svg>\n") for picture in pictures[:-1])
