@@ -149,9 +149,7 @@ def _outline(
             if parent is not None:
                 x = parent.x + min(INDENT, box.x - parent.x) / 2
                 mid = box.y + box.height / 2
-                lines.add(
-                    f"M{number(x)},{number(parent.bottom)}V{number(mid)}H{number(box.x)}"
-                )
+                lines.add(f"M{x:.1f},{parent.bottom:.1f}V{mid:.1f}H{box.x:.1f}")
             right = max(right, box.x + box.width)
         bottom = max(bottom, y)
         left = right + OUTLINE_COLUMN_GAP
@@ -223,10 +221,12 @@ def _columns(diagram: Diagram) -> tuple[float, float, str]:
         tail, head = by_id.get(edge.tail), by_id.get(edge.head)
         if tail is None or head is None:
             continue
-        x1, y1 = number(tail.x + tail.width), number(tail.y + tail.height / 2)
-        x2, y2 = number(head.x - 8), number(head.y + head.height / 2)
-        middle = number((tail.x + tail.width + head.x - 8) / 2)
-        lines.add(f"M{x1},{y1}C{middle},{y1} {middle},{y2} {x2},{y2}")
+        x1, y1 = tail.x + tail.width, tail.y + tail.height / 2
+        x2, y2 = head.x - 8, head.y + head.height / 2
+        middle = (x1 + x2) / 2
+        lines.add(
+            f"M{x1:.1f},{y1:.1f}C{middle:.1f},{y1:.1f} {middle:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+        )
         lines.head_right(head.x, head.y + head.height / 2)
     width = max(
         right_x + max((b.width for b in right), default=0.0) + PAD,

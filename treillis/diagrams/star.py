@@ -124,7 +124,7 @@ class _Box:
 
     def __init__(self, index: int, node: Node, wrap_width: int = WRAP_WIDTH) -> None:
         self.index, self.node = index, node
-        shape = self.shape = _shape(node, wrap_width)
+        shape = self.shape = _shape(node, _lines(node.label, wrap_width))
         self.lines, self.count = shape.lines, shape.count
         self.width, self.height = shape.width, shape.height
         self.x = self.y = 0.0
@@ -143,11 +143,20 @@ def number(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+# In numbers written to one decimal (path data): a decimal that is 0, left out.
+_ZERO_DECIMAL = re.compile(r"\.0(?![0-9])")
+
+
 @lru_cache(maxsize=1 << 16)
-def _shape(node: Node, wrap_width: int) -> _Shape:
+def _lines(label: str, wrap_width: int) -> tuple[str, ...]:
+    return tuple(wrap(label, wrap_width))
+
+
+@lru_cache(maxsize=1 << 16)
+def _shape(node: Node, lines: tuple[str, ...]) -> _Shape:
     """A node's box: measured, and its markup written, once per process. The node (frozen)
-    and the wrap width are everything it depends on, so a reused one is never stale."""
-    lines = tuple(wrap(node.label, wrap_width))
+    and its label's lines are everything it depends on, so a reused one is never stale
+    (and a label wrapped alike at two widths is one box)."""
     bold = node.role == "centre"
     widest = max(text_width(line, LABEL_SIZE, bold) for line in lines)
     count = count_text(node)
@@ -279,10 +288,13 @@ def _neighbourhood(diagram: Diagram, max_width: float) -> tuple[float, float, st
 
 # Characters XML does not allow (a label may hold one through a YAML escape): left out.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPECIAL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f&<>"]')
 
 
 def _text(value: str) -> str:
     """Text from the content, escaped as `svgsafe` writes it (& < >)."""
+    if _SPECIAL.search(value) is None:
+        return value
     value = _NOT_XML.sub("", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -319,19 +331,20 @@ class Lines:
         self.heads: list[str] = []
 
     def add(self, d: str, dashed: bool = False) -> None:
-        """A path's data (absolute commands only: the paths are joined)."""
+        """A path's data (absolute commands only: the paths are joined), its numbers
+        written to one decimal."""
         (self.dashed if dashed else self.solid).append(d)
 
     def line(self, points: list[tuple[float, float]], dashed: bool = False) -> None:
-        self.add("M" + "L".join(f"{number(x)},{number(y)}" for x, y in points), dashed)
+        self.add("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points), dashed)
 
     def head_down(self, x: float, y: float) -> None:
         """An arrow head pointing down at (x, y)."""
-        self.heads.append(f"M{number(x)},{number(y)}l-3.5-8h7z")
+        self.heads.append(f"M{x:.1f},{y:.1f}l-3.5-8h7z")
 
     def head_right(self, x: float, y: float) -> None:
         """An arrow head pointing right at (x, y)."""
-        self.heads.append(f"M{number(x)},{number(y)}l-8-3.5v7z")
+        self.heads.append(f"M{x:.1f},{y:.1f}l-8-3.5v7z")
 
     def svg(self) -> str:
         if not (self.solid or self.dashed or self.heads):
@@ -340,17 +353,21 @@ class Lines:
             f'<g class="edge diagram-edge" fill="none" stroke="{EDGE_COLOUR}" stroke-width="1">'
         ]
         if self.solid:
-            parts.append(f'<path class="diagram-line" d="{"".join(self.solid)}"/>')
+            parts.append(f'<path class="diagram-line" d="{_path(self.solid)}"/>')
         if self.dashed:
             parts.append(
-                f'<path class="diagram-line" stroke-dasharray="5,2" d="{"".join(self.dashed)}"/>'
+                f'<path class="diagram-line" stroke-dasharray="5,2" d="{_path(self.dashed)}"/>'
             )
         if self.heads:
             parts.append(
-                f'<path class="diagram-arrow" fill="{EDGE_COLOUR}" d="{"".join(self.heads)}"/>'
+                f'<path class="diagram-arrow" fill="{EDGE_COLOUR}" d="{_path(self.heads)}"/>'
             )
         parts.append("</g>\n")
         return "".join(parts)
+
+
+def _path(parts: list[str]) -> str:
+    return _ZERO_DECIMAL.sub("", "".join(parts))
 
 
 def _bus_up(lines: Lines, rows: list[list[_Box]], centre: _Box, gutter: float) -> None:
@@ -408,7 +425,8 @@ def node_svg(box: _Box) -> str:
     """A box with its label lines and count, linked when the node has a page, where it
     stands (its origin is the middle of its top edge)."""
     shape = box.shape
-    return f"{shape.head}{number(box.centre_x)},{number(box.y)}{shape.body}"
+    position = f"{box.centre_x:.1f},{box.y:.1f}".replace(".0,", ",").removesuffix(".0")
+    return f"{shape.head}{position}{shape.body}"
 
 
 def _node_markup(
@@ -470,7 +488,5 @@ def _related(lines: Lines, centre: _Box, other: _Box) -> None:
         lift = min(GAP_Y - 6, 12 + abs(x2 - x1) / 14)
         top = min(y1, y2) - lift
         lines.add(
-            f"M{number(x1)},{number(y1)}C{number(x1)},{number(top)} {number(x2)},{number(top)} "
-            f"{number(x2)},{number(y2)}",
-            True,
+            f"M{x1:.1f},{y1:.1f}C{x1:.1f},{top:.1f} {x2:.1f},{top:.1f} {x2:.1f},{y2:.1f}", True
         )
