@@ -36,8 +36,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from operator import attrgetter
 
 from treillis.diagrams.colours import DARK_TEXT, text_colour_on, tint
 from treillis.diagrams.spec import WRAP_WIDTH, Diagram, Node, wrap
@@ -152,11 +153,27 @@ def _lines(label: str, wrap_width: int) -> tuple[str, ...]:
     return tuple(wrap(label, wrap_width))
 
 
-@lru_cache(maxsize=1 << 16)
+# What a box shows of its node: every field but its id (which only names it in its picture).
+_SHOWN = attrgetter(*(f.name for f in fields(Node) if f.name != "id"))
+_SHAPES: dict[tuple, _Shape] = {}
+MAX_SHAPES = 1 << 16  # then forgotten all at once: a worker's memory stays bounded
+
+
 def _shape(node: Node, lines: tuple[str, ...]) -> _Shape:
-    """A node's box: measured, and its markup written, once per process. The node (frozen)
-    and its label's lines are everything it depends on, so a reused one is never stale
-    (and a label wrapped alike at two widths is one box)."""
+    """A node's box: measured, and its markup written, once per process, then reused by
+    every picture that shows the node. The key is everything the box shows (all the
+    node's fields but its id, and its label's lines), so a reused box is never stale;
+    a label wrapped alike at two widths is one box."""
+    key = (_SHOWN(node), lines)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) >= MAX_SHAPES:
+            _SHAPES.clear()
+        shape = _SHAPES[key] = _new_shape(node, lines)
+    return shape
+
+
+def _new_shape(node: Node, lines: tuple[str, ...]) -> _Shape:
     bold = node.role == "centre"
     widest = max(text_width(line, LABEL_SIZE, bold) for line in lines)
     count = count_text(node)
