@@ -23,10 +23,10 @@ picture is what `svgsafe.sanitise` would make of it, without the parse (6 % of a
 cold build). It is drawn on every build and never leaves the process (never
 cached); `tests/test_diagrams.py` checks that sanitising changes none of them.
 
-A box's measures and markup depend on its node alone (and the width its label is
-wrapped at): a box is drawn where it stands by a `translate`, so the same box is
-measured and written once per process and reused by every picture that shows it
-(a descriptor appears in dozens). What every box shares (font size, text colour,
+A box's measures and markup depend only on what its node shows (every field but
+its id) and its label's lines: a box is drawn where it stands by a `translate`, so
+the same box is measured and written once per process and reused by every picture
+that shows it (a broad descriptor appears in hundreds of outlines). What every box shares (font size, text colour,
 border width) is written once on the picture's group and inherited; the lines are
 one path per kind. Numbers have one decimal, none when it is 0.
 """
@@ -348,8 +348,8 @@ class Lines:
         self.heads: list[str] = []
 
     def add(self, d: str, dashed: bool = False) -> None:
-        """A path's data (absolute commands only: the paths are joined), its numbers
-        written to one decimal."""
+        """A path's data, starting with an absolute move (the paths are joined), its
+        numbers written to one decimal."""
         (self.dashed if dashed else self.solid).append(d)
 
     def line(self, points: list[tuple[float, float]], dashed: bool = False) -> None:
