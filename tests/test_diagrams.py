@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,18 @@ from tests.conftest import DEMO_CONTENT, write_site
 from tests.htmlsite import Site
 from treillis.atlas import Atlas
 from treillis.build import build, load
-from treillis.diagrams import Diagram, DiagramCache, Node, render_diagrams
+from treillis.diagrams import Diagram, DiagramCache, Node, render_diagrams, star
+from treillis.diagrams.layout import layout
 from treillis.diagrams.star import layout_neighbourhood
-from treillis.diagrams.svgsafe import UnsafeDiagram, sanitise
+from treillis.diagrams.svgsafe import UnsafeDiagram, sanitise, sanitise_pictures
 from treillis.model import Site as ContentSite
 from treillis.views import Views
-from treillis.views.diagrams import MAX_SHOWN, indexing_diagram, neighbourhood_diagram
+from treillis.views.diagrams import (
+    MAX_SHOWN,
+    indexing_diagram,
+    neighbourhood_diagram,
+    principles_diagram,
+)
 
 
 def node_texts(svg) -> list[str]:
@@ -415,3 +422,112 @@ def _pictures(markup: str) -> list[str]:
     """The pictures of a wide and narrow pair, each as it was drawn (with its newline)."""
     first = markup.index("</svg>\n") + len("</svg>\n")
     return [markup[:first], markup[first:]]
+
+
+def _hostile_indexing(views: Views, document) -> Diagram:
+    """A document's indexing diagram whose labels, counts and links hold what must be
+    escaped (and a character XML forbids)."""
+    diagram = indexing_diagram(views, document)
+    nodes = tuple(
+        replace(
+            node,
+            label=f'<b>{node.label}</b> & "co" \'l\'\x01',
+            href=node.href and f"{node.href}?a'b&c",
+            count_title=node.count_title and "<docs> & 'more'",
+        )
+        for node in diagram.nodes
+    )
+    return replace(diagram, title="<t> & 'x'", description='d "&" <d>', nodes=nodes)
+
+
+def test_an_outline_or_principles_picture_is_already_what_the_sanitiser_writes() -> None:
+    """Indexing and principles pictures drawn in this build are not parsed again: like
+    neighbourhoods, each must be exactly what `svgsafe` would write, and a link it would
+    refuse refuses the picture."""
+    site = load(DEMO_CONTENT)
+    views = Views(site, Atlas(site))
+    documents = list(site.documents.values())
+    diagrams = [indexing_diagram(views, d) for d in documents]
+    diagrams += [_hostile_indexing(views, d) for d in documents[:5]]
+    diagrams += [p for d in site.dossiers.values() if (p := principles_diagram(views, d))]
+    for diagram in diagrams:
+        svg = layout(diagram)
+        assert sanitise_pictures(svg) == svg
+    assert {d.name for d in diagrams} == {"indexing", "principles"}
+    hostile = _hostile_indexing(views, documents[0])
+    unsafe = replace(hostile.nodes[0], href="javascript:alert(1)")
+    with pytest.raises(UnsafeDiagram):
+        layout(replace(hostile, nodes=(unsafe, *hostile.nodes[1:])))
+
+
+def test_a_picture_read_from_the_cache_is_rebuilt_from_a_parse(tmp_path: Path) -> None:
+    """A cached picture that verifies (sealed by this user's builds) is still sanitised
+    when read: markup the sanitiser refuses is laid out again, never put in a page."""
+    cache = DiagramCache(tmp_path / "cache")
+    site = load(DEMO_CONTENT)
+    diagram = indexing_diagram(Views(site, Atlas(site)), next(iter(site.documents.values())))
+    drawn, _ = render_diagrams([diagram], cache, workers=1)
+    assert cache.get(diagram.key) == drawn[diagram.key]
+    for planted in [
+        '<svg class="diagram"><a href="javascript:alert(1)"><text>x</text></a></svg>\n',
+        '<svg class="diagram"><text>x</text></svg>\n<img src="x" onerror="alert(1)">',
+        '<svg class="diagram"><script>alert(1)</script></svg>\n',
+    ]:
+        cache.put(diagram.key, planted)
+        assert cache.get(diagram.key) is None
+        again, report = render_diagrams([diagram], cache, workers=1)
+        assert report.laid_out == [diagram.key] and again == drawn
+    # What verifies and parses is written again by the sanitiser, whatever its form.
+    cache.put(diagram.key, "<svg class='diagram'  ><text x='1'>a &amp; b</text></svg>\n")
+    assert cache.get(diagram.key) == '<svg class="diagram"><text x="1">a &amp; b</text></svg>\n'
+
+
+def test_a_box_is_measured_and_written_once_and_never_stale(monkeypatch) -> None:
+    """A descriptor shown in many pictures is measured and written once per process; a
+    box whose node differs in anything it shows (here its count) is drawn again."""
+    site = load(DEMO_CONTENT)
+    views = Views(site, Atlas(site))
+    star._SHAPES.clear()
+    written = []
+    markup = star._node_markup
+    monkeypatch.setattr(
+        star,
+        "_node_markup",
+        lambda node, lines, *args: written.append((star._SHOWN(node), lines))
+        or markup(node, lines, *args),
+    )
+    diagrams = [indexing_diagram(views, d) for d in site.documents.values()]
+    for diagram in diagrams:
+        layout(diagram)
+    shown = [node for diagram in diagrams for node in diagram.nodes]
+    # A descriptor shown in several outlines (its id there differs), or in both variants
+    # of one, is written once for each way it is shown (role, link, count, lines).
+    assert len(written) == len(set(written)) < len(shown) / 1.5
+    document = next(d for d in diagrams if any(n.count for n in d.nodes))
+    node = next(n for n in document.nodes if n.count)
+    changed = replace(node, count=node.count + 1000)
+    before, after = layout(document), layout(
+        replace(document, nodes=tuple(changed if n is node else n for n in document.nodes))
+    )
+    assert f"({node.count + 1000})" in after and f"({node.count + 1000})" not in before
+
+
+def test_what_every_box_shares_is_written_once_per_picture() -> None:
+    """Font size, text colour, border width and line colour are inherited from the
+    picture's group, not repeated on each box; the lines are one path per kind; a box
+    has no internal id."""
+    site = load(DEMO_CONTENT)
+    views = Views(site, Atlas(site))
+    svgs = [layout(indexing_diagram(views, d)) for d in site.documents.values()]
+    svgs += [layout_neighbourhood(neighbourhood_diagram(views, d, "fr")) for d in site.descriptors]
+    for svg in svgs:
+        for picture in BeautifulSoup(svg, "html.parser").select("svg"):
+            graph = picture.select_one("g.graph")
+            assert graph["font-size"] == "13" and graph["fill"] == "#1d232a"
+            for text in picture.select("text.diagram-label"):
+                assert "font-size" not in text.attrs and text.get("fill") != "#1d232a"
+            for box in picture.select(".diagram-node"):
+                assert "id" not in box.attrs
+            assert len(picture.select("path.diagram-line")) <= 2
+            assert len(picture.select(".diagram-edge")) <= 1
+            assert not re.search(r'="-?\d+\.0"|\d\.0[, ]', str(picture))

@@ -1,8 +1,10 @@
 """A folder of laid-out diagrams, one sealed file per hash of what a diagram shows.
 
-Pictures are stored as `layout` made them (markup rebuilt by `svgsafe`), each
-sealed with the user's key (see `treillis.cachedir`): a file planted in the
-cache, or damaged, does not verify and the diagram is laid out again.
+Pictures are stored as `layout` made them (markup in the form `svgsafe` writes),
+each sealed with the user's key (see `treillis.cachedir`): a file planted in the
+cache, or damaged, does not verify and the diagram is laid out again. A picture
+that verifies is still rebuilt from a parse before it is used (`svgsafe`): cached
+markup is never trusted as it is.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from pathlib import Path
 
 from treillis.cachedir import OWN_FILES, open_cache, read_sealed, write_sealed
+from treillis.diagrams.svgsafe import UnsafeDiagram, sanitise_pictures
 
 UNUSED_DAYS = 30  # a picture no build used for this long is removed
 _SUFFIX = ".diagram"
@@ -36,9 +39,9 @@ class DiagramCache:
         if data is None:
             return None  # missing, damaged or not ours: lay it out again (and overwrite it)
         try:
-            svg = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+            svg = sanitise_pictures(data.decode("utf-8"))
+        except (UnicodeDecodeError, UnsafeDiagram):
+            return None  # not a picture as this version draws them: laid out again
         os.utime(path)  # still in use: keep it
         return svg
 

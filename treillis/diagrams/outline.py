@@ -7,29 +7,32 @@ one, indented, in a single column at most about 300 px wide, so it reads at
 cases in a column on the left and the principles, in order, on the right; on
 phones, a narrow variant lists each principle with the cases supporting it.
 Both carry a key: what their colours and borders mean.
+
+Like neighbourhoods (see `star`), they are written in the form `svgsafe` writes,
+every value escaped and every link checked, and not parsed again when drawn; a
+picture read back from the cache is sanitised (see `treillis.diagrams`).
 """
 
 from __future__ import annotations
-
-import html
 
 from treillis.diagrams.colours import tint
 from treillis.diagrams.spec import Diagram, Node
 from treillis.diagrams.star import (
     COUNT_SIZE,
-    EDGE_COLOUR,
     GAP_Y,
     NARROW_WIDTH,
     PAD,
     WIDE_WIDTH,
+    Lines,
+    _attribute,
     _Box,
-    _line,
-    _svg_head,
+    _text,
     node_svg,
+    number,
     pair,
+    picture,
     text_width,
 )
-from treillis.diagrams.svgsafe import sanitise
 
 INDENT = 22.0  # per level of the outline
 GAP = 8.0  # between boxes of the outline
@@ -69,13 +72,15 @@ def layout_indexing(diagram: Diagram) -> str:
         visit(root, 0, frozenset({root}))
     document = next((n for n in diagram.nodes if n.role == "document"), None)
     head = [(0, document, order[document.id])] if document is not None else []
-    narrow = _outline(diagram, diagram.name, head, [[item for b in blocks for item in b]])
+    narrow = _outline(diagram, head, [[item for b in blocks for item in b]])
     columns = _in_columns(blocks)
     if len(columns) == 1:
-        return narrow
+        return picture(diagram, diagram.name, *narrow)
     # A long outline, on a wide screen: its top descriptors side by side.
-    wide = _outline(diagram, diagram.name, head, columns)
-    return pair(wide, narrow.replace(f"dg_{diagram.name}", f"dg_{diagram.name}_narrow"))
+    wide = _outline(diagram, head, columns)
+    return pair(
+        picture(diagram, diagram.name, *wide), picture(diagram, f"{diagram.name}_narrow", *narrow)
+    )
 
 
 def layout_principles(diagram: Diagram) -> str:
@@ -90,8 +95,10 @@ def layout_principles(diagram: Diagram) -> str:
         items += [
             (1, nodes[e.tail], order[e.tail]) for e in diagram.edges if e.head == principle.id
         ]
-    narrow = _outline(diagram, f"{diagram.name}_narrow", [], [items])
-    return pair(wide, narrow)
+    narrow = _outline(diagram, [], [items])
+    return pair(
+        picture(diagram, diagram.name, *wide), picture(diagram, f"{diagram.name}_narrow", *narrow)
+    )
 
 
 def _number(node: Node) -> tuple[int, str]:
@@ -112,11 +119,13 @@ def _wrap_at(depth: int) -> int:
     return max(MIN_WRAP, OUTLINE_WRAP - 2 * depth)
 
 
-def _outline(diagram: Diagram, name: str, head: list[Item], columns: list[list[Item]]) -> str:
+def _outline(
+    diagram: Diagram, head: list[Item], columns: list[list[Item]]
+) -> tuple[float, float, str]:
     """Boxes in columns, each indented by its depth, joined to its parent on the left;
-    the head (a document) above them all."""
+    the head (a document) above them all. The picture's size and body."""
     boxes: list[_Box] = []
-    edges = []
+    lines = Lines()
     y = PAD
     for _depth, node, index in head:
         box = _Box(index, node, OUTLINE_WRAP)
@@ -140,26 +149,19 @@ def _outline(diagram: Diagram, name: str, head: list[Item], columns: list[list[I
             if parent is not None:
                 x = parent.x + min(INDENT, box.x - parent.x) / 2
                 mid = box.y + box.height / 2
-                edges.append(_line([(x, parent.bottom), (x, mid), (box.x, mid)]))
+                lines.add(f"M{x:.1f},{parent.bottom:.1f}V{mid:.1f}H{box.x:.1f}")
             right = max(right, box.x + box.width)
         bottom = max(bottom, y)
         left = right + OUTLINE_COLUMN_GAP
-    key_height, key_svg = _key(diagram, name, bottom)
+    key_height, key_svg = _key(diagram, bottom)
     width = max(
         NARROW_WIDTH - 40,
         max(b.x + b.width for b in boxes) + PAD,
         _key_width(diagram) + 2 * PAD,
     )
     height = bottom + (key_height + GAP if key_height else 0) + PAD - GAP
-    parts = [_svg_head(diagram, name, width, height)]
-    parts += [
-        f'<g id="dg_{name}_e{index}" class="edge diagram-edge">{edge}</g>'
-        for index, edge in enumerate(edges)
-    ]
-    parts += [node_svg(f"dg_{name}_n{number}", box) for number, box in enumerate(boxes)]
-    parts.append(key_svg)
-    parts.append("</g></svg>\n")
-    return sanitise("\n".join(parts))
+    body = lines.svg() + "".join(node_svg(box) for box in boxes) + key_svg
+    return width, height, body
 
 
 def _in_columns(blocks: list[list[Item]]) -> list[list[Item]]:
@@ -191,8 +193,9 @@ def _in_columns(blocks: list[list[Item]]) -> list[list[Item]]:
     return columns
 
 
-def _columns(diagram: Diagram) -> str:
-    """Cases on the left, principles in order on the right, an arrow for each support."""
+def _columns(diagram: Diagram) -> tuple[float, float, str]:
+    """Cases on the left, principles in order on the right, an arrow for each support:
+    the picture's size and body."""
     principles = sorted((n for n in diagram.nodes if n.role == "principle"), key=_number)
     cases = [n for n in diagram.nodes if n.role != "principle"]
     order = {node.id: index for index, node in enumerate(diagram.nodes)}
@@ -213,7 +216,7 @@ def _columns(diagram: Diagram) -> str:
         for box in column:
             box.y += (tallest - bottom) / 2
     by_id = {b.node.id: b for b in [*left, *right]}
-    edges = []
+    lines = Lines()
     for edge in diagram.edges:
         tail, head = by_id.get(edge.tail), by_id.get(edge.head)
         if tail is None or head is None:
@@ -221,36 +224,19 @@ def _columns(diagram: Diagram) -> str:
         x1, y1 = tail.x + tail.width, tail.y + tail.height / 2
         x2, y2 = head.x - 8, head.y + head.height / 2
         middle = (x1 + x2) / 2
-        edges.append(
-            f'<path class="diagram-line" fill="none" stroke="{EDGE_COLOUR}" '
-            f'd="M{x1:.1f},{y1:.1f}C{middle:.1f},{y1:.1f} {middle:.1f},{y2:.1f} '
-            f'{x2:.1f},{y2:.1f}"/>' + _arrow_right(head.x, y2)
+        lines.add(
+            f"M{x1:.1f},{y1:.1f}C{middle:.1f},{y1:.1f} {middle:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
         )
+        lines.head_right(head.x, head.y + head.height / 2)
     width = max(
         right_x + max((b.width for b in right), default=0.0) + PAD,
         _key_width(diagram) + 2 * PAD,
     )
     y = tallest - GAP
-    key_height, key_svg = _key(diagram, diagram.name, y + GAP_Y / 2)
+    key_height, key_svg = _key(diagram, y + GAP_Y / 2)
     height = y + (GAP_Y / 2 + key_height if key_height else 0) + PAD
-    name = diagram.name
-    parts = [_svg_head(diagram, name, width, height)]
-    parts += [
-        f'<g id="dg_{name}_e{index}" class="edge diagram-edge">{edge}</g>'
-        for index, edge in enumerate(edges)
-    ]
-    parts += [node_svg(f"dg_{name}_n{b.index}", b) for b in [*left, *right]]
-    parts.append(key_svg)
-    parts.append("</g></svg>\n")
-    return sanitise("\n".join(parts))
-
-
-def _arrow_right(x: float, y: float) -> str:
-    points = f"{x:.1f},{y:.1f} {x - 8:.1f},{y - 3.5:.1f} {x - 8:.1f},{y + 3.5:.1f}"
-    return (
-        f'<polygon class="diagram-arrow" fill="{EDGE_COLOUR}" stroke="{EDGE_COLOUR}" '
-        f'points="{points}"/>'
-    )
+    body = lines.svg() + "".join(node_svg(b) for b in [*left, *right]) + key_svg
+    return width, height, body
 
 
 def _key_width(diagram: Diagram) -> float:
@@ -261,30 +247,29 @@ def _key_width(diagram: Diagram) -> float:
     return SWATCH + 8 + max(words)
 
 
-def _key(diagram: Diagram, name: str, top: float) -> tuple[float, str]:
+def _key(diagram: Diagram, top: float) -> tuple[float, str]:
     """What the colours mean: a swatch drawn as the boxes are, and its words."""
     if not diagram.legend:
         return 0.0, ""
     line = 18.0
-    parts = [f'<g id="dg_{name}_key" class="diagram-key">']
+    size = f"{COUNT_SIZE:.0f}"
+    parts = [f'<g class="diagram-key" text-anchor="start" font-size="{size}">']
     y = top + line - 5
     parts.append(
-        f'<text class="diagram-key-title" text-anchor="start" x="{PAD:.1f}" y="{y:.1f}" '
-        f'font-weight="bold" font-size="{COUNT_SIZE:.0f}" fill="#1d232a">'
-        f"{html.escape(diagram.legend_title, quote=False)}</text>"
+        f'<text class="diagram-key-title" x="{number(PAD)}" y="{number(y)}" '
+        f'font-weight="bold">{_text(diagram.legend_title)}</text>'
     )
     for role, colour, label in diagram.legend:
         y += line
         fill = colour if role == "centre" else tint(colour)
         width = 3 if role in ("centre", "indexing") else 1.5
         parts.append(
-            f'<g class="diagram-node diagram-node--{role}"><rect class="diagram-box" '
-            f'x="{PAD + 1:.1f}" y="{y - SWATCH + 2:.1f}" width="{SWATCH:.0f}" '
-            f'height="{SWATCH:.0f}" rx="3" fill="{fill}" stroke="{colour}" '
-            f'stroke-width="{width}"/></g>'
-            f'<text class="diagram-key-label" text-anchor="start" x="{PAD + SWATCH + 8:.1f}" '
-            f'y="{y:.1f}" font-size="{COUNT_SIZE:.0f}" fill="#1d232a">'
-            f"{html.escape(label, quote=False)}</text>"
+            f'<g class="diagram-node diagram-node--{_attribute(role)}"><rect class="diagram-box" '
+            f'x="{number(PAD + 1)}" y="{number(y - SWATCH + 2)}" width="{SWATCH:.0f}" '
+            f'height="{SWATCH:.0f}" rx="3" fill="{_attribute(fill)}" '
+            f'stroke="{_attribute(colour)}" stroke-width="{width}"/></g>'
+            f'<text class="diagram-key-label" x="{number(PAD + SWATCH + 8)}" '
+            f'y="{number(y)}">{_text(label)}</text>'
         )
-    parts.append("</g>")
+    parts.append("</g>\n")
     return y - top + 6, "".join(parts)

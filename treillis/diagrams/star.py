@@ -22,6 +22,13 @@ escapes it and every link checked as it checks them, in the form it writes: a
 picture is what `svgsafe.sanitise` would make of it, without the parse (6 % of a
 cold build). It is drawn on every build and never leaves the process (never
 cached); `tests/test_diagrams.py` checks that sanitising changes none of them.
+
+A box's measures and markup depend only on what its node shows (every field but
+its id) and its label's lines: a box is drawn where it stands by a `translate`, so
+the same box is measured and written once per process and reused by every picture
+that shows it (a broad descriptor appears in hundreds of outlines). What every box shares (font size, text colour,
+border width) is written once on the picture's group and inherited; the lines are
+one path per kind. Numbers have one decimal, none when it is 0.
 """
 
 from __future__ import annotations
@@ -29,8 +36,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from operator import attrgetter
 
-from treillis.diagrams.colours import text_colour_on, tint
+from treillis.diagrams.colours import DARK_TEXT, text_colour_on, tint
 from treillis.diagrams.spec import WRAP_WIDTH, Diagram, Node, wrap
 from treillis.diagrams.svgsafe import UnsafeDiagram, safe_link
 
@@ -88,24 +98,36 @@ def _char_width(char: str) -> int:
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    width = sum(_char_width(c) for c in text) * size / 1000
+    try:
+        advance = sum([_WIDTHS[c] for c in text])
+    except KeyError:  # a character met for the first time: its width is found, then kept
+        advance = sum(_char_width(c) for c in text)
+    width = advance * size / 1000
     return width * 1.08 if bold else width
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A box as it is wherever it stands: its lines, size and markup (at the origin)."""
+
+    lines: tuple[str, ...]
+    count: str
+    width: float
+    height: float
+    head: str  # the box's group, up to its position
+    body: str  # after its position: the box, its texts, the group's end
 
 
 class _Box:
     """A node placed on the page: its lines, size and position (top-left corner)."""
 
+    __slots__ = ("count", "height", "index", "lines", "node", "shape", "width", "x", "y")
+
     def __init__(self, index: int, node: Node, wrap_width: int = WRAP_WIDTH) -> None:
         self.index, self.node = index, node
-        self.lines = wrap(node.label, wrap_width)
-        bold = node.role == "centre"
-        widest = max(text_width(line, LABEL_SIZE, bold) for line in self.lines)
-        self.count = count_text(node)
-        if self.count:
-            widest = max(widest, text_width(self.count, COUNT_SIZE))
-        self.width = max(MIN_WIDTH, widest + 2 * MARGIN_X)
-        text_height = len(self.lines) * LINE + (COUNT_LINE if self.count else 0)
-        self.height = max(MIN_HEIGHT, text_height + 2 * MARGIN_Y)
+        shape = self.shape = _shape(node, _lines(node.label, wrap_width))
+        self.lines, self.count = shape.lines, shape.count
+        self.width, self.height = shape.width, shape.height
         self.x = self.y = 0.0
 
     @property
@@ -115,6 +137,55 @@ class _Box:
     @property
     def bottom(self) -> float:
         return self.y + self.height
+
+
+def number(value: float) -> str:
+    """A coordinate to one decimal, without the decimal when it is 0."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+# In numbers written to one decimal (path data): a decimal that is 0, left out.
+_ZERO_DECIMAL = re.compile(r"\.0(?![0-9])")
+
+
+@lru_cache(maxsize=1 << 16)
+def _lines(label: str, wrap_width: int) -> tuple[str, ...]:
+    return tuple(wrap(label, wrap_width))
+
+
+# What a box shows of its node: every field but its id (which only names it in its picture).
+_SHOWN = attrgetter(*(f.name for f in fields(Node) if f.name != "id"))
+_SHAPES: dict[tuple, _Shape] = {}
+MAX_SHAPES = 1 << 16  # then forgotten all at once: a worker's memory stays bounded
+
+
+def _shape(node: Node, lines: tuple[str, ...]) -> _Shape:
+    """A node's box: measured, and its markup written, once per process, then reused by
+    every picture that shows the node. The key is everything the box shows (all the
+    node's fields but its id, and its label's lines), so a reused box is never stale;
+    a label wrapped alike at two widths is one box."""
+    key = (_SHOWN(node), lines)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) >= MAX_SHAPES:
+            _SHAPES.clear()
+        shape = _SHAPES[key] = _new_shape(node, lines)
+    return shape
+
+
+def _new_shape(node: Node, lines: tuple[str, ...]) -> _Shape:
+    bold = node.role == "centre"
+    widest = max(text_width(line, LABEL_SIZE, bold) for line in lines)
+    count = count_text(node)
+    if count:
+        widest = max(widest, text_width(count, COUNT_SIZE))
+    width = max(MIN_WIDTH, widest + 2 * MARGIN_X)
+    text_height = len(lines) * LINE + (COUNT_LINE if count else 0)
+    height = max(MIN_HEIGHT, text_height + 2 * MARGIN_Y)
+    # Measured, then written with the widths as they will be drawn.
+    width, height = float(number(width)), float(number(height))
+    head, body = _node_markup(node, lines, count, width, height)
+    return _Shape(lines, count, width, height, head, body)
 
 
 def count_text(node: Node) -> str:
@@ -154,10 +225,13 @@ def wrap_rows(boxes: list[_Box], width: float) -> list[list[_Box]]:
 def layout_neighbourhood(diagram: Diagram) -> str:
     """The picture of a neighbourhood diagram, as inline SVG: a wide picture and, when
     its rows would not fit a phone, a narrow one after it (the stylesheet shows one)."""
-    wide = _neighbourhood(diagram, WIDE_WIDTH, "")
-    if _neighbourhood(diagram, NARROW_WIDTH, "") == wide:
-        return wide
-    return pair(wide, _neighbourhood(diagram, NARROW_WIDTH, "narrow"))
+    wide = _neighbourhood(diagram, WIDE_WIDTH)
+    narrow = _neighbourhood(diagram, NARROW_WIDTH)
+    if narrow == wide:
+        return picture(diagram, diagram.name, *wide)
+    return pair(
+        picture(diagram, diagram.name, *wide), picture(diagram, f"{diagram.name}_narrow", *narrow)
+    )
 
 
 def pair(wide: str, narrow: str) -> str:
@@ -167,7 +241,13 @@ def pair(wide: str, narrow: str) -> str:
     return wide + narrow
 
 
-def _neighbourhood(diagram: Diagram, max_width: float, variant: str) -> str:
+def picture(diagram: Diagram, name: str, width: float, height: float, body: str) -> str:
+    """A whole picture: its head (size, accessible name and description), `body`, its end."""
+    return f"{_svg_head(diagram, name, width, height)}{body}</g></svg>\n"
+
+
+def _neighbourhood(diagram: Diagram, max_width: float) -> tuple[float, float, str]:
+    """The picture's size and body, its rows no wider than `max_width`."""
     wrap_width = WRAP_WIDTH if max_width >= WIDE_WIDTH else WRAP_WIDTH - 4
     boxes = [_Box(index, node, wrap_width) for index, node in enumerate(diagram.nodes)]
     by_id = {box.node.id: box for box in boxes}
@@ -209,33 +289,29 @@ def _neighbourhood(diagram: Diagram, max_width: float, variant: str) -> str:
     full_width = max(b.x + b.width for b in boxes) + right_gutter + PAD
     gutter_right = full_width - PAD - right_gutter / 2
     full_height = top - GAP_Y + PAD
-    name = f"{diagram.name}_{variant}" if variant else diagram.name
-    parts = [_svg_head(diagram, name, full_width, full_height)]
-    parts += [_node_svg(f"dg_{name}", box) for box in boxes]
-    edges = []
+    lines = Lines()
     if above_rows:
-        edges.append(_bus_up(above_rows, centre, gutter_left))
+        _bus_up(lines, above_rows, centre, gutter_left)
     if below_rows:
-        edges.append(_bus_down(below_rows, centre, gutter_left, "solid"))
+        _bus_down(lines, below_rows, centre, gutter_left, "solid")
     if related_rows:
-        edges.append(_bus_down(related_rows, centre, gutter_right, "dashed"))
+        _bus_down(lines, related_rows, centre, gutter_right, "dashed")
     else:
         for box in beside:
-            edges.append(_related_svg(centre, box))
-    parts += [
-        f'<g id="dg_{name}_e{index}" class="edge diagram-edge">{edge}</g>'
-        for index, edge in enumerate(edges)
-    ]
-    parts.append("</g></svg>")
-    return "\n".join(parts) + "\n"
+            _related(lines, centre, box)
+    body = "".join(node_svg(box) for box in boxes) + lines.svg()
+    return full_width, full_height, body
 
 
 # Characters XML does not allow (a label may hold one through a YAML escape): left out.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPECIAL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f&<>"]')
 
 
 def _text(value: str) -> str:
     """Text from the content, escaped as `svgsafe` writes it (& < >)."""
+    if _SPECIAL.search(value) is None:
+        return value
     value = _NOT_XML.sub("", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -250,140 +326,171 @@ def _svg_head(diagram: Diagram, name: str, width: float, height: float) -> str:
     # Whole pixels, the same in the size and the view box: shown at exactly 1:1.
     width, height = math.ceil(width), math.ceil(height)
     return (
-        f'<svg class="diagram diagram--{diagram.name}" aria-labelledby="{ids}_title" '
-        f'aria-describedby="{ids}_desc" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" '
+        f'<svg class="diagram diagram--{_attribute(diagram.name)}" '
+        f'aria-labelledby="{_attribute(ids)}_title" aria-describedby="{_attribute(ids)}_desc" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         'xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{ids}_title">{_text(diagram.title)}</title>'
-        f'<desc id="{ids}_desc">{_text(diagram.description)}</desc>'
-        # Inherited by every text: written once.
-        f'<g id="{ids}" class="graph" font-family="{FONT}" text-anchor="middle">'
+        f'<title id="{_attribute(ids)}_title">{_text(diagram.title)}</title>'
+        f'<desc id="{_attribute(ids)}_desc">{_text(diagram.description)}</desc>'
+        # Inherited by every box and text: written once.
+        f'<g class="graph" font-family="{FONT}" text-anchor="middle" '
+        f'font-size="{LABEL_SIZE:.0f}" fill="{DARK_TEXT}" stroke-width="1.5">\n'
     )
 
 
-def _line(points: list[tuple[float, float]], dashed: bool = False) -> str:
-    d = "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    dash = ' stroke-dasharray="5,2"' if dashed else ""
-    return f'<path class="diagram-line" fill="none" stroke="{EDGE_COLOUR}"{dash} d="{d}"/>'
+class Lines:
+    """The lines between boxes, and their arrow heads: one path per kind (solid, dashed,
+    heads), in a group that gives them their colour."""
+
+    def __init__(self) -> None:
+        self.solid: list[str] = []
+        self.dashed: list[str] = []
+        self.heads: list[str] = []
+
+    def add(self, d: str, dashed: bool = False) -> None:
+        """A path's data, starting with an absolute move (the paths are joined), its
+        numbers written to one decimal."""
+        (self.dashed if dashed else self.solid).append(d)
+
+    def line(self, points: list[tuple[float, float]], dashed: bool = False) -> None:
+        self.add("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points), dashed)
+
+    def head_down(self, x: float, y: float) -> None:
+        """An arrow head pointing down at (x, y)."""
+        self.heads.append(f"M{x:.1f},{y:.1f}l-3.5-8h7z")
+
+    def head_right(self, x: float, y: float) -> None:
+        """An arrow head pointing right at (x, y)."""
+        self.heads.append(f"M{x:.1f},{y:.1f}l-8-3.5v7z")
+
+    def svg(self) -> str:
+        if not (self.solid or self.dashed or self.heads):
+            return ""
+        parts = [
+            f'<g class="edge diagram-edge" fill="none" stroke="{EDGE_COLOUR}" stroke-width="1">'
+        ]
+        if self.solid:
+            parts.append(f'<path class="diagram-line" d="{_path(self.solid)}"/>')
+        if self.dashed:
+            parts.append(
+                f'<path class="diagram-line" stroke-dasharray="5,2" d="{_path(self.dashed)}"/>'
+            )
+        if self.heads:
+            parts.append(
+                f'<path class="diagram-arrow" fill="{EDGE_COLOUR}" d="{_path(self.heads)}"/>'
+            )
+        parts.append("</g>\n")
+        return "".join(parts)
 
 
-def _arrow(x: float, y: float) -> str:
-    """An arrow head pointing down at (x, y)."""
-    points = f"{x:.1f},{y:.1f} {x - 3.5:.1f},{y - 8:.1f} {x + 3.5:.1f},{y - 8:.1f}"
-    return (
-        f'<polygon class="diagram-arrow" fill="{EDGE_COLOUR}" stroke="{EDGE_COLOUR}" '
-        f'points="{points}"/>'
-    )
+def _path(parts: list[str]) -> str:
+    return _ZERO_DECIMAL.sub("", "".join(parts))
 
 
-def _bus_up(rows: list[list[_Box]], centre: _Box, gutter: float) -> str:
+def _bus_up(lines: Lines, rows: list[list[_Box]], centre: _Box, gutter: float) -> None:
     """Broader rows to the descriptor: each box drops to a bus under its row; the
     buses meet in the gutter and the last one leads down to the descriptor."""
-    parts = []
     last_bus = centre.y - GAP_Y / 2
-    for number, row in enumerate(rows):
+    for index, row in enumerate(rows):
         bus = max(b.bottom for b in row) + GAP_Y / 2
         xs = [b.centre_x for b in row]
-        if number == len(rows) - 1:
+        if index == len(rows) - 1:
             xs.append(centre.centre_x)
         else:
             xs.append(gutter)
         for box in row:
-            parts.append(_line([(box.centre_x, box.bottom), (box.centre_x, bus)]))
+            lines.line([(box.centre_x, box.bottom), (box.centre_x, bus)])
         if len(set(xs)) > 1:
-            parts.append(_line([(min(xs), bus), (max(xs), bus)]))
+            lines.line([(min(xs), bus), (max(xs), bus)])
     if len(rows) > 1:
         first_bus = max(b.bottom for b in rows[0]) + GAP_Y / 2
-        parts.append(_line([(gutter, first_bus), (gutter, last_bus)]))
-    parts.append(_line([(centre.centre_x, last_bus), (centre.centre_x, centre.y - 7)]))
-    parts.append(_arrow(centre.centre_x, centre.y))
-    return "".join(parts)
+        lines.line([(gutter, first_bus), (gutter, last_bus)])
+    lines.line([(centre.centre_x, last_bus), (centre.centre_x, centre.y - 7)])
+    lines.head_down(centre.centre_x, centre.y)
 
 
-def _bus_down(rows: list[list[_Box]], centre: _Box, gutter: float, style: str) -> str:
+def _bus_down(
+    lines: Lines, rows: list[list[_Box]], centre: _Box, gutter: float, style: str
+) -> None:
     """The descriptor to rows below it: a line down (or, in the gutter, aside) to a bus
     over each row, and from the bus to each box."""
     dashed = style == "dashed"
-    parts = []
     buses = [min(b.y for b in row) - GAP_Y / 2 for row in rows]
     if dashed:
         # Related rows come after other rows: leave the descriptor by its side.
         mid_y = centre.y + centre.height / 2
-        parts.append(_line([(centre.x + centre.width, mid_y), (gutter, mid_y)], True))
-        parts.append(_line([(gutter, mid_y), (gutter, buses[-1])], True))
+        lines.line([(centre.x + centre.width, mid_y), (gutter, mid_y)], True)
+        lines.line([(gutter, mid_y), (gutter, buses[-1])], True)
     else:
-        parts.append(_line([(centre.centre_x, centre.bottom), (centre.centre_x, buses[0])]))
+        lines.line([(centre.centre_x, centre.bottom), (centre.centre_x, buses[0])])
         if len(rows) > 1:
-            parts.append(_line([(gutter, buses[0]), (gutter, buses[-1])]))
-    for number, (row, bus) in enumerate(zip(rows, buses, strict=True)):
+            lines.line([(gutter, buses[0]), (gutter, buses[-1])])
+    for index, (row, bus) in enumerate(zip(rows, buses, strict=True)):
         xs = [b.centre_x for b in row]
-        xs.append(centre.centre_x if number == 0 and not dashed else gutter)
+        xs.append(centre.centre_x if index == 0 and not dashed else gutter)
         if len(set(xs)) > 1:
-            parts.append(_line([(min(xs), bus), (max(xs), bus)], dashed))
+            lines.line([(min(xs), bus), (max(xs), bus)], dashed)
         for box in row:
             if dashed:
-                parts.append(_line([(box.centre_x, bus), (box.centre_x, box.y)], True))
+                lines.line([(box.centre_x, bus), (box.centre_x, box.y)], True)
             else:
-                parts.append(_line([(box.centre_x, bus), (box.centre_x, box.y - 7)]))
-                parts.append(_arrow(box.centre_x, box.y))
-    return "".join(parts)
+                lines.line([(box.centre_x, bus), (box.centre_x, box.y - 7)])
+                lines.head_down(box.centre_x, box.y)
 
 
-def node_svg(node_id: str, box: _Box) -> str:
-    """A box with its label lines and count, linked when the node has a page."""
-    return _node_svg_with_id(node_id, box)
+def node_svg(box: _Box) -> str:
+    """A box with its label lines and count, linked when the node has a page, where it
+    stands (its origin is the middle of its top edge)."""
+    shape = box.shape
+    position = f"{box.centre_x:.1f},{box.y:.1f}".replace(".0,", ",").removesuffix(".0")
+    return f"{shape.head}{position}{shape.body}"
 
 
-def _node_svg(prefix_: str, box: _Box) -> str:
-    return _node_svg_with_id(f"{prefix_}_n{box.index}", box)
-
-
-def _node_svg_with_id(node_id: str, box: _Box) -> str:
-    node = box.node
+def _node_markup(
+    node: Node, lines: tuple[str, ...], count: str, width: float, height: float
+) -> tuple[str, str]:
+    """A box's markup, its origin the middle of its top edge (where its text is centred),
+    cut where its position goes."""
     is_centre = node.role == "centre"
     fill = node.colour if is_centre else tint(node.colour)
     ink = text_colour_on(fill)
-    classes = f"node diagram-node diagram-node--{_attribute(node.role)}"
+    ink_attribute = "" if ink == DARK_TEXT else f' fill="{_attribute(ink)}"'
+    classes = f"diagram-node diagram-node--{_attribute(node.role)}"
     if node.external:
         classes += " diagram-node--external"
     dashed = ' stroke-dasharray="5,2"' if node.role == "more" or node.external else ""
-    x, y, w, h, r = box.x, box.y, box.width, box.height, 6.0
+    thick = ' stroke-width="3"' if is_centre or node.role == "indexing" else ""
     outline = (
-        f'<path class="diagram-box" fill="{_attribute(fill)}" stroke="{_attribute(node.colour)}" '
-        f'stroke-width="{3 if is_centre or node.role == "indexing" else 1.5}"'
-        f'{dashed} d="M{x + r:.1f},{y:.1f}H{x + w - r:.1f}Q{x + w:.1f},{y:.1f} {x + w:.1f},'
-        f"{y + r:.1f}V{y + h - r:.1f}Q{x + w:.1f},{y + h:.1f} {x + w - r:.1f},{y + h:.1f}"
-        f"H{x + r:.1f}Q{x:.1f},{y + h:.1f} {x:.1f},{y + h - r:.1f}V{y + r:.1f}"
-        f'Q{x:.1f},{y:.1f} {x + r:.1f},{y:.1f}Z"/>'
+        f'<rect class="diagram-box" x="{number(-width / 2)}" width="{number(width)}" '
+        f'height="{number(height)}" rx="6" '
+        f'fill="{_attribute(fill)}" stroke="{_attribute(node.colour)}"{thick}{dashed}/>'
     )
-    text_height = len(box.lines) * LINE + (COUNT_LINE if box.count else 0)
-    baseline = y + (h - text_height) / 2 + LINE - 3.5
+    text_height = len(lines) * LINE + (COUNT_LINE if count else 0)
+    baseline = (height - text_height) / 2 + LINE - 3.5
     weight = ' font-weight="bold"' if is_centre else ""
     texts = []
-    for line in box.lines:
+    for line in lines:
         texts.append(
-            f'<text class="diagram-label" x="{box.centre_x:.1f}" '
-            f'y="{baseline:.1f}"{weight} font-size="{LABEL_SIZE:.0f}" '
-            f'fill="{ink}">{_text(line)}</text>'
+            f'<text class="diagram-label" y="{number(baseline)}"{weight}{ink_attribute}>'
+            f"{_text(line)}</text>"
         )
         baseline += LINE
-    if box.count:
+    if count:
         # The count's meaning as a tooltip (the diagram's description says it too).
         meaning = f"<title>{_text(node.count_title)}</title>" if node.count_title else ""
         texts.append(
-            f'<text class="diagram-count" x="{box.centre_x:.1f}" '
-            f'y="{baseline - 1:.1f}" font-size="{COUNT_SIZE:.0f}" '
-            f'fill="{ink}">{meaning}{_text(box.count)}</text>'
+            f'<text class="diagram-count" y="{number(baseline - 1)}" '
+            f'font-size="{COUNT_SIZE:.0f}"{ink_attribute}>{meaning}{_text(count)}</text>'
         )
     inner = outline + "".join(texts)
     if node.href:
         if not safe_link(node.href):
             raise UnsafeDiagram(f"link {node.href!r}")
         inner = f'<a href="{_attribute(node.href)}">{inner}</a>'
-    return f'<g id="{node_id}" class="{classes}">{inner}</g>'
+    return f'<g class="{classes}" transform="translate(', f')">{inner}</g>\n'
 
 
-def _related_svg(centre: _Box, other: _Box) -> str:
+def _related(lines: Lines, centre: _Box, other: _Box) -> None:
     """A dashed link in the middle row: straight to a neighbouring box, else an arc
     over the boxes between them, leaving the descriptor near its corner."""
     on_right = other.x > centre.x
@@ -391,14 +498,12 @@ def _related_svg(centre: _Box, other: _Box) -> str:
     start_x = centre.x + centre.width if on_right else centre.x
     end_x = other.x if on_right else other.x + other.width
     if abs(end_x - start_x) <= GAP_X + 0.5:
-        d = f"M{start_x:.1f},{mid_y:.1f}L{end_x:.1f},{other.y + other.height / 2:.1f}"
+        lines.line([(start_x, mid_y), (end_x, other.y + other.height / 2)], True)
     else:
         x1 = centre.x + centre.width - 10 if on_right else centre.x + 10
         y1, x2, y2 = centre.y, other.centre_x, other.y
         lift = min(GAP_Y - 6, 12 + abs(x2 - x1) / 14)
         top = min(y1, y2) - lift
-        d = f"M{x1:.1f},{y1:.1f}C{x1:.1f},{top:.1f} {x2:.1f},{top:.1f} {x2:.1f},{y2:.1f}"
-    return (
-        f'<path class="diagram-line" fill="none" stroke="{EDGE_COLOUR}" '
-        f'stroke-dasharray="5,2" d="{d}"/>'
-    )
+        lines.add(
+            f"M{x1:.1f},{y1:.1f}C{x1:.1f},{top:.1f} {x2:.1f},{top:.1f} {x2:.1f},{y2:.1f}", True
+        )

@@ -21,7 +21,7 @@ _ELEMENTS: dict[str, frozenset[str]] = {
         "svg": "class aria-labelledby aria-describedby width height viewBox xmlns",
         "title": "id",
         "desc": "id",
-        "g": "id class transform font-family text-anchor",
+        "g": "id class transform font-family font-size text-anchor fill stroke stroke-width",
         "a": "href class",
         # Classes let the stylesheet restyle colours (a dark theme).
         "path": "class fill stroke stroke-width stroke-dasharray d",
@@ -51,6 +51,34 @@ def safe_link(url: str) -> bool:
     return scheme is None or scheme.group(1).lower() in ("http", "https")
 
 
+# Start tags already checked and written, by element and attributes: the same tags come
+# back in picture after picture (boxes are drawn at their origin and moved).
+_START_TAGS: dict[tuple[str, ...], str] = {}
+MAX_START_TAGS = 1 << 16
+
+
+def _start_tag(name: str, attributes: list[str]) -> str:
+    """An element's start tag, without its closing ">" (it may end as "/>"), rebuilt from
+    its parsed name and attributes; raises `UnsafeDiagram` for any a diagram never has."""
+    allowed = _ELEMENTS.get(name)
+    if allowed is None:
+        raise UnsafeDiagram(f"element <{name}>")
+    parts = [f"<{name}"]
+    for attribute, value in zip(attributes[::2], attributes[1::2], strict=True):
+        if attribute not in allowed:
+            raise UnsafeDiagram(f"attribute {attribute} on <{name}>")
+        if attribute == "href" and not safe_link(value):
+            raise UnsafeDiagram(f"link {value!r}")
+        if attribute == "xmlns" and value != _SVG_NAMESPACE:
+            raise UnsafeDiagram(f"namespace {value!r}")
+        if attribute == "class" and name == "svg" and not value.startswith("diagram"):
+            raise UnsafeDiagram("not a diagram")
+        if _NEEDS_ESCAPE.search(value):
+            value = value.translate(_ATTRIBUTE_ESCAPES)
+        parts.append(f' {attribute}="{value}"')
+    return "".join(parts)
+
+
 def sanitise(markup: str) -> str:
     """The diagram rebuilt from its parse; raises `UnsafeDiagram` for anything else."""
     parts: list[str] = []
@@ -62,24 +90,16 @@ def sanitise(markup: str) -> str:
 
     def start(name: str, attributes: list[str]) -> None:
         nonlocal open_tag, depth
-        allowed = _ELEMENTS.get(name)
-        if allowed is None or (depth == 0) != (name == "svg"):
+        if (depth == 0) != (name == "svg"):
             raise UnsafeDiagram(f"element <{name}>")
-        if open_tag:
-            parts.append(">")
-        parts.append(f"<{name}")
-        for attribute, value in zip(attributes[::2], attributes[1::2], strict=True):
-            if attribute not in allowed:
-                raise UnsafeDiagram(f"attribute {attribute} on <{name}>")
-            if attribute == "href" and not safe_link(value):
-                raise UnsafeDiagram(f"link {value!r}")
-            if attribute == "xmlns" and value != _SVG_NAMESPACE:
-                raise UnsafeDiagram(f"namespace {value!r}")
-            if attribute == "class" and name == "svg" and not value.startswith("diagram"):
-                raise UnsafeDiagram("not a diagram")
-            if _NEEDS_ESCAPE.search(value):
-                value = value.translate(_ATTRIBUTE_ESCAPES)
-            parts.append(f' {attribute}="{value}"')
+        key = (name, *attributes)
+        tag = _START_TAGS.get(key)
+        if tag is None:
+            tag = _start_tag(name, attributes)
+            if len(_START_TAGS) >= MAX_START_TAGS:
+                _START_TAGS.clear()
+            _START_TAGS[key] = tag
+        parts.append(">" + tag if open_tag else tag)
         open_tag = True
         depth += 1
 
@@ -116,3 +136,12 @@ def sanitise(markup: str) -> str:
     if not parts:
         raise UnsafeDiagram("empty")
     return "".join(parts) + "\n"
+
+
+def sanitise_pictures(markup: str) -> str:
+    """A picture, or a wide and narrow pair of them (each ends with "</svg>" and a newline),
+    each rebuilt by `sanitise`; raises `UnsafeDiagram` for anything else."""
+    pictures = markup.split("</svg>\n")
+    if len(pictures) < 2 or pictures[-1]:
+        raise UnsafeDiagram("not pictures as Treillis writes them")
+    return "".join(sanitise(picture + "</svg>\n") for picture in pictures[:-1])
