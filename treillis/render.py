@@ -16,13 +16,6 @@ import jinja2
 from jinja2.compiler import CodeGenerator
 from markupsafe import Markup, escape
 
-try:
-    from markupsafe import _escape_inner  # the C escaping markupsafe's `escape` uses
-except ImportError:  # pragma: no cover - another markupsafe: its public function
-
-    def _escape_inner(text: str) -> str:
-        return str(escape(text))
-
 from treillis.diagrams.layout import text_colour_on
 from treillis.errors import Problem
 from treillis.i18n import Translations
@@ -30,6 +23,14 @@ from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, SiteConfig
 from treillis.urls import Paths, links_from
 from treillis.views.common import Page, readable_accent
+
+try:
+    from markupsafe import _escape_inner  # the C escaping markupsafe's `escape` uses
+except ImportError:  # pragma: no cover - another markupsafe: its public function
+
+    def _escape_inner(text: str) -> str:
+        return str(escape(text))
+
 
 DEFAULT_THEME = Path(__file__).resolve().parent / "themes" / "default"
 
