@@ -321,6 +321,7 @@ def network_pages(views: Views, descriptor: Descriptor, lang: str, first: Page) 
                 **_network_part(views, descriptor, lang, number),
                 "list_page": number,
                 "network_page": True,
+                **_NO_PATHS_TO_TOP,
             },
         )
 
@@ -342,6 +343,12 @@ def _render_note(views: Views, descriptor: Descriptor, lang: str, path: str) -> 
     note = descriptor.note.get(lang)
     # The note's [[links]] are relative to the page it is on, which may be folders deeper.
     return views.render_markdown(note, path, lang) if note else ""
+
+
+# A descriptor's paths to the top are on its own page: its lists' next pages (and the list
+# including narrower descriptors) lead back to it, not up the atlas again (a descriptor
+# with many broader ones has many paths: kilobytes on each of those pages).
+_NO_PATHS_TO_TOP = {"paths_to_top": []}
 
 
 def list_pages(
@@ -370,6 +377,7 @@ def list_pages(
                 "note": _render_note(views, descriptor, lang, entry["path"]),
                 **_list_part(views, lang, number, cards, _direct_path(views, descriptor, lang)),
                 "list_page": number,
+                **_NO_PATHS_TO_TOP,
             },
         )
 
@@ -407,6 +415,7 @@ def including_narrower_pages(
                 "list_page": number,
                 "including_narrower": True,
                 "has_documents": True,
+                **_NO_PATHS_TO_TOP,
             },
         )
 
