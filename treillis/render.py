@@ -142,7 +142,7 @@ class Renderer:
             by_language = self._by_language[lang] = self._language_context(lang)
         return {
             **self.jinja_functions[lang],
-            "once_each": partial(_once_each, self._fragments(lang), url),
+            "once_each": partial(_once_each, self._fragments(lang), url, _link_prefix(page.path)),
             **page.context,
             **by_language,
             # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
@@ -262,6 +262,7 @@ class FragmentList(list):
 def _once_each(
     fragments: Fragments,
     url: Callable[[str], str],
+    here: tuple[str, str] | None,
     macro: Any,
     items: Iterable[Any],
     *args: Any,
@@ -284,14 +285,23 @@ def _once_each(
     found = FragmentList()
     append = found.append
     paths = attrgetter(*links) if links else None
+    one = len(links) == 1
+    # From a page in a folder, a link to a path outside the page's top folder is the path
+    # under as many "../" as the page is deep (`links_from`): items whose paths all are
+    # (most of them) are known by that prefix, without making their links.
+    up, top = here if here is not None else ("", "")
     for item in items:
         # The key in the fewest, cheapest parts: hashed for every item of every list.
         if paths is None:
             key: tuple = (id(item),)
-        elif len(links) == 1:
-            key = (id(item), url(paths(item)))
         else:
-            key = (id(item), *map(url, paths(item)))
+            targets = (paths(item),) if one else paths(item)
+            for target in targets:  # (at the top, every path "starts with" top: "")
+                if target.startswith(top) or target.startswith("#") or "://" in target:
+                    key = (id(item), None, *map(url, targets))
+                    break
+            else:
+                key = (id(item), up)
         fragment = made.get(key)
         if fragment is None:
             if fragments.count >= MAX_FRAGMENTS:
@@ -303,6 +313,13 @@ def _once_each(
             fragments.count += 1
         append(fragment[1])
     return found
+
+
+def _link_prefix(path: str) -> tuple[str, str] | None:
+    """For a page in a folder, what its links outside its top folder start with, and that
+    folder (see `links_from`); None for a page at the top."""
+    folders = path.split("/")[:-1]
+    return ("../" * len(folders), folders[0] + "/") if folders else None
 
 
 def _locate(error: Exception, template: str) -> Problem | None:
