@@ -187,6 +187,12 @@ class Renderer:
         """What every page in `lang` gets, the same on each (made once; only read)."""
         config, paths = self.config, self.paths
         t = self.messages[lang]
+        strings = {
+            "no_results": t("search_no_results"),
+            "bare_wildcard": t("search_bare_wildcard"),
+            "all_results": t("search_all_results"),
+            "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
+        }
         return {
             "dir": REGISTRY[lang].direction,
             "t": t,
@@ -222,12 +228,11 @@ class Renderer:
                 "label": t("search_label"),
                 "button": t("search"),
                 "placeholder": t("search_placeholder"),
-                "strings": {
-                    "no_results": t("search_no_results"),
-                    "bare_wildcard": t("search_bare_wildcard"),
-                    "all_results": t("search_all_results"),
-                    "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
-                },
+                "strings": strings,
+                # The same for an attribute, made once: JSON on every page costs.
+                "strings_attribute": Markup(
+                    self.env.from_string("{{ s | tojson | forceescape }}").render(s=strings)
+                ),
             },
             "nav": [
                 {"label": t("home"), "path": paths.home(lang)},
