@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
+from operator import attrgetter
 from typing import Any
 
 from treillis import markdown
@@ -126,6 +127,10 @@ class DocumentCard:
     @property
     def external(self) -> bool:
         return "://" in self.path
+
+
+# Newest first, then by title (reversed): the order of every list of documents.
+_NEWEST_FIRST = attrgetter("date", "title")
 
 
 # Templates get view objects, never the model's: what they may use is what these hold
@@ -313,7 +318,7 @@ class Views:
         cards = [
             self.document_card(k, lang) for k in dict.fromkeys(keys) if k in self.site.documents
         ]
-        return sorted(cards, key=lambda card: (card.date, card.title), reverse=True)
+        return sorted(cards, key=_NEWEST_FIRST, reverse=True)
 
     def cards_by_type(self, keys, lang: str) -> list[dict[str, Any]]:
         """Documents grouped by type, in the order of the types."""
