@@ -216,7 +216,9 @@ def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) 
             all_cards = (
                 views.document_cards(including, lang) if len(including) > len(direct) else []
             )
-            first = descriptor_page(views, descriptor, lang, alternates, cards, bool(all_cards))
+            first = descriptor_page(
+                views, descriptor, lang, alternates, cards, bool(all_cards), len(including)
+            )
             yield first
             yield from list_pages(views, descriptor, lang, first, cards)
             yield from network_pages(views, descriptor, lang, first)
@@ -427,7 +429,10 @@ def descriptor_page(
     alternates: dict[str, str],
     cards: list[DocumentCard],
     has_all_list: bool = False,
+    total_count: int | None = None,
 ) -> Page:
+    """A descriptor's own page (`total_count`: its documents and its narrower ones', when
+    known already)."""
     atlas, site = views.atlas, views.site
     path = views.paths.descriptor(descriptor.id, lang)
     t = views.messages(lang)
@@ -435,7 +440,11 @@ def descriptor_page(
     link = views.descriptor_link(descriptor.id, lang)
     family = site.families.get(descriptor.family.target)
     direct = atlas.documents[descriptor.id]
-    total = atlas.documents_including_narrower(descriptor.id)
+    total = (
+        total_count
+        if total_count is not None
+        else len(atlas.documents_including_narrower(descriptor.id))
+    )
     # The network's records aligned with the descriptor are counted apart in words.
     records = views.records_indexed(descriptor.id)
     in_network = f" · {t('network_count_apart', n=records)}" if records else ""
@@ -482,9 +491,9 @@ def descriptor_page(
             "including_narrower": False,
             "descriptor_path": path,
             "all_path": views.paths.descriptor_all(descriptor.id, lang) if has_all_list else None,
-            "all_link": t("all_documents_link", n=len(total)),
+            "all_link": t("all_documents_link", n=total),
             "direct_count": t("direct_count", n=len(direct)),
-            "total_count": t("total_count", n=len(total)),
+            "total_count": t("total_count", n=total),
             "has_documents": bool(direct),
             **_network_part(views, descriptor, lang, 1),
             "network_page": False,
