@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
-from operator import attrgetter
 from typing import Any
 
 from treillis import markdown
@@ -127,10 +126,6 @@ class DocumentCard:
     @property
     def external(self) -> bool:
         return "://" in self.path
-
-
-# Newest first, then by title (reversed): the order of every list of documents.
-_NEWEST_FIRST = attrgetter("date", "title")
 
 
 # Templates get view objects, never the model's: what they may use is what these hold
@@ -314,11 +309,23 @@ class Views:
         )
 
     def document_cards(self, keys, lang: str) -> list[DocumentCard]:
-        """Cards for documents, newest first."""
-        cards = [
-            self.document_card(k, lang) for k in dict.fromkeys(keys) if k in self.site.documents
-        ]
-        return sorted(cards, key=_NEWEST_FIRST, reverse=True)
+        """Cards for documents, newest first (then by title, reversed; otherwise in the
+        order of `keys`)."""
+        place = self._newest_first
+        ordered = sorted(
+            (k for k in dict.fromkeys(keys) if k in place), key=place.__getitem__, reverse=True
+        )
+        card = self.document_card
+        return [card(k, lang) for k in ordered]
+
+    @cached_property
+    def _newest_first(self) -> dict[str, int]:
+        """Each document's place among the site's by date and title (shared by documents of
+        one date and title): lists of thousands sorted by a number, not by two strings."""
+        documents = self.site.documents
+        pairs = sorted({(d.date, d.title) for d in documents.values()})
+        place = {pair: number for number, pair in enumerate(pairs)}
+        return {key: place[d.date, d.title] for key, d in documents.items()}
 
     def cards_by_type(self, keys, lang: str) -> list[dict[str, Any]]:
         """Documents grouped by type, in the order of the types."""
