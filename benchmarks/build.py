@@ -31,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks import hugo
+from benchmarks import hugo, output_size
 from benchmarks.corpora import service_public_bodies, service_public_thesaurus_site
 from benchmarks.report import REPO, print_table
 from benchmarks.synthetic import write_site
@@ -199,6 +199,7 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
     generated = time.perf_counter() - started
     output, cache = scratch / name / "output", scratch / name / "cache"
     colds, noops, edits, title_edits, hugos = [], [], [], [], []
+    pages: dict[str, dict] = {}
     peer = None
     if name in HUGO_PEER:
         peer = hugo.hugo_site(content, scratch / name / "hugo")
@@ -207,6 +208,8 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         shutil.rmtree(output, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         colds.append(timed_build(content, output, cache))
+        if run == 0:
+            pages = output_size.measure(output)  # the cold build's output, by page kind
         if peer is not None:
             # Alternating, in the same run: both see the same machine load.
             hugos.append(timed(hugo.build_command(peer, scratch / name / "hugo-output")))
@@ -253,6 +256,7 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         "output_mb": round(folder_bytes(output) / 2**20, 1),
         **search_first_result(output),
         "cold_steps": cold["steps"],
+        "output_pages": pages,
     }
 
 
@@ -287,10 +291,13 @@ def main() -> None:
         for name in names:
             rows.append(measure(name, Path(folder), 1 if name == "large" else args.repeat))
             print(f"measured {name}", flush=True)
-    print_table([{k: v for k, v in row.items() if k != "cold_steps"} for row in rows])
+    print_table(
+        [{k: v for k, v in row.items() if k not in ("cold_steps", "output_pages")} for row in rows]
+    )
     for row in rows:
         steps = ", ".join(f"{k} {v:.2f}" for k, v in row["cold_steps"].items())
         print(f"{row['site']} cold build steps (s): {steps}")
+        output_size.print_report(row["output_pages"], row["site"])
     for row in rows:
         for line in verdicts(row):
             print(line)

@@ -219,3 +219,23 @@ def test_the_legend_matrix_scrolls_within_its_region_on_a_phone(demo_output: Pat
     assert sizes["scrolled"] > 0, "the matrix scrolls inside its region"
     # Scrolled sideways, the components' names stay in view.
     assert abs(sizes["header"] - sizes["region"]) < 2
+
+
+def test_a_descriptors_list_pages_lead_back_to_it_not_up_every_path(
+    demo_output: Path, atlas: Atlas
+) -> None:
+    """The paths to the top are on the descriptor's own page; the list including narrower
+    descriptors shows one trail: the descriptor (a link to its page), then the list."""
+    descriptor = max(
+        (d for d in _broad_descriptors(atlas) if atlas.paths_to_top(d)),
+        key=lambda d: len(atlas.paths_to_top(d)),
+    )
+    own = demo_output / f"atlas/{descriptor}/index.html"
+    assert len(soup_of(own).select(".breadcrumbs ol")) == len(atlas.paths_to_top(descriptor))
+    page = demo_output / f"atlas/{descriptor}/all/index.html"
+    trails = soup_of(page).select(".breadcrumbs ol")
+    assert len(trails) == 1
+    back, current = trails[0].select("li")
+    assert (page.parent / back.select_one("a")["href"]).resolve() == own.resolve()
+    assert current["aria-current"] == "page"
+    assert current.get_text(strip=True) == "Documents, descripteurs plus précis compris"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from treillis.build import build
 
 
@@ -64,13 +66,96 @@ def test_a_fragment_is_reused_only_for_the_macro_that_made_it() -> None:
     """Two templates may define macros of one name: each item's markup is its own macro's."""
     from jinja2 import Environment
 
-    from treillis.render import _once_each
+    from treillis.render import Fragments, _once_each
 
     env = Environment(autoescape=True)
     first = env.from_string("{% macro card(x) %}<p>{{ x.label }}</p>{% endmacro %}").module.card
     second = env.from_string("{% macro card(x) %}<li>{{ x.label }}</li>{% endmacro %}").module.card
     item = type("Item", (), {"label": "Budget"})()
-    fragments: dict = {}
-    assert _once_each(fragments, str, first, [item]) == ["<p>Budget</p>"]
-    assert _once_each(fragments, str, second, [item]) == ["<li>Budget</li>"]
-    assert _once_each(fragments, str, first, [item]) == ["<p>Budget</p>"]
+    fragments = Fragments()
+    assert _once_each(fragments, str, None, first, [item]) == ["<p>Budget</p>"]
+    assert _once_each(fragments, str, None, second, [item]) == ["<li>Budget</li>"]
+    assert _once_each(fragments, str, None, first, [item]) == ["<p>Budget</p>"]
+
+
+def test_a_fragment_list_written_whole_is_one_fragment_a_line() -> None:
+    """`{{ once_each(...) }}` writes the fragments, not a Python list of them."""
+    from jinja2 import Environment
+
+    from treillis.render import Fragments, _once_each
+
+    env = Environment(autoescape=True)
+    row = env.from_string("{% macro row(x) %}<li>{{ x.label }}</li>{% endmacro %}").module.row
+    items = [type("Item", (), {"label": label})() for label in ("a<b", "c")]
+    page = env.from_string("<ol>\n{{ rows }}\n</ol>")
+    rows = _once_each(Fragments(), str, None, row, items)
+    assert page.render(rows=rows) == "<ol>\n<li>a&lt;b</li>\n<li>c</li>\n</ol>"
+
+
+def test_templates_write_values_escaped_as_markupsafe_does() -> None:
+    """The renderer's cheaper output escaping writes what Jinja's own does, everywhere a
+    value is written (a guard: the same text before and after the change)."""
+    import jinja2
+    from markupsafe import Markup
+
+    from treillis.render import _Environment
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>safe</b>"
+
+    source = (
+        "{% macro m(v) %}[{{ v }}]{% endmacro %}"
+        "{% set block %}{{ text }}{% endset %}"
+        "{{ text }} {{ markup }} {{ number }} {{ none }} {{ html }} {{ m(text) }} {{ block }}"
+        "{% filter upper %}{{ text }}{% endfilter %} {{ text ~ markup }}"
+        "{% for x in [text, markup] %}{{ x }}{% endfor %}{{ self.b() }}"
+        "{% block b %}{{ text }}{% endblock %}"
+        "{% autoescape false %}{{ text }}{% endautoescape %}"
+        "{% trans t=text %}say {{ t }}{% endtrans %} {{ _('a<b') }}"
+    )
+    values = {
+        "text": "<a href=\"x\">'&'</a>",
+        "markup": Markup("<i>é</i>"),
+        "number": 3,
+        "none": None,
+        "html": Html(),
+    }
+    options = {"autoescape": True, "undefined": jinja2.StrictUndefined}
+    stock = jinja2.Environment(**options, extensions=["jinja2.ext.i18n"])
+    cheaper = _Environment(**options, extensions=["jinja2.ext.i18n"])
+    for env in (stock, cheaper):
+        env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    expected = stock.from_string(source).render(values)
+    assert cheaper.from_string(source).render(values) == expected
+    assert "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;" in expected
+    with pytest.raises(jinja2.UndefinedError):
+        cheaper.from_string("{{ missing }}").render()
+
+
+def test_a_reused_fragment_has_the_links_of_the_page_it_is_on() -> None:
+    """Fragments are shared by pages whose links to the item are the same: pages as deep
+    but in another top folder (from where the item's path is near) get their own."""
+    from jinja2 import Environment
+
+    from treillis.render import Fragments, _link_prefix, _once_each
+    from treillis.urls import links_from
+
+    env = Environment(autoescape=True)
+    template = env.from_string('{% macro card(x) %}<a href="{{ url(x.path) }}">a</a>{% endmacro %}')
+    item = type("Item", (), {"path": "atlas/d2/index.html"})()
+    fragments = Fragments()
+
+    def links(page: str) -> str:
+        url = links_from(page)
+        card = template.make_module({"url": url}).card
+        made = _once_each(fragments, url, _link_prefix(page), card, [item], links=("path",))
+        return made.__html__()
+
+    assert links("dossiers/x/index.html") == '<a href="../../atlas/d2/index.html">a</a>'
+    assert links("atlas/d1/index.html") == '<a href="../d2/index.html">a</a>'
+    assert links("en/atlas/index.html") == '<a href="../../atlas/d2/index.html">a</a>'
+    assert links("index.html") == '<a href="atlas/d2/index.html">a</a>'
+    assert links("atlas/d1/all/index.html") == '<a href="../../d2/index.html">a</a>'
+    assert links("dossiers/y/index.html") == '<a href="../../atlas/d2/index.html">a</a>'
+    assert fragments.count == 4  # the two dossiers' pages and the English one share theirs

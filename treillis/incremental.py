@@ -23,12 +23,14 @@ does not decode or names a path outside the output is no state (a full build).
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import os
 import pickle
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
+from operator import methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING, get_type_hints
 
@@ -291,7 +293,7 @@ def view_digest(page: object) -> str:
     cache, and between workers). A frozen view object (a document card, on many
     lists) is written as the digest of its fields, made once per value."""
     digest = _Digest()
-    pickler = _ViewPickler(digest, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _ViewPickler(digest, protocol=_PROTOCOL)
     pickler.fast = True
     pickler.dump(page)
     return digest.hash.hexdigest()
@@ -301,43 +303,63 @@ def _digested(digest: bytes) -> None:
     """What a frozen view object is pickled as, for a digest (never unpickled)."""
 
 
-class _ViewPickler(pickle.Pickler):
-    def reducer_override(self, obj: object) -> object:
+def _frozen_digest(obj: object) -> tuple:
+    """A frozen view object as its digest, made once per object."""
+    # Known by identity: the entry holds the object, so no other one takes its id.
+    found = _FROZEN_DIGESTS.get(id(obj))
+    if found is None or found[0] is not obj:
+        if len(_FROZEN_DIGESTS) >= _MAX_FROZEN_DIGESTS:
+            _FROZEN_DIGESTS.clear()
         kind = type(obj)
-        frozen = _FROZEN.get(kind)
-        if frozen is None:
-            params = getattr(kind, "__dataclass_params__", None)
-            frozen = _FROZEN[kind] = (
-                params is not None
-                and params.frozen
-                and all(f.type in ("str", "int", "bool") for f in fields(kind))
-            )
-        if not frozen:
-            return NotImplemented
-        # Known by identity: the entry holds the object, so no other one takes its id.
-        found = _FROZEN_DIGESTS.get(id(obj))
-        if found is None or found[0] is not obj:
-            if len(_FROZEN_DIGESTS) >= _MAX_FROZEN_DIGESTS:
-                _FROZEN_DIGESTS.clear()
-            # Its class and fields (strings and numbers, never changed: it is frozen).
-            digest = hashlib.blake2b(
-                pickle.dumps(
-                    (kind.__module__, kind.__qualname__, [getattr(obj, f) for f in _names(kind)]),
-                    protocol=pickle.HIGHEST_PROTOCOL,
-                ),
-                digest_size=16,
-            ).digest()
-            found = _FROZEN_DIGESTS[id(obj)] = (obj, digest)
-        return _digested, (found[1],)
+        # Its class and fields (strings and numbers, never changed: it is frozen).
+        digest = hashlib.blake2b(
+            pickle.dumps(
+                (kind.__module__, kind.__qualname__, [getattr(obj, f) for f in _names(kind)]),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            ),
+            digest_size=16,
+        ).digest()
+        found = _FROZEN_DIGESTS[id(obj)] = (obj, digest)
+    return _digested, (found[1],)
+
+
+class _Reducers(dict):
+    """How the view pickler reduces each class, found at its first object: a frozen view
+    object of plain values as its digest, any other object as pickle would (copyreg's
+    table, else its `__reduce_ex__`). A table rather than `reducer_override`: that is a
+    Python call for every object, classes and functions included; the table is only read
+    for objects of other classes than pickle's own, from C."""
+
+    def __missing__(self, kind: type) -> object:
+        params = getattr(kind, "__dataclass_params__", None)
+        if (
+            params is not None
+            and params.frozen
+            and all(f.type in ("str", "int", "bool") for f in fields(kind))
+        ):
+            self[kind] = _frozen_digest
+        elif kind in copyreg.dispatch_table:
+            self[kind] = copyreg.dispatch_table[kind]
+        elif issubclass(kind, type):
+            raise KeyError(kind)  # a class with a metaclass: pickled by name, as pickle does
+        else:
+            self[kind] = methodcaller("__reduce_ex__", _PROTOCOL)
+        return self[kind]
+
+
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+class _ViewPickler(pickle.Pickler):
+    dispatch_table = _Reducers()
 
 
 def _names(kind: type) -> list[str]:
     return [f.name for f in fields(kind)]
 
 
-# Frozen view objects of plain values, by class; their digests, by identity (a view's
-# objects are made once per build and shared by its pages).
-_FROZEN: dict[type, bool] = {}
+# Frozen view objects of plain values: their digests, by identity (a view's objects are
+# made once per build and shared by its pages).
 _FROZEN_DIGESTS: dict[int, tuple[object, bytes]] = {}
 _MAX_FROZEN_DIGESTS = 100_000
 

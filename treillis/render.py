@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from jinja2.compiler import CodeGenerator
+from markupsafe import Markup, escape
 
 from treillis.default_theme import DEFAULT_THEME as DEFAULT_THEME  # where it was first
 from treillis.diagrams.layout import text_colour_on
@@ -24,6 +25,13 @@ from treillis.model import DOCUMENT_TYPES, SiteConfig
 from treillis.urls import Paths, links_from
 from treillis.views.common import Page, readable_accent
 
+try:
+    from markupsafe import _escape_inner  # the C escaping markupsafe's `escape` uses
+except ImportError:  # pragma: no cover - another markupsafe: its public function
+
+    def _escape_inner(text: str) -> str:
+        return str(escape(text))
+
 
 class TemplateProblem(Exception):
     """A template that cannot be compiled or rendered, located in its file."""
@@ -31,6 +39,35 @@ class TemplateProblem(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
+
+
+def _output_escape(value: Any) -> str:
+    """What `{{ value }}` writes with autoescape: markupsafe's `escape`, without making
+    a `Markup` of each value (the page's parts are joined as strings all the same)."""
+    if type(value) is str:
+        return _escape_inner(value)
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return html()
+    return _escape_inner(str(value))
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, writing `{{ value }}` with `_output_escape` (its `escape`
+    costs a Python-level `Markup` for each of the hundreds of values of a page)."""
+
+    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+            self.write("environment.output_escape(")
+            if finalize.src is not None:
+                self.write(finalize.src)
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = _CodeGenerator
+    output_escape = staticmethod(_output_escape)
 
 
 class Renderer:
@@ -47,7 +84,7 @@ class Renderer:
         self.config = config
         self.svgs = svgs or {}
         self.paths = Paths(config.languages)
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.ChoiceLoader(
                 [jinja2.FileSystemLoader(str(theme / "templates")) for theme in themes]
             ),
@@ -66,7 +103,7 @@ class Renderer:
             lang: messages.jinja_functions() for lang, messages in self.messages.items()
         }
         # Fragments rendered once and reused by every page (see `_once`), by language.
-        self.fragments: dict[str, dict[tuple, tuple[Any, Markup]]] = {}
+        self.fragments: dict[str, Fragments] = {}
         self._by_language: dict[str, dict[str, Any]] = {}
 
     def render(self, page: Page) -> str:
@@ -103,7 +140,7 @@ class Renderer:
             by_language = self._by_language[lang] = self._language_context(lang)
         return {
             **self.jinja_functions[lang],
-            "once_each": partial(_once_each, self.fragments.setdefault(lang, {}), url),
+            "once_each": partial(_once_each, self._fragments(lang), url, _link_prefix(page.path)),
             **page.context,
             **by_language,
             # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
@@ -138,10 +175,22 @@ class Renderer:
             else [],
         }
 
+    def _fragments(self, lang: str) -> Fragments:
+        fragments = self.fragments.get(lang)
+        if fragments is None:
+            fragments = self.fragments[lang] = Fragments()
+        return fragments
+
     def _language_context(self, lang: str) -> dict[str, Any]:
         """What every page in `lang` gets, the same on each (made once; only read)."""
         config, paths = self.config, self.paths
         t = self.messages[lang]
+        strings = {
+            "no_results": t("search_no_results"),
+            "bare_wildcard": t("search_bare_wildcard"),
+            "all_results": t("search_all_results"),
+            "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
+        }
         return {
             "dir": REGISTRY[lang].direction,
             "t": t,
@@ -177,12 +226,11 @@ class Renderer:
                 "label": t("search_label"),
                 "button": t("search"),
                 "placeholder": t("search_placeholder"),
-                "strings": {
-                    "no_results": t("search_no_results"),
-                    "bare_wildcard": t("search_bare_wildcard"),
-                    "all_results": t("search_all_results"),
-                    "types": [t(f"type.{name}") for name in DOCUMENT_TYPES],
-                },
+                "strings": strings,
+                # The same for an attribute, made once: JSON on every page costs.
+                "strings_attribute": Markup(
+                    self.env.from_string("{{ s | tojson | forceescape }}").render(s=strings)
+                ),
             },
             "nav": [
                 {"label": t("home"), "path": paths.home(lang)},
@@ -197,14 +245,32 @@ class Renderer:
 MAX_FRAGMENTS = 200_000
 
 
+class Fragments:
+    """The fragments of one language: by macro (its definition), arguments and links named,
+    then by item and the links to the item's paths from the page."""
+
+    def __init__(self) -> None:
+        self.by_macro: dict[tuple, dict[tuple, tuple[Any, Markup]]] = {}
+        self.count = 0
+
+
+class FragmentList(list):
+    """The fragments of a list, in order: iterated one by one, or written whole
+    (`{{ once_each(...) }}`: one line each, with no per-item work in the template)."""
+
+    def __html__(self) -> str:
+        return "\n".join(self)
+
+
 def _once_each(
-    fragments: dict[tuple, tuple[Any, Markup]],
+    fragments: Fragments,
     url: Callable[[str], str],
+    here: tuple[str, str] | None,
     macro: Any,
     items: Iterable[Any],
     *args: Any,
     links: tuple[str, ...] = (),
-) -> list[Markup]:
+) -> FragmentList:
     """`macro(item, *args)` for each item, each rendered once per page language and
     reused by every page showing that item (a document's card is on many lists).
 
@@ -213,26 +279,50 @@ def _once_each(
     the item's paths named in `links` (they differ with the page's folder). An item is
     known by its identity: the fragment holds it, so no other object takes its id.
     """
-    found = []
     # The macro's definition, not its name: two templates may define macros of one name.
-    name = getattr(getattr(macro, "_func", None), "__code__", None) or macro.name
+    definition = getattr(getattr(macro, "_func", None), "__code__", None) or macro.name
+    family = (definition, args, links)
+    made = fragments.by_macro.get(family)
+    if made is None:
+        made = fragments.by_macro[family] = {}
+    found = FragmentList()
+    append = found.append
     paths = attrgetter(*links) if links else None
+    one = len(links) == 1
+    # From a page in a folder, a link to a path outside the page's top folder is the path
+    # under as many "../" as the page is deep (`links_from`): items whose paths all are
+    # (most of them) are known by that prefix, without making their links.
+    up, top = here if here is not None else ("", "")
     for item in items:
+        # The key in the fewest, cheapest parts: hashed for every item of every list.
         if paths is None:
-            targets: tuple = ()
-        elif len(links) == 1:
-            targets = (url(paths(item)),)
+            key: tuple = (id(item),)
         else:
-            targets = tuple(map(url, paths(item)))
-        key = (name, id(item), args, targets)
-        fragment = fragments.get(key)
+            targets = (paths(item),) if one else paths(item)
+            for target in targets:  # (at the top, every path "starts with" top: "")
+                if target.startswith(top) or target.startswith("#") or "://" in target:
+                    key = (id(item), None, *map(url, targets))
+                    break
+            else:
+                key = (id(item), up)
+        fragment = made.get(key)
         if fragment is None:
-            if len(fragments) >= MAX_FRAGMENTS:
-                fragments.clear()
+            if fragments.count >= MAX_FRAGMENTS:
+                for kept in fragments.by_macro.values():
+                    kept.clear()
+                fragments.count = 0
             html = macro(item, *args)  # markup already, unless autoescape is off
-            fragment = fragments[key] = (item, html if isinstance(html, Markup) else Markup(html))
-        found.append(fragment[1])
+            fragment = made[key] = (item, html if isinstance(html, Markup) else Markup(html))
+            fragments.count += 1
+        append(fragment[1])
     return found
+
+
+def _link_prefix(path: str) -> tuple[str, str] | None:
+    """For a page in a folder, what its links outside its top folder start with, and that
+    folder (see `links_from`); None for a page at the top."""
+    folders = path.split("/")[:-1]
+    return ("../" * len(folders), folders[0] + "/") if folders else None
 
 
 def _locate(error: Exception, template: str) -> Problem | None:

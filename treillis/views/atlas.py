@@ -216,7 +216,9 @@ def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) 
             all_cards = (
                 views.document_cards(including, lang) if len(including) > len(direct) else []
             )
-            first = descriptor_page(views, descriptor, lang, alternates, cards, bool(all_cards))
+            first = descriptor_page(
+                views, descriptor, lang, alternates, cards, bool(all_cards), len(including)
+            )
             yield first
             yield from list_pages(views, descriptor, lang, first, cards)
             yield from network_pages(views, descriptor, lang, first)
@@ -321,6 +323,7 @@ def network_pages(views: Views, descriptor: Descriptor, lang: str, first: Page) 
                 **_network_part(views, descriptor, lang, number),
                 "list_page": number,
                 "network_page": True,
+                **_NO_PATHS_TO_TOP,
             },
         )
 
@@ -342,6 +345,12 @@ def _render_note(views: Views, descriptor: Descriptor, lang: str, path: str) -> 
     note = descriptor.note.get(lang)
     # The note's [[links]] are relative to the page it is on, which may be folders deeper.
     return views.render_markdown(note, path, lang) if note else ""
+
+
+# A descriptor's paths to the top are on its own page: its lists' next pages (and the list
+# including narrower descriptors) lead back to it, not up the atlas again (a descriptor
+# with many broader ones has many paths: kilobytes on each of those pages).
+_NO_PATHS_TO_TOP = {"paths_to_top": []}
 
 
 def list_pages(
@@ -370,6 +379,7 @@ def list_pages(
                 "note": _render_note(views, descriptor, lang, entry["path"]),
                 **_list_part(views, lang, number, cards, _direct_path(views, descriptor, lang)),
                 "list_page": number,
+                **_NO_PATHS_TO_TOP,
             },
         )
 
@@ -407,6 +417,7 @@ def including_narrower_pages(
                 "list_page": number,
                 "including_narrower": True,
                 "has_documents": True,
+                **_NO_PATHS_TO_TOP,
             },
         )
 
@@ -418,7 +429,10 @@ def descriptor_page(
     alternates: dict[str, str],
     cards: list[DocumentCard],
     has_all_list: bool = False,
+    total_count: int | None = None,
 ) -> Page:
+    """A descriptor's own page (`total_count`: its documents and its narrower ones', when
+    known already)."""
     atlas, site = views.atlas, views.site
     path = views.paths.descriptor(descriptor.id, lang)
     t = views.messages(lang)
@@ -426,7 +440,11 @@ def descriptor_page(
     link = views.descriptor_link(descriptor.id, lang)
     family = site.families.get(descriptor.family.target)
     direct = atlas.documents[descriptor.id]
-    total = atlas.documents_including_narrower(descriptor.id)
+    total = (
+        total_count
+        if total_count is not None
+        else len(atlas.documents_including_narrower(descriptor.id))
+    )
     # The network's records aligned with the descriptor are counted apart in words.
     records = views.records_indexed(descriptor.id)
     in_network = f" · {t('network_count_apart', n=records)}" if records else ""
@@ -473,9 +491,9 @@ def descriptor_page(
             "including_narrower": False,
             "descriptor_path": path,
             "all_path": views.paths.descriptor_all(descriptor.id, lang) if has_all_list else None,
-            "all_link": t("all_documents_link", n=len(total)),
+            "all_link": t("all_documents_link", n=total),
             "direct_count": t("direct_count", n=len(direct)),
-            "total_count": t("total_count", n=len(total)),
+            "total_count": t("total_count", n=total),
             "has_documents": bool(direct),
             **_network_part(views, descriptor, lang, 1),
             "network_page": False,

@@ -309,11 +309,23 @@ class Views:
         )
 
     def document_cards(self, keys, lang: str) -> list[DocumentCard]:
-        """Cards for documents, newest first."""
-        cards = [
-            self.document_card(k, lang) for k in dict.fromkeys(keys) if k in self.site.documents
-        ]
-        return sorted(cards, key=lambda card: (card.date, card.title), reverse=True)
+        """Cards for documents, newest first (then by title, reversed; otherwise in the
+        order of `keys`)."""
+        place = self._newest_first
+        ordered = sorted(
+            (k for k in dict.fromkeys(keys) if k in place), key=place.__getitem__, reverse=True
+        )
+        card = self.document_card
+        return [card(k, lang) for k in ordered]
+
+    @cached_property
+    def _newest_first(self) -> dict[str, int]:
+        """Each document's place among the site's by date and title (shared by documents of
+        one date and title): lists of thousands sorted by a number, not by two strings."""
+        documents = self.site.documents
+        pairs = sorted({(d.date, d.title) for d in documents.values()})
+        place = {pair: number for number, pair in enumerate(pairs)}
+        return {key: place[d.date, d.title] for key, d in documents.items()}
 
     def cards_by_type(self, keys, lang: str) -> list[dict[str, Any]]:
         """Documents grouped by type, in the order of the types."""
