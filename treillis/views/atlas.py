@@ -197,13 +197,17 @@ def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
 # thousands of documents gets numbered pages, not one page of ever-growing size.
 DOCUMENTS_PER_PAGE = 100
 # The list of a descriptor's documents and its narrower ones' is one line per document
-# (no summary): a reader scans hundreds of titles there, so more of them to a page.
-ALL_DOCUMENTS_PER_PAGE = 250
+# (no summary), the newest this many, on one page: no reader pages through thousands of
+# titles (a broad descriptor of a large site lists most of it, in every language). All of
+# them are reached through the search page filtered on the descriptor and its narrower
+# ones, and, without a script, through the narrower descriptors' own pages.
+ALL_DOCUMENTS_SHOWN = 250
 
 
 def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) -> Iterator[Page]:
     """The pages of the site's descriptors (or of some of them), in every language."""
     atlas = views.atlas
+    numbers = descriptor_numbers(views)
     for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         direct = atlas.documents[descriptor.id]
@@ -221,7 +225,9 @@ def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) 
             yield from list_pages(views, descriptor, lang, first, cards)
             yield from network_pages(views, descriptor, lang, first)
             if all_cards:
-                yield from including_narrower_pages(views, descriptor, lang, first, all_cards)
+                yield from including_narrower_pages(
+                    views, descriptor, lang, first, all_cards, numbers
+                )
 
 
 def _pager(
@@ -374,41 +380,58 @@ def list_pages(
         )
 
 
+def descriptor_numbers(views: Views) -> dict[str, int]:
+    """Each descriptor's number in the search data: its place in the sorted ids, as
+    treillis/search/index.py numbers them (the search page's `within` filter)."""
+    return {d: number for number, d in enumerate(sorted(views.site.descriptors))}
+
+
 def including_narrower_pages(
-    views: Views, descriptor: Descriptor, lang: str, first: Page, cards: list[DocumentCard]
+    views: Views,
+    descriptor: Descriptor,
+    lang: str,
+    first: Page,
+    cards: list[DocumentCard],
+    numbers: dict[str, int] | None = None,
 ) -> Iterator[Page]:
-    """The list of the documents of a descriptor and of all its narrower ones, paginated."""
+    """The newest documents of a descriptor and of all its narrower ones, on one page; the
+    rest through the search page (filtered on them) or the narrower descriptors' pages."""
     t = views.messages(lang)
-
-    def path(n: int) -> str:
-        return views.paths.descriptor_all(descriptor.id, lang, n)
-
-    count = max(1, -(-len(cards) // ALL_DOCUMENTS_PER_PAGE))
-    for number in range(1, count + 1):
-        title = f"{first.title} · {t('documents_including_narrower')}"
-        shown, pager = _pager(views, lang, number, len(cards), path, ALL_DOCUMENTS_PER_PAGE)
-        yield Page(
-            path=path(number),
-            template="descriptor.html",
-            lang=lang,
-            title=title if number == 1 else f"{title} · {t('page_number', n=number)}",
-            description=f"{first.title} · {first.context['total_count']}",
-            alternates={
-                other: views.paths.descriptor_all(descriptor.id, other, number)
-                for other in first.alternates
-            },
-            context={
-                **first.context,
-                "note": _render_note(views, descriptor, lang, path(number)),
-                # One list, newest first (no groups by type): each line says its type.
-                "documents": cards[shown],
-                "documents_by_type": [],
-                "pager": pager,
-                "list_page": number,
-                "including_narrower": True,
-                "has_documents": True,
-            },
-        )
+    path = views.paths.descriptor_all(descriptor.id, lang)
+    shown = cards[:ALL_DOCUMENTS_SHOWN]
+    more = None
+    if len(cards) > len(shown):
+        number = (numbers or descriptor_numbers(views))[descriptor.id]
+        more = {
+            "part": t("all_documents_newest", shown=len(shown), total=len(cards)),
+            "search_path": views.paths.search(lang),
+            "search_query": f"within={number}",
+            "search_link": t("all_documents_search"),
+            "narrower_path": first.path,
+            "narrower_link": t("all_documents_narrower"),
+        }
+    yield Page(
+        path=path,
+        template="descriptor.html",
+        lang=lang,
+        title=f"{first.title} · {t('documents_including_narrower')}",
+        description=f"{first.title} · {first.context['total_count']}",
+        alternates={
+            other: views.paths.descriptor_all(descriptor.id, other) for other in first.alternates
+        },
+        context={
+            **first.context,
+            "note": _render_note(views, descriptor, lang, path),
+            # One list, newest first (no groups by type): each line says its type.
+            "documents": shown,
+            "documents_by_type": [],
+            "pager": None,
+            "all_more": more,
+            "list_page": 1,
+            "including_narrower": True,
+            "has_documents": True,
+        },
+    )
 
 
 def descriptor_page(
@@ -474,6 +497,7 @@ def descriptor_page(
             "descriptor_path": path,
             "all_path": views.paths.descriptor_all(descriptor.id, lang) if has_all_list else None,
             "all_link": t("all_documents_link", n=len(total)),
+            "all_more": None,
             "direct_count": t("direct_count", n=len(direct)),
             "total_count": t("total_count", n=len(total)),
             "has_documents": bool(direct),
