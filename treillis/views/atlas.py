@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import Any
@@ -208,26 +210,52 @@ def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) 
     """The pages of the site's descriptors (or of some of them), in every language."""
     atlas = views.atlas
     numbers = descriptor_numbers(views)
+    rank = _newest_first(views)
     for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         direct = atlas.documents[descriptor.id]
-        # Sorted so that documents of the same date and title keep one order from build to build.
-        including = sorted(atlas.documents_including_narrower(descriptor.id))
+        including = atlas.documents_including_narrower(descriptor.id)
+        listed = [key for key in including if key in rank]
+        # The newest of them, in the order of `Views.document_cards` (the cards of all of
+        # them are not made: a broad descriptor of a large site has most of the site).
+        newest = (
+            heapq.nsmallest(ALL_DOCUMENTS_SHOWN, listed, key=rank.__getitem__)
+            if len(including) > len(direct)
+            else []
+        )
         for lang in views.languages:
             # Newest first, made and sorted once for the descriptor's page and its next ones.
             cards = views.document_cards(direct, lang)
-            # A broad descriptor's narrower ones add documents: they get a list of their own.
-            all_cards = (
-                views.document_cards(including, lang) if len(including) > len(direct) else []
+            first = descriptor_page(
+                views, descriptor, lang, alternates, cards, bool(newest), len(including)
             )
-            first = descriptor_page(views, descriptor, lang, alternates, cards, bool(all_cards))
             yield first
             yield from list_pages(views, descriptor, lang, first, cards)
             yield from network_pages(views, descriptor, lang, first)
-            if all_cards:
+            if newest:
+                all_cards = [views.document_card(key, lang) for key in newest]
                 yield from including_narrower_pages(
-                    views, descriptor, lang, first, all_cards, numbers
+                    views, descriptor, lang, first, all_cards, len(listed), numbers
                 )
+
+
+_RANKS: weakref.WeakKeyDictionary[Views, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def _newest_first(views: Views) -> dict[str, int]:
+    """Each document's place among all, newest first: by date, then title (both
+    descending), then key, as `Views.document_cards` orders the cards of sorted keys."""
+    rank = _RANKS.get(views)
+    if rank is None:
+        documents = views.site.documents
+        # A stable sort, reversed: keys of equal date and title stay ascending.
+        ordered = sorted(
+            sorted(documents),
+            key=lambda k: (documents[k].date, documents[k].title),
+            reverse=True,
+        )
+        rank = _RANKS[views] = {key: number for number, key in enumerate(ordered)}
+    return rank
 
 
 def _pager(
@@ -392,18 +420,20 @@ def including_narrower_pages(
     lang: str,
     first: Page,
     cards: list[DocumentCard],
+    total: int,
     numbers: dict[str, int] | None = None,
 ) -> Iterator[Page]:
-    """The newest documents of a descriptor and of all its narrower ones, on one page; the
-    rest through the search page (filtered on them) or the narrower descriptors' pages."""
+    """The newest documents of a descriptor and of all its narrower ones (`cards`, of
+    `total`), on one page; the rest through the search page (filtered on them) or the
+    narrower descriptors' pages."""
     t = views.messages(lang)
     path = views.paths.descriptor_all(descriptor.id, lang)
     shown = cards[:ALL_DOCUMENTS_SHOWN]
     more = None
-    if len(cards) > len(shown):
+    if total > len(shown):
         number = (numbers or descriptor_numbers(views))[descriptor.id]
         more = {
-            "part": t("all_documents_newest", shown=len(shown), total=len(cards)),
+            "part": t("all_documents_newest", shown=len(shown), total=total),
             "search_path": views.paths.search(lang),
             "search_query": f"within={number}",
             "search_link": t("all_documents_search"),
@@ -441,7 +471,10 @@ def descriptor_page(
     alternates: dict[str, str],
     cards: list[DocumentCard],
     has_all_list: bool = False,
+    including: int | None = None,
 ) -> Page:
+    """A descriptor's own page (`including`: how many documents it and its narrower
+    ones index, when known)."""
     atlas, site = views.atlas, views.site
     path = views.paths.descriptor(descriptor.id, lang)
     t = views.messages(lang)
@@ -449,7 +482,9 @@ def descriptor_page(
     link = views.descriptor_link(descriptor.id, lang)
     family = site.families.get(descriptor.family.target)
     direct = atlas.documents[descriptor.id]
-    total = atlas.documents_including_narrower(descriptor.id)
+    total = (
+        len(atlas.documents_including_narrower(descriptor.id)) if including is None else including
+    )
     # The network's records aligned with the descriptor are counted apart in words.
     records = views.records_indexed(descriptor.id)
     in_network = f" · {t('network_count_apart', n=records)}" if records else ""
@@ -496,10 +531,10 @@ def descriptor_page(
             "including_narrower": False,
             "descriptor_path": path,
             "all_path": views.paths.descriptor_all(descriptor.id, lang) if has_all_list else None,
-            "all_link": t("all_documents_link", n=len(total)),
+            "all_link": t("all_documents_link", n=total),
             "all_more": None,
             "direct_count": t("direct_count", n=len(direct)),
-            "total_count": t("total_count", n=len(total)),
+            "total_count": t("total_count", n=total),
             "has_documents": bool(direct),
             **_network_part(views, descriptor, lang, 1),
             "network_page": False,
