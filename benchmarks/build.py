@@ -48,7 +48,8 @@ TARGETS = {  # corpus → measure → upper bound, from issues 7 and 18
     "large": {
         "cold_s": 150.0,
         "noop_s": 1.0,
-        "edit_s": 5.0,
+        "edit_s": 5.0,  # any one-document edit, search index included
+        "edit_title_s": 5.0,
         "peak_mb": 2048,
         "search_first_result_gzip": 250_000,
     },
@@ -248,6 +249,10 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         "edit_search_s": statistics.median(r["steps"].get("search index", 0) for r in edits),
         "edit_rendered": max(r["rendered"] for r in edits),
         "edit_title_s": median(title_edits, "seconds"),
+        "edit_title_pages_s": median(title_edits, "pages_seconds"),
+        "edit_title_search_s": statistics.median(
+            r["steps"].get("search index", 0) for r in title_edits
+        ),
         "edit_title_rendered": max(r["rendered"] for r in title_edits),
         "peak_mb": max(r["peak_mb"] for r in colds + noops + edits + title_edits),
         "output_mb": round(folder_bytes(output) / 2**20, 1),
