@@ -72,3 +72,49 @@ def test_a_no_op_build_walks_the_output_apart_and_notices_damage(
     assert not report.up_to_date and report.rendered >= 1
     assert len(forks) == 1 and _no_child_left(forks)
     assert build(content, output, cache=cache).up_to_date
+
+
+def test_shortened_lists_including_narrower_edited_equal_a_full_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lists cut to their newest documents (with the search page's descriptor number in
+    their link): after edits that change which are newest, or the numbers, an
+    incremental build gives exactly the pages of a full one."""
+    from tests.test_incremental import _differences
+    from treillis.views import atlas as atlas_views
+
+    monkeypatch.setattr(atlas_views, "ALL_DOCUMENTS_SHOWN", 2)
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    shutil.copytree(DEMO_CONTENT, content)
+    build(content, output, cache=cache)
+    document = content / DOCUMENT
+    descriptors = content / "atlas/descriptors/participation.yaml"
+    edits = [
+        ("newest", lambda: _replace(document, "date: 2020-02", "date: 2031-02")),
+        ("title", lambda: _replace(document, "title: Le Pays", "title: Un Pays")),
+        (
+            "a descriptor first in the numbers",
+            lambda: descriptors.write_text(
+                descriptors.read_text(encoding="utf-8")
+                + "\n- id: aaa-premier\n  family: participation\n  broader: [democratie-locale]\n"
+                "  label:\n    fr: Premier\n",
+                encoding="utf-8",
+            ),
+        ),
+    ]
+    for number, (name, edit) in enumerate(edits):
+        edit()
+        build(content, output, cache=cache)
+        fresh = tmp_path / f"fresh-{number}"
+        build(content, fresh, cache=False)
+        assert _differences(output, fresh) == [], name
+    assert list(output.glob("atlas/*/all/index.html"))
+    assert "within=" in "".join(
+        p.read_text(encoding="utf-8") for p in output.glob("atlas/*/all/index.html")
+    )
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
