@@ -292,6 +292,11 @@ def main() -> None:
         for name in names:
             rows.append(measure(name, Path(folder), 1 if name == "large" else args.repeat))
             print(f"measured {name}", flush=True)
+        # Said before the folder goes: the large site's takes minutes to delete.
+        report(rows, args.json)
+
+
+def report(rows: list[dict], json_file: Path | None) -> None:
     print_table([{k: v for k, v in row.items() if k != "cold_steps"} for row in rows])
     for row in rows:
         steps = ", ".join(f"{k} {v:.2f}" for k, v in row["cold_steps"].items())
@@ -299,9 +304,10 @@ def main() -> None:
     for row in rows:
         for line in verdicts(row):
             print(line)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    sys.stdout.flush()
+    if json_file:
+        json_file.parent.mkdir(parents=True, exist_ok=True)
+        json_file.write_text(json.dumps(rows, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
