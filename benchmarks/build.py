@@ -48,7 +48,8 @@ TARGETS = {  # corpus → measure → upper bound, from issues 7 and 18
     "large": {
         "cold_s": 150.0,
         "noop_s": 1.0,
-        "edit_s": 5.0,
+        "edit_s": 5.0,  # any one-document edit, search index included
+        "edit_title_s": 5.0,
         "peak_mb": 2048,
         "search_first_result_gzip": 250_000,
     },
@@ -251,6 +252,10 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         "edit_search_s": statistics.median(r["steps"].get("search index", 0) for r in edits),
         "edit_rendered": max(r["rendered"] for r in edits),
         "edit_title_s": median(title_edits, "seconds"),
+        "edit_title_pages_s": median(title_edits, "pages_seconds"),
+        "edit_title_search_s": statistics.median(
+            r["steps"].get("search index", 0) for r in title_edits
+        ),
         "edit_title_rendered": max(r["rendered"] for r in title_edits),
         "peak_mb": max(r["peak_mb"] for r in colds + noops + edits + title_edits),
         "output_mb": round(folder_bytes(output) / 2**20, 1),
@@ -291,6 +296,11 @@ def main() -> None:
         for name in names:
             rows.append(measure(name, Path(folder), 1 if name == "large" else args.repeat))
             print(f"measured {name}", flush=True)
+        # Said before the folder goes: the large site's takes minutes to delete.
+        report(rows, args.json)
+
+
+def report(rows: list[dict], json_file: Path | None) -> None:
     print_table(
         [{k: v for k, v in row.items() if k not in ("cold_steps", "output_pages")} for row in rows]
     )
@@ -301,9 +311,10 @@ def main() -> None:
     for row in rows:
         for line in verdicts(row):
             print(line)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    sys.stdout.flush()
+    if json_file:
+        json_file.parent.mkdir(parents=True, exist_ok=True)
+        json_file.write_text(json.dumps(rows, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from tests.htmlsite import Site
 from treillis.atlas import Atlas
 from treillis.build import build
 from treillis.i18n import translator
+from treillis.views.atlas import ALL_DOCUMENTS_SHOWN
 from treillis.views.common import sort_key
 
 PHONE = {"width": 390, "height": 844}
@@ -121,25 +122,122 @@ def test_a_broad_descriptor_lists_its_documents_and_its_narrower_ones(
     assert not soup_of(demo_output / f"atlas/{plain}/index.html").select(".all-documents-link")
 
 
-def test_the_list_including_narrower_descriptors_is_paginated(
-    tmp_path: Path, atlas: Atlas, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tests.test_import_skos import assert_links_resolve
+def _own_documents(output: Path, descriptor: str) -> set[str]:
+    """The documents a descriptor's own pages list (its page and the next ones)."""
+    keys, _pages = _follow_list(output, output / f"atlas/{descriptor}/index.html")
+    return set(keys)
+
+
+def _narrower_pages(output: Path, page: Path) -> list[Path]:
+    soup = soup_of(page)
+    return [(page.parent / a["href"]).resolve() for a in soup.select("#narrower a[href]")]
+
+
+def _shortened_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sharded: bool) -> Path:
+    """The demo built with lists including narrower descriptors cut at 2 documents (and,
+    `sharded`, with its search data as a large site's, as `sharded_output`)."""
+    from treillis.search import index as search_index
+    from treillis.search import shards
     from treillis.views import atlas as atlas_views
 
-    monkeypatch.setattr(atlas_views, "ALL_DOCUMENTS_PER_PAGE", 2)
+    monkeypatch.setattr(atlas_views, "ALL_DOCUMENTS_SHOWN", 2)
+    if sharded:
+        monkeypatch.setattr(search_index, "SHARD_ABOVE_BYTES", 0)
+        monkeypatch.setattr(search_index, "QUICK_SHARD_BYTES", 3_000)
+        monkeypatch.setattr(search_index, "DOCUMENTS_PER_BLOCK", 8)
+        monkeypatch.setattr(shards, "SHARD_BYTES", 6_000)
     content = tmp_path / "content"
     shutil.copytree(DEMO_CONTENT, content)
     output = tmp_path / "output"
     build(content, output, cache=False)
+    return output
+
+
+def test_a_long_list_including_narrower_shows_the_newest_and_leads_to_every_document(
+    tmp_path: Path, atlas: Atlas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One page of the newest documents, no numbered pages; the rest through the search
+    page, and without a script through the narrower descriptors' own pages."""
+    from tests.test_import_skos import assert_links_resolve
+
+    output = _shortened_demo(tmp_path, monkeypatch, sharded=False)
     descriptor = max(
         _broad_descriptors(atlas), key=lambda d: len(atlas.documents_including_narrower(d))
     )
-    pages = _check_lists_including_narrower(output, atlas, descriptor)
-    assert len(pages) >= 2
-    numbers = [soup_of(p).select_one('.pager [aria-current="page"]').get_text() for p in pages]
-    assert numbers == [str(n) for n in range(1, len(pages) + 1)]
+    expected = atlas.documents_including_narrower(descriptor)
+    assert len(expected) > 2
+    first = output / f"atlas/{descriptor}/all/index.html"
+    soup = soup_of(first)
+    assert not soup.select(".pager") and not (first.parent / "2").exists()
+    shown = _document_keys(first, soup, output)
+    assert len(shown) == 2
+    dates = {
+        key: (row.select_one("time[datetime]") or {}).get("datetime", "")
+        for key, row in zip(shown, soup.select(".document-rows > li"), strict=True)
+    }
+    assert list(dates.values()) == sorted(dates.values(), reverse=True)
+    # The newest: no document left out is more recent than the last one shown.
+    site = Site(output)
+    others = [
+        site.page(f"dossiers/{key}/index.html").select_one("time[datetime]")
+        for key in expected - set(shown)
+    ]
+    assert all(t is None or t["datetime"] <= min(dates.values()) for t in others)
+    assert str(len(expected)) in soup.select_one(".indexed-documents .list-part").get_text()
+    more = soup.select(".all-documents-more a[href]")
+    assert [a["href"].split("?")[0].split("#")[0] for a in more] == [
+        "../../../search/index.html",
+        "../index.html",
+    ]
+    assert more[0]["href"].endswith(f"?within={sorted(atlas.documents).index(descriptor)}")
+    assert more[1]["href"].endswith("#narrower")
+    # Without a script: the descriptor's own pages and its narrower ones', all the way down.
+    reached: set[str] = set()
+    pending, seen = [output / f"atlas/{descriptor}/index.html"], set()
+    while pending:
+        page = pending.pop().resolve()
+        if page in seen:
+            continue
+        seen.add(page)
+        reached |= _own_documents(output, page.parent.name)
+        pending += _narrower_pages(output, page)
+    assert reached == expected
     assert assert_links_resolve(output) > 0
+
+
+@pytest.mark.parametrize("sharded", [False, True], ids=["small", "large"])
+def test_the_search_page_lists_a_descriptors_documents_including_narrower(
+    tmp_path: Path, atlas: Atlas, monkeypatch: pytest.MonkeyPatch, sharded: bool
+) -> None:
+    """The link of a shortened list: the search page, without a query, shows every
+    document indexed with the descriptor or one below it, newest first."""
+    output = _shortened_demo(tmp_path, monkeypatch, sharded)
+    descriptor = max(
+        _broad_descriptors(atlas), key=lambda d: len(atlas.documents_including_narrower(d))
+    )
+    page_path = output / f"atlas/{descriptor}/all/index.html"
+    link = soup_of(page_path).select_one(".all-documents-more a[href*='within=']")
+    with site_base(output, "http") as base, browser_page() as page:
+        page.goto(base + f"atlas/{descriptor}/all/index.html")
+        page.click(f"a[href='{link['href']}']")
+        page.wait_for_selector(".search-result")
+        while page.locator(".search-more").count():
+            before = page.locator(".search-result").count()
+            page.click(".search-more")
+            page.wait_for_function(f"document.querySelectorAll('.search-result').length > {before}")
+        hrefs = page.eval_on_selector_all(
+            ".search-result__title a", "links => links.map((a) => a.href)"
+        )
+        within = page.locator(".facet--within input[name=within]")
+        assert within.count() == 1 and within.is_checked()
+        assert "within=" in page.url
+        assert not page.console_errors
+    keys = {
+        href.removeprefix(base).removeprefix("dossiers/").removesuffix("/index.html")
+        for href in hrefs
+        if href.startswith(base + "dossiers/")
+    }
+    assert keys == atlas.documents_including_narrower(descriptor)
 
 
 def test_the_list_including_narrower_descriptors_is_one_line_per_document(
@@ -156,7 +254,9 @@ def test_the_list_including_narrower_descriptors_is_one_line_per_document(
     section = soup.select_one(".indexed-documents")
     assert not section.select(".document-card, .document-card__summary, .type-group")
     rows = section.select(".document-rows > li")
-    assert len(rows) == len(atlas.documents_including_narrower(descriptor))
+    assert len(rows) == min(
+        ALL_DOCUMENTS_SHOWN, len(atlas.documents_including_narrower(descriptor))
+    )
     dates = []
     for row in rows:
         title, *_, dossier = row.select("a[href]")

@@ -24,7 +24,7 @@ NEEDS_DATA = pytest.mark.skipif(
 )
 W = DATA / "thesaurus-w" / "thesaurus_matiere.rdf"
 UNESCO = DATA / "unesco" / "unesco-thesaurus.ttl"
-LINK = re.compile(r'(?:href|src)="([^"#]*)(?:#[^"]*)?"')
+LINK = re.compile(r'(?:href|src)="([^"#?]*)(?:[?#][^"]*)?"')
 
 
 def empty_site(root: Path, languages: str) -> Path:

@@ -5,6 +5,8 @@ folder → swap into place; and what the preview and the mirror share with it
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import time
 from dataclasses import replace
 from importlib import metadata
@@ -18,6 +20,7 @@ from treillis.errors import BuildError, Problem, Problems
 from treillis.incremental import (
     BuildState,
     Known,
+    checked_state,
     fingerprints,
     forget_state,
     load_heavy,
@@ -28,7 +31,7 @@ from treillis.incremental import (
     state_file,
 )
 from treillis.model import Site
-from treillis.output import Staging, check_output_folder, output_intact
+from treillis.output import Staging, Stamp, check_output_folder, output_intact
 from treillis.report import BuildReport
 from treillis.sources import ParseCache
 
@@ -112,15 +115,23 @@ def build(
         open_cache(folder)  # refuses a folder holding files Treillis did not write
         options = _options(base_url, theme, strict)
         state_path = state_file(folder, output, options)
-        state = load_state(state_path, options)
+        state = load_state(state_path, options, checked=False)
         code = code_version()
         if state.code != code:
             # Another version of Treillis (or of a library) may make any page differently.
             state = BuildState(options=options, code=code)
+        # The output is walked by another process meanwhile (most of a no-op build).
+        check = _OutputCheck(output, state.output if state.report else {})
         stamped, stamps = time.time_ns(), {}
         known = Known(state.inputs, state.stamps, state.stamped)
-        inputs = fingerprints([content, *_theme_candidates(content, theme)], known, stamps)
-        if state.inputs == inputs and state.report and output_intact(output, state.output):
+        try:
+            inputs = fingerprints([content, *_theme_candidates(content, theme)], known, stamps)
+        except BaseException:
+            check.cancel()
+            raise
+        if state.inputs != inputs:
+            check.cancel()  # not a no-op: the answer would not be used
+        if state.inputs == inputs and state.report and check.result():
             # Nothing read by the build changed, and the output is as the build left it.
             # Files touched since (their stamps changed, not their bytes), or changed just
             # before the last build (settled now): their stamps are kept, so that the
@@ -137,6 +148,7 @@ def build(
                 laid_out={},
                 up_to_date=True,
             )
+        state = checked_state(state)
         load_heavy(state_path, state)
         state.parse_cache.known = inputs  # files just hashed are not read again
         forget_state(state_path)  # until this build succeeds, the old state is not valid
@@ -151,6 +163,56 @@ def build(
         state.report = report
         save_state(state_path, state)
     return report
+
+
+# Below this many files, walking the output costs less than starting a process to.
+_WALKED_APART = 5_000
+
+
+class _OutputCheck:
+    """Whether `output` holds exactly the files of `manifest` (see `output_intact`),
+    found by a forked process while this one goes on (a large output takes most of a
+    no-op build to walk). `result()` waits for the answer, `cancel()` drops it."""
+
+    def __init__(self, output: Path, manifest: dict[str, Stamp]) -> None:
+        self.output, self.manifest = output, manifest
+        self.pid, self.reader = 0, -1
+        if len(manifest) < _WALKED_APART or not hasattr(os, "fork"):
+            return
+        reader, writer = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            return
+        if pid == 0:  # the child: only walks, answers, and leaves without cleaning up
+            answer = b"0"
+            try:
+                os.close(reader)
+                answer = b"1" if output_intact(output, manifest) else b"0"
+            finally:
+                os.write(writer, answer)
+                os._exit(0)
+        os.close(writer)
+        self.pid, self.reader = pid, reader
+
+    def result(self) -> bool:
+        if not self.pid:
+            return output_intact(self.output, self.manifest)
+        try:
+            with os.fdopen(self.reader, "rb") as answer:
+                return answer.read(1) == b"1"
+        finally:
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def cancel(self) -> None:
+        if self.pid:
+            os.close(self.reader)
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
 
 
 def _options(base_url: str | None, theme: Path | None, strict: bool) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 import platformdirs
 
 from treillis.errors import OutputError
-from treillis.sources import read_bytes
+from treillis.sources import open_regular
 
 TAG_NAME = "CACHEDIR.TAG"
 TAG = (
@@ -100,11 +100,17 @@ def unseal(context: str, blob: bytes) -> bytes | None:
 
 def read_sealed(path: Path, context: str) -> bytes | None:
     """The data of a sealed file, or None. Only a regular file is read, never through a
-    link at its end: a planted link to /dev/zero would fill the memory, a FIFO hang."""
+    link at its end: a planted link to /dev/zero would fill the memory, a FIFO hang.
+    The seal and the data are read apart: a build state of hundreds of megabytes is
+    not copied once more to take its seal off."""
     try:
-        return unseal(context, read_bytes(path, links=False))
+        with open_regular(path, links=False) as file:
+            mac, data = file.read(_MAC_SIZE), file.read()
     except OSError:
         return None
+    if len(mac) < _MAC_SIZE or not hmac.compare_digest(mac, _mac(context, data)):
+        return None
+    return data
 
 
 def write_sealed(path: Path, context: str, data: bytes) -> None:
@@ -117,7 +123,9 @@ def write_sealed(path: Path, context: str, data: bytes) -> None:
     temporary.unlink(missing_ok=True)  # a link or a file left over: only the name goes
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     with os.fdopen(os.open(temporary, flags, 0o600), "wb") as file:
-        file.write(seal(context, data))
+        # `seal(context, data)` written in two parts: the data is not copied.
+        file.write(_mac(context, data))
+        file.write(data)
     temporary.replace(path)
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -15,14 +15,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from treillis import __version__, scaffold
+from treillis import __version__
 from treillis.build import build as build_site
 from treillis.build import load, theme_folders
 from treillis.errors import BuildError, OutputError, SetupError, printable
-from treillis.i18n import Translations
-from treillis.live import Update
-from treillis.readers.fields import address_problem
-from treillis.validate import warnings
+from treillis.model import DOCUMENT_TYPES
+
+if TYPE_CHECKING:
+    from treillis.live import Update
+    from treillis.scaffold import ScaffoldError
+
+# What only some commands need is imported by them: `treillis build` with nothing to
+# do (a no-op) must not pay for importing the renderer, the search or the scaffolding.
 
 CONTENT = click.argument(
     "content",
@@ -131,6 +135,8 @@ def _web_address(
     _context: click.Context, _parameter: click.Parameter, value: str | None
 ) -> str | None:
     """The one address rule of site.yaml, for the options giving an address."""
+    from treillis.readers.fields import address_problem
+
     if value and (problem := address_problem(value)):
         raise click.BadParameter(
             f"'{value}' is not a valid web address: {problem}; "
@@ -253,6 +259,9 @@ def check(content: Path, built: Path | None, base_url: str) -> None:
     if built is not None:
         _check_built(built, base_url, started)
         return
+    from treillis.i18n import Translations
+    from treillis.validate import warnings
+
     with _clean_errors():
         site = load(content)
         # A theme named in site.yaml must exist, its catalogues be readable.
@@ -602,7 +611,7 @@ def _created(path: Path) -> None:
     out.print(f"Created {path}", markup=False)
 
 
-def _scaffold_error(error: scaffold.ScaffoldError) -> None:
+def _scaffold_error(error: ScaffoldError) -> None:
     err.print(f"[bold red]error:[/] {escape(str(error))}")
     sys.exit(1)
 
@@ -619,6 +628,8 @@ def _scaffold_error(error: scaffold.ScaffoldError) -> None:
 def new_site(folder: Path, title: str | None, languages: str) -> None:
     """Create a new site in FOLDER (new or empty): content that builds at once, a README
     for its editors, and workflows that publish it on GitHub Pages or GitLab Pages."""
+    from treillis import scaffold
+
     with _clean_errors():  # a folder that cannot be written: said plainly
         try:
             codes = [code.strip() for code in languages.split(",") if code.strip()]
@@ -640,6 +651,8 @@ def new_site(folder: Path, title: str | None, languages: str) -> None:
 def new_theme(folder: Path, whole: bool) -> None:
     """Create a theme in FOLDER (new or empty) with the default stylesheet to edit: its
     files replace the default theme's (use it with --theme FOLDER or `theme:` in site.yaml)."""
+    from treillis import scaffold
+
     with _clean_errors():  # a folder that cannot be written: said plainly
         try:
             scaffold.new_theme(folder, whole)
@@ -654,6 +667,8 @@ def new_theme(folder: Path, whole: bool) -> None:
 @CONTENT_OPTION
 def new_dossier(slug: str, title: str | None, content: Path) -> None:
     """Create dossiers/SLUG/index.md."""
+    from treillis import scaffold
+
     with _clean_errors():  # a folder that cannot be written: said plainly
         try:
             _created(scaffold.new_dossier(content, slug, title))
@@ -669,12 +684,14 @@ def new_dossier(slug: str, title: str | None, content: Path) -> None:
     "doc_type",
     default="experience",
     show_default=True,
-    type=click.Choice(scaffold.DOCUMENT_TYPES),
+    type=click.Choice(DOCUMENT_TYPES),
     help="The document's type.",
 )
 @CONTENT_OPTION
 def new_document(key: str, title: str | None, doc_type: str, content: Path) -> None:
     """Create dossiers/DOSSIER/DOCUMENT.md."""
+    from treillis import scaffold
+
     with _clean_errors():  # a folder that cannot be written: said plainly
         try:
             _created(scaffold.new_document(content, key, title, doc_type))
@@ -703,6 +720,8 @@ def new_descriptor(
     content: Path,
 ) -> None:
     """Add a descriptor to the atlas."""
+    from treillis import scaffold
+
     with _clean_errors():  # a folder that cannot be written: said plainly
         try:
             path = scaffold.new_descriptor(

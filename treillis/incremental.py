@@ -136,10 +136,13 @@ def _inside(relative: str) -> bool:
     )
 
 
-def load_state(path: Path, options: str) -> BuildState:
+def load_state(path: Path, options: str, *, checked: bool = True) -> BuildState:
     """The state a previous build left (without its heavy part: see `load_heavy`),
     or an empty one (missing, damaged, not sealed by this user, another version or
-    other options)."""
+    other options).
+
+    `checked` false: the output paths it names are not checked yet (`checked_state`
+    does): a no-op build only compares them with the output's files, which it walks."""
     data = read_sealed(path, _context(path))
     try:
         light = _LIGHT_DECODER.decode(data) if data is not None else None
@@ -148,9 +151,14 @@ def load_state(path: Path, options: str) -> BuildState:
     if light is None or light.options != options:
         return BuildState(options=options)
     state = BuildState(**msgspec.structs.asdict(light))
+    return checked_state(state) if checked else state
+
+
+def checked_state(state: BuildState) -> BuildState:
+    """`state`, or an empty one if it names a path outside the output folder."""
     named = [*state.pages, *state.output, *state.exports, *state.search]
     if not all(_inside(relative) for relative in named):
-        return BuildState(options=options)
+        return BuildState(options=state.options)
     return state
 
 

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, BinaryIO, Union
 
 import msgspec
 import yaml
@@ -240,6 +240,12 @@ def read_bytes(path: Path, *, links: bool = True) -> bytes:
     never waited on (opening one to read waits for a writer forever), nor a device
     read (/dev/zero never ends). `links` false: a link at the path's end is refused
     too (a cache file, which nobody links on purpose)."""
+    with open_regular(path, links=links) as file:
+        return file.read()
+
+
+def open_regular(path: Path, *, links: bool = True) -> BinaryIO:
+    """A regular file opened to read (see `read_bytes`); OSError for anything else."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     descriptor = os.open(path, flags if links else flags | os.O_NOFOLLOW)
     mode = os.fstat(descriptor).st_mode
@@ -249,8 +255,7 @@ def read_bytes(path: Path, *, links: bool = True) -> bytes:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         reason = "not a regular file (a pipe, a device or a socket)"
         raise OSError(errno.EINVAL, reason, str(path))
-    with open(descriptor, "rb") as file:
-        return file.read()
+    return open(descriptor, "rb")
 
 
 def read_text(path: Path) -> str:

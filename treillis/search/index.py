@@ -897,6 +897,10 @@ def _search_files(
             files.append(SearchFile(f"docs-{number}", _compact(docs[start:end])))
             files.append(SearchFile(f"excerpts-{number}", _compact(excerpts[start:end])))
     # Labels of the atlas, one file per interface language.
+    broader = [
+        [descriptor_number[b] for b in site.descriptors[d].broader_ids if b in descriptor_number]
+        for d in descriptors
+    ]
     for lang in site.config.languages:
         labels = {
             "families": [
@@ -912,6 +916,9 @@ def _search_files(
                 ]
                 for d in descriptors
             ],
+            # Each descriptor's broader ones: the search page's filter on a descriptor and
+            # its narrower ones (`within`, from a descriptor's list including narrower ones).
+            "broader": broader,
         }
         files.append(SearchFile(f"labels-{lang}", _compact(labels)))
     return files

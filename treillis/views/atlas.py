@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import Any
@@ -197,33 +199,63 @@ def permuted_index(views: Views, lang: str) -> list[dict[str, Any]]:
 # thousands of documents gets numbered pages, not one page of ever-growing size.
 DOCUMENTS_PER_PAGE = 100
 # The list of a descriptor's documents and its narrower ones' is one line per document
-# (no summary): a reader scans hundreds of titles there, so more of them to a page.
-ALL_DOCUMENTS_PER_PAGE = 250
+# (no summary), the newest this many, on one page: no reader pages through thousands of
+# titles (a broad descriptor of a large site lists most of it, in every language). All of
+# them are reached through the search page filtered on the descriptor and its narrower
+# ones, and, without a script, through the narrower descriptors' own pages.
+ALL_DOCUMENTS_SHOWN = 250
 
 
 def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) -> Iterator[Page]:
     """The pages of the site's descriptors (or of some of them), in every language."""
     atlas = views.atlas
+    numbers = descriptor_numbers(views)
+    rank = _newest_first(views)
     for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         direct = atlas.documents[descriptor.id]
-        # Sorted so that documents of the same date and title keep one order from build to build.
-        including = sorted(atlas.documents_including_narrower(descriptor.id))
+        including = atlas.documents_including_narrower(descriptor.id)
+        listed = [key for key in including if key in rank]
+        # The newest of them, in the order of `Views.document_cards` (the cards of all of
+        # them are not made: a broad descriptor of a large site has most of the site).
+        newest = (
+            heapq.nsmallest(ALL_DOCUMENTS_SHOWN, listed, key=rank.__getitem__)
+            if len(including) > len(direct)
+            else []
+        )
         for lang in views.languages:
             # Newest first, made and sorted once for the descriptor's page and its next ones.
             cards = views.document_cards(direct, lang)
-            # A broad descriptor's narrower ones add documents: they get a list of their own.
-            all_cards = (
-                views.document_cards(including, lang) if len(including) > len(direct) else []
-            )
             first = descriptor_page(
-                views, descriptor, lang, alternates, cards, bool(all_cards), len(including)
+                views, descriptor, lang, alternates, cards, bool(newest), len(including)
             )
             yield first
             yield from list_pages(views, descriptor, lang, first, cards)
             yield from network_pages(views, descriptor, lang, first)
-            if all_cards:
-                yield from including_narrower_pages(views, descriptor, lang, first, all_cards)
+            if newest:
+                all_cards = [views.document_card(key, lang) for key in newest]
+                yield from including_narrower_pages(
+                    views, descriptor, lang, first, all_cards, len(listed), numbers
+                )
+
+
+_RANKS: weakref.WeakKeyDictionary[Views, dict[str, int]] = weakref.WeakKeyDictionary()
+
+
+def _newest_first(views: Views) -> dict[str, int]:
+    """Each document's place among all, newest first: by date, then title (both
+    descending), then key, as `Views.document_cards` orders the cards of sorted keys."""
+    rank = _RANKS.get(views)
+    if rank is None:
+        documents = views.site.documents
+        # A stable sort, reversed: keys of equal date and title stay ascending.
+        ordered = sorted(
+            sorted(documents),
+            key=lambda k: (documents[k].date, documents[k].title),
+            reverse=True,
+        )
+        rank = _RANKS[views] = {key: number for number, key in enumerate(ordered)}
+    return rank
 
 
 def _pager(
@@ -384,42 +416,61 @@ def list_pages(
         )
 
 
+def descriptor_numbers(views: Views) -> dict[str, int]:
+    """Each descriptor's number in the search data: its place in the sorted ids, as
+    treillis/search/index.py numbers them (the search page's `within` filter)."""
+    return {d: number for number, d in enumerate(sorted(views.site.descriptors))}
+
+
 def including_narrower_pages(
-    views: Views, descriptor: Descriptor, lang: str, first: Page, cards: list[DocumentCard]
+    views: Views,
+    descriptor: Descriptor,
+    lang: str,
+    first: Page,
+    cards: list[DocumentCard],
+    total: int,
+    numbers: dict[str, int] | None = None,
 ) -> Iterator[Page]:
-    """The list of the documents of a descriptor and of all its narrower ones, paginated."""
+    """The newest documents of a descriptor and of all its narrower ones (`cards`, of
+    `total`), on one page; the rest through the search page (filtered on them) or the
+    narrower descriptors' pages."""
     t = views.messages(lang)
-
-    def path(n: int) -> str:
-        return views.paths.descriptor_all(descriptor.id, lang, n)
-
-    count = max(1, -(-len(cards) // ALL_DOCUMENTS_PER_PAGE))
-    for number in range(1, count + 1):
-        title = f"{first.title} · {t('documents_including_narrower')}"
-        shown, pager = _pager(views, lang, number, len(cards), path, ALL_DOCUMENTS_PER_PAGE)
-        yield Page(
-            path=path(number),
-            template="descriptor.html",
-            lang=lang,
-            title=title if number == 1 else f"{title} · {t('page_number', n=number)}",
-            description=f"{first.title} · {first.context['total_count']}",
-            alternates={
-                other: views.paths.descriptor_all(descriptor.id, other, number)
-                for other in first.alternates
-            },
-            context={
-                **first.context,
-                "note": _render_note(views, descriptor, lang, path(number)),
-                # One list, newest first (no groups by type): each line says its type.
-                "documents": cards[shown],
-                "documents_by_type": [],
-                "pager": pager,
-                "list_page": number,
-                "including_narrower": True,
-                "has_documents": True,
-                **_NO_PATHS_TO_TOP,
-            },
-        )
+    path = views.paths.descriptor_all(descriptor.id, lang)
+    shown = cards[:ALL_DOCUMENTS_SHOWN]
+    more = None
+    if total > len(shown):
+        number = (numbers or descriptor_numbers(views))[descriptor.id]
+        more = {
+            "part": t("all_documents_newest", shown=len(shown), total=total),
+            "search_path": views.paths.search(lang),
+            "search_query": f"within={number}",
+            "search_link": t("all_documents_search"),
+            "narrower_path": first.path,
+            "narrower_link": t("all_documents_narrower"),
+        }
+    yield Page(
+        path=path,
+        template="descriptor.html",
+        lang=lang,
+        title=f"{first.title} · {t('documents_including_narrower')}",
+        description=f"{first.title} · {first.context['total_count']}",
+        alternates={
+            other: views.paths.descriptor_all(descriptor.id, other) for other in first.alternates
+        },
+        context={
+            **first.context,
+            "note": _render_note(views, descriptor, lang, path),
+            # One list, newest first (no groups by type): each line says its type.
+            "documents": shown,
+            "documents_by_type": [],
+            "pager": None,
+            "all_more": more,
+            "list_page": 1,
+            "including_narrower": True,
+            "has_documents": True,
+            **_NO_PATHS_TO_TOP,
+        },
+    )
 
 
 def descriptor_page(
@@ -429,10 +480,10 @@ def descriptor_page(
     alternates: dict[str, str],
     cards: list[DocumentCard],
     has_all_list: bool = False,
-    total_count: int | None = None,
+    including: int | None = None,
 ) -> Page:
-    """A descriptor's own page (`total_count`: its documents and its narrower ones', when
-    known already)."""
+    """A descriptor's own page (`including`: how many documents it and its narrower
+    ones index, when known)."""
     atlas, site = views.atlas, views.site
     path = views.paths.descriptor(descriptor.id, lang)
     t = views.messages(lang)
@@ -441,9 +492,7 @@ def descriptor_page(
     family = site.families.get(descriptor.family.target)
     direct = atlas.documents[descriptor.id]
     total = (
-        total_count
-        if total_count is not None
-        else len(atlas.documents_including_narrower(descriptor.id))
+        len(atlas.documents_including_narrower(descriptor.id)) if including is None else including
     )
     # The network's records aligned with the descriptor are counted apart in words.
     records = views.records_indexed(descriptor.id)
@@ -492,6 +541,7 @@ def descriptor_page(
             "descriptor_path": path,
             "all_path": views.paths.descriptor_all(descriptor.id, lang) if has_all_list else None,
             "all_link": t("all_documents_link", n=total),
+            "all_more": None,
             "direct_count": t("direct_count", n=len(direct)),
             "total_count": t("total_count", n=total),
             "has_documents": bool(direct),

@@ -386,5 +386,6 @@ def search_strings(views: Views, lang: str) -> dict[str, Any]:
         "type_groups": [t(f"types.{name}") for name in DOCUMENT_TYPES],
         "network_group": t("search_network_group"),
         "facets": {facet: t(f"facet.{facet}") for facet in FACETS},
+        "within": t("facet.within"),
         "languages": language_names(),
     }

@@ -607,6 +607,10 @@
     if (filters && !window.matchMedia("(max-width: 48rem)").matches) filters.open = true;
     var params = new URLSearchParams(window.location.search);
     var selected = {}; /* by facet, once the schema has come */
+    /* Descriptors (numbers), each with its narrower ones: a document passes if it is
+     * indexed with one of them (a descriptor's list including narrower ones links here). */
+    var within = params.getAll("within");
+    var withinSet = null; /* those descriptors and all below them, once the labels are in */
     input.value = params.get("q") || "";
     var store = null;
     var timer = null;
@@ -617,12 +621,13 @@
       FACETS.forEach(function (facet) {
         selected[facet].forEach(function (value) { next.append(facet, value); });
       });
+      within.forEach(function (value) { next.append("within", value); });
       var address = window.location.pathname + (next.toString() ? "?" + next.toString() : "");
       try { window.history.replaceState(null, "", address); } catch (error) { /* file:// may refuse */ }
       permalink.href = address;
       permalink.hidden = !next.toString();
       /* A closed panel still says how many filters are checked. */
-      var checked = FACETS.reduce(function (n, facet) { return n + selected[facet].length; }, 0);
+      var checked = FACETS.reduce(function (n, facet) { return n + selected[facet].length; }, within.length);
       if (filtersCount) filtersCount.textContent = checked ? "(" + checked + ")" : "";
     }
 
@@ -636,21 +641,22 @@
       var query = input.value.trim();
       var mine = ++generation;
       if (!store) return Promise.resolve(); /* drawn once loaded, address included */
-      if (!query) {
+      var filtered = within.length || FACETS.some(function (facet) { return selected[facet].length; });
+      if (!query && !filtered) {
         resultsBox.textContent = facetsBox.textContent = atlasBox.textContent = "";
         showCorrected(null);
         if (store) status.textContent = "";
         return Promise.resolve();
       }
-      var filtered = FACETS.some(function (facet) { return selected[facet].length; });
       /* On a large site: the shards of the query, the filters' data if filters are
-       * checked, then the display data of the results shown. */
+       * checked, then the display data of the results shown. Without a query, the
+       * filters choose among all the documents, newest first. */
       var kind;
-      return loadShards(store, query).then(function (loaded) {
+      return (query ? loadShards(store, query) : Promise.resolve(null)).then(function (loaded) {
         kind = loaded;
         return filtered && !hasFacets(store) ? loadFacets() : null;
       }).then(function () {
-        var found = findDocuments(store, query, kind);
+        var found = query ? findDocuments(store, query, kind) : everyDocument();
         found.matching = found.results.filter(function (result) { return passes(result, null); });
         return loadDocs(store, shownResults(found.matching)).then(function () { return found; });
       }).then(function (found) {
@@ -684,6 +690,38 @@
       FACETS.forEach(function (facet) {
         selected[facet] = selected[facet].filter(function (value) { return knownValue(store, facet, value); });
       });
+      within = within.filter(function (value) { return knownValue(store, "descriptor", value); });
+    }
+
+    /* Every document and record, newest first (by the date the filters' data holds: a
+     * large site's is the year), for filters without a query. */
+    function everyDocument() {
+      var count = store.docs ? store.docs.length : store.count;
+      var results = [];
+      for (var n = 0; n < count; n++) {
+        /* No term matched (what the highlighter reads of a found result). */
+        results.push({ doc: n, date: facetDoc(store, n)[F.date] || "", matchData: { metadata: {} } });
+      }
+      results.sort(function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : a.doc - b.doc; });
+      return { results: results, prepared: {}, empty: false, complete: true };
+    }
+
+    /* The descriptors under `within` (themselves included), from the labels' broader ones. */
+    function withinDescriptors() {
+      if (withinSet || !store.broader) return withinSet;
+      var narrower = {};
+      store.broader.forEach(function (parents, child) {
+        parents.forEach(function (parent) { (narrower[parent] = narrower[parent] || []).push(child); });
+      });
+      withinSet = {};
+      var pending = within.map(Number);
+      while (pending.length) {
+        var d = pending.pop();
+        if (withinSet[d]) continue;
+        withinSet[d] = true;
+        pending.push.apply(pending, narrower[d] || []);
+      }
+      return withinSet;
     }
 
     /* `2015-10-12` (or `2015-10`, `2015`) written as the pages write it in their language:
@@ -729,7 +767,7 @@
         status.textContent = strings.count[Math.min(form, strings.count.length - 1)].replace("{n}", n) +
           (found.complete ? "" : " " + strings.partial);
       }
-      showCorrected(found.results.length ? corrected(store, query, found) : null);
+      showCorrected(query && found.results.length ? corrected(store, query, found) : null);
       if (hasFacets(store)) renderFacets(found.results);
       var shown = shownResults(matching);
       renderResults(shown, highlighter(found.prepared, shown));
@@ -742,12 +780,18 @@
         });
         resultsBox.appendChild(more);
       }
+      if (!query) return;
       renderDescriptors(query);
       if (!found.results.length && !found.empty) renderSuggestions(query);
     }
 
     /* Whether a result passes the selected filters, leaving out one facet (or none). */
     function passes(result, except) {
+      if (within.length) {
+        var under = withinDescriptors();
+        var indexed = facetDoc(store, result.doc)[F.descriptors];
+        if (under && !indexed.some(function (d) { return under[d]; })) return false;
+      }
       if (!FACETS.some(function (facet) { return facet !== except && selected[facet].length; })) return true;
       var values = facetValues(store, facetDoc(store, result.doc));
       return FACETS.every(function (facet) {
@@ -812,6 +856,29 @@
     }
 
     function renderFacets(results) {
+      if (within.length) {
+        /* A descriptor and its narrower ones: unchecked, the filter goes. */
+        var fieldset = el("fieldset", "facet facet--within");
+        fieldset.appendChild(el("legend", "", strings.within));
+        within.forEach(function (value) {
+          var label = el("label", "facet__option");
+          var box = el("input");
+          box.type = "checkbox";
+          box.name = "within";
+          box.value = value;
+          box.checked = true;
+          box.addEventListener("change", function () {
+            within = within.filter(function (v) { return v !== value; });
+            withinSet = null;
+            render();
+          });
+          label.appendChild(box);
+          label.appendChild(document.createTextNode(" "));
+          label.appendChild(descriptorLink(+value));
+          fieldset.appendChild(label);
+        });
+        facetsBox.appendChild(fieldset);
+      }
       FACETS.forEach(function (facet) {
         /* Each facet counts what checking one of its values would show: the results
          * that pass every other facet's filters. */
