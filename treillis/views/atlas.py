@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import weakref
 from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import Any
@@ -210,7 +209,7 @@ def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) 
     """The pages of the site's descriptors (or of some of them), in every language."""
     atlas = views.atlas
     numbers = descriptor_numbers(views)
-    rank = _newest_first(views)
+    rank = views.newest_rank
     for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         direct = atlas.documents[descriptor.id]
@@ -237,25 +236,6 @@ def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) 
                 yield from including_narrower_pages(
                     views, descriptor, lang, first, all_cards, len(listed), numbers
                 )
-
-
-_RANKS: weakref.WeakKeyDictionary[Views, dict[str, int]] = weakref.WeakKeyDictionary()
-
-
-def _newest_first(views: Views) -> dict[str, int]:
-    """Each document's place among all, newest first: by date, then title (both
-    descending), then key, as `Views.document_cards` orders the cards of sorted keys."""
-    rank = _RANKS.get(views)
-    if rank is None:
-        documents = views.site.documents
-        # A stable sort, reversed: keys of equal date and title stay ascending.
-        ordered = sorted(
-            sorted(documents),
-            key=lambda k: (documents[k].date, documents[k].title),
-            reverse=True,
-        )
-        rank = _RANKS[views] = {key: number for number, key in enumerate(ordered)}
-    return rank
 
 
 def _pager(

@@ -327,6 +327,14 @@ class Views:
         place = {pair: number for number, pair in enumerate(pairs)}
         return {key: place[d.date, d.title] for key, d in documents.items()}
 
+    @cached_property
+    def newest_rank(self) -> dict[str, int]:
+        """Each document's rank among all, in the order `document_cards` gives sorted keys:
+        newest first, then by title (both descending), then by key."""
+        place = self._newest_first
+        ordered = sorted(sorted(place), key=place.__getitem__, reverse=True)
+        return {key: number for number, key in enumerate(ordered)}
+
     def cards_by_type(self, keys, lang: str) -> list[dict[str, Any]]:
         """Documents grouped by type, in the order of the types."""
         return self.group_by_type(self.document_cards(keys, lang), lang)
