@@ -13,10 +13,18 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_CONTENT
-from treillis.build import build, load
+from treillis.build import _options, build, load
+from treillis.cachedir import read_sealed
 from treillis.errors import BuildError
-from treillis.incremental import search_state_file
+from treillis.incremental import (
+    _context,
+    _heavy_file,
+    load_state,
+    search_state_file,
+    state_file,
+)
 from treillis.live import LiveSite
+from treillis.output import output_manifest
 from treillis.render import DEFAULT_THEME
 
 DOCUMENT = "dossiers/comite-de-direction-partage/pays-de-brevanne.md"
@@ -139,7 +147,67 @@ def test_a_no_op_build_notices_a_damaged_output(content: Path, tmp_path: Path) -
     report = build(content, output, cache=cache)
     assert not report.up_to_date and report.rendered == 2
     assert page.read_bytes() == original and (output / "atlas/index.html").is_file()
-    assert not (output / "stray.html").exists()
+    # A file Treillis did not write is none of its business: left as it is.
+    assert (output / "stray.html").read_text(encoding="utf-8") == "not ours"
+    assert build(content, output, cache=cache).up_to_date
+
+
+def test_an_edit_build_keeps_the_files_treillis_did_not_write(
+    content: Path, tmp_path: Path
+) -> None:
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    page = next(output.glob("dossiers/*/*/index.html")).parent
+    theirs = {
+        output / "notes.txt": "à moi",
+        page / "brouillon.html": "pas de Treillis",
+        output / "mes-fichiers/a/b.txt": "rangé",
+    }
+    for path, text in theirs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    new = content / "dossiers/comite-de-direction-partage/nouveau.md"
+    for edit in (
+        lambda: _append(content / DOCUMENT, "\nUn paragraphe de plus.\n"),
+        lambda: _edit(content / DOCUMENT, "title: ", "title: Nouveau · "),
+        lambda: new.write_text(
+            "---\ntitle: Un nouveau\ntype: analysis\ndate: 2026-11-01\n---\nTexte.\n",
+            encoding="utf-8",
+        ),
+        lambda: new.unlink(),  # its pages, which Treillis wrote, go
+    ):
+        edit()
+        report = build(content, output, cache=cache)
+        assert not report.up_to_date and 0 < report.rendered < report.pages
+        assert {p: p.read_text(encoding="utf-8") for p in theirs} == theirs
+        build(content, tmp_path / "fresh", cache=False)
+        found = _differences(output, tmp_path / "fresh")
+        assert found == sorted(
+            ["notes.txt", "mes-fichiers", f"{page.relative_to(output)}/brouillon.html"]
+        )
+        shutil.rmtree(tmp_path / "fresh")
+    assert not any(output.rglob("nouveau*"))
+
+
+def test_the_saved_output_list_is_the_output_treillis_wrote(content: Path, tmp_path: Path) -> None:
+    """The stamps of the output a build saves are made from what it wrote, without
+    walking the output: they must be what a walk finds (a page damaged since is then
+    seen, and rewritten, by the next build)."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    path = state_file(cache, output, _options(None, None, False))
+    for name, edit in EDITS:
+        edit(content)
+        build(content, output, cache=cache)
+        state = load_state(path, _options(None, None, False))
+        assert state.output == output_manifest(output), name
+    damaged = output / "index.html"
+    damaged.write_text("abîmé", encoding="utf-8")
+    _append(content / DOCUMENT, "\nEncore un paragraphe.\n")
+    report = build(content, output, cache=cache)
+    assert report.rendered == 2  # the edited page and the damaged one
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
 
 
 def test_a_failed_incremental_build_keeps_the_output_and_the_next_one_catches_up(
@@ -773,3 +841,22 @@ def test_a_parse_cache_saved_again_converts_only_the_files_that_changed(content:
     edited = str(content / DOCUMENT)
     assert resaved[edited] != saved[edited]
     assert [path for path in saved if resaved[path] is not saved[path]] == [edited]
+
+
+def test_the_saved_model_holds_each_body_once(content: Path, tmp_path: Path) -> None:
+    """A document's body is in its parsed file and in the site: saved once, and the
+    site read back gives the next build the same pages as a full build."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    sentence = "Une phrase que l'on ne trouve qu'ici, une fois."
+    _append(content / DOCUMENT, f"\n{sentence}\n")
+    build(content, output, cache=cache)
+    heavy = _heavy_file(state_file(cache, output, _options(None, None, False)))
+    data = read_sealed(heavy, _context(heavy))
+    assert data is not None and data.count(sentence.encode()) == 1
+    _edit(content / DOCUMENT, "title: ", "title: Nouveau · ")
+    report = build(content, output, cache=cache)
+    assert 0 < report.rendered < report.pages
+    _append(content / DOCUMENT, "\nEt une autre.\n")
+    assert build(content, output, cache=cache).rendered == 1
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []

@@ -39,12 +39,12 @@ import msgspec
 from treillis.cachedir import read_sealed, write_sealed
 from treillis.model import Site
 from treillis.report import BuildReport
-from treillis.sources import ParseCache, ParsedData, content_digest, read_bytes
+from treillis.sources import FrontMatter, ParseCache, ParsedData, content_digest, read_bytes
 
 if TYPE_CHECKING:
     from treillis.views.common import Views
 
-STATE_VERSION = 5  # bumped whenever the state's shape or the meaning of a digest changes
+STATE_VERSION = 6  # bumped whenever the state's shape or the meaning of a digest changes
 
 # The heavy part of a state (parsed files, Markdown, the model: hundreds of megabytes
 # at 50,000 documents) is in a file of its own, read only when something changed.
@@ -81,7 +81,9 @@ _HINTS = get_type_hints(BuildState)
 _Light = msgspec.defstruct(
     "_Light", [(f.name, _HINTS[f.name]) for f in fields(BuildState) if f.name not in _HEAVY]
 )
-_Heavy = tuple[str, dict[str, tuple[str, ParsedData]], Site | None]  # token, parsed, site
+# token, parsed files, site, the documents whose body is their parsed file's (see
+# `_without_bodies`)
+_Heavy = tuple[str, dict[str, tuple[str, ParsedData]], Site | None, list[str]]
 
 
 def _encode_hook(value: object) -> object:
@@ -170,16 +172,53 @@ def load_heavy(path: Path, state: BuildState) -> None:
         found = _HEAVY_DECODER.decode(data) if data is not None else None
     except msgspec.DecodeError:
         found = None
-    if found is not None and found[0] == state.token:
+    if found is not None and found[0] == state.token and _with_bodies(found[2], found[1], found[3]):
         state.parse_cache, state.site = ParseCache.from_data(found[1]), found[2]
     else:  # missing or from another build: nothing of it can be trusted
         state.parse_cache, state.site = ParseCache(), None
         state.pages = {}
 
 
+def _without_bodies(
+    site: Site | None, parsed: dict[str, tuple[str, ParsedData]]
+) -> tuple[Site | None, list[str]]:
+    """The site to save, without the bodies its parsed files hold already (a document's
+    body is its file's, as read): each saved once. Which documents lost theirs."""
+    if site is None:
+        return None, []
+    documents, shared = dict(site.documents), []
+    for key, document in documents.items():
+        entry = parsed.get(str(document.origin.path)) if document.origin else None
+        data = entry[1] if entry is not None else None
+        if document.body and type(data) is FrontMatter and data.body == document.body:
+            documents[key] = replace(document, body="")
+            shared.append(key)
+    return replace(site, documents=documents), shared
+
+
+def _with_bodies(
+    site: Site | None, parsed: dict[str, tuple[str, ParsedData]], shared: list[str]
+) -> bool:
+    """Give back to the documents of `shared` the bodies `_without_bodies` left out
+    (the same strings as their parsed files', as a build from the parse cache has them);
+    False when one cannot be (a state that does not hold together: no state)."""
+    if site is None:
+        return not shared
+    for key in shared:
+        document = site.documents.get(key)
+        if document is None or document.origin is None or document.body:
+            return False
+        entry = parsed.get(str(document.origin.path))
+        if entry is None or type(entry[1]) is not FrontMatter:
+            return False
+        document.body = entry[1].body
+    return True
+
+
 def save_state(path: Path, state: BuildState) -> None:
     state.token = os.urandom(8).hex()
-    heavy = (state.token, state.parse_cache.to_data(), state.site)
+    parsed = state.parse_cache.to_data()
+    heavy = (state.token, parsed, *_without_bodies(state.site, parsed))
     light = {f.name: getattr(state, f.name) for f in fields(state) if f.name not in _HEAVY}
     for target, value in ((_heavy_file(path), heavy), (path, light)):
         write_sealed(target, _context(target), _ENCODER.encode(value))

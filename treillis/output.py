@@ -9,6 +9,7 @@ memory, the previous ones served until the new ones are complete.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shutil
@@ -96,13 +97,19 @@ def output_manifest(root: Path) -> dict[str, Stamp]:
 
 
 def output_intact(root: Path, manifest: dict[str, Stamp]) -> bool:
-    """True when the output folder still holds exactly what the last build wrote."""
+    """True when every file the last build wrote is still as it wrote it (one stat each,
+    nothing read; files Treillis did not write do not matter: it leaves them alone)."""
     if not manifest:
         return False
+    base = str(root)
     try:
-        return output_manifest(root) == manifest
+        for relative, stamp in manifest.items():
+            found = os.lstat(os.path.join(base, relative))
+            if (found.st_size, found.st_mtime_ns) != stamp or not stat.S_ISREG(found.st_mode):
+                return False
     except OSError:
         return False
+    return True
 
 
 def check_output_folder(output: Path, protected: list[Path]) -> None:
@@ -158,7 +165,10 @@ class Staging:
         self.root.mkdir()
         self._folders: set[Path] = {self.root}
         self._root = str(self.root)
+        self._output = str(self.output)
         self._made: set[str] = {self._root}  # folders made, as strings (see write_text)
+        # What `commit` put in the output, stamped (known without walking it after).
+        self._manifest: dict[str, Stamp] | None = None
 
     def target(self, relative_path: str) -> Path:
         """The staging path for an output-relative path, refusing anything outside.
@@ -169,8 +179,10 @@ class Staging:
 
     def intact(self, relative_path: str) -> bool:
         expected = self.previous.get(relative_path)
-        try:
-            return expected is not None and file_stamp(self.output / relative_path) == expected
+        if expected is None:
+            return False
+        try:  # thousands of pages on an edit: strings, not pathlib
+            return file_stamp(os.path.join(self._output, relative_path)) == expected
         except OSError:
             return False
 
@@ -180,7 +192,10 @@ class Staging:
         return self.root
 
     def manifest(self) -> dict[str, Stamp]:
-        return output_manifest(self.output)
+        """The files this build put in the output (see `commit`), not those of others."""
+        if self._manifest is None:
+            self._manifest = output_manifest(self.output)
+        return self._manifest
 
     def _folder_for(self, path: Path) -> None:
         folder = path.parent
@@ -244,6 +259,9 @@ class Staging:
         if kept:
             self._patch(set(kept))
             return
+        # Every file of the new output, stamped before it is swapped in (a rename keeps
+        # them): the one walk of a full build's output.
+        manifest = output_manifest(self.root)
         previous = self.output.parent / f".{self.output.name}.previous-{os.getpid()}"
         if self.output.exists():
             self.output.rename(previous)
@@ -253,6 +271,7 @@ class Staging:
             if previous.exists():
                 previous.rename(self.output)
             raise
+        self._manifest = manifest
         if previous.exists():
             shutil.rmtree(previous, ignore_errors=True)
 
@@ -276,40 +295,66 @@ class Staging:
         return True
 
     def _patch(self, kept: set[str]) -> None:
-        staged = set()
+        """Move the staged files into the output, keep the `kept` ones, and remove the
+        other files the previous build wrote (only those: a file Treillis did not write
+        stays). Nothing of the output is walked: the new manifest is the staged files'
+        stamps and the kept files' previous ones (checked intact by the pipeline)."""
+        manifest: dict[str, Stamp] = {}
+        emptied = []
         for directory, _dirs, files in os.walk(self.root):
-            folder = self.output / os.path.relpath(directory, self.root)
+            emptied.append(directory)
+            relative = os.path.relpath(directory, self.root)
+            folder = self.output / relative
             folder.mkdir(parents=True, exist_ok=True)
             if not folder.resolve().is_relative_to(self.output):
                 raise OutputError(f"refusing to write outside the output folder: {folder}")
+            prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
             for name in files:
                 # Atomic for each file: a reader sees the old page or the new one.
-                os.replace(os.path.join(directory, name), folder / name)
-                staged.add(os.path.relpath(folder / name, self.output))
-        _prune(str(self.output), "", staged | kept)
-        shutil.rmtree(self.root, ignore_errors=True)
+                target = os.path.join(folder, name)
+                os.replace(os.path.join(directory, name), target)
+                manifest[prefix + name] = file_stamp(target)
+        for path in kept:
+            if path not in manifest:
+                stamp = self.previous.get(path)
+                manifest[path] = stamp if stamp is not None else file_stamp(self.output / path)
+        gone = [path for path in self.previous if path not in manifest]
+        _remove(self._output, gone)
+        self._manifest = manifest
+        # Only folders are left in the staging folder: removed as such, the deepest
+        # first (cheaper than rmtree's walk, which opens each one again).
+        for directory in reversed(emptied):
+            with contextlib.suppress(OSError):
+                os.rmdir(directory)
+        shutil.rmtree(self.root, ignore_errors=True)  # anything left (nothing, normally)
 
     def abort(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _prune(folder: str, prefix: str, wanted: set[str]) -> bool:
-    """Remove every file (and link: never made by Treillis) under `folder` whose path
-    (`prefix` and its name) is not `wanted`, and every folder left empty; whether
-    `folder` is now empty. With scandir: a build walks every file of the output."""
-    empty = True
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if _prune(entry.path, f"{prefix}{entry.name}/", wanted):
-                    os.rmdir(entry.path)
-                else:
-                    empty = False
-            elif prefix + entry.name in wanted:
-                empty = False
-            else:
-                os.unlink(entry.path)
-    return empty
+def _remove(root: str, paths: list[str]) -> None:
+    """Remove these files of the output (paths the previous build wrote, normalised:
+    see `treillis.incremental.load_state`), then their folders left empty, up to the
+    output's own. A file already gone, or a folder made a link since, is left alone."""
+    folders: set[str] = set()
+    for relative in paths:
+        path = os.path.join(root, relative)
+        parent = os.path.dirname(path)
+        # Never through a link: a folder of the output replaced by one since.
+        if os.path.realpath(parent) != parent:
+            continue
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        except IsADirectoryError:
+            continue
+        while parent != root and parent not in folders:
+            folders.add(parent)
+            parent = os.path.dirname(parent)
+    for folder in sorted(folders, key=len, reverse=True):  # the deepest first
+        with contextlib.suppress(OSError):  # not empty (or gone): kept
+            os.rmdir(folder)
 
 
 class Memory:
