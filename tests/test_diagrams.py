@@ -460,6 +460,41 @@ def test_an_outline_or_principles_picture_is_already_what_the_sanitiser_writes()
         layout(replace(hostile, nodes=(unsafe, *hostile.nodes[1:])))
 
 
+def test_line_breaks_and_tabs_in_a_pictures_texts_are_written_as_the_sanitiser_does() -> None:
+    """A YAML escape ("\\r", "\\t") puts a carriage return or a tab in a title or a label.
+    XML parsing turns a carriage return into a line feed, and any of them in an attribute
+    into a space: a picture drawn now must already be written so, else the page differs
+    when the picture comes from the cache (read through the sanitiser) instead."""
+    site = load(DEMO_CONTENT)
+    views = Views(site, Atlas(site))
+    breaks = "a\rb\r\nc\nd\te"
+    for document in list(site.documents.values())[:3]:
+        diagram = indexing_diagram(views, document)
+        nodes = tuple(
+            replace(node, href=node.href and f"{node.href}?{breaks}", count_title=breaks)
+            for node in diagram.nodes
+        )
+        legend = tuple((role, colour, f"{label}{breaks}") for role, colour, label in diagram.legend)
+        hostile = replace(
+            diagram,
+            title=breaks,
+            description=breaks,
+            legend_title=breaks,
+            legend=legend,
+            nodes=nodes,
+        )
+        svg = layout(hostile)
+        assert "\r" not in svg
+        assert sanitise_pictures(svg) == svg
+    centre = Node("c", "centre", "centre", "#336699", count=3, count_title=breaks)
+    narrower = Node("n0", "n", "narrower", "#993366", f"../x/index.html?{breaks}", count=1)
+    svg = layout_neighbourhood(
+        Diagram("neighbourhood", breaks, breaks, "fr", nodes=(centre, narrower))
+    )
+    assert "\r" not in svg
+    assert sanitise_pictures(svg) == svg
+
+
 def test_a_picture_read_from_the_cache_is_rebuilt_from_a_parse(tmp_path: Path) -> None:
     """A cached picture that verifies (sealed by this user's builds) is still sanitised
     when read: markup the sanitiser refuses is laid out again, never put in a page."""

@@ -305,20 +305,23 @@ def _neighbourhood(diagram: Diagram, max_width: float) -> tuple[float, float, st
 
 # Characters XML does not allow (a label may hold one through a YAML escape): left out.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_SPECIAL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f&<>"]')
+_SPECIAL = re.compile('[\x00-\x08\x0b-\x1f&<>"]')
+_BREAKS = str.maketrans("\t\n", "  ")
 
 
 def _text(value: str) -> str:
-    """Text from the content, escaped as `svgsafe` writes it (& < >)."""
+    """Text from the content, escaped as `svgsafe` writes it (& < >), its line breaks as
+    XML parsing reads them (a carriage return, alone or before a line feed, is one)."""
     if _SPECIAL.search(value) is None:
         return value
-    value = _NOT_XML.sub("", value)
+    value = _NOT_XML.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attribute(value: str) -> str:
-    """An attribute's value from the content, escaped as `svgsafe` writes it (& < > ")."""
-    return _text(value).replace('"', "&quot;")
+    """An attribute's value from the content, escaped as `svgsafe` writes it (& < > "),
+    each tab or line break a space, as XML parsing reads an attribute."""
+    return _text(value).translate(_BREAKS).replace('"', "&quot;")
 
 
 def _svg_head(diagram: Diagram, name: str, width: float, height: float) -> str:
