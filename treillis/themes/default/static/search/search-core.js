@@ -284,6 +284,16 @@
    * one), term frequency, field length, ...]; "df": each term's number of documents in
    * every field of the full index, for an index of some fields only (the quick one). */
   function weighed(data) {
+    var weighing = weighingOf(data);
+    weighing.step(Infinity);
+    return weighing.result();
+  }
+
+  var clock = typeof performance !== "undefined" ? performance : Date;
+
+  /* `weighed`, a slice at a time: `step(until)` weighs terms until the clock passes `until`
+   * and says whether every term is weighed; `result()` is then `weighed(data)`. */
+  function weighingOf(data) {
     var k1 = data.bm25[0], b = data.bm25[1], count = data.count;
     var fields = data.fields, boosts = data.boosts, df = data.df;
     var averages = data.lengths.map(function (length) { return count ? length / count : 0; });
@@ -295,7 +305,15 @@
     var order = [], refs = [];
     /* No metadata is kept: one empty object serves every posting (lunr only reads it). */
     var none = {};
-    for (var n = 0; n < data.terms.length; n++) {
+    var n = 0;
+    function step(until) {
+      for (; n < data.terms.length; n++) {
+        if ((n & 63) === 0 && n && clock.now() > until) return false;
+        weigh(n);
+      }
+      return true;
+    }
+    function weigh(n) {
       var lists = data.postings[n];
       var posting = { _index: n };
       var withTerm = 0;
@@ -322,20 +340,57 @@
       }
       inverted[n] = [data.terms[n], posting];
     }
-    var fieldVectors = new Array(order.length / 2);
-    for (var j = 0; j < order.length; j += 2) {
-      fieldVectors[j / 2] = [fields[order[j]] + "/" + refs[order[j + 1]], vectors[order[j]][order[j + 1]]];
+    function result() {
+      var fieldVectors = new Array(order.length / 2);
+      for (var j = 0; j < order.length; j += 2) {
+        fieldVectors[j / 2] = [fields[order[j]] + "/" + refs[order[j + 1]], vectors[order[j]][order[j + 1]]];
+      }
+      return {
+        version: data.version, fields: fields, fieldVectors: fieldVectors,
+        invertedIndex: inverted, pipeline: data.pipeline
+      };
     }
-    return {
-      version: data.version, fields: fields, fieldVectors: fieldVectors,
-      invertedIndex: inverted, pipeline: data.pipeline
-    };
+    return { step: step, result: result };
   }
 
   var indexes = {};
+  var preparing = {};
+
+  /* Index `name` (of counts, not sharded) weighed a slice of time at a time, so that a
+   * full index arriving in the background never holds a reader's tap for long (a phone
+   * takes hundreds of milliseconds to weigh one). Resolves once it is ready; `index(name)`
+   * meanwhile does what is left at once. */
+  function prepareIndex(name) {
+    var serialized = data[name];
+    if (indexes[name] || !serialized || !serialized.postings || serialized.shards) {
+      return Promise.resolve();
+    }
+    if (!preparing[name]) {
+      var weighing = weighingOf(serialized);
+      preparing[name] = {
+        weighing: weighing,
+        ready: new Promise(function (resolve) {
+          function slice() {
+            if (!preparing[name] || preparing[name].weighing !== weighing) return resolve();
+            if (!weighing.step(clock.now() + 30)) return setTimeout(slice, 0);
+            index(name);
+            resolve();
+          }
+          setTimeout(slice, 0);
+        })
+      };
+    }
+    return preparing[name].ready;
+  }
   /* An index by name; for a sharded one, an index with no terms that knows the
    * fields and the pipeline (what prepareQuery needs). */
   function index(name) {
+    if (!indexes[name] && preparing[name]) {
+      var weighing = preparing[name].weighing;
+      delete preparing[name];
+      weighing.step(Infinity);
+      indexes[name] = lunr.Index.load(weighing.result());
+    }
     if (!indexes[name] && data[name]) {
       var serialized = data[name];
       if (serialized.shards) serialized = Object.assign({ terms: [], postings: [] }, serialized);
@@ -466,6 +521,7 @@
     data: data,
     waiting: waiting,
     index: index,
+    prepareIndex: prepareIndex,
     expandIndex: expandIndex,
     shardsFor: shardsFor,
     mergedIndex: mergedIndex

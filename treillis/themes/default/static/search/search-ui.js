@@ -88,7 +88,9 @@
     return loadData("store").then(function (loaded) {
       var store = Object.assign({}, loaded);
       var labels = store.docs ? loadData("labels-" + UI_LANG).then(function (l) { Object.assign(store, l); }) : null;
-      return Promise.all(store.languages.map(function (lang) { return loadData(lang + "-quick"); }).concat([labels]))
+      var quick = store.languages.map(function (lang) { return lang + "-quick"; });
+      return Promise.all(quick.map(loadData).concat([labels]))
+        .then(function () { return Promise.all(quick.map(window.TreillisSearch.prepareIndex)); })
         .then(function () { return store; });
     });
   }
@@ -110,6 +112,7 @@
     else names.push("labels-" + UI_LANG);
     return Promise.all(names.map(loadData)).then(function (loaded) {
       if (!store.docs) Object.assign(store, loaded[loaded.length - 1]);
+      return Promise.all(names.map(window.TreillisSearch.prepareIndex));
     });
   }
 
