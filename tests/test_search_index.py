@@ -185,6 +185,18 @@ def test_a_damaged_search_state_is_no_state(
     assert SearchState(path, "code").records()  # written anew
 
 
+def test_a_search_state_with_a_file_holds_nothing_once_written(content, tmp_path: Path) -> None:
+    """A build's search state is in its file once kept, not in memory as well (a build's
+    search worker goes on rendering pages): read again when asked for, the same."""
+    paths = Paths(content.config.languages)
+    state = SearchState(tmp_path / "search.state", "code")
+    search_files(content, paths, state)
+    assert state._records is None and not state._indexes and not state._phrases
+    kept = state.records()
+    assert kept and kept == SearchState(tmp_path / "search.state", "code").records()
+    assert state.indexes() and state.phrases()
+
+
 def test_the_search_files_are_the_json_the_standard_library_writes(content) -> None:
     """The fast encoder (msgspec) writes exactly what `json.dumps` would."""
     standard = {"ensure_ascii": False, "separators": (",", ":")}

@@ -147,6 +147,10 @@ class SearchState:
             # next build analyses again what it cannot read.
             with contextlib.suppress(OSError):
                 write_sealed(self.path, _context(), data)
+        if self.path is not None:
+            # The file holds them now: read again if ever asked for, not held meanwhile
+            # (a build's search worker goes on rendering pages, with a smaller memory).
+            self._records, self._indexes, self._phrases = None, {}, {}
 
 
 def _context() -> str:
