@@ -34,7 +34,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -43,6 +43,7 @@ import yaml
 from benchmarks.build import CORPORA, search_first_result, timed, timed_build
 from benchmarks.report import SERVICE_PUBLIC, print_table
 from benchmarks.synthetic import _label, _paragraph
+from tests.network_bases import local_http_server
 from treillis.yamlwrite import dump
 
 TARGETS = {  # measure → upper bound, from issue 17 ("Scale")
@@ -284,15 +285,9 @@ def serving(server: Server) -> Iterator[Server]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.url = f"http://127.0.0.1:{httpd.server_port}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with local_http_server(Handler) as url:
+        server.url = url
         yield server
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def atlas_labels(content: Path) -> dict[str, str]:

@@ -114,14 +114,23 @@ def serving() -> Iterator[Server]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{httpd.server_port}"
+    with local_http_server(Handler) as url:
+        state.url = url
+        try:
+            yield state
+        finally:
+            state.release.set()
+
+
+@contextmanager
+def local_http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` answering on 127.0.0.1 (a free port) in a thread: yields its address."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        yield state
+        yield f"http://127.0.0.1:{httpd.server_port}"
     finally:
-        state.release.set()
         httpd.shutdown()
         httpd.server_close()
 
