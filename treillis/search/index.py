@@ -32,7 +32,7 @@ from treillis import markdown
 from treillis.model import DOCUMENT_TYPES, Document, Site
 from treillis.search.pipelines import Language, normalise, pipeline_of, tokens, word_and_parts
 from treillis.search.query import QUICK_FIELDS
-from treillis.search.schema import doc_row, facet_row, schema, search_languages
+from treillis.search.schema import descriptor_numbers, doc_row, facet_row, schema, search_languages
 from treillis.search.shards import cut_terms, encoded, shard_names, text_digest
 from treillis.search.state import Analysed, IndexState, SearchState, record_key
 from treillis.urls import Paths
@@ -642,7 +642,7 @@ def _search_files(
 ) -> list[SearchFile]:
     documents = sorted(site.documents.values(), key=lambda d: d.key)
     descriptors = sorted(site.descriptors)
-    descriptor_number = {d: i for i, d in enumerate(descriptors)}
+    descriptor_number = descriptor_numbers(site)
     families = sorted(site.families)
     dossiers = sorted(site.dossiers)
     partners = [p.id for p in site.config.partners]

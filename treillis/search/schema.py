@@ -52,6 +52,12 @@ def doc_row(**values: object) -> list:
     return [values[name] for name in DOC_FIELDS]
 
 
+def descriptor_numbers(site: Site) -> dict[str, int]:
+    """Each descriptor's number in the search data (rows' `descriptors`, the labels file,
+    the search page's `descriptor` and `within` filters): its place among the sorted ids."""
+    return {d: number for number, d in enumerate(sorted(site.descriptors))}
+
+
 def facet_row(row: list) -> list:
     """A display row reduced to what the filters need (see `FACET_ROW_BLANKS`)."""
     reduced = list(row)

@@ -11,6 +11,7 @@ from typing import Any
 from treillis.i18n import format_date
 from treillis.languages import REGISTRY
 from treillis.model import Descriptor, Family
+from treillis.search.schema import descriptor_numbers
 from treillis.views.common import DocumentCard, Page, Views, sort_key
 from treillis.views.content import family_legend
 from treillis.views.diagrams import neighbourhood_diagram
@@ -208,7 +209,7 @@ ALL_DOCUMENTS_SHOWN = 250
 def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) -> Iterator[Page]:
     """The pages of the site's descriptors (or of some of them), in every language."""
     atlas = views.atlas
-    numbers = descriptor_numbers(views)
+    numbers = descriptor_numbers(views.site)
     rank = views.newest_rank
     for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
@@ -396,12 +397,6 @@ def list_pages(
         )
 
 
-def descriptor_numbers(views: Views) -> dict[str, int]:
-    """Each descriptor's number in the search data: its place in the sorted ids, as
-    treillis/search/index.py numbers them (the search page's `within` filter)."""
-    return {d: number for number, d in enumerate(sorted(views.site.descriptors))}
-
-
 def including_narrower_pages(
     views: Views,
     descriptor: Descriptor,
@@ -419,7 +414,7 @@ def including_narrower_pages(
     shown = cards[:ALL_DOCUMENTS_SHOWN]
     more = None
     if total > len(shown):
-        number = (numbers or descriptor_numbers(views))[descriptor.id]
+        number = (numbers or descriptor_numbers(views.site))[descriptor.id]
         more = {
             "part": t("all_documents_newest", shown=len(shown), total=total),
             "search_path": views.paths.search(lang),
