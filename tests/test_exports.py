@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -88,6 +90,116 @@ def test_atlas_as_skos(demo_output: Path, content) -> None:
     assert len(set(graph.subjects(RDF.type, SKOS.Collection))) == len(content.families)
 
 
+def _skos_graph_as_rdflib_made_it(site, matches):
+    """The atlas's SKOS graph made with rdflib, as `atlas_turtle` made it until it wrote
+    Turtle directly: what the file written now must be isomorphic to."""
+    from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
+
+    from treillis.exports import TREILLIS, concept_uri, iri
+
+    ours = Namespace(TREILLIS)
+    graph = Graph()
+    base = iri(site.config.base_url) or "urn:treillis:"
+    scheme = URIRef(f"{base}atlas/" if site.config.base_url else "urn:treillis:atlas")
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    for lang, title in site.config.title.values.items():
+        graph.add((scheme, SKOS.prefLabel, Literal(title, lang=lang)))
+    concepts = {d: URIRef(concept_uri(site, d)) for d in site.descriptors}
+    families = {
+        f: URIRef(
+            f"{base}atlas/families/{iri(f)}"
+            if site.config.base_url
+            else f"urn:treillis:family:{iri(f)}"
+        )
+        for f in site.families
+    }
+    for family in site.families.values():
+        node = families[family.id]
+        graph.add((node, RDF.type, SKOS.Collection))
+        graph.add((node, ours.id, Literal(family.id)))
+        graph.add((node, ours.colour, Literal(family.colour)))
+        for lang, label in family.label.values.items():
+            graph.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+        if family.parent and family.parent.target in families:
+            graph.add((families[family.parent.target], SKOS.member, node))
+        if family.axis:
+            graph.add((node, ours.axis, Literal(family.axis)))
+            graph.add((node, ours.code, Literal(family.code)))
+        for ref in family.crossing:
+            if ref.target in families:
+                graph.add((node, ours.crossing, families[ref.target]))
+    for descriptor in site.descriptors.values():
+        node = concepts[descriptor.id]
+        graph.add((node, RDF.type, SKOS.Concept))
+        graph.add((node, SKOS.inScheme, scheme))
+        graph.add((node, ours.id, Literal(descriptor.id)))
+        for lang, label in descriptor.label.values.items():
+            graph.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+        for lang, synonyms in descriptor.synonyms.items():
+            for synonym in synonyms:
+                graph.add((node, SKOS.altLabel, Literal(synonym, lang=lang)))
+        for lang, note in descriptor.note.values.items():
+            graph.add((node, SKOS.scopeNote, Literal(note, lang=lang)))
+        parents = [p for p in descriptor.broader_ids if p in concepts]
+        for parent in parents:
+            graph.add((node, SKOS.broader, concepts[parent]))
+            graph.add((concepts[parent], SKOS.narrower, node))
+        if not parents:
+            graph.add((node, SKOS.topConceptOf, scheme))
+            graph.add((scheme, SKOS.hasTopConcept, node))
+        for ref in descriptor.related:
+            if ref.target in concepts:
+                graph.add((node, SKOS.related, concepts[ref.target]))
+                graph.add((concepts[ref.target], SKOS.related, node))
+        if descriptor.family.target in families:
+            graph.add((families[descriptor.family.target], SKOS.member, node))
+    properties = {"exact": SKOS.exactMatch, "close": SKOS.closeMatch, "broader": SKOS.narrowMatch}
+    for descriptor_id, kind, keyword in matches:
+        if descriptor_id in concepts and kind in properties:
+            graph.add((concepts[descriptor_id], properties[kind], URIRef(keyword)))
+    return graph
+
+
+@pytest.mark.parametrize("base_url", ["", "https://example.org/atlas/"])
+def test_the_atlas_in_turtle_holds_the_graph_rdflib_made(
+    small_site: Path, content, base_url: str
+) -> None:
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from treillis.build import load
+    from treillis.exports import atlas_turtle
+
+    # Labels, synonyms and notes with what a Turtle string must escape, and alignments.
+    path = small_site / "atlas" / "descriptors" / "main.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "label: {fr: Gouvernance, en: Governance}",
+        r'label: {fr: "Gouver\\nance \"dite\" \\ ok", en: "Two\nlines\r\tand a tab"}',
+    ).replace(
+        "synonyms: {fr: [démocratie participative]}", r"""synonyms: {fr: ['l''élu', "a\\\"b"]}"""
+    )
+    path.write_text(text, encoding="utf-8")
+    matches = [
+        ("gouvernance", "exact", "https://reseau.example.org/scrutari.xml#mc/1"),
+        ("participation", "close", "https://reseau.example.org/scrutari.xml#mc/2"),
+        ("territoire", "broader", "https://reseau.example.org/scrutari.xml#mc/3"),
+        ("participation", "exact", "https://reseau.example.org/scrutari.xml#mc/1"),
+        ("unknown", "exact", "https://reseau.example.org/scrutari.xml#mc/4"),
+    ]
+    loaded = load(small_site)
+    labels = loaded.descriptors["gouvernance"].label.values
+    assert labels == {"fr": 'Gouver\\nance "dite" \\ ok', "en": "Two\nlines\r\tand a tab"}
+    assert loaded.descriptors["participation"].synonyms["fr"] == ["l'élu", 'a\\"b']
+    for site in (loaded, content):
+        site = copy.copy(site)  # the demo's model is shared with other tests
+        site.config = dataclasses.replace(site.config, base_url=base_url)
+        written = Graph().parse(data=atlas_turtle(site, matches), format="turtle")
+        made = _skos_graph_as_rdflib_made_it(site, matches)
+        assert len(written) == len(made) > 20
+        assert isomorphic(written, made)
+
+
 def test_every_page_has_opengraph_and_translations_have_hreflang(
     site, content, published: Path
 ) -> None:
@@ -109,3 +221,20 @@ def test_every_page_has_opengraph_and_translations_have_hreflang(
     assert {link["hreflang"] for link in descriptor.find_all("link", hreflang=True)} == set(
         content.config.languages
     )
+
+
+def test_a_build_does_not_import_rdflib(small_site: Path, tmp_path: Path) -> None:
+    """The atlas is written as Turtle without an RDF library (imported for SKOS imports only)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from treillis.build import build; "
+        f"build(Path({str(small_site)!r}), Path({str(tmp_path / 'output')!r}), cache=False); "
+        "assert (Path({out!r}) / 'atlas/atlas.ttl').is_file(); "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'rdflib'))"
+    ).replace("{out!r}", repr(str(tmp_path / "output")))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"

@@ -158,79 +158,105 @@ def atlas_json(site: Site) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+# Turtle's escapes in a quoted string: what it cannot hold as it is.
+_TURTLE_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _literal(text: str, lang: str = "") -> str:
+    """A Turtle string literal, with its language tag when it has one."""
+    quoted = '"' + text.translate(_TURTLE_ESCAPES) + '"'
+    return f"{quoted}@{lang}" if lang else quoted
+
+
 def atlas_turtle(site: Site, matches: Iterable[tuple[str, str, str]] | None = None) -> str:
     """The atlas as a SKOS concept scheme in Turtle (families as collections). `matches`,
     (descriptor id, kind, keyword URI), are the network's reviewed alignments: read from
-    the content folder's alignment files when not given (`treillis.network.align`)."""
-    from rdflib import RDF, SKOS, Graph, Literal, Namespace, URIRef
+    the content folder's alignment files when not given (`treillis.network.align`).
 
+    Written directly (an RDF library's graph and serialiser cost a second a thousand
+    descriptors): one block a subject, subjects, properties and values sorted, so the
+    file depends on the atlas only, not on the order it was read in."""
     if matches is None and site.config.network:
         from treillis.network.align import skos_matches
 
         matches = list(skos_matches(site.root, site))
 
-    ours = Namespace(TREILLIS)
-    graph = Graph()
-    graph.bind("skos", SKOS)
-    graph.bind("treillis", ours)
+    # subject → property → values, each already written as Turtle (IRIs checked by `iri`).
+    graph: dict[str, dict[str, dict[str, None]]] = {}
+
+    def add(subject: str, prop: str, value: str) -> None:
+        graph.setdefault(subject, {}).setdefault(prop, {})[value] = None
+
     base = iri(site.config.base_url) or "urn:treillis:"
-    scheme = URIRef(f"{base}atlas/" if site.config.base_url else "urn:treillis:atlas")
-    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    scheme = f"<{base}atlas/>" if site.config.base_url else "<urn:treillis:atlas>"
+    add(scheme, "a", "skos:ConceptScheme")
     for lang, title in site.config.title.values.items():
-        graph.add((scheme, SKOS.prefLabel, Literal(title, lang=lang)))
-    concepts = {d: URIRef(concept_uri(site, d)) for d in site.descriptors}
+        add(scheme, "skos:prefLabel", _literal(title, lang))
+    concepts = {d: f"<{concept_uri(site, d)}>" for d in site.descriptors}
     families = {
-        f: URIRef(
-            f"{base}atlas/families/{iri(f)}"
-            if site.config.base_url
-            else f"urn:treillis:family:{iri(f)}"
-        )
+        f: f"<{base}atlas/families/{iri(f)}>"
+        if site.config.base_url
+        else f"<urn:treillis:family:{iri(f)}>"
         for f in site.families
     }
     for family in site.families.values():
         node = families[family.id]
-        graph.add((node, RDF.type, SKOS.Collection))
-        graph.add((node, ours.id, Literal(family.id)))
-        graph.add((node, ours.colour, Literal(family.colour)))
+        add(node, "a", "skos:Collection")
+        add(node, "treillis:id", _literal(family.id))
+        add(node, "treillis:colour", _literal(family.colour))
         for lang, label in family.label.values.items():
-            graph.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+            add(node, "skos:prefLabel", _literal(label, lang))
         if family.parent and family.parent.target in families:
-            graph.add((families[family.parent.target], SKOS.member, node))
+            add(families[family.parent.target], "skos:member", node)
         if family.axis:
-            graph.add((node, ours.axis, Literal(family.axis)))
-            graph.add((node, ours.code, Literal(family.code)))
+            add(node, "treillis:axis", _literal(family.axis))
+            add(node, "treillis:code", _literal(family.code))
         for ref in family.crossing:
             if ref.target in families:
-                graph.add((node, ours.crossing, families[ref.target]))
+                add(node, "treillis:crossing", families[ref.target])
     for descriptor in site.descriptors.values():
         node = concepts[descriptor.id]
-        graph.add((node, RDF.type, SKOS.Concept))
-        graph.add((node, SKOS.inScheme, scheme))
-        graph.add((node, ours.id, Literal(descriptor.id)))
+        add(node, "a", "skos:Concept")
+        add(node, "skos:inScheme", scheme)
+        add(node, "treillis:id", _literal(descriptor.id))
         for lang, label in descriptor.label.values.items():
-            graph.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+            add(node, "skos:prefLabel", _literal(label, lang))
         for lang, synonyms in descriptor.synonyms.items():
             for synonym in synonyms:
-                graph.add((node, SKOS.altLabel, Literal(synonym, lang=lang)))
+                add(node, "skos:altLabel", _literal(synonym, lang))
         for lang, note in descriptor.note.values.items():
-            graph.add((node, SKOS.scopeNote, Literal(note, lang=lang)))
+            add(node, "skos:scopeNote", _literal(note, lang))
         parents = [p for p in descriptor.broader_ids if p in concepts]
         for parent in parents:
-            graph.add((node, SKOS.broader, concepts[parent]))
-            graph.add((concepts[parent], SKOS.narrower, node))
+            add(node, "skos:broader", concepts[parent])
+            add(concepts[parent], "skos:narrower", node)
         if not parents:
-            graph.add((node, SKOS.topConceptOf, scheme))
-            graph.add((scheme, SKOS.hasTopConcept, node))
+            add(node, "skos:topConceptOf", scheme)
+            add(scheme, "skos:hasTopConcept", node)
         for ref in descriptor.related:
             if ref.target in concepts:
-                graph.add((node, SKOS.related, concepts[ref.target]))
-                graph.add((concepts[ref.target], SKOS.related, node))
+                add(node, "skos:related", concepts[ref.target])
+                add(concepts[ref.target], "skos:related", node)
         if descriptor.family.target in families:
-            graph.add((families[descriptor.family.target], SKOS.member, node))
+            add(families[descriptor.family.target], "skos:member", node)
     # `broader`: the descriptor is broader than the keyword, so the keyword is its narrowMatch
     # (`keyword skos:broadMatch descriptor`, said from the descriptor's side).
-    properties = {"exact": SKOS.exactMatch, "close": SKOS.closeMatch, "broader": SKOS.narrowMatch}
+    properties = {
+        "exact": "skos:exactMatch",
+        "close": "skos:closeMatch",
+        "broader": "skos:narrowMatch",
+    }
     for descriptor_id, kind, keyword in matches or ():
         if descriptor_id in concepts and kind in properties:
-            graph.add((concepts[descriptor_id], properties[kind], URIRef(keyword)))
-    return graph.serialize(format="turtle")
+            add(concepts[descriptor_id], properties[kind], f"<{iri(keyword)}>")
+    lines = [f"@prefix skos: <{SKOS}> .", f"@prefix treillis: <{TREILLIS}> .", ""]
+    for subject in sorted(graph):
+        props = graph[subject]
+        lines.append(subject)
+        said = sorted(props, key=lambda prop: (prop != "a", prop))  # `a` (the type) first
+        for number, prop in enumerate(said):
+            values = ", ".join(sorted(props[prop]))
+            lines.append(f"    {prop} {values} {'.' if number == len(said) - 1 else ';'}")
+        lines.append("")
+    return "\n".join(lines)
