@@ -148,6 +148,43 @@ def test_templates_use_jinja_i18n_in_the_page_language(tmp_path: Path) -> None:
     assert rendered["pt"] == "Início|2 documentos|Olá|Documentos 1 a 2 de &lt;b&gt;"
 
 
+def test_templates_look_up_a_word_without_values_once_per_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`t('key')` is the same on every page of a language: the catalogue is searched for it
+    once; with values (`n=`…) it is made each time, and each language has its own words."""
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "words.html").write_text(
+        "{{ t('visited') }}|{{ t('visited') }}|{{ t('documents_count', n=page.title | int) }}",
+        encoding="utf-8",
+    )
+    config = SiteConfig(Text({"fr": "T"}, "fr"), Text({}, "fr"), ["fr", "pt"])
+    renderer = Renderer([theme, DEFAULT_THEME], config)
+    looked_up: list[str] = []
+    text = renderer.interface.text
+
+    def counted(key: str, lang: str, count: int | None = None) -> str:
+        looked_up.append(key)
+        return text(key, lang, count)
+
+    monkeypatch.setattr(renderer.interface, "text", counted)
+    rendered = [
+        renderer.render(
+            Page(path=f"{lang}/{n}.html", template="words.html", lang=lang, title=str(n))
+        )
+        for lang in ("fr", "pt")
+        for n in (1, 3)
+    ]
+    assert rendered == [
+        "déjà vu|déjà vu|1 document",
+        "déjà vu|déjà vu|3 documents",
+        "já visto|já visto|1 documento",
+        "já visto|já visto|3 documentos",
+    ]
+    assert looked_up.count("visited") == 2 and looked_up.count("documents_count") == 4
+
+
 def test_check_warns_about_a_string_missing_in_a_site_language(small_site: Path) -> None:
     theme = small_site.parent / "theme"
     po(catalogue_path(theme, "fr"), 'msgid "welcome"\nmsgstr "Bienvenue"\n')

@@ -193,7 +193,7 @@ class Renderer:
         }
         return {
             "dir": REGISTRY[lang].direction,
-            "t": t,
+            "t": _remembered(t),
             "site_title": config.title.get(lang),
             "brand": {
                 "logo": config.brand.logo,
@@ -239,6 +239,22 @@ class Renderer:
                 {"label": t("history"), "path": paths.history(lang)},
             ],
         }
+
+
+def _remembered(t: Callable[..., str]) -> Callable[..., str]:
+    """`t` as templates call it, a word without values looked up once per language (a
+    page asks for dozens, the same on every page: each was a catalogue search)."""
+    known: dict[str, str] = {}
+
+    def remembered(key: str, **values: Any) -> str:
+        if values:
+            return t(key, **values)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = t(key)
+        return found
+
+    return remembered
 
 
 # Fragments kept by one renderer at most (a preview server's renders many builds).
