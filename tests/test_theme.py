@@ -159,3 +159,43 @@ def test_a_reused_fragment_has_the_links_of_the_page_it_is_on() -> None:
     assert links("atlas/d1/all/index.html") == '<a href="../../d2/index.html">a</a>'
     assert links("dossiers/y/index.html") == '<a href="../../atlas/d2/index.html">a</a>'
     assert fragments.count == 4  # the two dossiers' pages and the English one share theirs
+    assert links("atlas/d3/index.html") == '<a href="../d2/index.html">a</a>'
+    assert links("atlas/d3/all/index.html") == '<a href="../../d2/index.html">a</a>'
+    assert links("atlas/d2/all/index.html") == '<a href="../index.html">a</a>'
+    assert fragments.count == 5  # another descriptor's pages share those of the first
+
+
+def test_a_fragment_linking_into_the_pages_top_folder_is_found_without_its_links() -> None:
+    """An item whose path is in the page's top folder but not under the page's own folder
+    (a descriptor listed on another's page) is known by the page's depth: its links are
+    made only when its fragment is."""
+    from jinja2 import Environment
+
+    from treillis.render import Fragments, _link_prefix, _once_each
+    from treillis.urls import links_from
+
+    env = Environment(autoescape=True)
+    template = env.from_string('{% macro card(x) %}<a href="{{ url(x.path) }}">a</a>{% endmacro %}')
+    items = [type("Item", (), {"path": f"atlas/d{n}/index.html"})() for n in range(5)]
+    fragments = Fragments()
+    made: list[str] = []
+    asks: list[list[str]] = []
+    for page in ("atlas/d0/index.html", "atlas/d1/index.html", "atlas/d2/index.html"):
+        asked: list[str] = []
+        url = links_from(page)
+
+        def counted(target: str, url=url, asked=asked) -> str:
+            asked.append(target)
+            return url(target)
+
+        card = template.make_module({"url": counted}).card
+        html = _once_each(fragments, counted, _link_prefix(page), card, items, links=("path",))
+        made.append(html.__html__())
+        asks.append(asked)
+    # Each item's link is made once, for its fragment, on the first page showing it from
+    # another descriptor's folder; a page's own item (under its folder) is found by its
+    # link, then made.
+    d = [f"atlas/d{n}/index.html" for n in range(5)]
+    assert asks == [[d[0], d[0], d[1], d[2], d[3], d[4]], [d[0], d[1], d[1]], [d[2], d[2]]]
+    assert made[1].split("\n")[2] == '<a href="../d2/index.html">a</a>'
+    assert made[2].split("\n")[2] == '<a href="index.html">a</a>'

@@ -39,8 +39,12 @@ def test_the_links_of_one_page_are_those_relative_gives() -> None:
         "https://example.org/atlas/x/index.html",
         "atlas",
         "atlasx/index.html",
+        "atlas/x",
+        "atlas/xy/index.html",
+        "atlas/y#a/b",
+        "atlas/x#a/b",
     ]
-    for page in [*PATHS, "atlas/x/all/2/index.html", "en/atlas/x/2/index.html"]:
+    for page in [*PATHS, "atlas/x/all/2/index.html", "en/atlas/x/2/index.html", "atlas/x.html"]:
         url = links_from(page)
         for target in targets:
             assert url(target) == relative(page, target), (page, target)

@@ -281,7 +281,7 @@ class FragmentList(list):
 def _once_each(
     fragments: Fragments,
     url: Callable[[str], str],
-    here: tuple[str, str] | None,
+    here: tuple[str, str, str] | None,
     macro: Any,
     items: Iterable[Any],
     *args: Any,
@@ -306,21 +306,24 @@ def _once_each(
     paths = attrgetter(*links) if links else None
     one = len(links) == 1
     # From a page in a folder, a link to a path outside the page's top folder is the path
-    # under as many "../" as the page is deep (`links_from`): items whose paths all are
-    # (most of them) are known by that prefix, without making their links.
-    up, top = here if here is not None else ("", "")
+    # under as many "../" as the page is deep, and one to a path in the top folder but not
+    # in the page's next one is that path less its top folder under one "../" less
+    # (`links_from`): items whose paths all are so (most of them) are known by that prefix
+    # (and the top folder, for the second kind), without making their links.
+    up, top, second = here if here is not None else ("", "", "")
     for item in items:
         # The key in the fewest, cheapest parts: hashed for every item of every list.
         if paths is None:
             key: tuple = (id(item),)
         else:
             targets = (paths(item),) if one else paths(item)
+            key = (id(item), up)
             for target in targets:  # (at the top, every path "starts with" top: "")
                 if target.startswith(top) or target.startswith("#") or "://" in target:
-                    key = (id(item), None, *map(url, targets))
-                    break
-            else:
-                key = (id(item), up)
+                    if target.startswith(second) or target.startswith("#") or "://" in target:
+                        key = (id(item), None, *map(url, targets))
+                        break
+                    key = (id(item), up, top)
         fragment = made.get(key)
         if fragment is None:
             if fragments.count >= MAX_FRAGMENTS:
@@ -334,11 +337,15 @@ def _once_each(
     return found
 
 
-def _link_prefix(path: str) -> tuple[str, str] | None:
-    """For a page in a folder, what its links outside its top folder start with, and that
-    folder (see `links_from`); None for a page at the top."""
+def _link_prefix(path: str) -> tuple[str, str, str] | None:
+    """For a page in a folder, what its links outside its top folder start with, that
+    folder and the page's folder under it (the top folder again for a page one folder
+    deep; see `links_from`); None for a page at the top."""
     folders = path.split("/")[:-1]
-    return ("../" * len(folders), folders[0] + "/") if folders else None
+    if not folders:
+        return None
+    top = folders[0] + "/"
+    return ("../" * len(folders), top, top + folders[1] + "/" if len(folders) > 1 else top)
 
 
 def _locate(error: Exception, template: str) -> Problem | None:

@@ -102,17 +102,25 @@ def relative(from_page: str, target: str) -> str:
 
 def links_from(from_page: str) -> Callable[[str], str]:
     """`relative` from one page, made for the hundreds of links of a page: a target
-    outside the page's top folder (most of them) is reached by climbing all its folders."""
+    outside the page's top folder (most of them) is reached by climbing all its folders;
+    one in the top folder but not in the page's next one, by climbing all but one
+    (from a descriptor's page, `atlas/a/`, to another's, `atlas/b/`: `../b/`)."""
     here = from_page.split("/")[:-1]
     if not here:
         return partial(relative, from_page)
     up = "../" * len(here)
     top = here[0] + "/"
+    # With one folder, every target in it is under the page's own folder.
+    second = top + here[1] + "/" if len(here) > 1 else top
 
     def link(target: str) -> str:
-        if target.startswith(top) or target.startswith("#") or "://" in target:
+        if target.startswith("#") or "://" in target:
             return relative(from_page, target)
-        return up + target  # no folder in common: what `relative` gives
+        if not target.startswith(top):
+            return up + target  # no folder in common: what `relative` gives
+        if not target.startswith(second):
+            return up[3:] + target[len(top) :]  # the top folder only in common
+        return relative(from_page, target)
 
     return link
 
