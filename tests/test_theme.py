@@ -133,6 +133,79 @@ def test_templates_write_values_escaped_as_markupsafe_does() -> None:
         cheaper.from_string("{{ missing }}").render()
 
 
+def test_templates_call_plain_functions_directly_and_the_rest_as_jinja_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A function, a partial or a macro a template calls is called as it is, without asking
+    it what it takes (a dozen calls a page); one marked to take the context, the
+    environment or the evaluation context, or a callable object, is called as Jinja calls
+    it: the same text as stock Jinja for every kind."""
+    from functools import partial
+
+    import jinja2
+    from jinja2.runtime import _PassArg
+
+    from treillis.render import _Environment
+
+    @jinja2.pass_context
+    def with_context(context, name: str) -> str:
+        return f"{name}={context.resolve(name)}"
+
+    @jinja2.pass_environment
+    def with_environment(environment, value: str) -> str:
+        return f"{environment.autoescape}:{value}"
+
+    @jinja2.pass_eval_context
+    def with_eval_context(eval_context, value: str) -> str:
+        return f"{eval_context.autoescape}:{value}"
+
+    class Callable:
+        @jinja2.pass_context
+        def __call__(self, context, value: str) -> str:
+            return f"object {context.resolve('x')} {value}"
+
+    def stops() -> str:
+        raise StopIteration
+
+    marked = partial(lambda environment, v: f"{v}:{environment.autoescape}")
+    marked.jinja_pass_arg = _PassArg.environment  # type: ignore[attr-defined]
+    values = {
+        "plain": lambda a, b="": f"({a}|{b})",
+        "bound": partial(lambda a, b: f"{a}+{b}", "p"),
+        "marked": marked,
+        "with_context": with_context,
+        "with_environment": with_environment,
+        "with_eval_context": with_eval_context,
+        "callable": Callable(),
+        "stops": stops,
+        "x": "<x>",
+    }
+    source = (
+        "{% macro m(v) %}[{{ v }}{{ caller() if caller is defined else '' }}]{% endmacro %}"
+        "{{ plain('a', b='c') }} {{ bound('q') }} {{ m('v') }} {% call m('w') %}in{% endcall %}"
+        "{{ with_context('x') }} {{ with_environment('e') }} {{ with_eval_context('v') }}"
+        "{{ callable('c') }} {{ stops() is undefined }} {{ marked('m') }}"
+        "{% for y in ['1'] %}{% set z = y %}{{ with_context('z') }}{{ plain(y) }}{% endfor %}"
+        "{% block b %}{% set w = 'bw' %}{{ with_context('w') }}{{ plain(x) }}{% endblock %}"
+    )
+    options = {"autoescape": True, "undefined": jinja2.StrictUndefined}
+    expected = jinja2.Environment(**options).from_string(source).render(values)
+    assert "x=&lt;x&gt;" in expected and "[win]" in expected and "m:True" in expected
+    assert _Environment(**options).from_string(source).render(values) == expected
+    asked: list[object] = []
+    real = _PassArg.from_obj
+
+    def counted(obj: object) -> object:
+        asked.append(obj)
+        return real(obj)
+
+    monkeypatch.setattr(_PassArg, "from_obj", counted)
+    plain = _Environment(**options).from_string("{% for i in n %}{{ f(i) }}{{ g(i) }}{% endfor %}")
+    assert plain.render(n=range(9), f=lambda i: i, g=partial(lambda a, i: a, "")) == "012345678"
+    assert plain.render(n=range(3), f=lambda i: i * 2, g=partial(lambda a, i: a, "")) == "024"
+    assert asked == []
+
+
 def test_a_reused_fragment_has_the_links_of_the_page_it_is_on() -> None:
     """Fragments are shared by pages whose links to the item are the same: pages as deep
     but in another top folder (from where the item's path is near) get their own."""

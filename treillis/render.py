@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
+from types import FunctionType
 from typing import Any
 
 import jinja2
@@ -65,8 +66,30 @@ class _CodeGenerator(CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+# What a template calls dozens of times a page (`url`, `t`, `once_each`, macros): objects
+# of these types take no context unless marked so (`pass_context` and the like), which
+# `_Context.call` tells with one look where Jinja's `call` takes three.
+_PLAIN_CALLABLES = frozenset({FunctionType, partial, jinja2.runtime.Macro})
+_NO_STOP = "value was undefined because a callable raised a StopIteration exception"
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, calling plain functions and macros directly."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's `call`
+            return __self.environment.undefined(_NO_STOP)
+
+
 class _Environment(jinja2.Environment):
     code_generator_class = _CodeGenerator
+    context_class = _Context
     output_escape = staticmethod(_output_escape)
 
 
