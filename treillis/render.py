@@ -6,6 +6,7 @@ A user theme folder overrides any template or static file of the default theme.
 from __future__ import annotations
 
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
 from operator import attrgetter
@@ -201,7 +202,10 @@ class Renderer:
     def _fragments(self, lang: str) -> Fragments:
         fragments = self.fragments.get(lang)
         if fragments is None:
-            fragments = self.fragments[lang] = Fragments()
+            # Every language's fragments count against one bound (a site mostly in one
+            # language may use it all for that one).
+            held = next((other.held for other in self.fragments.values()), None)
+            fragments = self.fragments[lang] = Fragments(held)
         return fragments
 
     def _language_context(self, lang: str) -> dict[str, Any]:
@@ -280,17 +284,38 @@ def _remembered(t: Callable[..., str]) -> Callable[..., str]:
     return remembered
 
 
-# Fragments kept by one renderer at most (a preview server's renders many builds).
-MAX_FRAGMENTS = 200_000
+# The characters of markup that one renderer's fragments hold at most, all languages
+# together; then the oldest are forgotten first. A site whose fragments fit (CITEGO's
+# take about a tenth of it) renders each once; in a 50,000-document site a card is
+# mostly reused by nearby pages, and unbounded fragments made a worker hundreds of MB.
+MAX_FRAGMENT_CHARS = 48 * 2**20
+
+
+class Held:
+    """The fragments a renderer holds, oldest first, and their characters: those of every
+    language, so that they share one bound."""
+
+    def __init__(self) -> None:
+        self.order: deque[tuple[dict, tuple, int]] = deque()  # (its dict, its key, chars)
+        self.chars = 0
+
+    def add(self, made: dict, key: tuple, chars: int) -> None:
+        self.order.append((made, key, chars))
+        self.chars += chars
+        while self.chars > MAX_FRAGMENT_CHARS and len(self.order) > 1:
+            oldest, old_key, old_chars = self.order.popleft()
+            del oldest[old_key]
+            self.chars -= old_chars
 
 
 class Fragments:
     """The fragments of one language: by macro (its definition), arguments and links named,
     then by item and the links to the item's paths from the page."""
 
-    def __init__(self) -> None:
+    def __init__(self, held: Held | None = None) -> None:
         self.by_macro: dict[tuple, dict[tuple, tuple[Any, Markup]]] = {}
-        self.count = 0
+        self.count = 0  # made (some may have been forgotten since)
+        self.held = held if held is not None else Held()
 
 
 class FragmentList(list):
@@ -349,13 +374,10 @@ def _once_each(
                     key = (id(item), up, top)
         fragment = made.get(key)
         if fragment is None:
-            if fragments.count >= MAX_FRAGMENTS:
-                for kept in fragments.by_macro.values():
-                    kept.clear()
-                fragments.count = 0
             html = macro(item, *args)  # markup already, unless autoescape is off
             fragment = made[key] = (item, html if isinstance(html, Markup) else Markup(html))
             fragments.count += 1
+            fragments.held.add(made, key, len(html))
         append(fragment[1])
     return found
 

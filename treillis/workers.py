@@ -16,6 +16,7 @@ output in memory), the same steps run in this process, one group after another.
 from __future__ import annotations
 
 import copy
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -187,7 +188,27 @@ def _side_in_worker(name: str) -> Any:
 
 def _group_in_worker(number: int) -> Rendered:
     assert _worker_job is not None, "started by render_pages"
-    return _render_group(_worker_job, number)
+    done = _render_group(_worker_job, number)
+    _release_free_memory()
+    return done
+
+
+def _release_free_memory() -> None:
+    """Give back to the system the memory a group freed (its pages, forgotten fragments
+    and boxes): the C allocator otherwise keeps freed pages mapped, and a worker's
+    footprint only grows. A few milliseconds a group, with glibc; elsewhere nothing."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+def _find_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc only
+    except (OSError, AttributeError):
+        return None
+
+
+_malloc_trim = _find_malloc_trim()
 
 
 def _render_group(job: _Job, number: int) -> Rendered:

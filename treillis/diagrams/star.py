@@ -156,7 +156,9 @@ def _lines(label: str, wrap_width: int) -> tuple[str, ...]:
 # What a box shows of its node: every field but its id (which only names it in its picture).
 _SHOWN = attrgetter(*(f.name for f in fields(Node) if f.name != "id"))
 _SHAPES: dict[tuple, _Shape] = {}
-MAX_SHAPES = 1 << 16  # then forgotten all at once: a worker's memory stays bounded
+# Then the oldest forgotten first, so that a worker's memory stays bounded (a box takes
+# about 1 KB; a box is mostly reused by the pictures of nearby pages).
+MAX_SHAPES = 1 << 15
 
 
 def _shape(node: Node, lines: tuple[str, ...]) -> _Shape:
@@ -168,7 +170,7 @@ def _shape(node: Node, lines: tuple[str, ...]) -> _Shape:
     shape = _SHAPES.get(key)
     if shape is None:
         if len(_SHAPES) >= MAX_SHAPES:
-            _SHAPES.clear()
+            del _SHAPES[next(iter(_SHAPES))]  # the oldest (a dict keeps insertion order)
         shape = _SHAPES[key] = _new_shape(node, lines)
     return shape
 

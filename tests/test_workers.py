@@ -1,0 +1,82 @@
+"""What a page worker keeps from group to group stays bounded: reused fragments and boxes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from tests.conftest import DEMO_CONTENT
+from treillis import render
+from treillis.diagrams import Node, star
+from treillis.errors import Problems
+from treillis.readers import read_site
+from treillis.render import DEFAULT_THEME, Renderer, _once_each
+
+
+@dataclass(frozen=True)
+class _Item:
+    text: str
+
+
+class _Card:
+    """A macro that counts its calls (`_once_each` knows a macro by its name here)."""
+
+    name = "card"
+
+    def __init__(self) -> None:
+        self.calls: list[_Item] = []
+
+    def __call__(self, item: _Item) -> Markup:
+        self.calls.append(item)
+        return Markup(item.text)
+
+
+def _held(renderer: Renderer) -> int:
+    return sum(
+        len(html)
+        for fragments in renderer.fragments.values()
+        for made in fragments.by_macro.values()
+        for _, html in made.values()
+    )
+
+
+def test_a_renderers_fragments_hold_a_bounded_number_of_characters_in_all_languages(
+    monkeypatch,
+) -> None:
+    """A large site's cards outnumber what a worker can keep: past the bound (every
+    language's fragments together) the oldest are forgotten, the newest still reused,
+    and a forgotten one is made again the same."""
+    monkeypatch.setattr(render, "MAX_FRAGMENT_CHARS", 1000, raising=False)
+    renderer = Renderer([DEFAULT_THEME], read_site(DEMO_CONTENT, Problems()).config)
+    card = _Card()
+    items = [_Item(f"<p>{number:03}</p>" + "x" * 90) for number in range(30)]  # 100 each
+    for lang in ("fr", "en"):
+        assert _once_each(renderer._fragments(lang), str, None, card, items) == [
+            item.text for item in items
+        ]
+    assert len(card.calls) == 60
+    assert 900 <= _held(renderer) <= 1000
+    card.calls.clear()
+    assert _once_each(renderer._fragments("en"), str, None, card, items[-9:]) == [
+        item.text for item in items[-9:]
+    ]
+    assert card.calls == []  # the newest, reused
+    assert _once_each(renderer._fragments("fr"), str, None, card, items[:1]) == [items[0].text]
+    assert card.calls == [items[0]]  # the oldest, forgotten: made again
+    assert _held(renderer) <= 1000
+
+
+def test_boxes_kept_for_reuse_are_bounded_and_the_newest_kept(monkeypatch) -> None:
+    """Past the bound the oldest box is forgotten, not every box at once: the boxes of
+    the pictures being drawn (the newest) stay reusable."""
+    monkeypatch.setattr(star, "MAX_SHAPES", 3)
+    star._SHAPES.clear()
+    nodes = [Node(f"n{i}", f"Descripteur {i}", "narrower", "#336699") for i in range(5)]
+    shapes = [star._shape(node, (node.label,)) for node in nodes]
+    assert len(star._SHAPES) == 3
+    for node, shape in zip(nodes[2:], shapes[2:], strict=True):
+        assert star._shape(node, (node.label,)) is shape  # reused, not drawn again
+    assert star._shape(nodes[0], (nodes[0].label,)) is not shapes[0]
+    assert len(star._SHAPES) == 3
+    star._SHAPES.clear()
