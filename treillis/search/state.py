@@ -9,11 +9,16 @@ records whose digest is new, and redoes only the index's arithmetic
 (frequencies, weights) and its files. Since a digest names its inputs, what is
 kept is right for any build of the same code, whichever failed or came before.
 
-A build keeps it in a file of the cache folder (`build/search.state`): msgpack,
-sealed with the user's key (see `treillis.cachedir`) and checked against its
-types when read. A file that does not verify, does not decode, or comes from
+A build keeps it in a file of the cache folder (`build/<output>.search.state`):
+msgpack, sealed with the user's key (see `treillis.cachedir`) and checked against
+its types when read. A file that does not verify, does not decode, or comes from
 another version of the code is no state: every record is analysed again. The
 preview keeps it in memory, in its search worker (see `treillis.live`).
+
+An edit needs few of the records: each is read from the file as its bytes
+(`msgspec.Raw`) and decoded, and checked, only when used (`Kept`); the others are
+written back as they were read. An index's postings are kept as each term's JSON
+(see `IndexState`): an edit decodes only its terms'.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import msgspec
 
 from treillis.cachedir import read_sealed, write_sealed
 
-SEARCH_STATE_VERSION = 2  # bumped whenever `Analysed`, `IndexState` or a key's meaning changes
+SEARCH_STATE_VERSION = 3  # bumped whenever `Analysed`, `IndexState` or a key's meaning changes
 STATE_NAME = "build/search.state"
 
 
@@ -44,26 +49,53 @@ class Analysed(msgspec.Struct, array_like=True, frozen=True):
 class IndexState(msgspec.Struct, array_like=True):
     """An index as the latest build made it, for the next to change only what an edit
     changed (see `treillis.search.index.Postings`): its records (document number, the
-    key of its record, ascending), each field's total length, each term's postings;
-    and, for a sharded index, each file's shards: first terms and digests (those the
-    build wrote: the output's files are kept only when they still have them)."""
+    key of its record, ascending), each field's total length, its terms (sorted), each
+    term's postings in every field as the index files write them (JSON, see
+    `treillis.search.index.terms_part`), how many documents each field of each term
+    has (native 32-bit integers, term after term); and, for a sharded index, each
+    file's shards: first terms and digests (those the build wrote: the output's files
+    are kept only when they still have them)."""
 
     records: list[tuple[int, str]]
     lengths: list[int]
-    terms: dict[str, list[list[int]]]
+    terms: list[str]
+    lists: list[str]
+    counts: bytes
     shards: dict[str, tuple[list[str], list[str]]] = {}
+
+
+class AtlasState(msgspec.Struct, array_like=True):
+    """A language's atlas index as the latest build wrote it: a digest of what it is made
+    of, its file's digest, and the keys of its records (kept for the next build)."""
+
+    inputs: str
+    digest: str
+    keys: list[str]
 
 
 class _File(msgspec.Struct, array_like=True):
     version: int
     code: str
-    records: dict[str, Analysed]
+    records: dict[str, msgspec.Raw]  # each an `Analysed`, decoded when used
     indexes: dict[str, IndexState] = {}
     phrases: dict[str, str] = {}
+    atlas: dict[str, AtlasState] = {}
 
 
 _ENCODER = msgspec.msgpack.Encoder()
 _DECODER = msgspec.msgpack.Decoder(_File)
+_RECORD_DECODER = msgspec.msgpack.Decoder(Analysed)
+
+
+def decoded(record: Analysed | msgspec.Raw) -> Analysed | None:
+    """A kept record decoded (None: it does not decode or its parts do not fit)."""
+    if isinstance(record, Analysed):
+        return record
+    try:
+        found = _RECORD_DECODER.decode(record)
+    except msgspec.DecodeError:
+        return None
+    return found if _consistent(found) else None
 
 
 def record_key(lang: str, texts: tuple[str, ...]) -> str:
@@ -77,22 +109,25 @@ def record_key(lang: str, texts: tuple[str, ...]) -> str:
 class SearchState:
     """Analysed records by `record_key`, kept in memory (the preview's) and, with a
     `path`, in a sealed file for the next build. `code` names the code that analysed
-    them (see `treillis.build.code_version`): another code's records are not used."""
+    them (see `treillis.build.code_version`): another code's records are not used.
+    A record read from the file is its bytes until used (see `decoded`)."""
 
     def __init__(self, path: Path | None = None, code: str = "") -> None:
         self.path = path
         self.code = code
-        self._records: dict[str, Analysed] | None = None
+        self._records: dict[str, Analysed | msgspec.Raw] | None = None
         self._indexes: dict[str, IndexState] = {}
         self._phrases: dict[str, str] = {}
+        self._atlas: dict[str, AtlasState] = {}
 
     @classmethod
     def in_cache(cls, cache: Path | None, code: str) -> SearchState | None:
         """The state kept in the cache folder `cache` (None without a cache)."""
         return cls(cache / STATE_NAME, code) if cache is not None else None
 
-    def records(self) -> dict[str, Analysed]:
-        """The records kept (read from the file the first time)."""
+    def records(self) -> dict[str, Analysed | msgspec.Raw]:
+        """The records kept (read from the file the first time), each an `Analysed` or
+        its bytes (see `decoded`)."""
         if self._records is None:
             self._records = self._read()
         return self._records
@@ -108,7 +143,12 @@ class SearchState:
         self.records()
         return self._phrases
 
-    def _read(self) -> dict[str, Analysed]:
+    def atlas(self) -> dict[str, AtlasState]:
+        """The latest build's atlas indexes by language (read with the records)."""
+        self.records()
+        return self._atlas
+
+    def _read(self) -> dict[str, Analysed | msgspec.Raw]:
         if self.path is None:
             return {}
         data = read_sealed(self.path, _context())
@@ -118,30 +158,47 @@ class SearchState:
             found = None
         if found is None or found.version != SEARCH_STATE_VERSION or found.code != self.code:
             return {}
-        if not all(_consistent(record) for record in found.records.values()):
-            return {}
-        if all(key in found.records for i in found.indexes.values() for _n, key in i.records):
-            self._indexes = found.indexes
+        records: dict[str, Analysed | msgspec.Raw] = dict(found.records)
+        self._indexes = {
+            name: kept
+            for name, kept in found.indexes.items()
+            if _index_consistent(kept) and all(key in records for _n, key in kept.records)
+        }
+        self._atlas = {
+            lang: kept
+            for lang, kept in found.atlas.items()
+            if all(key in records for key in kept.keys)
+        }
         self._phrases = found.phrases
-        return found.records
+        return records
 
     def keep(
         self,
-        records: dict[str, Analysed],
+        records: dict[str, Analysed | msgspec.Raw],
         indexes: dict[str, IndexState] | None = None,
         phrases: dict[str, str] | None = None,
+        atlas: dict[str, AtlasState] | None = None,
     ) -> None:
         """Keep `records` (those of the latest build) instead of the previous ones, and its
-        `indexes` and `phrases` (None: the same as before)."""
+        `indexes`, `phrases` and `atlas` (None: the same as before)."""
         same = self._records is not None and self._records.keys() == records.keys()
         self._records = records
         if indexes is not None:
             self._indexes, same = indexes, False
         if phrases is not None:
             self._phrases = phrases
+        if atlas is not None:
+            self._atlas, same = atlas, False
         if self.path is not None and not same:
             data = _ENCODER.encode(
-                _File(SEARCH_STATE_VERSION, self.code, records, self._indexes, self._phrases)
+                _File(
+                    SEARCH_STATE_VERSION,
+                    self.code,
+                    records,  # (a record still as read is written as read: msgspec.Raw)
+                    self._indexes,
+                    self._phrases,
+                    self._atlas,
+                )
             )
             # (A folder in its place, a full disk…) What is kept is only a shortcut: the
             # next build analyses again what it cannot read.
@@ -150,7 +207,7 @@ class SearchState:
         if self.path is not None:
             # The file holds them now: read again if ever asked for, not held meanwhile
             # (a build's search worker goes on rendering pages, with a smaller memory).
-            self._records, self._indexes, self._phrases = None, {}, {}
+            self._records, self._indexes, self._phrases, self._atlas = None, {}, {}, {}
 
 
 def _context() -> str:
@@ -164,4 +221,14 @@ def _consistent(record: Analysed) -> bool:
         len(record.terms) == len(record.counts) == len(record.positions)
         and all(len(t) == len(c) for t, c in zip(record.terms, record.counts, strict=True))
         and all(len(s) == 4 * sum(c) for s, c in zip(record.positions, record.counts, strict=True))
+    )
+
+
+def _index_consistent(kept: IndexState) -> bool:
+    """Whether a kept index's parts fit together (cheaply: its terms' order is checked in C)."""
+    fields = len(kept.lengths)
+    return (
+        len(kept.terms) == len(kept.lists)
+        and len(kept.counts) == 4 * fields * len(kept.terms)
+        and kept.terms == sorted(set(kept.terms))
     )
