@@ -420,7 +420,8 @@ def _edited(
         return found
 
     for number, key in removed:
-        analysed = decoded(kept[key]) if key in kept else None
+        record = kept.get(key)
+        analysed = decoded(record) if record is not None else None
         if analysed is None:
             raise _Inconsistent(key)
         for position, (field_terms, term_counts) in enumerate(
@@ -786,23 +787,23 @@ def _search_files(
     by_name = {name: by_name[name] for name in languages} | dict(sorted(network_by_name.items()))
     del network_by_name
     kept = state.records() if state is not None else {}
-    # Each record met, by key: its analysis, or its bytes as kept (decoded when needed, see
-    # `analysis`), and what it is made from.
-    used: dict[str, Analysed | msgspec.Raw] = {}
+    # Each record met, by key: its analysis, or None when kept by the state (read and
+    # decoded only if needed, see `analysis`), and what it is made from.
+    used: dict[str, Analysed | None] = {}
     sources: dict[str, tuple[str, tuple[str, ...], str]] = {}
     analysers: dict[str, Analyser] = {}
 
     def keyed(lang: str, texts: tuple[str, ...], kind: str) -> str:
-        """A record's key, its analysis taken from a previous build or made now (a
-        "markdown" record's last text is a document's body, whose plain text is indexed)."""
+        """A record's key, its analysis kept from a previous build or made now."""
         key = record_key(lang, (*texts, kind))
         if key not in used:
-            found = kept.get(key)
             sources[key] = (lang, texts, kind)
-            used[key] = found if found is not None else analysed_now(lang, texts, kind)
+            used[key] = None if key in kept else analysed_now(lang, texts, kind)
         return key
 
     def analysed_now(lang: str, texts: tuple[str, ...], kind: str) -> Analysed:
+        """A record analysed (a "markdown" record's last text is a document's body, whose
+        plain text is indexed)."""
         if kind == "markdown":
             texts = (*texts[:-1], markdown.plain_text(texts[-1]))
         if lang not in analysers:
@@ -810,11 +811,14 @@ def _search_files(
         return analyse(analysers[lang], texts)
 
     def analysis(key: str) -> Analysed:
-        """A record's analysis, decoded if kept (made again if it does not decode)."""
-        found = decoded(used[key])
+        """A record's analysis, decoded if kept (made again if it cannot be read)."""
+        found = used[key]
         if found is None:
-            found = analysed_now(*sources[key])
-        used[key] = found
+            kept_record = kept.get(key)
+            found = decoded(kept_record) if kept_record is not None else None
+            if found is None:
+                found = analysed_now(*sources[key])
+            used[key] = found
         return found
 
     keyed_by_name = {
@@ -918,8 +922,7 @@ def _search_files(
             and previous is not None
             and previous.get(file_name) == before.digest
         ):
-            for key in before.keys:
-                used[key] = kept[key]
+            used.update(dict.fromkeys(before.keys))  # (kept: `before` says so)
             files.append(SearchFile(file_name, None, before.digest))
             atlas_states[lang] = before
             continue
