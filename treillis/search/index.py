@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain
+from operator import sub
 
 import msgspec
 from lunr import __TARGET_JS_VERSION__
@@ -401,7 +402,7 @@ def _edited(
     terms, lists, lengths = previous.terms, previous.lists, list(previous.lengths)
     counts = array("I")
     counts.frombytes(previous.counts)
-    touched: dict[str, list[list[int]]] = {}  # term → each field's postings, numbers ascending
+    touched: dict[str, list[list[int]]] = {}  # term → each field's postings, as gaps
 
     def postings_of_term(term: str) -> list[list[int]]:
         found = touched.get(term)
@@ -409,7 +410,7 @@ def _edited(
             at = bisect_left(terms, term)
             if at < len(terms) and terms[at] == term:
                 try:
-                    found = [_ungapped(flat) for flat in _LISTS_DECODER.decode(lists[at])]
+                    found = _LISTS_DECODER.decode(lists[at])
                 except msgspec.DecodeError:
                     raise _Inconsistent(term) from None
                 if len(found) != width:
@@ -429,11 +430,8 @@ def _edited(
         ):
             lengths[position] -= sum(term_counts)
             for term in field_terms:
-                flat = postings_of_term(term)[position]
-                at = _place(flat, number)
-                if at >= len(flat) or flat[at] != number:
+                if not _take_out(postings_of_term(term)[position], number):
                     raise _Inconsistent(term)
-                del flat[at : at + 3]
     for number, key in added:
         analysed = analysis(key)
         for position, (field_terms, term_counts) in enumerate(
@@ -442,9 +440,7 @@ def _edited(
             length = sum(term_counts)
             lengths[position] += length
             for term, tf in zip(field_terms, term_counts, strict=True):
-                flat = postings_of_term(term)[position]
-                at = _place(flat, number)
-                flat[at:at] = (number, tf, length)
+                _put_in(postings_of_term(term)[position], number, tf, length)
     for term in sorted(touched):
         found = touched[term]
         at = bisect_left(terms, term)
@@ -454,26 +450,39 @@ def _edited(
                 del terms[at], lists[at], counts[width * at : width * (at + 1)]
             continue
         sizes = array("I", [len(flat) // 3 for flat in found])
+        text = _ENCODER.encode(found).decode()
         if present:
-            lists[at] = _encoded_lists(found)
+            lists[at] = text
             counts[width * at : width * (at + 1)] = sizes
         else:
             terms.insert(at, term)
-            lists.insert(at, _encoded_lists(found))
+            lists.insert(at, text)
             counts[width * at : width * at] = sizes
     return Postings(fields, len(records), lengths, terms, lists, counts), set(touched)
 
 
-def _place(flat: list[int], number: int) -> int:
-    """Where document `number`'s postings are, or would be, in a field's postings."""
-    low, high = 0, len(flat) // 3
-    while low < high:
-        middle = (low + high) // 2
-        if flat[3 * middle] < number:
-            low = middle + 1
-        else:
-            high = middle
-    return 3 * low
+def _take_out(gaps: list[int], number: int) -> bool:
+    """Document `number`'s postings taken out of a field's (see `_gaps`): False if not there.
+    Numbers are added up in C, not made into a list and back in Python."""
+    numbers = list(accumulate(gaps[0::3]))
+    at = bisect_left(numbers, number)
+    if at >= len(numbers) or numbers[at] != number:
+        return False
+    gap = gaps[3 * at]
+    del gaps[3 * at : 3 * at + 3]
+    if 3 * at < len(gaps):
+        gaps[3 * at] += gap  # the next document's gap is now from the one before
+    return True
+
+
+def _put_in(gaps: list[int], number: int, tf: int, length: int) -> None:
+    """Document `number`'s postings put in a field's (see `_gaps`), in order."""
+    numbers = list(accumulate(gaps[0::3]))
+    at = bisect_left(numbers, number)
+    gap = number - (numbers[at - 1] if at else 0)
+    gaps[3 * at : 3 * at] = (gap, tf, length)
+    if 3 * at + 3 < len(gaps):
+        gaps[3 * at + 3] -= gap
 
 
 def _unchanged_shards(
@@ -548,15 +557,8 @@ def _gaps(flat: list[int]) -> list[int]:
     if len(flat) <= 3:
         return flat
     gapped = flat.copy()
-    gapped[3::3] = [b - a for a, b in zip(flat[0::3], flat[3::3], strict=False)]
+    gapped[3::3] = list(map(sub, flat[3::3], flat[0::3]))
     return gapped
-
-
-def _ungapped(flat: list[int]) -> list[int]:
-    """`_gaps` undone."""
-    if len(flat) > 3:
-        flat[0::3] = list(accumulate(flat[0::3]))
-    return flat
 
 
 def terms_part(postings: Postings, places: Sequence[int], fields: tuple[str, ...]) -> dict:
@@ -745,15 +747,32 @@ def _search_files(
     # Each record is its fields' texts (`FULL_FIELDS`' order), a document's body as Markdown.
     # Indexes by name ("fr", then `NETWORK` + "fr"), each with its language and records.
     by_name: dict[str, tuple[str, list[tuple[int, tuple[str, ...], bool]]]] = {}
+    # A descriptor's labels and synonyms in a document's language, then the site's: once
+    # for each descriptor and language, not for each document.
+    words_of: dict[tuple[str, str], tuple[list[str | None], list[str]] | None] = {}
+
+    def words(descriptor_id: str, first: str) -> tuple[list[str | None], list[str]] | None:
+        found = words_of.get((descriptor_id, first), ())
+        if found == ():
+            descriptor = site.descriptors.get(descriptor_id)
+            found = None
+            if descriptor is not None:
+                langs = (first, *site.config.languages)
+                found = (
+                    [descriptor.label.get(lang) for lang in langs],
+                    [word for lang in langs for word in descriptor.synonyms.get(lang, [])],
+                )
+            words_of[descriptor_id, first] = found
+        return found
+
     for number, document in enumerate(documents):
-        labels: dict[str, None] = {}
+        labels: dict[str | None, None] = {}
         synonyms: dict[str, None] = {}
         for descriptor_id in document.descriptor_ids:
-            descriptor = site.descriptors.get(descriptor_id)
-            if descriptor is not None:
-                for lang in (document.lang, *site.config.languages):
-                    labels[descriptor.label.get(lang)] = None
-                    synonyms.update(dict.fromkeys(descriptor.synonyms.get(lang, [])))
+            found = words(descriptor_id, document.lang)
+            if found is not None:
+                labels.update(dict.fromkeys(found[0]))
+                synonyms.update(dict.fromkeys(found[1]))
         texts = (
             document.title,
             " ; ".join(label for label in labels if label),
