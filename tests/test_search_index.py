@@ -254,3 +254,136 @@ def test_a_build_failing_after_the_postings_changed_leaves_no_wrong_state(
         with pytest.raises(ZeroDivisionError):
             search_files(edited, paths, memory)
     assert search_files(edited, paths, memory) == search_files(edited, paths)
+
+
+def _edited_body(content, number: int = 3):
+    """The site with one document's body changed (a sentence more)."""
+    key = sorted(k for k, d in content.documents.items() if d.lang == "fr")[number]
+    document = content.documents[key]
+    body = document.body + "\n\nLes coopératives ferroviaires.\n"
+    return replace(content, documents={**content.documents, key: replace(document, body=body)})
+
+
+def _state_files(path: Path) -> list[Path]:
+    return [path, *path.parent.glob(f"{path.name}.*")]
+
+
+def test_an_edit_reads_and_writes_only_part_of_the_search_state(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records are kept in groups of their own (`<state>.<group>`): an edit of one
+    document reads the state's file and the group of the record it takes out, and writes
+    the groups of the records it changed, not every record; its files are a full build's."""
+    from treillis.search import state as state_module
+
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+    first = search_files(content, paths, SearchState(path, "code"), {})
+    digests = {f.name: f.content_digest() for f in first}  # the output's files, intact
+    total = sum(p.stat().st_size for p in _state_files(path))
+    read, written = [], []
+    reader, writer = state_module.read_sealed, state_module.write_sealed
+    monkeypatch.setattr(
+        state_module, "read_sealed", lambda p, c: read.append(p.stat().st_size) or reader(p, c)
+    )
+    monkeypatch.setattr(
+        state_module, "write_sealed", lambda p, c, d: written.append(len(d)) or writer(p, c, d)
+    )
+    edited = _edited_body(content)
+    again = search_files(edited, paths, SearchState(path, "code"), digests)
+    whole = {f.name: f.data for f in search_files(edited, paths)}
+    assert {f.name: f.data for f in again if f.data is not None}.items() <= whole.items()
+    assert all(f.content_digest() == digests[f.name] for f in again if f.data is None)
+    # The records weigh; the edit reads and writes the state's own file, and one or two
+    # groups of records of the 256.
+    main = path.stat().st_size
+    records = total - main
+    assert records > total / 5
+    assert len(read) <= 3 and sum(read) - main <= records / 10, (read, main, records)
+    assert len(written) <= 3 and sum(written) - main <= records / 10, (written, main, records)
+
+
+@pytest.mark.parametrize("damage", ["flipped", "missing", "stale", "another group", "truncated"])
+def test_a_damaged_group_of_the_search_state_is_records_to_analyse_again(
+    content, tmp_path: Path, damage: str
+) -> None:
+    """Groups of records that are missing, do not verify, are another group's or an older
+    build's (the state's file names each group's digest) are no records: those needed are
+    analysed again and the files are a full build's, without an error."""
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+
+    def built(site, state: SearchState) -> dict[str, str | None]:
+        files = search_files(site, paths, state, digests)
+        digests.update((f.name, f.content_digest()) for f in files)
+        return {f.name: f.data for f in files}
+
+    digests: dict[str, str] = {}
+    built(content, SearchState(path, "code"))
+    older = {g: g.read_bytes() for g in _state_files(path) if g != path}
+    edited = _edited_body(content)
+    built(edited, SearchState(path, "code"))
+    groups = sorted(g for g in _state_files(path) if g != path)
+    contents = [g.read_bytes() for g in groups]
+    for n, group in enumerate(groups):
+        data = contents[n]
+        if damage == "flipped":
+            group.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+        elif damage == "missing":
+            group.unlink()
+        elif damage == "stale":
+            group.write_bytes(older.get(group, data))
+        elif damage == "another group":
+            group.write_bytes(contents[(n + 1) % len(groups)])
+        else:
+            group.write_bytes(data[:20])
+    for site in (_edited_body(edited, number=5), _edited_body(edited, number=7)):
+        files = built(site, SearchState(path, "code"))
+        whole = {f.name: f.data for f in search_files(site, paths)}
+        assert {name: data for name, data in files.items() if data is not None}.items() <= (
+            whole.items()
+        )
+        assert files.keys() == whole.keys()
+
+
+def test_an_edit_keeps_the_atlas_index_when_its_texts_are_the_same(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The atlas index (descriptors' labels and synonyms) is made again only when they
+    changed: after a document's edit its files are kept (no data), the previous build's."""
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+    first = search_files(content, paths, SearchState(path, "code"), {})
+    digests = {f.name: f.content_digest() for f in first}
+    made: list[int] = []
+    whole = index.index_of
+    monkeypatch.setattr(index, "index_of", lambda *a: made.append(1) or whole(*a))
+    edited = _edited_body(content)
+    again = search_files(edited, paths, SearchState(path, "code"), digests)
+    atlas = [f for f in again if f.name.endswith("-atlas")]
+    assert made == [] and atlas and all(f.data is None for f in atlas)
+    assert [f.content_digest() for f in atlas] == [digests[f.name] for f in atlas]
+    # A label changed: made again, as a build from nothing makes it.
+    descriptor = sorted(edited.descriptors)[0]
+    relabelled = replace(
+        edited,
+        descriptors={
+            **edited.descriptors,
+            descriptor: replace(
+                edited.descriptors[descriptor],
+                label=replace(
+                    edited.descriptors[descriptor].label,
+                    values={
+                        **edited.descriptors[descriptor].label.values,
+                        "fr": "Vallée ferroviaire",
+                    },
+                ),
+            ),
+        },
+    )
+    digests = {f.name: f.content_digest() for f in again}
+    changed = search_files(relabelled, paths, SearchState(path, "code"), digests)
+    assert made and {f.name: f.data for f in changed if f.name.endswith("-atlas")}["fr-atlas"]
+    assert [f.data for f in changed if f.name == "fr-atlas"] == [
+        f.data for f in search_files(relabelled, paths) if f.name == "fr-atlas"
+    ]
