@@ -765,10 +765,11 @@ def _search_files(
             words_of[descriptor_id, first] = found
         return found
 
+    descriptor_ids = [document.descriptor_ids for document in documents]  # (made on each call)
     for number, document in enumerate(documents):
         labels: dict[str | None, None] = {}
         synonyms: dict[str, None] = {}
-        for descriptor_id in document.descriptor_ids:
+        for descriptor_id in descriptor_ids[number]:
             found = words(descriptor_id, document.lang)
             if found is not None:
                 labels.update(dict.fromkeys(found[0]))
@@ -974,14 +975,12 @@ def _search_files(
             lang=document.lang,
             partner=partner_number(document),
             descriptors=[
-                descriptor_number[d]
-                for d in dict.fromkeys(document.descriptor_ids)
-                if d in descriptor_number
+                descriptor_number[d] for d in dict.fromkeys(ids) if d in descriptor_number
             ],
             bases=[0],
             url="",
         )
-        for document in documents
+        for document, ids in zip(documents, descriptor_ids, strict=True)
     ]
     # The bases: the site itself first, then site.yaml's, by name in the site's first language.
     base_ids = [base.id for base in site.config.network]
