@@ -329,14 +329,12 @@ def postings_of(
                     lists = terms[term] = [[] for _ in range(empty)]
                 lists[position] += (number, tf, length)
     ordered = sorted(terms)
-    return Postings(
-        fields,
-        len(records),
-        lengths,
-        ordered,
-        [_encoded_lists(terms[term]) for term in ordered],
-        array("I", [len(flat) // 3 for term in ordered for flat in terms[term]]),
-    )
+    lists, sizes = [], array("I")
+    for term in ordered:
+        found = terms.pop(term)  # (not held twice, as numbers and as text)
+        sizes.extend(len(flat) // 3 for flat in found)
+        lists.append(_encoded_lists(found))
+    return Postings(fields, len(records), lengths, ordered, lists, sizes)
 
 
 def _postings_now(
