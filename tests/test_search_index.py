@@ -387,3 +387,28 @@ def test_an_edit_keeps_the_atlas_index_when_its_texts_are_the_same(
     assert [f.data for f in changed if f.name == "fr-atlas"] == [
         f.data for f in search_files(relabelled, paths) if f.name == "fr-atlas"
     ]
+
+
+def test_every_search_script_is_its_json_in_a_string_as_the_standard_library_writes(
+    content, tmp_path: Path
+) -> None:
+    """A phrases file is put together from its records' parts, each escaped once and kept
+    (see `index.phrases_file`): its script is `json.dumps` of its data all the same,
+    after an edit too, and its digest changes with its data."""
+    paths = Paths(content.config.languages)
+    state = tmp_path / "search.state"
+    first = search_files(content, paths, SearchState(state, "code"))
+    again = search_files(_edited_body(content), paths, SearchState(state, "code"))
+    for files in (first, again):
+        for search_file in files:
+            name, data = search_file.name, search_file.data
+            expected = f"TreillisSearch.add({json.dumps(name)},{json.dumps(data)});\n"
+            assert search_file.script() == expected, name
+    phrases = {f.name: f for f in first if f.name.endswith("-phrases")}
+    assert phrases
+    for search_file in again:
+        if search_file.name in phrases:
+            before = phrases[search_file.name]
+            assert (search_file.data == before.data) == (
+                search_file.content_digest() == before.content_digest()
+            )

@@ -14,12 +14,13 @@ a script calling `TreillisSearch.add(name, json)`, so it loads from disk
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import math
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import accumulate, chain
 from operator import sub
 
@@ -61,25 +62,56 @@ QUICK_SHARD_BYTES = 60_000  # smaller than the full index's: they come before th
 NETWORK = "network-"
 
 
-@dataclass(frozen=True)
 class SearchFile:
     """One data file of the search: its name (the script is `name.js`) and its JSON;
     `data` None: the same as the previous build's file, which is kept (a shard: see
-    `treillis.search.shards.encoded`)."""
+    `treillis.search.shards.encoded`). `escaped`: the JSON as written inside the script's
+    string (`json.dumps(data)` without its quotes), made beforehand from parts (see
+    `phrases_file`); the data is then decoded from it only if asked for."""
 
-    name: str
-    data: str | None
-    digest: str = field(default="", compare=False)  # of the data, when made from it
+    __slots__ = ("_data", "_escaped", "digest", "name")
+
+    def __init__(
+        self, name: str, data: str | None, digest: str = "", escaped: str | None = None
+    ) -> None:
+        self.name = name
+        self._data = data
+        self.digest = digest  # of the data, when made from it
+        self._escaped = escaped
+
+    @property
+    def kept(self) -> bool:
+        """Whether the file is the previous build's, kept (no data)."""
+        return self._data is None and self._escaped is None
+
+    @property
+    def data(self) -> str | None:
+        if self._data is None and self._escaped is not None:
+            self._data = json.loads(f'"{self._escaped}"')
+        return self._data
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SearchFile):
+            return NotImplemented
+        return (self.name, self.data) == (other.name, other.data)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.data))
+
+    def __repr__(self) -> str:
+        return f"SearchFile({self.name!r}, {self.data!r:.60})"
 
     def script(self) -> str:
-        assert self.data is not None, "a kept file is not written again"
         # JSON inside a JS string: JSON.parse is much faster than a JS object literal.
-        return f"TreillisSearch.add({json.dumps(self.name)},{json.dumps(self.data)});\n"
+        if self._escaped is not None:
+            return f'TreillisSearch.add({json.dumps(self.name)},"{self._escaped}");\n'
+        assert self._data is not None, "a kept file is not written again"
+        return f"TreillisSearch.add({json.dumps(self.name)},{json.dumps(self._data)});\n"
 
     def content_digest(self) -> str:
         """What names the file's content, for the next build to keep it if the same."""
-        assert self.digest or self.data is not None
-        return self.digest or text_digest(self.name, self.data or "")
+        assert self.digest or self._data is not None
+        return self.digest or text_digest(self.name, self._data or "")
 
 
 def ref(number: int) -> str:
@@ -269,6 +301,26 @@ def phrases_text(parts: Iterable[tuple[str, str]]) -> str:
     """The phrases file of an index from its records' parts (reference, `record_positions`):
     reference → field → term → positions."""
     return "{" + ",".join(f'"{doc_ref}":{part}' for doc_ref, part in parts) + "}"
+
+
+def phrase_part(part: str) -> tuple[str, str]:
+    """A record's part of a phrases file (`record_positions`) as a phrases file is made of
+    it (see `phrases_file`): as written inside the script's string, and a digest of it."""
+    digest = hashlib.blake2b(part.encode(), digest_size=16).hexdigest()
+    return json.dumps(part)[1:-1], digest
+
+
+def phrases_file(name: str, parts: list[tuple[str, tuple[str, str]]]) -> SearchFile:
+    """An index's phrases file (see `phrases_text`) from its records' parts (reference,
+    `phrase_part`), without escaping or digesting the whole file again: JSON's escaping
+    is character by character, so the file's is its parts' joined, and the file's digest
+    is made of its parts'."""
+    escaped = "{" + ",".join(f'\\"{doc_ref}\\":{part}' for doc_ref, (part, _d) in parts) + "}"
+    digest = hashlib.blake2b(name.encode(), digest_size=16)
+    digest.update(
+        "".join(f"\0{doc_ref}\0{part_digest}" for doc_ref, (_p, part_digest) in parts).encode()
+    )
+    return SearchFile(name, None, "p" + digest.hexdigest(), escaped)
 
 
 # BM25's parameters, lunr.Builder's: written in each index for the browser, which computes
@@ -854,7 +906,7 @@ def _search_files(
     # descriptors, with the full one's statistics: a result ranks there as in the full one).
     # Each record's part of its index's phrases file, kept from build to build.
     kept_phrases = state.phrases() if state is not None else {}
-    phrases: dict[str, str] = {}
+    phrases: dict[str, tuple[str, str]] = {}
     # A previous build's index is changed where the records changed (see `IndexState`). It
     # is taken from the state first: should this build fail after changing it, the next one
     # (the preview's, whose state stays in memory) makes the index from nothing.
@@ -913,10 +965,10 @@ def _search_files(
             for number, key in keyed_by_name[name][1]:
                 part = kept_phrases.get(key)
                 if part is None:
-                    part = record_positions(FULL_FIELDS, analysis(key))
+                    part = phrase_part(record_positions(FULL_FIELDS, analysis(key)))
                 phrases[key] = part
                 parts.append((ref(number), part))
-            files.append(SearchFile(f"{name}-phrases", phrases_text(parts)))
+            files.append(phrases_file(f"{name}-phrases", parts))
     del indexes, keyed_by_name
 
     # The atlas: descriptors by label and synonyms, in each language of the site. Its index

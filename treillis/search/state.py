@@ -38,7 +38,7 @@ import msgspec
 
 from treillis.cachedir import read_sealed, write_sealed
 
-SEARCH_STATE_VERSION = 3  # bumped whenever `Analysed`, `IndexState` or a key's meaning changes
+SEARCH_STATE_VERSION = 4  # bumped whenever `Analysed`, `IndexState` or a key's meaning changes
 STATE_NAME = "build/search.state"
 
 
@@ -87,7 +87,7 @@ class _File(msgspec.Struct, array_like=True):
     # data and its records' keys.
     groups: dict[str, tuple[str, list[str]]]
     indexes: dict[str, IndexState] = {}
-    phrases: dict[str, str] = {}
+    phrases: dict[str, tuple[str, str]] = {}
     atlas: dict[str, AtlasState] = {}
 
 
@@ -173,7 +173,7 @@ class SearchState:
         self.code = code
         self._records: Mapping[str, Analysed | msgspec.Raw] | None = None
         self._indexes: dict[str, IndexState] = {}
-        self._phrases: dict[str, str] = {}
+        self._phrases: dict[str, tuple[str, str]] = {}
         self._atlas: dict[str, AtlasState] = {}
 
     @classmethod
@@ -193,9 +193,9 @@ class SearchState:
         self.records()
         return self._indexes
 
-    def phrases(self) -> dict[str, str]:
+    def phrases(self) -> dict[str, tuple[str, str]]:
         """Each record's part of a phrases file, by record key (read with the records; see
-        `treillis.search.index.record_positions`)."""
+        `treillis.search.index.phrase_part`)."""
         self.records()
         return self._phrases
 
@@ -237,7 +237,7 @@ class SearchState:
         self,
         records: Mapping[str, Analysed | msgspec.Raw | None],
         indexes: dict[str, IndexState] | None = None,
-        phrases: dict[str, str] | None = None,
+        phrases: dict[str, tuple[str, str]] | None = None,
         atlas: dict[str, AtlasState] | None = None,
     ) -> None:
         """Keep `records` (those of the latest build; None: the one kept under that key)
