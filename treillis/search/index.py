@@ -297,12 +297,6 @@ def record_positions(fields: tuple[tuple[str, int], ...], analysed: Analysed) ->
     return _compact(by_field)
 
 
-def phrases_text(parts: Iterable[tuple[str, str]]) -> str:
-    """The phrases file of an index from its records' parts (reference, `record_positions`):
-    reference → field → term → positions."""
-    return "{" + ",".join(f'"{doc_ref}":{part}' for doc_ref, part in parts) + "}"
-
-
 def phrase_part(part: str) -> tuple[str, str]:
     """A record's part of a phrases file (`record_positions`) as a phrases file is made of
     it (see `phrases_file`): as written inside the script's string, and a digest of it."""
@@ -311,10 +305,11 @@ def phrase_part(part: str) -> tuple[str, str]:
 
 
 def phrases_file(name: str, parts: list[tuple[str, tuple[str, str]]]) -> SearchFile:
-    """An index's phrases file (see `phrases_text`) from its records' parts (reference,
-    `phrase_part`), without escaping or digesting the whole file again: JSON's escaping
-    is character by character, so the file's is its parts' joined, and the file's digest
-    is made of its parts'."""
+    """An index's phrases file (reference → field → term → positions, each record's part
+    made by `record_positions`) from its records' parts (reference, `phrase_part`),
+    without escaping or digesting the whole file again: JSON's escaping is character by
+    character, so the file's is its parts' joined, and the file's digest is made of its
+    parts'."""
     escaped = "{" + ",".join(f'\\"{doc_ref}\\":{part}' for doc_ref, (part, _d) in parts) + "}"
     digest = hashlib.blake2b(name.encode(), digest_size=16)
     digest.update(
