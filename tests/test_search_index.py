@@ -412,3 +412,35 @@ def test_every_search_script_is_its_json_in_a_string_as_the_standard_library_wri
             assert (search_file.data == before.data) == (
                 search_file.content_digest() == before.content_digest()
             )
+
+
+@pytest.mark.parametrize("damage", ["terms out of order", "a term twice", "counts cut short"])
+def test_a_kept_index_whose_parts_do_not_fit_is_made_from_nothing(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """A kept index (sealed, so written by Treillis: this guards against a bug of an earlier
+    build) whose terms are not in order, or whose counts do not fit its terms, is not
+    changed but made from nothing, as a build without a state makes it."""
+    from treillis.cachedir import read_sealed, write_sealed
+    from treillis.search import state as state_module
+
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+    search_files(content, paths, SearchState(path, "code"))
+    context = state_module._context()
+    found = state_module._DECODER.decode(read_sealed(path, context))
+    kept = found.indexes["fr"]
+    if damage == "terms out of order":
+        kept.terms[1], kept.terms[2] = kept.terms[2], kept.terms[1]
+    elif damage == "a term twice":
+        kept.terms[2] = kept.terms[1]
+    else:
+        kept.counts = kept.counts[:-4]
+    write_sealed(path, context, state_module._ENCODER.encode(found))
+    made: list[int] = []
+    whole = index.postings_of
+    monkeypatch.setattr(index, "postings_of", lambda *a: made.append(1) or whole(*a))
+    edited = _edited_body(content)
+    again = search_files(edited, paths, SearchState(path, "code"))
+    assert len(made) == 1  # "fr" made from nothing, the others changed
+    assert again == search_files(edited, paths)

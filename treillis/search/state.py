@@ -337,5 +337,6 @@ def _index_consistent(kept: IndexState) -> bool:
     return (
         len(kept.terms) == len(kept.lists)
         and len(kept.counts) == 4 * fields * len(kept.terms)
-        and kept.terms == sorted(set(kept.terms))
+        and kept.terms == sorted(kept.terms)  # (in order: one comparison a term)
+        and len(set(kept.terms)) == len(kept.terms)
     )
