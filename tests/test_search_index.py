@@ -444,3 +444,28 @@ def test_a_kept_index_whose_parts_do_not_fit_is_made_from_nothing(
     again = search_files(edited, paths, SearchState(path, "code"))
     assert len(made) == 1  # "fr" made from nothing, the others changed
     assert again == search_files(edited, paths)
+
+
+def test_a_long_leads_excerpt_is_made_from_its_beginning_as_from_the_whole() -> None:
+    """An excerpt is read from a long lead's beginning only (up to a whitespace character):
+    the same as made from the whole lead, whatever its spaces, accents and scripts."""
+    import random
+    import unicodedata
+
+    def whole(text: str) -> str:
+        text = " ".join(unicodedata.normalize("NFC", text).split())
+        if len(text) <= index.EXCERPT:
+            return text
+        cut = text.rfind(" ", 0, index.EXCERPT)
+        return text[: cut if cut > 0 else index.EXCERPT] + "…"
+
+    pieces = [
+        *("mot", "élan", "e\u0301te\u0301", "\u1100\u1161\u11a8", "x" * 90, "ﬁ", "Å"),
+        *("A\u030a", " ", "  ", "\n", "\u00a0", "\u2000", "\u3000", "\t", " \u0301"),
+        *("\u0301", "\u1100", "\u1161"),
+    ]
+    assert "\u0301" in pieces and len("\u0301") == 1
+    chance = random.Random(18)
+    for _ in range(3000):
+        text = "".join(chance.choice(pieces) for _ in range(chance.randrange(1, 400)))
+        assert index._excerpt(text) == whole(text), repr(text)

@@ -1102,7 +1102,23 @@ def _search_files(
 
 
 def _excerpt(text: str) -> str:
-    text = " ".join(normalise(text).split())
+    """A lead's beginning as results show it: NFC, whitespace collapsed, cut at a space
+    before `EXCERPT` characters."""
+    if len(text) > 4 * EXCERPT:
+        # A long lead (every document's, on each build): only its beginning is read, up to a
+        # whitespace character, which neither normalisation nor collapsing crosses. When that
+        # beginning is longer than an excerpt, the excerpt is the whole lead's.
+        head = text[: 4 * EXCERPT]
+        end = len(head)
+        while end and not head[end - 1].isspace():
+            end -= 1
+        start = " ".join(normalise(head[:end]).split())
+        if len(start) > EXCERPT:
+            return _cut(start)
+    return _cut(" ".join(normalise(text).split()))
+
+
+def _cut(text: str) -> str:
     if len(text) <= EXCERPT:
         return text
     cut = text.rfind(" ", 0, EXCERPT)
