@@ -254,3 +254,218 @@ def test_a_build_failing_after_the_postings_changed_leaves_no_wrong_state(
         with pytest.raises(ZeroDivisionError):
             search_files(edited, paths, memory)
     assert search_files(edited, paths, memory) == search_files(edited, paths)
+
+
+def _edited_body(content, number: int = 3):
+    """The site with one document's body changed (a sentence more)."""
+    key = sorted(k for k, d in content.documents.items() if d.lang == "fr")[number]
+    document = content.documents[key]
+    body = document.body + "\n\nLes coopératives ferroviaires.\n"
+    return replace(content, documents={**content.documents, key: replace(document, body=body)})
+
+
+def _state_files(path: Path) -> list[Path]:
+    return [path, *path.parent.glob(f"{path.name}.*")]
+
+
+def test_an_edit_reads_and_writes_only_part_of_the_search_state(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records are kept in groups of their own (`<state>.<group>`): an edit of one
+    document reads the state's file and the group of the record it takes out, and writes
+    the groups of the records it changed, not every record; its files are a full build's."""
+    from treillis.search import state as state_module
+
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+    first = search_files(content, paths, SearchState(path, "code"), {})
+    digests = {f.name: f.content_digest() for f in first}  # the output's files, intact
+    total = sum(p.stat().st_size for p in _state_files(path))
+    read, written = [], []
+    reader, writer = state_module.read_sealed, state_module.write_sealed
+    monkeypatch.setattr(
+        state_module, "read_sealed", lambda p, c: read.append(p.stat().st_size) or reader(p, c)
+    )
+    monkeypatch.setattr(
+        state_module, "write_sealed", lambda p, c, d: written.append(len(d)) or writer(p, c, d)
+    )
+    edited = _edited_body(content)
+    again = search_files(edited, paths, SearchState(path, "code"), digests)
+    whole = {f.name: f.data for f in search_files(edited, paths)}
+    assert {f.name: f.data for f in again if f.data is not None}.items() <= whole.items()
+    assert all(f.content_digest() == digests[f.name] for f in again if f.data is None)
+    # The records weigh; the edit reads and writes the state's own file, and one or two
+    # groups of records of the 256.
+    main = path.stat().st_size
+    records = total - main
+    assert records > total / 5
+    assert len(read) <= 3 and sum(read) - main <= records / 10, (read, main, records)
+    assert len(written) <= 3 and sum(written) - main <= records / 10, (written, main, records)
+
+
+@pytest.mark.parametrize("damage", ["flipped", "missing", "stale", "another group", "truncated"])
+def test_a_damaged_group_of_the_search_state_is_records_to_analyse_again(
+    content, tmp_path: Path, damage: str
+) -> None:
+    """Groups of records that are missing, do not verify, are another group's or an older
+    build's (the state's file names each group's digest) are no records: those needed are
+    analysed again and the files are a full build's, without an error."""
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+
+    def built(site, state: SearchState) -> dict[str, str | None]:
+        files = search_files(site, paths, state, digests)
+        digests.update((f.name, f.content_digest()) for f in files)
+        return {f.name: f.data for f in files}
+
+    digests: dict[str, str] = {}
+    built(content, SearchState(path, "code"))
+    older = {g: g.read_bytes() for g in _state_files(path) if g != path}
+    edited = _edited_body(content)
+    built(edited, SearchState(path, "code"))
+    groups = sorted(g for g in _state_files(path) if g != path)
+    contents = [g.read_bytes() for g in groups]
+    for n, group in enumerate(groups):
+        data = contents[n]
+        if damage == "flipped":
+            group.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+        elif damage == "missing":
+            group.unlink()
+        elif damage == "stale":
+            group.write_bytes(older.get(group, data))
+        elif damage == "another group":
+            group.write_bytes(contents[(n + 1) % len(groups)])
+        else:
+            group.write_bytes(data[:20])
+    for site in (_edited_body(edited, number=5), _edited_body(edited, number=7)):
+        files = built(site, SearchState(path, "code"))
+        whole = {f.name: f.data for f in search_files(site, paths)}
+        assert {name: data for name, data in files.items() if data is not None}.items() <= (
+            whole.items()
+        )
+        assert files.keys() == whole.keys()
+
+
+def test_an_edit_keeps_the_atlas_index_when_its_texts_are_the_same(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The atlas index (descriptors' labels and synonyms) is made again only when they
+    changed: after a document's edit its files are kept (no data), the previous build's."""
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+    first = search_files(content, paths, SearchState(path, "code"), {})
+    digests = {f.name: f.content_digest() for f in first}
+    made: list[int] = []
+    whole = index.index_of
+    monkeypatch.setattr(index, "index_of", lambda *a: made.append(1) or whole(*a))
+    edited = _edited_body(content)
+    again = search_files(edited, paths, SearchState(path, "code"), digests)
+    atlas = [f for f in again if f.name.endswith("-atlas")]
+    assert made == [] and atlas and all(f.data is None for f in atlas)
+    assert [f.content_digest() for f in atlas] == [digests[f.name] for f in atlas]
+    # A label changed: made again, as a build from nothing makes it.
+    descriptor = sorted(edited.descriptors)[0]
+    relabelled = replace(
+        edited,
+        descriptors={
+            **edited.descriptors,
+            descriptor: replace(
+                edited.descriptors[descriptor],
+                label=replace(
+                    edited.descriptors[descriptor].label,
+                    values={
+                        **edited.descriptors[descriptor].label.values,
+                        "fr": "Vallée ferroviaire",
+                    },
+                ),
+            ),
+        },
+    )
+    digests = {f.name: f.content_digest() for f in again}
+    changed = search_files(relabelled, paths, SearchState(path, "code"), digests)
+    assert made and {f.name: f.data for f in changed if f.name.endswith("-atlas")}["fr-atlas"]
+    assert [f.data for f in changed if f.name == "fr-atlas"] == [
+        f.data for f in search_files(relabelled, paths) if f.name == "fr-atlas"
+    ]
+
+
+def test_every_search_script_is_its_json_in_a_string_as_the_standard_library_writes(
+    content, tmp_path: Path
+) -> None:
+    """A phrases file is put together from its records' parts, each escaped once and kept
+    (see `index.phrases_file`): its script is `json.dumps` of its data all the same,
+    after an edit too, and its digest changes with its data."""
+    paths = Paths(content.config.languages)
+    state = tmp_path / "search.state"
+    first = search_files(content, paths, SearchState(state, "code"))
+    again = search_files(_edited_body(content), paths, SearchState(state, "code"))
+    for files in (first, again):
+        for search_file in files:
+            name, data = search_file.name, search_file.data
+            expected = f"TreillisSearch.add({json.dumps(name)},{json.dumps(data)});\n"
+            assert search_file.script() == expected, name
+    phrases = {f.name: f for f in first if f.name.endswith("-phrases")}
+    assert phrases
+    for search_file in again:
+        if search_file.name in phrases:
+            before = phrases[search_file.name]
+            assert (search_file.data == before.data) == (
+                search_file.content_digest() == before.content_digest()
+            )
+
+
+@pytest.mark.parametrize("damage", ["terms out of order", "a term twice", "counts cut short"])
+def test_a_kept_index_whose_parts_do_not_fit_is_made_from_nothing(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """A kept index (sealed, so written by Treillis: this guards against a bug of an earlier
+    build) whose terms are not in order, or whose counts do not fit its terms, is not
+    changed but made from nothing, as a build without a state makes it."""
+    from treillis.cachedir import read_sealed, write_sealed
+    from treillis.search import state as state_module
+
+    paths = Paths(content.config.languages)
+    path = tmp_path / "search.state"
+    search_files(content, paths, SearchState(path, "code"))
+    context = state_module._context()
+    found = state_module._DECODER.decode(read_sealed(path, context))
+    kept = found.indexes["fr"]
+    if damage == "terms out of order":
+        kept.terms[-2], kept.terms[-1] = kept.terms[-1], kept.terms[-2]  # (not the edit's)
+    elif damage == "a term twice":
+        kept.terms[-1] = kept.terms[-2]
+    else:
+        kept.counts = kept.counts[:-4]
+    write_sealed(path, context, state_module._ENCODER.encode(found))
+    made: list[int] = []
+    whole = index.postings_of
+    monkeypatch.setattr(index, "postings_of", lambda *a: made.append(1) or whole(*a))
+    edited = _edited_body(content)
+    again = search_files(edited, paths, SearchState(path, "code"))
+    assert len(made) == 1  # "fr" made from nothing, the others changed
+    assert again == search_files(edited, paths)
+
+
+def test_a_long_leads_excerpt_is_made_from_its_beginning_as_from_the_whole() -> None:
+    """An excerpt is read from a long lead's beginning only (up to a whitespace character):
+    the same as made from the whole lead, whatever its spaces, accents and scripts."""
+    import random
+    import unicodedata
+
+    def whole(text: str) -> str:
+        text = " ".join(unicodedata.normalize("NFC", text).split())
+        if len(text) <= index.EXCERPT:
+            return text
+        cut = text.rfind(" ", 0, index.EXCERPT)
+        return text[: cut if cut > 0 else index.EXCERPT] + "…"
+
+    pieces = [
+        *("mot", "élan", "e\u0301te\u0301", "\u1100\u1161\u11a8", "x" * 90, "ﬁ", "Å"),
+        *("A\u030a", " ", "  ", "\n", "\u00a0", "\u2000", "\u3000", "\t", " \u0301"),
+        *("\u0301", "\u1100", "\u1161"),
+    ]
+    assert "\u0301" in pieces and len("\u0301") == 1
+    chance = random.Random(18)
+    for _ in range(3000):
+        text = "".join(chance.choice(pieces) for _ in range(chance.randrange(1, 400)))
+        assert index._excerpt(text) == whole(text), repr(text)

@@ -350,7 +350,7 @@ def search_outputs(site: Site, paths: Paths, state: SearchState | None = None) -
     """The search data files of a site, by output path. `state`: what the previous
     build's index kept (updated here), so that only new or changed records are analysed."""
     files = search_files(site, paths, state)
-    return {SEARCH_DATA.format(f.name): f.script() for f in files if f.data is not None}
+    return {SEARCH_DATA.format(f.name): f.script() for f in files if not f.kept}
 
 
 def search_data(
@@ -368,7 +368,7 @@ def search_data(
     for file in search_files(site, paths, state, by_name):
         path = SEARCH_DATA.format(file.name)
         digest = digests[path] = file.content_digest()
-        same = file.data is None or previous.get(path) == digest
+        same = file.kept or previous.get(path) == digest
         texts[path] = None if same else file.script()
     return texts, digests
 

@@ -14,13 +14,15 @@ a script calling `TreillisSearch.add(name, json)`, so it loads from disk
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import math
 from array import array
-from bisect import bisect_right
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from itertools import chain
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import accumulate, chain
+from operator import sub
 
 import msgspec
 from lunr import __TARGET_JS_VERSION__
@@ -34,7 +36,14 @@ from treillis.search.pipelines import Language, normalise, pipeline_of, tokens, 
 from treillis.search.query import QUICK_FIELDS
 from treillis.search.schema import descriptor_numbers, doc_row, facet_row, schema, search_languages
 from treillis.search.shards import cut_terms, encoded, shard_names, text_digest
-from treillis.search.state import Analysed, IndexState, SearchState, record_key
+from treillis.search.state import (
+    Analysed,
+    AtlasState,
+    IndexState,
+    SearchState,
+    decoded,
+    record_key,
+)
 from treillis.urls import Paths
 
 # Titles, descriptor labels, descriptor synonyms, leads and texts. The quick index has the
@@ -53,25 +62,56 @@ QUICK_SHARD_BYTES = 60_000  # smaller than the full index's: they come before th
 NETWORK = "network-"
 
 
-@dataclass(frozen=True)
 class SearchFile:
     """One data file of the search: its name (the script is `name.js`) and its JSON;
     `data` None: the same as the previous build's file, which is kept (a shard: see
-    `treillis.search.shards.encoded`)."""
+    `treillis.search.shards.encoded`). `escaped`: the JSON as written inside the script's
+    string (`json.dumps(data)` without its quotes), made beforehand from parts (see
+    `phrases_file`); the data is then decoded from it only if asked for."""
 
-    name: str
-    data: str | None
-    digest: str = field(default="", compare=False)  # of the data, when made from it
+    __slots__ = ("_data", "_escaped", "digest", "name")
+
+    def __init__(
+        self, name: str, data: str | None, digest: str = "", escaped: str | None = None
+    ) -> None:
+        self.name = name
+        self._data = data
+        self.digest = digest  # of the data, when made from it
+        self._escaped = escaped
+
+    @property
+    def kept(self) -> bool:
+        """Whether the file is the previous build's, kept (no data)."""
+        return self._data is None and self._escaped is None
+
+    @property
+    def data(self) -> str | None:
+        if self._data is None and self._escaped is not None:
+            self._data = json.loads(f'"{self._escaped}"')
+        return self._data
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SearchFile):
+            return NotImplemented
+        return (self.name, self.data) == (other.name, other.data)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.data))
+
+    def __repr__(self) -> str:
+        return f"SearchFile({self.name!r}, {self.data!r:.60})"
 
     def script(self) -> str:
-        assert self.data is not None, "a kept file is not written again"
         # JSON inside a JS string: JSON.parse is much faster than a JS object literal.
-        return f"TreillisSearch.add({json.dumps(self.name)},{json.dumps(self.data)});\n"
+        if self._escaped is not None:
+            return f'TreillisSearch.add({json.dumps(self.name)},"{self._escaped}");\n'
+        assert self._data is not None, "a kept file is not written again"
+        return f"TreillisSearch.add({json.dumps(self.name)},{json.dumps(self._data)});\n"
 
     def content_digest(self) -> str:
         """What names the file's content, for the next build to keep it if the same."""
-        assert self.digest or self.data is not None
-        return self.digest or text_digest(self.name, self.data or "")
+        assert self.digest or self._data is not None
+        return self.digest or text_digest(self.name, self._data or "")
 
 
 def ref(number: int) -> str:
@@ -257,10 +297,25 @@ def record_positions(fields: tuple[tuple[str, int], ...], analysed: Analysed) ->
     return _compact(by_field)
 
 
-def phrases_text(parts: Iterable[tuple[str, str]]) -> str:
-    """The phrases file of an index from its records' parts (reference, `record_positions`):
-    reference → field → term → positions."""
-    return "{" + ",".join(f'"{doc_ref}":{part}' for doc_ref, part in parts) + "}"
+def phrase_part(part: str) -> tuple[str, str]:
+    """A record's part of a phrases file (`record_positions`) as a phrases file is made of
+    it (see `phrases_file`): as written inside the script's string, and a digest of it."""
+    digest = hashlib.blake2b(part.encode(), digest_size=16).hexdigest()
+    return json.dumps(part)[1:-1], digest
+
+
+def phrases_file(name: str, parts: list[tuple[str, tuple[str, str]]]) -> SearchFile:
+    """An index's phrases file (reference → field → term → positions, each record's part
+    made by `record_positions`) from its records' parts (reference, `phrase_part`),
+    without escaping or digesting the whole file again: JSON's escaping is character by
+    character, so the file's is its parts' joined, and the file's digest is made of its
+    parts'."""
+    escaped = "{" + ",".join(f'\\"{doc_ref}\\":{part}' for doc_ref, (part, _d) in parts) + "}"
+    digest = hashlib.blake2b(name.encode(), digest_size=16)
+    digest.update(
+        "".join(f"\0{doc_ref}\0{part_digest}" for doc_ref, (_p, part_digest) in parts).encode()
+    )
+    return SearchFile(name, None, "p" + digest.hexdigest(), escaped)
 
 
 # BM25's parameters, lunr.Builder's: written in each index for the browser, which computes
@@ -277,13 +332,27 @@ class Postings:
     length, the number of documents): one edit would change nearly every shard. Counts
     depend only on the documents holding a term: an edit changes the files of its terms
     and the head (`head`: the number of documents and each field's total length).
-    `terms`: term → each field's postings, flat: document number (ascending), how often
-    the term is in that field of the document, the field's length (in terms)."""
+    `terms`: sorted. `lists`: each term's postings in every field as the files write them
+    (JSON; see `terms_part`): per field, flat, the document's number (as the gap from the
+    previous one), how often the term is in that field of the document, the field's length
+    (in terms). `counts`: how many documents each field of each term has, term after term.
+    An edit decodes and encodes again only its terms' lists (see `_postings_now`)."""
 
     fields: tuple[tuple[str, int], ...]
     count: int
     lengths: list[int]
-    terms: dict[str, list[list[int]]]
+    terms: list[str]
+    lists: list[str]
+    counts: array
+
+
+_ENCODER = msgspec.json.Encoder()
+_LISTS_DECODER = msgspec.json.Decoder(list[list[int]])
+
+
+def _encoded_lists(lists: list[list[int]]) -> str:
+    """A term's postings (document numbers ascending) as `Postings.lists` holds them."""
+    return _ENCODER.encode([_gaps(flat) for flat in lists]).decode()
 
 
 def postings_of(
@@ -306,104 +375,159 @@ def postings_of(
                 if lists is None:
                     lists = terms[term] = [[] for _ in range(empty)]
                 lists[position] += (number, tf, length)
-    return Postings(fields, len(records), lengths, terms)
+    ordered = sorted(terms)
+    lists, sizes = [], array("I")
+    for term in ordered:
+        found = terms.pop(term)  # (not held twice, as numbers and as text)
+        sizes.extend(len(flat) // 3 for flat in found)
+        lists.append(_encoded_lists(found))
+    return Postings(fields, len(records), lengths, ordered, lists, sizes)
 
 
 def _postings_now(
     fields: tuple[tuple[str, int], ...],
     previous: IndexState | None,
-    records: list[tuple[int, str, Analysed]],
-    kept: Mapping[str, Analysed],
+    records: list[tuple[int, str]],
+    analysis: Callable[[str], Analysed],
+    kept: Mapping[str, Analysed | msgspec.Raw],
 ) -> tuple[Postings, IndexState, set[str] | None]:
-    """The postings of `records` (number, key, analysis; numbers ascending), the state to
-    keep of them, and the terms whose postings changed (None: all, made from nothing).
+    """The postings of `records` (number, key; numbers ascending), the state to keep of
+    them, and the terms whose postings changed (None: all, made from nothing).
+    `analysis`: a record's analysis by its key.
 
     With the `previous` build's state of this index, only the records whose key or number
     changed are taken out (as `kept`, the previous build's records, analysed them) and put
     in again: the work of an edit is that of its terms, not of the corpus. The postings are
     the same as made from nothing (numbers stay in order), which the tests check."""
-    numbered = [(number, key) for number, key, _analysed in records]
     if previous is not None and len(previous.lengths) == len(fields):
-        old, new = dict(previous.records), dict(numbered)
+        old, new = dict(previous.records), dict(records)
         removed = [(n, key) for n, key in previous.records if new.get(n) != key]
-        added = [(n, analysed) for n, key, analysed in records if old.get(n) != key]
-        small = len(removed) + len(added) <= max(16, len(records) // 8)
-        if small and all(key in kept for _n, key in removed):
-            terms, lengths, changed = previous.terms, list(previous.lengths), set()
+        added = [(n, key) for n, key in records if old.get(n) != key]
+        if len(removed) + len(added) <= max(16, len(records) // 8):
             try:
-                for number, key in removed:
-                    _take_out(terms, lengths, number, kept[key], changed)
+                postings, changed = _edited(
+                    fields, previous, records, removed, added, analysis, kept
+                )
             except _Inconsistent:
                 pass  # (a bug of an earlier build: made from nothing below)
             else:
-                for number, analysed in added:
-                    _put_in(terms, lengths, number, analysed, changed)
-                shards = dict(previous.shards)
-                postings = Postings(fields, len(records), lengths, terms)
-                return postings, IndexState(numbered, lengths, terms, shards), changed
-    postings = postings_of(fields, [(number, analysed) for number, _key, analysed in records])
-    return postings, IndexState(numbered, postings.lengths, postings.terms, {}), None
+                state = IndexState(
+                    records,
+                    postings.lengths,
+                    postings.terms,
+                    postings.lists,
+                    postings.counts.tobytes(),
+                    dict(previous.shards),
+                )
+                return postings, state, changed
+    postings = postings_of(fields, [(number, analysis(key)) for number, key in records])
+    state = IndexState(
+        records, postings.lengths, postings.terms, postings.lists, postings.counts.tobytes(), {}
+    )
+    return postings, state, None
 
 
 class _Inconsistent(Exception):
     """A kept index that does not hold what its records say."""
 
 
-def _place(flat: list[int], number: int) -> int:
-    """Where document `number`'s postings are, or would be, in a field's postings."""
-    low, high = 0, len(flat) // 3
-    while low < high:
-        middle = (low + high) // 2
-        if flat[3 * middle] < number:
-            low = middle + 1
+def _edited(
+    fields: tuple[tuple[str, int], ...],
+    previous: IndexState,
+    records: list[tuple[int, str]],
+    removed: list[tuple[int, str]],
+    added: list[tuple[int, str]],
+    analysis: Callable[[str], Analysed],
+    kept: Mapping[str, Analysed | msgspec.Raw],
+) -> tuple[Postings, set[str]]:
+    """`previous`'s postings with the `removed` records (number, key) taken out and the
+    `added` ones put in, and the terms whose postings changed: only these terms' lists are
+    decoded and encoded again."""
+    width = len(fields)
+    terms, lists, lengths = previous.terms, previous.lists, list(previous.lengths)
+    counts = array("I")
+    counts.frombytes(previous.counts)
+    touched: dict[str, list[list[int]]] = {}  # term → each field's postings, as gaps
+
+    def postings_of_term(term: str) -> list[list[int]]:
+        found = touched.get(term)
+        if found is None:
+            at = bisect_left(terms, term)
+            if at < len(terms) and terms[at] == term:
+                try:
+                    found = _LISTS_DECODER.decode(lists[at])
+                except msgspec.DecodeError:
+                    raise _Inconsistent(term) from None
+                if len(found) != width:
+                    raise _Inconsistent(term)
+            else:
+                found = [[] for _ in range(width)]
+            touched[term] = found
+        return found
+
+    for number, key in removed:
+        record = kept.get(key)
+        analysed = decoded(record) if record is not None else None
+        if analysed is None:
+            raise _Inconsistent(key)
+        for position, (field_terms, term_counts) in enumerate(
+            zip(analysed.terms, analysed.counts, strict=True)
+        ):
+            lengths[position] -= sum(term_counts)
+            for term in field_terms:
+                if not _take_out(postings_of_term(term)[position], number):
+                    raise _Inconsistent(term)
+    for number, key in added:
+        analysed = analysis(key)
+        for position, (field_terms, term_counts) in enumerate(
+            zip(analysed.terms, analysed.counts, strict=True)
+        ):
+            length = sum(term_counts)
+            lengths[position] += length
+            for term, tf in zip(field_terms, term_counts, strict=True):
+                _put_in(postings_of_term(term)[position], number, tf, length)
+    for term in sorted(touched):
+        found = touched[term]
+        at = bisect_left(terms, term)
+        present = at < len(terms) and terms[at] == term
+        if not any(found):
+            if present:
+                del terms[at], lists[at], counts[width * at : width * (at + 1)]
+            continue
+        sizes = array("I", [len(flat) // 3 for flat in found])
+        text = _ENCODER.encode(found).decode()
+        if present:
+            lists[at] = text
+            counts[width * at : width * (at + 1)] = sizes
         else:
-            high = middle
-    return 3 * low
+            terms.insert(at, term)
+            lists.insert(at, text)
+            counts[width * at : width * at] = sizes
+    return Postings(fields, len(records), lengths, terms, lists, counts), set(touched)
 
 
-def _take_out(
-    terms: dict[str, list[list[int]]],
-    lengths: list[int],
-    number: int,
-    analysed: Analysed,
-    changed: set[str],
-) -> None:
-    for position, (field_terms, counts) in enumerate(
-        zip(analysed.terms, analysed.counts, strict=True)
-    ):
-        lengths[position] -= sum(counts)
-        for term in field_terms:
-            lists = terms.get(term)
-            flat = lists[position] if lists is not None else []
-            at = _place(flat, number)
-            if at >= len(flat) or flat[at] != number:
-                raise _Inconsistent(term)
-            del flat[at : at + 3]
-            if not any(lists):
-                del terms[term]
-            changed.add(term)
+def _take_out(gaps: list[int], number: int) -> bool:
+    """Document `number`'s postings taken out of a field's (see `_gaps`): False if not there.
+    Numbers are added up in C, not made into a list and back in Python."""
+    numbers = list(accumulate(gaps[0::3]))
+    at = bisect_left(numbers, number)
+    if at >= len(numbers) or numbers[at] != number:
+        return False
+    gap = gaps[3 * at]
+    del gaps[3 * at : 3 * at + 3]
+    if 3 * at < len(gaps):
+        gaps[3 * at] += gap  # the next document's gap is now from the one before
+    return True
 
 
-def _put_in(
-    terms: dict[str, list[list[int]]],
-    lengths: list[int],
-    number: int,
-    analysed: Analysed,
-    changed: set[str],
-) -> None:
-    for position, (field_terms, counts) in enumerate(
-        zip(analysed.terms, analysed.counts, strict=True)
-    ):
-        length = sum(counts)
-        lengths[position] += length
-        for term, tf in zip(field_terms, counts, strict=True):
-            lists = terms.get(term)
-            if lists is None:
-                lists = terms[term] = [[] for _ in lengths]
-            flat = lists[position]
-            at = _place(flat, number)
-            flat[at:at] = (number, tf, length)
-            changed.add(term)
+def _put_in(gaps: list[int], number: int, tf: int, length: int) -> None:
+    """Document `number`'s postings put in a field's (see `_gaps`), in order."""
+    numbers = list(accumulate(gaps[0::3]))
+    at = bisect_left(numbers, number)
+    gap = number - (numbers[at - 1] if at else 0)
+    gaps[3 * at : 3 * at] = (gap, tf, length)
+    if 3 * at + 3 < len(gaps):
+        gaps[3 * at + 3] -= gap
 
 
 def _unchanged_shards(
@@ -453,19 +577,24 @@ def _field_positions(postings: Postings, fields: tuple[str, ...]) -> list[int]:
     return [n for n, (name, _boost) in enumerate(postings.fields) if name in fields]
 
 
-def indexed_terms(postings: Postings, fields: tuple[str, ...]) -> list[str]:
-    """The terms found in some of `fields`, sorted."""
+def indexed_terms(postings: Postings, fields: tuple[str, ...]) -> Sequence[int]:
+    """The terms found in some of `fields`, by their place in `postings.terms` (sorted)."""
     chosen = _field_positions(postings, fields)
-    every = len(chosen) == len(postings.fields)
-    return sorted(
-        term for term, lists in postings.terms.items() if every or any(lists[n] for n in chosen)
-    )
+    width = len(postings.fields)
+    if len(chosen) == width:
+        return range(len(postings.terms))
+    columns = [postings.counts[n::width] for n in chosen]
+    return [at for at, found in enumerate(zip(*columns, strict=True)) if any(found)]
 
 
-def term_size(lists: list[list[int]], chosen: list[int], term: str) -> int:
-    """About how many characters a term takes in a file (what shards are cut by): it
-    depends only on how many documents' fields hold it."""
-    return len(term) + 8 + sum(2 + 3 * len(lists[n]) for n in chosen)
+def term_sizes(postings: Postings, places: Sequence[int], fields: tuple[str, ...]) -> list[int]:
+    """About how many characters each term (by place) takes in a file of `fields` (what
+    shards are cut by): it depends only on how many documents' fields hold it."""
+    chosen = _field_positions(postings, fields)
+    width, terms, counts = len(postings.fields), postings.terms, postings.counts
+    return [
+        len(terms[at]) + 8 + sum(2 + 9 * counts[width * at + n] for n in chosen) for at in places
+    ]
 
 
 def _gaps(flat: list[int]) -> list[int]:
@@ -473,24 +602,33 @@ def _gaps(flat: list[int]) -> list[int]:
     if len(flat) <= 3:
         return flat
     gapped = flat.copy()
-    gapped[3::3] = [b - a for a, b in zip(flat[0::3], flat[3::3], strict=False)]
+    gapped[3::3] = list(map(sub, flat[3::3], flat[0::3]))
     return gapped
 
 
-def terms_part(postings: Postings, terms: list[str], fields: tuple[str, ...]) -> dict:
-    """The postings of `terms` in `fields`: the body of an index file or of a shard. An
-    index of only some fields (the quick one) gives each term's document frequency in all
-    (`df`): lunr's idf counts the documents of every field of the full index."""
+def terms_part(postings: Postings, places: Sequence[int], fields: tuple[str, ...]) -> dict:
+    """The postings of the terms at `places` in `fields`: the body of an index file or of a
+    shard, its postings as kept (`Postings.lists`), not encoded again. An index of only
+    some fields (the quick one) gives each term's document frequency in all (`df`):
+    lunr's idf counts the documents of every field of the full index."""
     chosen = _field_positions(postings, fields)
-    part: dict = {"terms": terms}
-    lists_of = postings.terms
-    part["postings"] = [[_gaps(lists_of[term][n]) for n in chosen] for term in terms]
-    if len(chosen) < len(postings.fields):
-        part["df"] = [sum(len(flat) for flat in lists_of[term]) // 3 for term in terms]
+    width, terms, lists = len(postings.fields), postings.terms, postings.lists
+    part: dict = {"terms": [terms[at] for at in places]}
+    if len(chosen) == width:
+        texts = [lists[at] for at in places]
+    else:
+        texts = [_some_fields(lists[at], chosen) for at in places]
+    part["postings"] = msgspec.Raw(f"[{','.join(texts)}]".encode())
+    if len(chosen) < width:
+        counts = postings.counts
+        part["df"] = [sum(counts[width * at : width * (at + 1)]) for at in places]
     return part
 
 
-_ENCODER = msgspec.json.Encoder()
+def _some_fields(text: str, chosen: list[int]) -> str:
+    """A term's postings (`Postings.lists`' JSON: lists of numbers) in the fields `chosen`."""
+    every = text[2:-2].split("],[")
+    return f"[[{'],['.join(every[n] for n in chosen)}]]"
 
 
 def _compact(data: object) -> str:
@@ -654,15 +792,33 @@ def _search_files(
     # Each record is its fields' texts (`FULL_FIELDS`' order), a document's body as Markdown.
     # Indexes by name ("fr", then `NETWORK` + "fr"), each with its language and records.
     by_name: dict[str, tuple[str, list[tuple[int, tuple[str, ...], bool]]]] = {}
-    for number, document in enumerate(documents):
-        labels: dict[str, None] = {}
-        synonyms: dict[str, None] = {}
-        for descriptor_id in document.descriptor_ids:
+    # A descriptor's labels and synonyms in a document's language, then the site's: once
+    # for each descriptor and language, not for each document.
+    words_of: dict[tuple[str, str], tuple[list[str | None], list[str]] | None] = {}
+
+    def words(descriptor_id: str, first: str) -> tuple[list[str | None], list[str]] | None:
+        found = words_of.get((descriptor_id, first), ())
+        if found == ():
             descriptor = site.descriptors.get(descriptor_id)
+            found = None
             if descriptor is not None:
-                for lang in (document.lang, *site.config.languages):
-                    labels[descriptor.label.get(lang)] = None
-                    synonyms.update(dict.fromkeys(descriptor.synonyms.get(lang, [])))
+                langs = (first, *site.config.languages)
+                found = (
+                    [descriptor.label.get(lang) for lang in langs],
+                    [word for lang in langs for word in descriptor.synonyms.get(lang, [])],
+                )
+            words_of[descriptor_id, first] = found
+        return found
+
+    descriptor_ids = [document.descriptor_ids for document in documents]  # (made on each call)
+    for number, document in enumerate(documents):
+        labels: dict[str | None, None] = {}
+        synonyms: dict[str, None] = {}
+        for descriptor_id in descriptor_ids[number]:
+            found = words(descriptor_id, document.lang)
+            if found is not None:
+                labels.update(dict.fromkeys(found[0]))
+                synonyms.update(dict.fromkeys(found[1]))
         texts = (
             document.title,
             " ; ".join(label for label in labels if label),
@@ -696,33 +852,45 @@ def _search_files(
     by_name = {name: by_name[name] for name in languages} | dict(sorted(network_by_name.items()))
     del network_by_name
     kept = state.records() if state is not None else {}
-    used: dict[str, Analysed] = {}
+    # Each record met, by key: its analysis, or None when kept by the state (read and
+    # decoded only if needed, see `analysis`), and what it is made from.
+    used: dict[str, Analysed | None] = {}
+    sources: dict[str, tuple[str, tuple[str, ...], str]] = {}
     analysers: dict[str, Analyser] = {}
 
-    def keyed(lang: str, texts: tuple[str, ...], kind: str) -> tuple[str, Analysed]:
-        """A record's key and analysis (see `analysed`)."""
+    def keyed(lang: str, texts: tuple[str, ...], kind: str) -> str:
+        """A record's key, its analysis kept from a previous build or made now."""
         key = record_key(lang, (*texts, kind))
-        return key, analysed(lang, texts, kind, key)
+        if key not in used:
+            sources[key] = (lang, texts, kind)
+            used[key] = None if key in kept else analysed_now(lang, texts, kind)
+        return key
 
-    def analysed(lang: str, texts: tuple[str, ...], kind: str, key: str = "") -> Analysed:
-        """A record analysed: kept from a previous build, else now (a "markdown" record's
-        last text is a document's body, whose plain text is indexed)."""
-        key = key or record_key(lang, (*texts, kind))
-        found = used.get(key) or kept.get(key)
+    def analysed_now(lang: str, texts: tuple[str, ...], kind: str) -> Analysed:
+        """A record analysed (a "markdown" record's last text is a document's body, whose
+        plain text is indexed)."""
+        if kind == "markdown":
+            texts = (*texts[:-1], markdown.plain_text(texts[-1]))
+        if lang not in analysers:
+            analysers[lang] = Analyser(pipeline_of(lang))
+        return analyse(analysers[lang], texts)
+
+    def analysis(key: str) -> Analysed:
+        """A record's analysis, decoded if kept (made again if it cannot be read)."""
+        found = used[key]
         if found is None:
-            if kind == "markdown":
-                texts = (*texts[:-1], markdown.plain_text(texts[-1]))
-            if lang not in analysers:
-                analysers[lang] = Analyser(pipeline_of(lang))
-            found = analyse(analysers[lang], texts)
-        used[key] = found
+            kept_record = kept.get(key)
+            found = decoded(kept_record) if kept_record is not None else None
+            if found is None:
+                found = analysed_now(*sources[key])
+            used[key] = found
         return found
 
-    analysed_by_name = {
+    keyed_by_name = {
         name: (
             lang,
             [
-                (number, *keyed(lang, texts, "markdown" if markdown_body else "text"))
+                (number, keyed(lang, texts, "markdown" if markdown_body else "text"))
                 for number, texts, markdown_body in records
             ],
         )
@@ -733,42 +901,39 @@ def _search_files(
     # descriptors, with the full one's statistics: a result ranks there as in the full one).
     # Each record's part of its index's phrases file, kept from build to build.
     kept_phrases = state.phrases() if state is not None else {}
-    phrases: dict[str, str] = {}
+    phrases: dict[str, tuple[str, str]] = {}
     # A previous build's index is changed where the records changed (see `IndexState`). It
     # is taken from the state first: should this build fail after changing it, the next one
     # (the preview's, whose state stays in memory) makes the index from nothing.
     kept_indexes = state.indexes() if state is not None else {}
-    previous_indexes = {name: kept_indexes.pop(name, None) for name in analysed_by_name}
+    previous_indexes = {name: kept_indexes.pop(name, None) for name in keyed_by_name}
     index_states: dict[str, IndexState] = {}
     changes: dict[str, set[str] | None] = {}
     indexes = []
-    for name, (lang, analysed_records) in analysed_by_name.items():
+    for name, (lang, numbered) in keyed_by_name.items():
         postings, index_states[name], changes[name] = _postings_now(
-            FULL_FIELDS, previous_indexes[name], analysed_records, kept
+            FULL_FIELDS, previous_indexes[name], numbered, analysis, kept
         )
-        quick_terms = indexed_terms(postings, QUICK_FIELDS)
-        quick_fields = _field_positions(postings, QUICK_FIELDS)
-        size = sum(term_size(postings.terms[t], quick_fields, t) for t in quick_terms)
-        indexes.append((name, lang, size, postings, quick_terms))
+        quick_places = indexed_terms(postings, QUICK_FIELDS)
+        size = sum(term_sizes(postings, quick_places, QUICK_FIELDS))
+        indexes.append((name, lang, size, postings, quick_places))
     # One form for the whole site: its display data comes in blocks when any index is sharded.
     large = any(size > SHARD_ABOVE_BYTES for _name, _lang, size, _p, _q in indexes)
     every_field = tuple(name for name, _boost in FULL_FIELDS)
-    for name, lang, _size, postings, quick_terms in indexes:
+    for name, lang, _size, postings, quick_places in indexes:
         language = pipeline_of(lang)
-        full_terms = indexed_terms(postings, every_field)
-        for file_name, fields, terms, target in (
-            (f"{name}-quick", QUICK_FIELDS, quick_terms, QUICK_SHARD_BYTES),
-            (f"{name}-full", every_field, full_terms, None),
+        for file_name, fields, places, target in (
+            (f"{name}-quick", QUICK_FIELDS, quick_places, QUICK_SHARD_BYTES),
+            (f"{name}-full", every_field, indexed_terms(postings, every_field), None),
         ):
             shared = head(language, postings, fields)
             if not large:
                 files.append(
-                    SearchFile(file_name, _compact(shared | terms_part(postings, terms, fields)))
+                    SearchFile(file_name, _compact(shared | terms_part(postings, places, fields)))
                 )
                 continue
-            chosen = _field_positions(postings, fields)
-            sizes = [term_size(postings.terms[t], chosen, t) for t in terms]
-            runs = cut_terms(terms, sizes, target)
+            terms = [postings.terms[at] for at in places]
+            runs = cut_terms(terms, term_sizes(postings, places, fields), target)
             firsts = [terms[start] for start, _end in runs]
             names = shard_names(firsts)
             shared.update(shards=firsts, files=names)
@@ -783,7 +948,7 @@ def _search_files(
                 if digest and previous is not None and previous.get(shard_file) == digest:
                     data = None  # the same data as the previous build's, whose file is intact
                 else:
-                    part = terms_part(postings, terms[start:end], fields)
+                    part = terms_part(postings, places[start:end], fields)
                     data, digest = encoded(shard_file, part, previous)
                 files.append(SearchFile(shard_file, data, digest))
                 digests.append(digest)
@@ -792,35 +957,49 @@ def _search_files(
             # Words' positions, for phrases in quotes: loaded only by a search with one (a
             # large site has none: they would weigh as much as its full index).
             parts = []
-            for number, key, record in analysed_by_name[name][1]:
+            for number, key in keyed_by_name[name][1]:
                 part = kept_phrases.get(key)
                 if part is None:
-                    part = record_positions(FULL_FIELDS, record)
+                    part = phrase_part(record_positions(FULL_FIELDS, analysis(key)))
                 phrases[key] = part
                 parts.append((ref(number), part))
-            files.append(SearchFile(f"{name}-phrases", phrases_text(parts)))
-    del indexes, analysed_by_name
+            files.append(phrases_file(f"{name}-phrases", parts))
+    del indexes, keyed_by_name
 
-    # The atlas: descriptors by label and synonyms, in each language of the site.
+    # The atlas: descriptors by label and synonyms, in each language of the site. Its index
+    # is kept when made of the same texts as the previous build's, whose file is intact.
+    kept_atlas = state.atlas() if state is not None else {}
+    atlas_states: dict[str, AtlasState] = {}
     for lang in site.config.languages:
-        atlas_records = [
+        texts_of = [
             (
-                ref(number),
-                analysed(
-                    lang,
-                    (
-                        site.descriptors[d].label.get(lang),
-                        " ; ".join(site.descriptors[d].synonyms.get(lang, [])),
-                    ),
-                    "atlas",
-                ),
+                site.descriptors[d].label.get(lang),
+                " ; ".join(site.descriptors[d].synonyms.get(lang, [])),
             )
-            for number, d in enumerate(descriptors)
+            for d in descriptors
         ]
-        atlas = index_of(pipeline_of(lang), ATLAS_FIELDS, atlas_records)
-        files.append(SearchFile(f"{lang}-atlas", _compact(atlas)))
+        inputs = record_key(lang, tuple(chain.from_iterable(texts_of)))
+        file_name = f"{lang}-atlas"
+        before = kept_atlas.get(lang)
+        if (
+            before is not None
+            and before.inputs == inputs
+            and previous is not None
+            and previous.get(file_name) == before.digest
+        ):
+            used.update(dict.fromkeys(before.keys))  # (kept: `before` says so)
+            files.append(SearchFile(file_name, None, before.digest))
+            atlas_states[lang] = before
+            continue
+        keys = [keyed(lang, texts, "atlas") for texts in texts_of]
+        atlas_records = [(ref(number), analysis(key)) for number, key in enumerate(keys)]
+        atlas_file = SearchFile(
+            file_name, _compact(index_of(pipeline_of(lang), ATLAS_FIELDS, atlas_records))
+        )
+        files.append(atlas_file)
+        atlas_states[lang] = AtlasState(inputs, atlas_file.content_digest(), keys)
     if state is not None:
-        state.keep(used, index_states, phrases)
+        state.keep(used, index_states, phrases, atlas_states)
 
     # The shape of the display data and what each language needs in the browser.
     files.append(SearchFile("schema", _compact(schema(search_languages(site)))))
@@ -841,14 +1020,12 @@ def _search_files(
             lang=document.lang,
             partner=partner_number(document),
             descriptors=[
-                descriptor_number[d]
-                for d in dict.fromkeys(document.descriptor_ids)
-                if d in descriptor_number
+                descriptor_number[d] for d in dict.fromkeys(ids) if d in descriptor_number
             ],
             bases=[0],
             url="",
         )
-        for document in documents
+        for document, ids in zip(documents, descriptor_ids, strict=True)
     ]
     # The bases: the site itself first, then site.yaml's, by name in the site's first language.
     base_ids = [base.id for base in site.config.network]
@@ -925,7 +1102,23 @@ def _search_files(
 
 
 def _excerpt(text: str) -> str:
-    text = " ".join(normalise(text).split())
+    """A lead's beginning as results show it: NFC, whitespace collapsed, cut at a space
+    before `EXCERPT` characters."""
+    if len(text) > 4 * EXCERPT:
+        # A long lead (every document's, on each build): only its beginning is read, up to a
+        # whitespace character, which neither normalisation nor collapsing crosses. When that
+        # beginning is longer than an excerpt, the excerpt is the whole lead's.
+        head = text[: 4 * EXCERPT]
+        end = len(head)
+        while end and not head[end - 1].isspace():
+            end -= 1
+        start = " ".join(normalise(head[:end]).split())
+        if len(start) > EXCERPT:
+            return _cut(start)
+    return _cut(" ".join(normalise(text).split()))
+
+
+def _cut(text: str) -> str:
     if len(text) <= EXCERPT:
         return text
     cut = text.rfind(" ", 0, EXCERPT)

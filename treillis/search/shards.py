@@ -33,17 +33,6 @@ SHARD_BYTES = 150_000  # raw JSON per shard (about 40 KB once compressed)
 
 
 _ENCODER = msgspec.json.Encoder()
-_PACKER = msgspec.msgpack.Encoder()
-
-
-def data_digest(name: str, data: object) -> str:
-    """A digest of a search file's name and data, from its data unencoded: msgpack
-    writes a float as its 8 bytes, JSON as its shortest decimal, which costs most of
-    the time of a shard. One data gives one JSON text, so one digest names one file."""
-    digest = hashlib.blake2b(name.encode(), digest_size=16)
-    digest.update(b"\0")
-    digest.update(_PACKER.encode(data))
-    return "m" + digest.hexdigest()
 
 
 def text_digest(name: str, text: str) -> str:
@@ -55,16 +44,15 @@ def text_digest(name: str, text: str) -> str:
 
 
 def encoded(name: str, data: object, previous: Mapping[str, str] | None) -> tuple[str | None, str]:
-    """A search file's compact JSON and its digest (see `data_digest`); no JSON when the
+    """A search file's compact JSON and its digest (see `text_digest`); no JSON when the
     file of the same name in `previous` (file name → digest: the previous build's files
     still intact) has the same digest: it is kept. `previous` None: nothing is kept for a
     next build (no digest)."""
+    text = _ENCODER.encode(data).decode()
     if previous is None:
-        return _ENCODER.encode(data).decode(), ""
-    digest = data_digest(name, data)
-    if previous.get(name) == digest:
-        return None, digest
-    return _ENCODER.encode(data).decode(), digest
+        return text, ""
+    digest = text_digest(name, text)
+    return (None if previous.get(name) == digest else text), digest
 
 
 def _fraction(term: str) -> float:
