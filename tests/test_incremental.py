@@ -19,6 +19,7 @@ from treillis.errors import BuildError
 from treillis.incremental import (
     _context,
     _heavy_file,
+    _parsed_file,
     load_state,
     search_state_file,
     state_file,
@@ -850,9 +851,13 @@ def test_the_saved_model_holds_each_body_once(content: Path, tmp_path: Path) -> 
     sentence = "Une phrase que l'on ne trouve qu'ici, une fois."
     _append(content / DOCUMENT, f"\n{sentence}\n")
     build(content, output, cache=cache)
-    heavy = _heavy_file(state_file(cache, output, _options(None, None, False)))
-    data = read_sealed(heavy, _context(heavy))
-    assert data is not None and data.count(sentence.encode()) == 1
+    state = state_file(cache, output, _options(None, None, False))
+    saved = b""
+    for part in (_heavy_file(state), _parsed_file(state)):
+        data = read_sealed(part, _context(part))
+        assert data is not None
+        saved += data
+    assert saved.count(sentence.encode()) == 1
     _edit(content / DOCUMENT, "title: ", "title: Nouveau · ")
     report = build(content, output, cache=cache)
     assert 0 < report.rendered < report.pages
@@ -860,3 +865,142 @@ def test_the_saved_model_holds_each_body_once(content: Path, tmp_path: Path) -> 
     assert build(content, output, cache=cache).rendered == 1
     build(content, tmp_path / "fresh", cache=False)
     assert _differences(output, tmp_path / "fresh") == []
+
+
+def _checked_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose fields the readers check (documents, dossiers, descriptors)."""
+    from treillis.readers import atlas, dossiers
+
+    checked: list[str] = []
+    for module, name in ((dossiers, "Fields"), (atlas, "LabelFields")):
+        original = getattr(module, name)
+
+        class Counted(original):  # type: ignore[misc, valid-type]
+            def __init__(self, data, path, problems, kind, *args, **kwargs) -> None:
+                if kind in ("document", "dossier", "descriptor"):
+                    checked.append(Path(path).name)
+                super().__init__(data, path, problems, kind, *args, **kwargs)
+
+        monkeypatch.setattr(module, name, Counted)
+    return checked
+
+
+def test_an_edit_build_reads_and_checks_only_the_edited_file(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The items of the files whose bytes did not change are the previous build's: an
+    edit checks the fields of the edited file alone, and decodes none of the parsed files
+    kept (they serve when an unchanged file must be read again); the site is the same."""
+    from treillis import incremental
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    checked = _checked_files(monkeypatch)
+    decoded: list[Path] = []
+    load_parsed = incremental._load_parsed
+    monkeypatch.setattr(
+        incremental,
+        "_load_parsed",
+        lambda path, *args: decoded.append(path) or load_parsed(path, *args),
+    )
+    _edit(content / DOCUMENT, "title: ", "title: Révisé · ")
+    build(content, output, cache=cache)
+    assert checked == [Path(DOCUMENT).name] and decoded == []
+    _append(content / DOCUMENT, "\nUne phrase de plus.\n")
+    assert build(content, output, cache=cache).rendered == 1
+    assert checked == [Path(DOCUMENT).name] * 2 and decoded == []
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_the_warnings_of_a_file_not_read_again_are_said_again(
+    content: Path, tmp_path: Path
+) -> None:
+    """A file taken from the previous build gives the warnings its reading gave."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _edit(content / DOCUMENT, "authors: [Mireille Fabre]", "authors:\n  Mireille Fabre\n  Paul Roy")
+    first = build(content, output, cache=cache)
+    folded = [w for w in first.warnings if "'authors' is read as one text" in w.message]
+    assert len(folded) == 1 and folded[0].path.endswith(DOCUMENT)
+    other = content / "dossiers/comite-de-direction-partage/mutualiser-sans-centraliser.md"
+    for run in range(2):
+        _append(other, f"\nUne phrase ({run}).\n")
+        report = build(content, output, cache=cache)
+        assert report.rendered == 1
+        assert [w for w in report.warnings if w in folded] == folded
+
+
+def _problems(content: Path, output: Path, cache: Path | bool) -> list[str]:
+    with pytest.raises(BuildError) as raised:
+        build(content, output, cache=cache)
+    return sorted(str(problem) for problem in raised.value.problems)
+
+
+def test_an_edit_elsewhere_is_checked_against_the_files_not_read_again(
+    content: Path, tmp_path: Path
+) -> None:
+    """What depends on other files is checked again whatever was taken from the previous
+    build: a descriptor removed that an unchanged document names, an id taken again by a
+    new file; and a document without a language of its own takes its dossier's new one.
+    The same problems, the same site as a build without a cache."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _edit(content / DOCUMENT, "lang: fr\n", "")
+    build(content, output, cache=cache)
+    atlas = content / "atlas/descriptors/espace.yaml"
+    original = atlas.read_text(encoding="utf-8")
+    _edit(atlas, "- id: plui\n", "- id: plui-2\n")
+    found = _problems(content, output, cache)
+    assert any(DOCUMENT in p and "unknown descriptor 'plui'" in p for p in found)
+    assert found == _problems(content, tmp_path / "fresh", False)
+    atlas.write_text(original, encoding="utf-8")
+    build(content, output, cache=cache)
+    (content / "atlas/descriptors/aa.yaml").write_text(
+        "- id: plui\n  family: espace\n  label: {fr: Encore}\n", encoding="utf-8"
+    )
+    found = _problems(content, output, cache)
+    assert any("duplicate descriptor id 'plui'" in p for p in found)
+    assert found == _problems(content, tmp_path / "fresh", False)
+    (content / "atlas/descriptors/aa.yaml").unlink()
+    build(content, output, cache=cache)
+    _edit(content / DOSSIER, "lang: fr", "lang: es")
+    build(content, output, cache=cache)
+    shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+    assert (output / "dossiers/comite-de-direction-partage/pays-de-brevanne/index.html").read_text(
+        encoding="utf-8"
+    ).count('lang="es"') >= 1
+
+
+def test_a_damaged_part_of_the_state_costs_at_most_a_full_build(
+    content: Path, tmp_path: Path
+) -> None:
+    """The model or the parsed files damaged: the next build is right (every page
+    rendered again for the model; the parsed files only parsed again)."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    first = build(content, output, cache=cache)
+    state = state_file(cache, output, _options(None, None, False))
+    for part, everything in ((_parsed_file(state), False), (_heavy_file(state), True)):
+        data = bytearray(part.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        part.write_bytes(bytes(data))
+        _append(content / DOCUMENT, "\nUne phrase.\n")
+        report = build(content, output, cache=cache)
+        assert report.rendered == (first.pages if everything else 1)
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_links_not_looked_for_again_only_under_the_same_settings(
+    content: Path, tmp_path: Path
+) -> None:
+    """The links of a text the previous build checked are not looked for again, unless
+    the settings that decide which are refused changed: raw HTML allowed makes an
+    unchanged document's raw link a link, refused as a full build refuses it."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _append(content / DOCUMENT, '\nUn <a href="ftp://exemple.org/x">lien brut</a>.\n')
+    build(content, output, cache=cache)
+    _append(content / "site.yaml", "allow_html: true\n")
+    found = _problems(content, output, cache)
+    assert any(DOCUMENT in p and "ftp://exemple.org/x" in p for p in found)
+    assert found == _problems(content, tmp_path / "fresh", False)

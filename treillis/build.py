@@ -56,7 +56,7 @@ def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True
     if not content.is_dir():
         raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
     site = read_site(content, problems, cache, aligned=aligned)
-    validate(site, problems)
+    validate(site, problems, cache.texts_checked if cache is not None else ())
     problems.raise_if_any()
     complete_families(site)
     return site

@@ -24,11 +24,9 @@ from typing import TypeVar
 from treillis.atlas import Atlas
 from treillis.diagrams import DiagramCache
 from treillis.errors import BuildError
-from treillis.exports import atlas_json, atlas_turtle, feeds, sitemap
 from treillis.i18n import Translations
 from treillis.incremental import Affected, BuildState, affected_items, fingerprints, text_changes
 from treillis.model import Site, SiteConfig
-from treillis.network.scrutari import scrutari_files
 from treillis.output import Output, folder_files
 from treillis.render import Renderer
 from treillis.report import BuildReport
@@ -172,6 +170,10 @@ def run(
                 _previous_search(state, output),
             )
         if not keep_exports:
+            # Imported only when made (an edit of texts alone makes none of them).
+            from treillis.exports import feeds
+            from treillis.network.scrutari import scrutari_files
+
             side_tasks["feeds"] = partial(feeds, published_site, views.paths)
             side_tasks["scrutari"] = partial(scrutari_files, published_site, views.paths, interface)
             if not keep_atlas:
@@ -205,6 +207,8 @@ def run(
         if keep_exports:
             kept |= set(export_paths)  # feeds, ScrutariData and the atlas show no texts
         else:
+            from treillis.exports import sitemap
+
             written = [
                 *rendered.side_results["feeds"],
                 *rendered.side_results["scrutari"],
@@ -330,6 +334,8 @@ ATLAS_FILES = ["atlas/atlas.ttl", "atlas/atlas.json"]
 
 def atlas_files(site: Site) -> list[tuple[str, str]]:
     """The atlas in SKOS and JSON (`ATLAS_FILES`)."""
+    from treillis.exports import atlas_json, atlas_turtle
+
     return list(zip(ATLAS_FILES, (atlas_turtle(site), atlas_json(site)), strict=True))
 
 
