@@ -853,7 +853,9 @@ def test_the_saved_model_holds_each_body_once(content: Path, tmp_path: Path) -> 
     build(content, output, cache=cache)
     state = state_file(cache, output, _options(None, None, False))
     saved = b""
-    for part in (_heavy_file(state), _parsed_file(state)):
+    parts = [_heavy_file(state), _parsed_file(state)]
+    parts += sorted(state.parent.glob(f"{state.stem}.documents.*.state"))
+    for part in parts:
         data = read_sealed(part, _context(part))
         assert data is not None
         saved += data
@@ -975,12 +977,14 @@ def test_an_edit_elsewhere_is_checked_against_the_files_not_read_again(
 def test_a_damaged_part_of_the_state_costs_at_most_a_full_build(
     content: Path, tmp_path: Path
 ) -> None:
-    """The model or the parsed files damaged: the next build is right (every page
-    rendered again for the model; the parsed files only parsed again)."""
+    """A part of the model or the parsed files damaged: the next build is right (every
+    page rendered again for the model; the parsed files only parsed again)."""
     output, cache = tmp_path / "output", tmp_path / "cache"
     first = build(content, output, cache=cache)
     state = state_file(cache, output, _options(None, None, False))
-    for part, everything in ((_parsed_file(state), False), (_heavy_file(state), True)):
+    documents = sorted(state.parent.glob(f"{state.stem}.documents.*.state"))[0]
+    damaged = [(_parsed_file(state), False), (documents, True), (_heavy_file(state), True)]
+    for part, everything in damaged:
         data = bytearray(part.read_bytes())
         data[len(data) // 2] ^= 0xFF
         part.write_bytes(bytes(data))
@@ -1004,3 +1008,69 @@ def test_links_not_looked_for_again_only_under_the_same_settings(
     found = _problems(content, output, cache)
     assert any(DOCUMENT in p and "ftp://exemple.org/x" in p for p in found)
     assert found == _problems(content, tmp_path / "fresh", False)
+
+
+def test_an_edit_writes_again_only_the_part_of_the_model_it_changed(
+    content: Path, tmp_path: Path
+) -> None:
+    """The model keeps each dossier's documents in a part of its own: an edit writes
+    again the edited document's part alone; a dossier gone, its part goes too."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    state = state_file(cache, output, _options(None, None, False))
+
+    def parts() -> dict[str, int]:
+        found = state.parent.glob(f"{state.stem}.documents.*.state")
+        return {path.name: path.stat().st_ino for path in found}
+
+    before = parts()
+    assert len(before) == len(list((content / "dossiers").glob("*/index.md")))
+    _append(content / DOCUMENT, "\nUne phrase de plus.\n")
+    assert build(content, output, cache=cache).rendered == 1
+    after = parts()
+    assert after.keys() == before.keys()
+    assert len([name for name in after if after[name] != before[name]]) == 1
+    extra = content / "dossiers" / "un-dossier-de-passage"
+    extra.mkdir()
+    (extra / "index.md").write_text(
+        "---\ntitle: De passage\ndate: 2024-01-01\nsummary: Un essai.\n---\n\nTexte.\n",
+        encoding="utf-8",
+    )
+    shutil.copy(content / DOCUMENT, extra / "un-document.md")
+    build(content, output, cache=cache)
+    assert len(parts()) == len(before) + 1
+    shutil.rmtree(extra)
+    build(content, output, cache=cache)
+    assert parts().keys() == before.keys()
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_files_read_again_after_a_change_of_languages_come_parsed_from_the_state(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another language: every file is checked again, none parsed again (the parsed
+    files kept are decoded, once), and the site is a full build's."""
+    from treillis import incremental, sources
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    decoded: list[Path] = []
+    load_parsed = incremental._load_parsed
+    monkeypatch.setattr(
+        incremental,
+        "_load_parsed",
+        lambda path, *args: decoded.append(path) or load_parsed(path, *args),
+    )
+    parsed: list[str] = []
+    split = sources.split_front_matter
+    monkeypatch.setattr(
+        sources, "split_front_matter", lambda text: parsed.append(text) or split(text)
+    )
+    checked = _checked_files(monkeypatch)
+    _edit(content / "site.yaml", "languages: [fr, en, es]", "languages: [fr, en, es, pt]")
+    build(content, output, cache=cache)
+    assert len(decoded) == 1 and parsed == []
+    assert Path(DOCUMENT).name in checked and "index.md" in checked
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []

@@ -38,7 +38,8 @@ TAG = (
 # versions wrote the same names (with pickles in build/) and no tag.
 OWN_FILES = re.compile(
     r"(diagrams/[0-9a-f]{2}/[0-9a-f]{64}\.(?:svg|diagram)"
-    r"|build/[0-9a-f]{24}(?:\.model|\.parsed|\.search)?\.(?:pickle|state)"
+    r"|build/[0-9a-f]{24}(?:\.model|\.parsed|\.search|\.documents\.[0-9a-f]{16})?"
+    r"\.(?:pickle|state)"
     r"|build/search\.state"
     r"|.*\.[0-9]+\.tmp)"
 )

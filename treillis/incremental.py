@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, get_type_hints
 import msgspec
 
 from treillis.cachedir import read_sealed, write_sealed
-from treillis.model import Site
+from treillis.model import Document, Site
 from treillis.report import BuildReport
 from treillis.sources import (
     FileRead,
@@ -58,7 +58,7 @@ STATE_VERSION = 7  # bumped whenever the state's shape or the meaning of a diges
 # something changed: the model and the reads (`.model.state`, read by every build that
 # is not a no-op) and the parsed files (`.parsed.state`, decoded only when a file must
 # be read again whose bytes did not change: see `ParseCache.lazy`).
-_HEAVY = ("parse_cache", "site", "reads")
+_HEAVY = ("parse_cache", "site", "reads", "parts")
 
 # A file's size, modification and change times (ns) and inode: any write to a file, and
 # any change of its times (`touch -r`), gives it a new change time, which no program can
@@ -87,6 +87,9 @@ class BuildState:
     # What the readers made of each file: the digest of its bytes, its warnings (see
     # `treillis.readers.reuse`).
     reads: dict[str, FileRead] = field(default_factory=dict)
+    # The documents' parts of the model as read (see `_document_parts`), in memory only:
+    # a part whose documents are all the same objects is not written again.
+    parts: dict[str, tuple[str, list[Document]]] = field(default_factory=dict)
 
 
 # The two files' shapes, derived from BuildState: msgspec checks every value against them.
@@ -94,8 +97,11 @@ _HINTS = get_type_hints(BuildState)
 _Light = msgspec.defstruct(
     "_Light", [(f.name, _HINTS[f.name]) for f in fields(BuildState) if f.name not in _HEAVY]
 )
-# token, site, reads, the parsed files kept (path → digest: see `ParseCache.lazy`)
-_Model = tuple[str, Site | None, dict[str, FileRead], dict[str, str]]
+# token, site without its documents, reads, the parsed files kept (path → digest: see
+# `ParseCache.lazy`), the documents' parts in the site's order (dossier → token).
+_Model = tuple[str, Site | None, dict[str, FileRead], dict[str, str], list[tuple[str, str]]]
+# A part of the documents (those of one dossier): its token, the documents by key.
+_Part = tuple[str, dict[str, Document]]
 # the parsed files, the Markdown files whose body is left out (their document's: see
 # `_without_bodies`)
 _Parsed = tuple[dict[str, tuple[str, ParsedData]], list[str]]
@@ -116,6 +122,7 @@ def _decode_hook(kind: type, value: object) -> object:
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_encode_hook)
 _LIGHT_DECODER = msgspec.msgpack.Decoder(_Light, dec_hook=_decode_hook)
 _MODEL_DECODER = msgspec.msgpack.Decoder(_Model, dec_hook=_decode_hook)
+_PART_DECODER = msgspec.msgpack.Decoder(_Part, dec_hook=_decode_hook)
 _PARSED_DECODER = msgspec.msgpack.Decoder(_Parsed, dec_hook=_decode_hook)
 
 
@@ -135,6 +142,12 @@ def search_state_file(cache: Path, output: Path) -> Path:
 def _heavy_file(path: Path) -> Path:
     """The model and the reads that go with the state file `path`."""
     return path.with_suffix(".model.state")
+
+
+def _part_file(path: Path, dossier: str) -> Path:
+    """The part of the model holding the documents of `dossier` (see `_document_parts`)."""
+    name = hashlib.blake2b(dossier.encode(), digest_size=8).hexdigest()
+    return path.with_suffix(f".documents.{name}.state")
 
 
 def _parsed_file(path: Path) -> Path:
@@ -200,14 +213,70 @@ def load_heavy(path: Path, state: BuildState) -> None:
     decoded until needed: see `ParseCache.lazy`). A model part missing, damaged or of
     another build: no model (every page is rendered)."""
     found = _decoded(_heavy_file(path), _MODEL_DECODER)
-    if found is not None and found[0] == state.token:
-        _token, state.site, state.reads, stored = found
-        site, reads = state.site, state.reads
+    parts = _read_parts(path, found[4]) if found is not None and found[0] == state.token else None
+    if found is not None and parts is not None and found[1] is not None:
+        _token, site, state.reads, stored, _listed = found
+        documents = {d.key: d for _token, items in parts.values() for d in items}
+        state.site = site = replace(site, documents=documents)
+        state.parts = parts
+        reads = state.reads
         state.parse_cache = ParseCache.lazy(stored, lambda: _load_parsed(path, site, reads))
         state.parse_cache.previous = (site, reads)
     else:  # nothing of it can be trusted; the parsed files can (each has its digest)
         state.site, state.reads, state.pages = None, {}, {}
         state.parse_cache = ParseCache.from_data(_load_parsed(path, None, {}))
+
+
+def _read_parts(
+    path: Path, listed: list[tuple[str, str]]
+) -> dict[str, tuple[str, list[Document]]] | None:
+    """The documents' parts the model lists (dossier → its token and documents), or None
+    when one is missing, damaged or of another build."""
+    parts = {}
+    for dossier, token in listed:
+        found = _decoded(_part_file(path, dossier), _PART_DECODER)
+        if found is None or found[0] != token:
+            return None
+        parts[dossier] = (token, list(found[1].values()))
+    return parts
+
+
+def _document_parts(
+    path: Path, site: Site, loaded: dict[str, tuple[str, list[Document]]]
+) -> dict[str, tuple[str, list[Document]]]:
+    """Write the documents of `site` one part per dossier (in the site's order), but
+    those whose documents are all the objects read from the part `loaded` had (an edit
+    build takes the unchanged files' documents from the previous build): each dossier's
+    token and documents, in order."""
+    groups: dict[str, list[Document]] = {}
+    for document in site.documents.values():
+        groups.setdefault(document.dossier, []).append(document)
+    if [d.key for group in groups.values() for d in group] != list(site.documents):
+        groups = {"": list(site.documents.values())}  # not in dossiers' order: one part
+    parts = {}
+    for dossier, documents in groups.items():
+        before = loaded.get(dossier)
+        if (
+            before is not None
+            and len(before[1]) == len(documents)
+            and all(a is b for a, b in zip(before[1], documents, strict=True))
+        ):
+            parts[dossier] = before
+            continue
+        token = os.urandom(8).hex()
+        target = _part_file(path, dossier)
+        data = _ENCODER.encode((token, {d.key: d for d in documents}))
+        write_sealed(target, _context(target), data)
+        parts[dossier] = (token, documents)
+    return parts
+
+
+def _prune_parts(path: Path, parts: dict[str, tuple[str, list[Document]]]) -> None:
+    """Delete the documents' parts of this state that the model no longer lists."""
+    kept = {_part_file(path, dossier).name for dossier in parts}
+    for found in path.parent.glob(f"{path.stem}.documents.*.state"):
+        if found.name not in kept:
+            found.unlink(missing_ok=True)
 
 
 def _load_parsed(
@@ -272,7 +341,15 @@ def save_state(path: Path, state: BuildState) -> None:
         target = _parsed_file(path)
         kept = _without_bodies(state.site, parsed, state.reads)
         write_sealed(target, _context(target), _ENCODER.encode(kept))
-    heavy = (state.token, state.site, state.reads, stored)
+    site, listed = state.site, []
+    if site is not None:
+        before = state.parts
+        state.parts = _document_parts(path, site, before)
+        if state.parts.keys() != before.keys():
+            _prune_parts(path, state.parts)
+        listed = [(dossier, part[0]) for dossier, part in state.parts.items()]
+        site = replace(site, documents={})
+    heavy = (state.token, site, state.reads, stored, listed)
     light = {f.name: getattr(state, f.name) for f in fields(state) if f.name not in _HEAVY}
     for target, value in ((_heavy_file(path), heavy), (path, light)):
         write_sealed(target, _context(target), _ENCODER.encode(value))
