@@ -1074,3 +1074,28 @@ def test_files_read_again_after_a_change_of_languages_come_parsed_from_the_state
     assert Path(DOCUMENT).name in checked and "index.md" in checked
     build(content, tmp_path / "fresh", cache=False)
     assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_the_diagrams_cache_is_pruned_once_a_day_not_at_every_edit(
+    content: Path, tmp_path: Path
+) -> None:
+    """Pruning walks every picture of the cache: a build does it when the last pruning
+    is a day old, and then removes the pictures unused for weeks."""
+    import os
+    import time
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    unused = cache / "diagrams" / "ab" / f"{'c' * 64}.diagram"
+    unused.parent.mkdir(parents=True, exist_ok=True)
+    unused.write_bytes(b"old")
+    weeks_ago = time.time() - 60 * 86400
+    os.utime(unused, (weeks_ago, weeks_ago))
+    _append(content / DOCUMENT, "\nUne phrase.\n")
+    assert build(content, output, cache=cache).rendered == 1
+    assert unused.exists()
+    stamp = cache / "diagrams" / "pruned.stamp"
+    os.utime(stamp, (time.time() - 2 * 86400,) * 2)
+    _append(content / DOCUMENT, "\nEncore une.\n")
+    build(content, output, cache=cache)
+    assert not unused.exists() and time.time() - stamp.stat().st_mtime < 3600

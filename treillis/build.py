@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from treillis.cachedir import open_cache
+from treillis.cachedir import PRUNED_STAMP, open_cache
 from treillis.default_theme import DEFAULT_THEME
 from treillis.diagrams import DiagramCache, DiagramReport
 from treillis.errors import BuildError, Problem, Problems
@@ -315,8 +315,32 @@ def publish(
         search_state=search_state,
         started=started,
     )
-    diagrams.prune()  # once a build is done (the preview does not, at every save)
+    if cache_folder is not None:
+        _prune_daily(diagrams, cache_folder)
     return replace(result.report, output=output)
+
+
+# Pruning the diagrams' cache walks every picture in it: done once a day at most (it
+# removes the pictures unused for weeks), not at every edit.
+_PRUNE_EVERY_S = 86_400
+
+
+def _prune_daily(diagrams: DiagramCache, folder: Path) -> None:
+    """Prune the diagrams' cache once a build is done (the preview does not, at every
+    save), unless it was pruned less than a day ago (the stamp file's time says when)."""
+    stamp = folder / PRUNED_STAMP
+    try:
+        if time.time() - stamp.lstat().st_mtime < _PRUNE_EVERY_S and not stamp.is_symlink():
+            return
+    except OSError:
+        pass  # never pruned
+    diagrams.prune()
+    try:
+        stamp.unlink(missing_ok=True)  # never written through a link planted there
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    except OSError:
+        pass
 
 
 def default_cache(content: Path) -> Path:

@@ -41,8 +41,12 @@ OWN_FILES = re.compile(
     r"|build/[0-9a-f]{24}(?:\.model|\.parsed|\.search|\.documents\.[0-9a-f]{16})?"
     r"\.(?:pickle|state)"
     r"|build/search\.state"
+    r"|diagrams/pruned\.stamp"
     r"|.*\.[0-9]+\.tmp)"
 )
+# When the diagrams' cache was last pruned (its time; empty).
+PRUNED_STAMP = "diagrams/pruned.stamp"
+
 _MAC_SIZE = 32
 
 
