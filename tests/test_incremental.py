@@ -1099,3 +1099,32 @@ def test_the_diagrams_cache_is_pruned_once_a_day_not_at_every_edit(
     _append(content / DOCUMENT, "\nEncore une.\n")
     build(content, output, cache=cache)
     assert not unused.exists() and time.time() - stamp.stat().st_mtime < 3600
+
+
+def test_an_edit_build_told_by_the_output_walk_still_mends_a_damaged_page(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output walked apart while the content is read (a large output) tells the
+    edit build whether every page is as written: a page changed by hand is written
+    again, and the other pages are not looked at one by one when none was."""
+    from treillis import build as build_module
+    from treillis.output import Staging
+
+    monkeypatch.setattr(build_module, "_WALKED_APART", 1)  # the demo's output walked apart
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    looked: list[str] = []
+    intact = Staging.intact
+    monkeypatch.setattr(
+        Staging, "intact", lambda self, path: looked.append(path) or intact(self, path)
+    )
+    _append(content / DOCUMENT, "\nUne phrase.\n")
+    assert build(content, output, cache=cache).rendered == 1
+    assert not [path for path in looked if path.endswith(".html")]
+    damaged = output / "atlas/index.html"
+    damaged.write_text("abîmée", encoding="utf-8")
+    _append(content / DOCUMENT, "\nUne autre.\n")
+    build(content, output, cache=cache)
+    assert [path for path in looked if path.endswith(".html")]
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []

@@ -10,6 +10,7 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,6 +113,7 @@ def build(
     if base_url:
         base_url = checked_base_url(base_url)
     state_path, state, inputs = None, None, {}
+    check: _OutputCheck | None = None
     if folder is not None:
         open_cache(folder)  # refuses a folder holding files Treillis did not write
         options = _options(base_url, theme, strict)
@@ -130,8 +132,8 @@ def build(
         except BaseException:
             check.cancel()
             raise
-        if state.inputs != inputs:
-            check.cancel()  # not a no-op: the answer would not be used
+        # Not a no-op: the answer still tells the pipeline that every page of the previous
+        # output is as it was, found while the model and the content are read.
         if state.inputs == inputs and state.report and check.result():
             # Nothing read by the build changed, and the output is as the build left it.
             # Files touched since (their stamps changed, not their bytes), or changed just
@@ -149,16 +151,30 @@ def build(
                 laid_out={},
                 up_to_date=True,
             )
-        state = checked_state(state)
-        load_heavy(state_path, state)
-        state.parse_cache.known = inputs  # files just hashed are not read again
-        forget_state(state_path)  # until this build succeeds, the old state is not valid
-    site = load(content, state.parse_cache if state else None)
-    if base_url:
-        site.config.base_url = base_url
-    report = publish(
-        site, content, output, theme, progress, folder, started=started, strict=strict, state=state
-    )
+    try:
+        if state is not None and state_path is not None:
+            state = checked_state(state)
+            load_heavy(state_path, state)
+            state.parse_cache.known = inputs  # files just hashed are not read again
+            forget_state(state_path)  # until this build succeeds, the old state is not valid
+        site = load(content, state.parse_cache if state else None)
+        if base_url:
+            site.config.base_url = base_url
+        report = publish(
+            site,
+            content,
+            output,
+            theme,
+            progress,
+            folder,
+            started=started,
+            strict=strict,
+            state=state,
+            output_intact=check.result if check is not None and check.pid else None,
+        )
+    finally:
+        if check is not None:
+            check.cancel()
     if state is not None and state_path is not None:
         state.inputs, state.stamps, state.stamped = inputs, stamps, stamped
         state.report = report
@@ -282,12 +298,15 @@ def publish(
     started: float | None = None,
     strict: bool = False,
     state: BuildState | None = None,
+    output_intact: Callable[[], bool] | None = None,
 ) -> BuildReport:
     """Write a loaded site (or the part of it in `scope`) into the folder `output`,
     through a staging folder (see `treillis.pipeline.run`).
 
     With a `state` (what the previous build of this output left, updated here),
     unchanged pages are not rendered again but kept from the previous output.
+    `output_intact`: says whether every file of the previous output is as it was (see
+    `_OutputCheck`), so that the pipeline need not look at each page.
     """
     from treillis import pipeline
     from treillis.search.state import SearchState
@@ -314,6 +333,7 @@ def publish(
         strict=strict,
         search_state=search_state,
         started=started,
+        output_intact=output_intact,
     )
     if cache_folder is not None:
         _prune_daily(diagrams, cache_folder)

@@ -87,6 +87,7 @@ def run(
     search: bool = True,
     search_state: SearchState | None = None,
     started: float | None = None,
+    output_intact: Callable[[], bool] | None = None,
 ) -> Result:
     """Write a loaded site (or the part of it in `scope`) into `output`, and commit it.
 
@@ -96,7 +97,9 @@ def run(
     new site (links, anchors, titles…) before it replaces the old one. `search`
     false: the search data is left to the caller (see `search_outputs`), which the
     preview makes in the background. `search_state`: what the search index of the previous
-    run into this output kept (see `treillis.search.state`), for its next run."""
+    run into this output kept (see `treillis.search.state`), for its next run.
+    `output_intact`: says whether every file of the previous output is as that run left
+    it (then the pages are not looked at one by one)."""
     started = started if started is not None else time.perf_counter()
     steps: dict[str, float] = {}
     clock = started
@@ -116,7 +119,10 @@ def run(
     published_site = scoped(site, scope)
     previous = _previous_pages(state, theme_stamps, site)
     # Pages of the previous output still as that run wrote them.
-    intact = {path for path in previous if output.intact(path)}
+    if previous and output_intact is not None and output_intact():
+        intact = set(previous)
+    else:
+        intact = {path for path in previous if output.intact(path)}
     # The shortcut for text edits needs a previous run to compare with, all of it intact.
     trusted = bool(previous) and intact == previous.keys()
     changes = text_changes(state.site, site) if state and trusted else None
