@@ -19,6 +19,7 @@ from treillis.errors import BuildError
 from treillis.incremental import (
     _context,
     _heavy_file,
+    _parsed_file,
     load_state,
     search_state_file,
     state_file,
@@ -850,13 +851,280 @@ def test_the_saved_model_holds_each_body_once(content: Path, tmp_path: Path) -> 
     sentence = "Une phrase que l'on ne trouve qu'ici, une fois."
     _append(content / DOCUMENT, f"\n{sentence}\n")
     build(content, output, cache=cache)
-    heavy = _heavy_file(state_file(cache, output, _options(None, None, False)))
-    data = read_sealed(heavy, _context(heavy))
-    assert data is not None and data.count(sentence.encode()) == 1
+    state = state_file(cache, output, _options(None, None, False))
+    saved = b""
+    parts = [_heavy_file(state), _parsed_file(state)]
+    parts += sorted(state.parent.glob(f"{state.stem}.documents.*.state"))
+    for part in parts:
+        data = read_sealed(part, _context(part))
+        assert data is not None
+        saved += data
+    assert saved.count(sentence.encode()) == 1
     _edit(content / DOCUMENT, "title: ", "title: Nouveau · ")
     report = build(content, output, cache=cache)
     assert 0 < report.rendered < report.pages
     _append(content / DOCUMENT, "\nEt une autre.\n")
     assert build(content, output, cache=cache).rendered == 1
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def _checked_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files whose fields the readers check (documents, dossiers, descriptors)."""
+    from treillis.readers import atlas, dossiers
+
+    checked: list[str] = []
+    for module, name in ((dossiers, "Fields"), (atlas, "LabelFields")):
+        original = getattr(module, name)
+
+        class Counted(original):  # type: ignore[misc, valid-type]
+            def __init__(self, data, path, problems, kind, *args, **kwargs) -> None:
+                if kind in ("document", "dossier", "descriptor"):
+                    checked.append(Path(path).name)
+                super().__init__(data, path, problems, kind, *args, **kwargs)
+
+        monkeypatch.setattr(module, name, Counted)
+    return checked
+
+
+def test_an_edit_build_reads_and_checks_only_the_edited_file(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The items of the files whose bytes did not change are the previous build's: an
+    edit checks the fields of the edited file alone, and decodes none of the parsed files
+    kept (they serve when an unchanged file must be read again); the site is the same."""
+    from treillis import incremental
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    checked = _checked_files(monkeypatch)
+    decoded: list[Path] = []
+    load_parsed = incremental._load_parsed
+    monkeypatch.setattr(
+        incremental,
+        "_load_parsed",
+        lambda path, *args: decoded.append(path) or load_parsed(path, *args),
+    )
+    _edit(content / DOCUMENT, "title: ", "title: Révisé · ")
+    build(content, output, cache=cache)
+    assert checked == [Path(DOCUMENT).name] and decoded == []
+    _append(content / DOCUMENT, "\nUne phrase de plus.\n")
+    assert build(content, output, cache=cache).rendered == 1
+    assert checked == [Path(DOCUMENT).name] * 2 and decoded == []
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_the_warnings_of_a_file_not_read_again_are_said_again(
+    content: Path, tmp_path: Path
+) -> None:
+    """A file taken from the previous build gives the warnings its reading gave."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _edit(content / DOCUMENT, "authors: [Mireille Fabre]", "authors:\n  Mireille Fabre\n  Paul Roy")
+    first = build(content, output, cache=cache)
+    folded = [w for w in first.warnings if "'authors' is read as one text" in w.message]
+    assert len(folded) == 1 and folded[0].path.endswith(DOCUMENT)
+    other = content / "dossiers/comite-de-direction-partage/mutualiser-sans-centraliser.md"
+    for run in range(2):
+        _append(other, f"\nUne phrase ({run}).\n")
+        report = build(content, output, cache=cache)
+        assert report.rendered == 1
+        assert [w for w in report.warnings if w in folded] == folded
+
+
+def _problems(content: Path, output: Path, cache: Path | bool) -> list[str]:
+    with pytest.raises(BuildError) as raised:
+        build(content, output, cache=cache)
+    return sorted(str(problem) for problem in raised.value.problems)
+
+
+def test_an_edit_elsewhere_is_checked_against_the_files_not_read_again(
+    content: Path, tmp_path: Path
+) -> None:
+    """What depends on other files is checked again whatever was taken from the previous
+    build: a descriptor removed that an unchanged document names, an id taken again by a
+    new file; and a document without a language of its own takes its dossier's new one.
+    The same problems, the same site as a build without a cache."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _edit(content / DOCUMENT, "lang: fr\n", "")
+    build(content, output, cache=cache)
+    atlas = content / "atlas/descriptors/espace.yaml"
+    original = atlas.read_text(encoding="utf-8")
+    _edit(atlas, "- id: plui\n", "- id: plui-2\n")
+    found = _problems(content, output, cache)
+    assert any(DOCUMENT in p and "unknown descriptor 'plui'" in p for p in found)
+    assert found == _problems(content, tmp_path / "fresh", False)
+    atlas.write_text(original, encoding="utf-8")
+    build(content, output, cache=cache)
+    (content / "atlas/descriptors/aa.yaml").write_text(
+        "- id: plui\n  family: espace\n  label: {fr: Encore}\n", encoding="utf-8"
+    )
+    found = _problems(content, output, cache)
+    assert any("duplicate descriptor id 'plui'" in p for p in found)
+    assert found == _problems(content, tmp_path / "fresh", False)
+    (content / "atlas/descriptors/aa.yaml").unlink()
+    build(content, output, cache=cache)
+    _edit(content / DOSSIER, "lang: fr", "lang: es")
+    build(content, output, cache=cache)
+    shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+    assert (output / "dossiers/comite-de-direction-partage/pays-de-brevanne/index.html").read_text(
+        encoding="utf-8"
+    ).count('lang="es"') >= 1
+
+
+def test_a_damaged_part_of_the_state_costs_at_most_a_full_build(
+    content: Path, tmp_path: Path
+) -> None:
+    """A part of the model or the parsed files damaged: the next build is right (every
+    page rendered again for the model; the parsed files only parsed again)."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    first = build(content, output, cache=cache)
+    state = state_file(cache, output, _options(None, None, False))
+    documents = sorted(state.parent.glob(f"{state.stem}.documents.*.state"))[0]
+    damaged = [(_parsed_file(state), False), (documents, True), (_heavy_file(state), True)]
+    for part, everything in damaged:
+        data = bytearray(part.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        part.write_bytes(bytes(data))
+        _append(content / DOCUMENT, "\nUne phrase.\n")
+        report = build(content, output, cache=cache)
+        assert report.rendered == (first.pages if everything else 1)
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_links_not_looked_for_again_only_under_the_same_settings(
+    content: Path, tmp_path: Path
+) -> None:
+    """The links of a text the previous build checked are not looked for again, unless
+    the settings that decide which are refused changed: raw HTML allowed makes an
+    unchanged document's raw link a link, refused as a full build refuses it."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    _append(content / DOCUMENT, '\nUn <a href="ftp://exemple.org/x">lien brut</a>.\n')
+    build(content, output, cache=cache)
+    _append(content / "site.yaml", "allow_html: true\n")
+    found = _problems(content, output, cache)
+    assert any(DOCUMENT in p and "ftp://exemple.org/x" in p for p in found)
+    assert found == _problems(content, tmp_path / "fresh", False)
+
+
+def test_an_edit_writes_again_only_the_part_of_the_model_it_changed(
+    content: Path, tmp_path: Path
+) -> None:
+    """The model keeps each dossier's documents in a part of its own: an edit writes
+    again the edited document's part alone; a dossier gone, its part goes too."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    state = state_file(cache, output, _options(None, None, False))
+
+    def parts() -> dict[str, int]:
+        found = state.parent.glob(f"{state.stem}.documents.*.state")
+        return {path.name: path.stat().st_ino for path in found}
+
+    before = parts()
+    assert len(before) == len(list((content / "dossiers").glob("*/index.md")))
+    _append(content / DOCUMENT, "\nUne phrase de plus.\n")
+    assert build(content, output, cache=cache).rendered == 1
+    after = parts()
+    assert after.keys() == before.keys()
+    assert len([name for name in after if after[name] != before[name]]) == 1
+    extra = content / "dossiers" / "un-dossier-de-passage"
+    extra.mkdir()
+    (extra / "index.md").write_text(
+        "---\ntitle: De passage\ndate: 2024-01-01\nsummary: Un essai.\n---\n\nTexte.\n",
+        encoding="utf-8",
+    )
+    shutil.copy(content / DOCUMENT, extra / "un-document.md")
+    build(content, output, cache=cache)
+    assert len(parts()) == len(before) + 1
+    shutil.rmtree(extra)
+    build(content, output, cache=cache)
+    assert parts().keys() == before.keys()
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_files_read_again_after_a_change_of_languages_come_parsed_from_the_state(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another language: every file is checked again, none parsed again (the parsed
+    files kept are decoded, once), and the site is a full build's."""
+    from treillis import incremental, sources
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    decoded: list[Path] = []
+    load_parsed = incremental._load_parsed
+    monkeypatch.setattr(
+        incremental,
+        "_load_parsed",
+        lambda path, *args: decoded.append(path) or load_parsed(path, *args),
+    )
+    parsed: list[str] = []
+    split = sources.split_front_matter
+    monkeypatch.setattr(
+        sources, "split_front_matter", lambda text: parsed.append(text) or split(text)
+    )
+    checked = _checked_files(monkeypatch)
+    _edit(content / "site.yaml", "languages: [fr, en, es]", "languages: [fr, en, es, pt]")
+    build(content, output, cache=cache)
+    assert len(decoded) == 1 and parsed == []
+    assert Path(DOCUMENT).name in checked and "index.md" in checked
+    build(content, tmp_path / "fresh", cache=False)
+    assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_the_diagrams_cache_is_pruned_once_a_day_not_at_every_edit(
+    content: Path, tmp_path: Path
+) -> None:
+    """Pruning walks every picture of the cache: a build does it when the last pruning
+    is a day old, and then removes the pictures unused for weeks."""
+    import os
+    import time
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    unused = cache / "diagrams" / "ab" / f"{'c' * 64}.diagram"
+    unused.parent.mkdir(parents=True, exist_ok=True)
+    unused.write_bytes(b"old")
+    weeks_ago = time.time() - 60 * 86400
+    os.utime(unused, (weeks_ago, weeks_ago))
+    _append(content / DOCUMENT, "\nUne phrase.\n")
+    assert build(content, output, cache=cache).rendered == 1
+    assert unused.exists()
+    stamp = cache / "diagrams" / "pruned.stamp"
+    os.utime(stamp, (time.time() - 2 * 86400,) * 2)
+    _append(content / DOCUMENT, "\nEncore une.\n")
+    build(content, output, cache=cache)
+    assert not unused.exists() and time.time() - stamp.stat().st_mtime < 3600
+
+
+def test_an_edit_build_told_by_the_output_walk_still_mends_a_damaged_page(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output walked apart while the content is read (a large output) tells the
+    edit build whether every page is as written: a page changed by hand is written
+    again, and the other pages are not looked at one by one when none was."""
+    from treillis import build as build_module
+    from treillis.output import Staging
+
+    monkeypatch.setattr(build_module, "_WALKED_APART", 1)  # the demo's output walked apart
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    looked: list[str] = []
+    intact = Staging.intact
+    monkeypatch.setattr(
+        Staging, "intact", lambda self, path: looked.append(path) or intact(self, path)
+    )
+    _append(content / DOCUMENT, "\nUne phrase.\n")
+    assert build(content, output, cache=cache).rendered == 1
+    assert not [path for path in looked if path.endswith(".html")]
+    damaged = output / "atlas/index.html"
+    damaged.write_text("abîmée", encoding="utf-8")
+    _append(content / DOCUMENT, "\nUne autre.\n")
+    build(content, output, cache=cache)
+    assert [path for path in looked if path.endswith(".html")]
     build(content, tmp_path / "fresh", cache=False)
     assert _differences(output, tmp_path / "fresh") == []

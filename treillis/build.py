@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from treillis.cachedir import open_cache
+from treillis.cachedir import PRUNED_STAMP, open_cache
 from treillis.default_theme import DEFAULT_THEME
 from treillis.diagrams import DiagramCache, DiagramReport
 from treillis.errors import BuildError, Problem, Problems
@@ -56,7 +58,7 @@ def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True
     if not content.is_dir():
         raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
     site = read_site(content, problems, cache, aligned=aligned)
-    validate(site, problems)
+    validate(site, problems, cache.texts_checked if cache is not None else ())
     problems.raise_if_any()
     complete_families(site)
     return site
@@ -111,6 +113,7 @@ def build(
     if base_url:
         base_url = checked_base_url(base_url)
     state_path, state, inputs = None, None, {}
+    check: _OutputCheck | None = None
     if folder is not None:
         open_cache(folder)  # refuses a folder holding files Treillis did not write
         options = _options(base_url, theme, strict)
@@ -129,8 +132,8 @@ def build(
         except BaseException:
             check.cancel()
             raise
-        if state.inputs != inputs:
-            check.cancel()  # not a no-op: the answer would not be used
+        # Not a no-op: the answer still tells the pipeline that every page of the previous
+        # output is as it was, found while the model and the content are read.
         if state.inputs == inputs and state.report and check.result():
             # Nothing read by the build changed, and the output is as the build left it.
             # Files touched since (their stamps changed, not their bytes), or changed just
@@ -148,16 +151,30 @@ def build(
                 laid_out={},
                 up_to_date=True,
             )
-        state = checked_state(state)
-        load_heavy(state_path, state)
-        state.parse_cache.known = inputs  # files just hashed are not read again
-        forget_state(state_path)  # until this build succeeds, the old state is not valid
-    site = load(content, state.parse_cache if state else None)
-    if base_url:
-        site.config.base_url = base_url
-    report = publish(
-        site, content, output, theme, progress, folder, started=started, strict=strict, state=state
-    )
+    try:
+        if state is not None and state_path is not None:
+            state = checked_state(state)
+            load_heavy(state_path, state)
+            state.parse_cache.known = inputs  # files just hashed are not read again
+            forget_state(state_path)  # until this build succeeds, the old state is not valid
+        site = load(content, state.parse_cache if state else None)
+        if base_url:
+            site.config.base_url = base_url
+        report = publish(
+            site,
+            content,
+            output,
+            theme,
+            progress,
+            folder,
+            started=started,
+            strict=strict,
+            state=state,
+            output_intact=check.result if check is not None and check.pid else None,
+        )
+    finally:
+        if check is not None:
+            check.cancel()
     if state is not None and state_path is not None:
         state.inputs, state.stamps, state.stamped = inputs, stamps, stamped
         state.report = report
@@ -230,21 +247,35 @@ def code_version() -> str:
     (code, default theme, browser libraries) and the versions of the libraries it uses."""
     package = Path(__file__).resolve().parent
     files = fingerprints([package])  # the browser libraries are in it
-    versions = []
-    for name in (
-        "jinja2",
-        "markdown-it-py",
-        "lunr",
-        "nh3",
-        "rdflib",
-        "PyYAML",
-    ):
-        try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
+    versions = library_versions(("jinja2", "markdown-it-py", "lunr", "nh3", "rdflib", "PyYAML"))
     text = repr(sorted((p, d) for p, d in files.items() if "__pycache__" not in p)) + repr(versions)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def library_versions(names: tuple[str, ...]) -> list[str]:
+    """`name=version` of each installed distribution (`name=?` when not found), as
+    `importlib.metadata.version` finds it (the first on `sys.path`), from the names of
+    the metadata folders alone: importing `importlib.metadata` takes longer than a no-op
+    build's other work."""
+    wanted = {_normal_name(name) for name in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:  # a zip file, a folder gone
+            continue
+        for item in listing:
+            if item.endswith((".dist-info", ".egg-info")):
+                name, _, version = item.rsplit(".", 1)[0].partition("-")
+                key = _normal_name(name)
+                if key in wanted and key not in found:
+                    found[key] = version
+    return [f"{name}={found.get(_normal_name(name), '?')}" for name in names]
+
+
+def _normal_name(name: str) -> str:
+    """A distribution's name as its metadata folder may write it (PEP 503, '_' for '-')."""
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def checked_base_url(base_url: str) -> str:
@@ -267,12 +298,15 @@ def publish(
     started: float | None = None,
     strict: bool = False,
     state: BuildState | None = None,
+    output_intact: Callable[[], bool] | None = None,
 ) -> BuildReport:
     """Write a loaded site (or the part of it in `scope`) into the folder `output`,
     through a staging folder (see `treillis.pipeline.run`).
 
     With a `state` (what the previous build of this output left, updated here),
     unchanged pages are not rendered again but kept from the previous output.
+    `output_intact`: says whether every file of the previous output is as it was (see
+    `_OutputCheck`), so that the pipeline need not look at each page.
     """
     from treillis import pipeline
     from treillis.search.state import SearchState
@@ -299,9 +333,34 @@ def publish(
         strict=strict,
         search_state=search_state,
         started=started,
+        output_intact=output_intact,
     )
-    diagrams.prune()  # once a build is done (the preview does not, at every save)
+    if cache_folder is not None:
+        _prune_daily(diagrams, cache_folder)
     return replace(result.report, output=output)
+
+
+# Pruning the diagrams' cache walks every picture in it: done once a day at most (it
+# removes the pictures unused for weeks), not at every edit.
+_PRUNE_EVERY_S = 86_400
+
+
+def _prune_daily(diagrams: DiagramCache, folder: Path) -> None:
+    """Prune the diagrams' cache once a build is done (the preview does not, at every
+    save), unless it was pruned less than a day ago (the stamp file's time says when)."""
+    stamp = folder / PRUNED_STAMP
+    try:
+        if time.time() - stamp.lstat().st_mtime < _PRUNE_EVERY_S and not stamp.is_symlink():
+            return
+    except OSError:
+        pass  # never pruned
+    diagrams.prune()
+    try:
+        stamp.unlink(missing_ok=True)  # never written through a link planted there
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    except OSError:
+        pass
 
 
 def default_cache(content: Path) -> Path:

@@ -38,10 +38,15 @@ TAG = (
 # versions wrote the same names (with pickles in build/) and no tag.
 OWN_FILES = re.compile(
     r"(diagrams/[0-9a-f]{2}/[0-9a-f]{64}\.(?:svg|diagram)"
-    r"|build/[0-9a-f]{24}(?:\.model)?\.(?:pickle|state)"
+    r"|build/[0-9a-f]{24}(?:\.model|\.parsed|\.search|\.documents\.[0-9a-f]{16})?"
+    r"\.(?:pickle|state)"
     r"|build/search\.state"
+    r"|diagrams/pruned\.stamp"
     r"|.*\.[0-9]+\.tmp)"
 )
+# When the diagrams' cache was last pruned (its time; empty).
+PRUNED_STAMP = "diagrams/pruned.stamp"
+
 _MAC_SIZE = 32
 
 

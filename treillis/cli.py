@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from treillis import __version__
@@ -75,6 +74,27 @@ def _report_problems(error: BuildError) -> None:
         err.print(str(problem), markup=False)
     count = len(error.problems)
     err.print(f"[bold red]{count} problem{'s' if count > 1 else ''} found; nothing was written.[/]")
+
+
+@contextmanager
+def _progress_bar(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """What shows the rendering's progress on a terminal: None elsewhere (and the bar's
+    module is not even imported: an edit build takes less time than importing it)."""
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("Rendering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("building", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 @contextmanager
@@ -193,25 +213,13 @@ def build(
     quiet: bool,
 ) -> None:
     """Build the site of CONTENT (default ./content) into --output (default ./output)."""
-    with (
-        _clean_errors(),
-        Progress(
-            TextColumn("Rendering"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=quiet or not err.is_terminal,
-        ) as bar,
-    ):
-        task = bar.add_task("building", total=None)
+    with _clean_errors(), _progress_bar(quiet) as progress:
         report = build_site(
             content,
             output,
             base_url=base_url,
             theme=theme,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            progress=progress,
             cache=False if no_cache else (cache_dir or True),
             strict=strict,
         )

@@ -32,23 +32,33 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from operator import methodcaller
 from pathlib import Path
-from typing import TYPE_CHECKING, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 import msgspec
 
 from treillis.cachedir import read_sealed, write_sealed
-from treillis.model import Site
+from treillis.model import Document, Site
 from treillis.report import BuildReport
-from treillis.sources import FrontMatter, ParseCache, ParsedData, content_digest, read_bytes
+from treillis.sources import (
+    FileRead,
+    FrontMatter,
+    ParseCache,
+    ParsedData,
+    content_digest,
+    read_bytes,
+)
 
 if TYPE_CHECKING:
     from treillis.views.common import Views
 
-STATE_VERSION = 6  # bumped whenever the state's shape or the meaning of a digest changes
+STATE_VERSION = 7  # bumped whenever the state's shape or the meaning of a digest changes
 
-# The heavy part of a state (parsed files, Markdown, the model: hundreds of megabytes
-# at 50,000 documents) is in a file of its own, read only when something changed.
-_HEAVY = ("parse_cache", "site")
+# The heavy part of a state (the model, what was read of each file, the parsed files:
+# hundreds of megabytes at 50,000 documents) is in files of their own, read only when
+# something changed: the model and the reads (`.model.state`, read by every build that
+# is not a no-op) and the parsed files (`.parsed.state`, decoded only when a file must
+# be read again whose bytes did not change: see `ParseCache.lazy`).
+_HEAVY = ("parse_cache", "site", "reads", "parts")
 
 # A file's size, modification and change times (ns) and inode: any write to a file, and
 # any change of its times (`touch -r`), gives it a new change time, which no program can
@@ -74,6 +84,12 @@ class BuildState:
     search: dict[str, str] = field(default_factory=dict)  # search data file → digest of its data
     report: BuildReport | None = None  # the previous build's, repeated by a no-op build
     token: str = ""  # names the heavy part that goes with this state
+    # What the readers made of each file: the digest of its bytes, its warnings (see
+    # `treillis.readers.reuse`).
+    reads: dict[str, FileRead] = field(default_factory=dict)
+    # The documents' parts of the model as read (see `_document_parts`), in memory only:
+    # a part whose documents are all the same objects is not written again.
+    parts: dict[str, tuple[str, list[Document]]] = field(default_factory=dict)
 
 
 # The two files' shapes, derived from BuildState: msgspec checks every value against them.
@@ -81,9 +97,14 @@ _HINTS = get_type_hints(BuildState)
 _Light = msgspec.defstruct(
     "_Light", [(f.name, _HINTS[f.name]) for f in fields(BuildState) if f.name not in _HEAVY]
 )
-# token, parsed files, site, the documents whose body is their parsed file's (see
+# token, site without its documents, reads, the parsed files kept (path → digest: see
+# `ParseCache.lazy`), the documents' parts in the site's order (dossier → token).
+_Model = tuple[str, Site | None, dict[str, FileRead], dict[str, str], list[tuple[str, str]]]
+# A part of the documents (those of one dossier): its token, the documents by key.
+_Part = tuple[str, dict[str, Document]]
+# the parsed files, the Markdown files whose body is left out (their document's: see
 # `_without_bodies`)
-_Heavy = tuple[str, dict[str, tuple[str, ParsedData]], Site | None, list[str]]
+_Parsed = tuple[dict[str, tuple[str, ParsedData]], list[str]]
 
 
 def _encode_hook(value: object) -> object:
@@ -100,7 +121,9 @@ def _decode_hook(kind: type, value: object) -> object:
 
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_encode_hook)
 _LIGHT_DECODER = msgspec.msgpack.Decoder(_Light, dec_hook=_decode_hook)
-_HEAVY_DECODER = msgspec.msgpack.Decoder(_Heavy, dec_hook=_decode_hook)
+_MODEL_DECODER = msgspec.msgpack.Decoder(_Model, dec_hook=_decode_hook)
+_PART_DECODER = msgspec.msgpack.Decoder(_Part, dec_hook=_decode_hook)
+_PARSED_DECODER = msgspec.msgpack.Decoder(_Parsed, dec_hook=_decode_hook)
 
 
 def state_file(cache: Path, output: Path, options: str) -> Path:
@@ -117,7 +140,19 @@ def search_state_file(cache: Path, output: Path) -> Path:
 
 
 def _heavy_file(path: Path) -> Path:
+    """The model and the reads that go with the state file `path`."""
     return path.with_suffix(".model.state")
+
+
+def _part_file(path: Path, dossier: str) -> Path:
+    """The part of the model holding the documents of `dossier` (see `_document_parts`)."""
+    name = hashlib.blake2b(dossier.encode(), digest_size=8).hexdigest()
+    return path.with_suffix(f".documents.{name}.state")
+
+
+def _parsed_file(path: Path) -> Path:
+    """The parsed files kept for the builds of the state file `path`."""
+    return path.with_suffix(".parsed.state")
 
 
 def _context(path: Path) -> str:
@@ -164,61 +199,157 @@ def checked_state(state: BuildState) -> BuildState:
     return state
 
 
-def load_heavy(path: Path, state: BuildState) -> None:
-    """Add the parsed files and the model that go with `state`."""
-    heavy = _heavy_file(path)
-    data = read_sealed(heavy, _context(heavy))
+def _decoded(path: Path, decoder: msgspec.msgpack.Decoder) -> Any:
+    """A sealed part of a state, decoded and checked against its type, or None."""
+    data = read_sealed(path, _context(path))
     try:
-        found = _HEAVY_DECODER.decode(data) if data is not None else None
+        return decoder.decode(data) if data is not None else None
     except msgspec.DecodeError:
-        found = None
-    if found is not None and found[0] == state.token and _with_bodies(found[2], found[1], found[3]):
-        state.parse_cache, state.site = ParseCache.from_data(found[1]), found[2]
-    else:  # missing or from another build: nothing of it can be trusted
-        state.parse_cache, state.site = ParseCache(), None
-        state.pages = {}
+        return None
+
+
+def load_heavy(path: Path, state: BuildState) -> None:
+    """Add the model and the reads that go with `state`, and the parsed files kept (not
+    decoded until needed: see `ParseCache.lazy`). A model part missing, damaged or of
+    another build: no model (every page is rendered)."""
+    found = _decoded(_heavy_file(path), _MODEL_DECODER)
+    parts = _read_parts(path, found[4]) if found is not None and found[0] == state.token else None
+    if found is not None and parts is not None and found[1] is not None:
+        _token, site, state.reads, stored, _listed = found
+        documents = {d.key: d for _token, items in parts.values() for d in items}
+        state.site = site = replace(site, documents=documents)
+        state.parts = parts
+        reads = state.reads
+        state.parse_cache = ParseCache.lazy(stored, lambda: _load_parsed(path, site, reads))
+        state.parse_cache.previous = (site, reads)
+    else:  # nothing of it can be trusted; the parsed files can (each has its digest)
+        state.site, state.reads, state.pages = None, {}, {}
+        state.parse_cache = ParseCache.from_data(_load_parsed(path, None, {}))
+
+
+def _read_parts(
+    path: Path, listed: list[tuple[str, str]]
+) -> dict[str, tuple[str, list[Document]]] | None:
+    """The documents' parts the model lists (dossier → its token and documents), or None
+    when one is missing, damaged or of another build."""
+    parts = {}
+    for dossier, token in listed:
+        found = _decoded(_part_file(path, dossier), _PART_DECODER)
+        if found is None or found[0] != token:
+            return None
+        parts[dossier] = (token, list(found[1].values()))
+    return parts
+
+
+def _document_parts(
+    path: Path, site: Site, loaded: dict[str, tuple[str, list[Document]]]
+) -> dict[str, tuple[str, list[Document]]]:
+    """Write the documents of `site` one part per dossier (in the site's order), but
+    those whose documents are all the objects read from the part `loaded` had (an edit
+    build takes the unchanged files' documents from the previous build): each dossier's
+    token and documents, in order."""
+    groups: dict[str, list[Document]] = {}
+    for document in site.documents.values():
+        groups.setdefault(document.dossier, []).append(document)
+    if [d.key for group in groups.values() for d in group] != list(site.documents):
+        groups = {"": list(site.documents.values())}  # not in dossiers' order: one part
+    parts = {}
+    for dossier, documents in groups.items():
+        before = loaded.get(dossier)
+        if (
+            before is not None
+            and len(before[1]) == len(documents)
+            and all(a is b for a, b in zip(before[1], documents, strict=True))
+        ):
+            parts[dossier] = before
+            continue
+        token = os.urandom(8).hex()
+        target = _part_file(path, dossier)
+        data = _ENCODER.encode((token, {d.key: d for d in documents}))
+        write_sealed(target, _context(target), data)
+        parts[dossier] = (token, documents)
+    return parts
+
+
+def _prune_parts(path: Path, parts: dict[str, tuple[str, list[Document]]]) -> None:
+    """Delete the documents' parts of this state that the model no longer lists."""
+    kept = {_part_file(path, dossier).name for dossier in parts}
+    for found in path.parent.glob(f"{path.stem}.documents.*.state"):
+        if found.name not in kept:
+            found.unlink(missing_ok=True)
+
+
+def _load_parsed(
+    path: Path, site: Site | None, reads: dict[str, FileRead]
+) -> dict[str, tuple[str, ParsedData]]:
+    """The parsed files kept beside the state file `path`, each Markdown file whose body
+    was left out given back its document's (see `_without_bodies`), or left out itself
+    when that document was not read from the same bytes."""
+    found = _decoded(_parsed_file(path), _PARSED_DECODER)
+    if found is None:
+        return {}
+    parsed, shared = found
+    documents = {
+        str(d.origin.path): d for d in (site.documents.values() if site else ()) if d.origin
+    }
+    for key in shared:
+        entry = parsed.get(key)
+        document = documents.get(key)
+        if entry is None or type(entry[1]) is not FrontMatter:
+            continue
+        if document is None or reads.get(key, ("",))[0] != entry[0] or entry[1].body:
+            del parsed[key]
+        else:
+            parsed[key] = (entry[0], msgspec.structs.replace(entry[1], body=document.body))
+    return parsed
 
 
 def _without_bodies(
-    site: Site | None, parsed: dict[str, tuple[str, ParsedData]]
-) -> tuple[Site | None, list[str]]:
-    """The site to save, without the bodies its parsed files hold already (a document's
-    body is its file's, as read): each saved once. Which documents lost theirs."""
+    site: Site | None, parsed: dict[str, tuple[str, ParsedData]], reads: dict[str, FileRead]
+) -> tuple[dict[str, tuple[str, ParsedData]], list[str]]:
+    """The parsed files to save, without the bodies the site's documents hold already (a
+    document's body is its file's, as read): each saved once. Which files lost theirs."""
     if site is None:
-        return None, []
-    documents, shared = dict(site.documents), []
-    for key, document in documents.items():
-        entry = parsed.get(str(document.origin.path)) if document.origin else None
+        return parsed, []
+    kept, shared = dict(parsed), []
+    for document in site.documents.values():
+        key = str(document.origin.path) if document.origin else ""
+        entry = kept.get(key)
         data = entry[1] if entry is not None else None
-        if document.body and type(data) is FrontMatter and data.body == document.body:
-            documents[key] = replace(document, body="")
+        if (
+            document.body
+            and type(data) is FrontMatter
+            and data.body == document.body
+            and reads.get(key, ("",))[0] == entry[0]  # type: ignore[index]
+        ):
+            kept[key] = (entry[0], msgspec.structs.replace(data, body=""))  # type: ignore[index]
             shared.append(key)
-    return replace(site, documents=documents), shared
-
-
-def _with_bodies(
-    site: Site | None, parsed: dict[str, tuple[str, ParsedData]], shared: list[str]
-) -> bool:
-    """Give back to the documents of `shared` the bodies `_without_bodies` left out
-    (the same strings as their parsed files', as a build from the parse cache has them);
-    False when one cannot be (a state that does not hold together: no state)."""
-    if site is None:
-        return not shared
-    for key in shared:
-        document = site.documents.get(key)
-        if document is None or document.origin is None or document.body:
-            return False
-        entry = parsed.get(str(document.origin.path))
-        if entry is None or type(entry[1]) is not FrontMatter:
-            return False
-        document.body = entry[1].body
-    return True
+    return kept, shared
 
 
 def save_state(path: Path, state: BuildState) -> None:
+    """Write `state`: the light part, the model and the reads, and the parsed files when
+    this build decoded or made them all (else those kept stay as they are: each entry
+    has the digest of its file, and a stale one is only parsed again)."""
     state.token = os.urandom(8).hex()
-    parsed = state.parse_cache.to_data()
-    heavy = (state.token, parsed, *_without_bodies(state.site, parsed))
+    cache = state.parse_cache
+    state.reads = cache.read
+    stored = cache.stored
+    if cache.loaded:
+        parsed = cache.to_data()
+        stored = {key: entry[0] for key, entry in parsed.items()}
+        target = _parsed_file(path)
+        kept = _without_bodies(state.site, parsed, state.reads)
+        write_sealed(target, _context(target), _ENCODER.encode(kept))
+    site, listed = state.site, []
+    if site is not None:
+        before = state.parts
+        state.parts = _document_parts(path, site, before)
+        if state.parts.keys() != before.keys():
+            _prune_parts(path, state.parts)
+        listed = [(dossier, part[0]) for dossier, part in state.parts.items()]
+        site = replace(site, documents={})
+    heavy = (state.token, site, state.reads, stored, listed)
     light = {f.name: getattr(state, f.name) for f in fields(state) if f.name not in _HEAVY}
     for target, value in ((_heavy_file(path), heavy), (path, light)):
         write_sealed(target, _context(target), _ENCODER.encode(value))
@@ -232,6 +363,8 @@ def save_light(path: Path, state: BuildState) -> None:
 
 
 def forget_state(path: Path) -> None:
+    """Until a build succeeds, the state of the previous one is not valid. The parsed
+    files stay (each entry has the digest of its file's bytes: right whatever failed)."""
     path.unlink(missing_ok=True)
     _heavy_file(path).unlink(missing_ok=True)
 

@@ -24,11 +24,9 @@ from typing import TypeVar
 from treillis.atlas import Atlas
 from treillis.diagrams import DiagramCache
 from treillis.errors import BuildError
-from treillis.exports import atlas_json, atlas_turtle, feeds, sitemap
 from treillis.i18n import Translations
 from treillis.incremental import Affected, BuildState, affected_items, fingerprints, text_changes
 from treillis.model import Site, SiteConfig
-from treillis.network.scrutari import scrutari_files
 from treillis.output import Output, folder_files
 from treillis.render import Renderer
 from treillis.report import BuildReport
@@ -89,6 +87,7 @@ def run(
     search: bool = True,
     search_state: SearchState | None = None,
     started: float | None = None,
+    output_intact: Callable[[], bool] | None = None,
 ) -> Result:
     """Write a loaded site (or the part of it in `scope`) into `output`, and commit it.
 
@@ -98,7 +97,9 @@ def run(
     new site (links, anchors, titles…) before it replaces the old one. `search`
     false: the search data is left to the caller (see `search_outputs`), which the
     preview makes in the background. `search_state`: what the search index of the previous
-    run into this output kept (see `treillis.search.state`), for its next run."""
+    run into this output kept (see `treillis.search.state`), for its next run.
+    `output_intact`: says whether every file of the previous output is as that run left
+    it (then the pages are not looked at one by one)."""
     started = started if started is not None else time.perf_counter()
     steps: dict[str, float] = {}
     clock = started
@@ -118,7 +119,10 @@ def run(
     published_site = scoped(site, scope)
     previous = _previous_pages(state, theme_stamps, site)
     # Pages of the previous output still as that run wrote them.
-    intact = {path for path in previous if output.intact(path)}
+    if previous and output_intact is not None and output_intact():
+        intact = set(previous)
+    else:
+        intact = {path for path in previous if output.intact(path)}
     # The shortcut for text edits needs a previous run to compare with, all of it intact.
     trusted = bool(previous) and intact == previous.keys()
     changes = text_changes(state.site, site) if state and trusted else None
@@ -172,6 +176,10 @@ def run(
                 _previous_search(state, output),
             )
         if not keep_exports:
+            # Imported only when made (an edit of texts alone makes none of them).
+            from treillis.exports import feeds
+            from treillis.network.scrutari import scrutari_files
+
             side_tasks["feeds"] = partial(feeds, published_site, views.paths)
             side_tasks["scrutari"] = partial(scrutari_files, published_site, views.paths, interface)
             if not keep_atlas:
@@ -205,6 +213,8 @@ def run(
         if keep_exports:
             kept |= set(export_paths)  # feeds, ScrutariData and the atlas show no texts
         else:
+            from treillis.exports import sitemap
+
             written = [
                 *rendered.side_results["feeds"],
                 *rendered.side_results["scrutari"],
@@ -330,6 +340,8 @@ ATLAS_FILES = ["atlas/atlas.ttl", "atlas/atlas.json"]
 
 def atlas_files(site: Site) -> list[tuple[str, str]]:
     """The atlas in SKOS and JSON (`ATLAS_FILES`)."""
+    from treillis.exports import atlas_json, atlas_turtle
+
     return list(zip(ATLAS_FILES, (atlas_turtle(site), atlas_json(site)), strict=True))
 
 

@@ -372,8 +372,56 @@ class ParseCache:
         # Digests of the files, as the build just hashed them (see `fingerprints`): a file
         # whose entry has that digest is not read again.
         self.known: dict[str, str] = {}
+        # The digest of the bytes each value returned by `get` was parsed from, by path.
+        self.digests: dict[str, str] = {}
+        # What the readers made of each file of this build, for the next build (see
+        # `treillis.readers.reuse`): path → (digest of the bytes read, its warnings).
+        self.read: dict[str, FileRead] = {}
+        # What the previous build read (its site and its `read`): the items of a file
+        # whose bytes are the same are taken again, not read (`treillis.readers.reuse`).
+        self.previous: tuple[Any, dict[str, FileRead]] | None = None
+        # The files taken from the previous build whose texts' links were checked by it
+        # with the same settings (it succeeded: none was refused), by path.
+        self.texts_checked: set[str] = set()
+        # Entries kept on disk and not decoded yet (see `lazy`): their digests by path,
+        # and what decodes them, on the first `get` of a file whose entry is among them.
+        self.stored: dict[str, str] = {}
+        self._loader: Callable[[], dict[str, tuple[str, ParsedData]]] | None = None
+
+    @classmethod
+    def lazy(
+        cls, stored: dict[str, str], loader: Callable[[], dict[str, tuple[str, ParsedData]]]
+    ) -> ParseCache:
+        """A cache whose entries (`stored`: path → digest) are decoded by `loader` only
+        when a file among them is asked for with that digest: an edit build, which
+        takes the items of unchanged files from the previous build, decodes none."""
+        cache = cls()
+        cache.stored, cache._loader = stored, loader
+        return cache
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the entries kept on disk (if any) are all in this cache."""
+        return self._loader is None
+
+    def _load(self) -> None:
+        loader, self._loader = self._loader, None
+        if loader is None:
+            return
+        for path, entry in loader().items():
+            key = Path(path)
+            if key not in self._entries:
+                self._data[key] = entry
+                self._entries[key] = (entry[0], _from_data(entry[1]))
 
     def get(self, path: Path, parse: Callable[[str], Any]) -> Any:
+        key = str(path)
+        if (
+            self._loader is not None
+            and path not in self._entries
+            and self.stored.get(key, "") == self.known.get(key)
+        ):
+            self._load()
         entry = self._entries.get(path)
         if entry is None or entry[0] != self.known.get(str(path)):
             data = read_bytes(path)
@@ -385,12 +433,14 @@ class ParseCache:
                     value = error
                 entry = self._entries[path] = (digest, value)
                 self._data.pop(path, None)
+        self.digests[key] = entry[0]
         if isinstance(entry[1], SourceError):
             raise entry[1]
         return entry[1]
 
     def to_data(self) -> dict[str, tuple[str, ParsedData]]:
-        """The parsed files as plain data (see `ParsedData`), to keep between builds."""
+        """The parsed files as plain data (see `ParsedData`), to keep between builds
+        (those of them kept on disk and not decoded, not: see `loaded`)."""
         kept = self._data
         return {
             str(path): kept[path] if path in kept else (digest, _to_data(value))
@@ -435,6 +485,8 @@ class Unreadable(msgspec.Struct, tag="e", array_like=True):
     message: str
 
 
+# What the readers made of a file: the digest of its bytes, and its warnings (line, text).
+FileRead = tuple[str, list[tuple[int, str]]]
 YamlValue = Union[str, None, YamlMapping, YamlSequence]  # noqa: UP007 (msgspec resolves it)
 ParsedData = Union[str, None, YamlMapping, YamlSequence, FrontMatter, Unreadable]  # noqa: UP007
 

@@ -6,6 +6,7 @@ this module checks what needs the whole site.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from treillis.atlas import find_cycles
@@ -16,16 +17,23 @@ from treillis.model import Document, Dossier, Ref, Site
 from treillis.urls import ATLAS_PAGES
 
 
-def validate(site: Site, problems: Problems) -> None:
-    """Record every cross-reference problem of `site` in `problems`."""
+def validate(site: Site, problems: Problems, texts_checked: Collection[str] = ()) -> None:
+    """Record every cross-reference problem of `site` in `problems`. `texts_checked`:
+    the files (paths) whose texts a previous build found no refused link in, with the same
+    settings (see `treillis.readers.reuse`): their [[links]] are checked, as they depend
+    on other files, but their other links are not looked for again."""
     _check_families(site, problems)
     _check_family_axes(site, problems)
     _check_descriptors(site, problems)
     for dossier in site.dossiers.values():
-        _check_dossier(site, dossier, problems)
+        _check_dossier(site, dossier, problems, _checked(dossier, texts_checked))
     for document in site.documents.values():
-        _check_document(site, document, problems)
+        _check_document(site, document, problems, _checked(document, texts_checked))
     _check_partners(site, problems)
+
+
+def _checked(item: Document | Dossier, texts_checked: Collection[str]) -> bool:
+    return bool(texts_checked) and str(item.origin.path) in texts_checked
 
 
 def warnings(site: Site, interface: Translations | None = None) -> list[Problem]:
@@ -250,21 +258,21 @@ def _check_descriptors(site: Site, problems: Problems) -> None:
         )
 
 
-def _check_dossier(site: Site, dossier: Dossier, problems: Problems) -> None:
+def _check_dossier(site: Site, dossier: Dossier, problems: Problems, checked: bool) -> None:
     path = dossier.origin.path
     _check_refs(dossier.partners, site.partners, "partner", path, problems)
     _check_refs(dossier.descriptors, site.descriptors, "descriptor", path, problems)
     for principle in dossier.principles:
         for ref in principle.documents:
             _check_document_ref(site, ref, dossier.slug, path, problems)
-        _check_wikilinks(
-            site, principle.text, principle.text_line, path, problems, exact_line=False
-        )
-    _check_wikilinks(site, dossier.introduction, dossier.introduction_line, path, problems)
-    _check_wikilinks(site, dossier.synthesis, dossier.synthesis_line, path, problems)
+        _check_wikilinks(site, principle.text, principle.text_line, path, problems, False, checked)
+    _check_wikilinks(
+        site, dossier.introduction, dossier.introduction_line, path, problems, True, checked
+    )
+    _check_wikilinks(site, dossier.synthesis, dossier.synthesis_line, path, problems, True, checked)
 
 
-def _check_document(site: Site, document: Document, problems: Problems) -> None:
+def _check_document(site: Site, document: Document, problems: Problems, checked: bool) -> None:
     path = document.origin.path
     if document.partner is not None:
         _check_refs([document.partner], site.partners, "partner", path, problems)
@@ -280,7 +288,7 @@ def _check_document(site: Site, document: Document, problems: Problems) -> None:
                 f"'{ref.target}' is in the same language ({document.lang}): "
                 "a translation must be in another language",
             )
-    _check_wikilinks(site, document.body, document.body_line, path, problems)
+    _check_wikilinks(site, document.body, document.body_line, path, problems, True, checked)
 
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
@@ -340,13 +348,16 @@ def _check_wikilinks(
     path: Path,
     problems: Problems,
     exact_line: bool = True,
+    refusals_checked: bool = False,
 ) -> None:
     """Check every link: `[[...]]` must exist, and every other target must be allowed
-    (`is_allowed_link`): one problem per refused link, on its own line.
+    (`is_allowed_link`): one problem per refused link, on its own line (not looked for
+    when `refusals_checked`: a previous build found none in the same text).
 
     Texts inside YAML fields report the field's line.
     """
-    for url, line in refused_links(text, first_line, site.config.allow_html):
+    refused = [] if refusals_checked else refused_links(text, first_line, site.config.allow_html)
+    for url, line in refused:
         problems.add(
             path,
             line if exact_line else first_line,

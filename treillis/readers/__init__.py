@@ -9,6 +9,7 @@ from treillis.model import LANGUAGES, Descriptor, Family, Origin, Site
 from treillis.readers.atlas import read_descriptors, read_families
 from treillis.readers.config import read_config
 from treillis.readers.dossiers import read_dossiers
+from treillis.readers.reuse import Reuse
 from treillis.sources import ParseCache
 
 
@@ -17,21 +18,29 @@ def read_site(
 ) -> Site:
     """Read a whole content folder; problems are collected, never raised. `aligned`:
     the network's records get the descriptors of the editor's alignment decisions."""
-    config = read_config(root, problems, cache)
+    # site.yaml and the families are read again rather than have every file the previous
+    # build parsed decoded for them (see `ParseCache.lazy`): a few small files.
+    small = cache if cache is None or cache.loaded else None
+    config = read_config(root, problems, small)
     languages = config.languages
     if "languages" in problems.unreadable:
         # site.yaml's languages are wrong: accept every supported one rather than
         # reporting each text of each file as written in an unknown language.
         languages = list(dict.fromkeys([*languages, *LANGUAGES]))
-    dossiers, documents = read_dossiers(root, problems, languages, cache)
-    families = read_families(root, problems, languages, cache)
-    descriptors = read_descriptors(root, problems, languages, cache)
+    # The items of files unchanged since the previous build are that build's.
+    reuse = Reuse(cache, root, languages, config.allow_html)
+    dossiers, documents = read_dossiers(root, problems, languages, cache, reuse)
+    families = read_families(root, problems, languages, small)
+    descriptors = read_descriptors(root, problems, languages, cache, reuse)
     _unpublished_labels([*families.values(), *descriptors.values()], languages, problems)
-    # Imported here: the network's readers use the model and the readers' helpers.
-    from treillis.network.portal import read_alignments, read_network
+    network = []
+    if config.network:
+        # Imported here, and only for a network (the harvest's HTTP and TLS modules take
+        # longer to import than an edit build reads): they use the readers' helpers.
+        from treillis.network.portal import read_alignments, read_network
 
-    alignments = read_alignments(root, config, descriptors, problems) if aligned else {}
-    network = read_network(root, config, problems, alignments)
+        alignments = read_alignments(root, config, descriptors, problems) if aligned else {}
+        network = read_network(root, config, problems, alignments)
     return Site(
         root=root,
         config=config,

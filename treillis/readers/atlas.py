@@ -9,6 +9,7 @@ from treillis.errors import Problems, did_you_mean
 from treillis.languages import CODES
 from treillis.model import Descriptor, Family, Origin, Ref
 from treillis.readers.fields import Fields
+from treillis.readers.reuse import Reuse
 from treillis.sources import LineDict, LineList, ParseCache, load_yaml_file, read_bytes
 
 
@@ -81,12 +82,13 @@ def _unread(path: Path, kind: str, problems: Problems) -> None:
 
 
 def _keep(
-    items: dict, item: Family | Descriptor, kind: str, data: LineDict, problems: Problems
+    items: dict, item: Family | Descriptor, kind: str, data: LineDict | None, problems: Problems
 ) -> None:
     """Add an item under its id, unless the id is missing or wrong (the item is left
-    out) or taken (a problem)."""
-    line = data.line_of("id")
-    if not item.id:
+    out) or taken (a problem). `data`: what it was read from (None: an item the previous
+    build read, whose id is right: see `treillis.readers.reuse`)."""
+    line = data.line_of("id") if data is not None else item.origin.line_of("id")
+    if not item.id and data is not None:
         written = data.get("id")
         if isinstance(written, str) and written.strip():
             problems.unread_ids.setdefault(kind, set()).add(written.strip())
@@ -124,14 +126,27 @@ def read_families(
 
 
 def read_descriptors(
-    root: Path, problems: Problems, languages: list[str], cache: ParseCache | None = None
+    root: Path,
+    problems: Problems,
+    languages: list[str],
+    cache: ParseCache | None = None,
+    reuse: Reuse | None = None,
 ) -> dict[str, Descriptor]:
+    """The descriptors; with `reuse`, those of files whose bytes are the same as the
+    previous build's are that build's (see `treillis.readers.reuse`)."""
+    reuse = reuse or Reuse(None, root, languages)
     folder = root / "atlas" / "descriptors"
     descriptors: dict[str, Descriptor] = {}
     if not folder.is_dir():
         problems.add(folder, 1, "the folder atlas/descriptors is missing")
         return descriptors
     for path in sorted(folder.glob("*.y*ml")):
+        taken = reuse.take(path, problems)
+        if taken is not None:
+            for descriptor in taken:  # its ids may now be taken by another file's
+                _keep(descriptors, descriptor, "descriptor", None, problems)
+            continue
+        counts = len(problems.items), len(problems.warnings)
         for item in _items(path, problems, "descriptors", "descriptor", cache):
             fields = LabelFields(item, path, problems, "descriptor", languages)
             values = fields.values()
@@ -140,4 +155,5 @@ def read_descriptors(
                 **values, origin=Origin(path, item.line, fields.origin_fields())
             )
             _keep(descriptors, descriptor, "descriptor", item, problems)
+        reuse.record(path, problems, *counts)
     return descriptors

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from treillis.errors import Problems
 from treillis.languages import REGISTRY
 from treillis.model import Document, Dossier, Origin, Principle, SourceLink
 from treillis.readers.fields import Fields, id_problem, slugify
+from treillis.readers.reuse import Reuse
 from treillis.sources import LineDict, LineList, ParseCache, load_markdown_file
 
 # `<!-- synthesis -->`, in English or any language Treillis knows.
@@ -21,8 +23,15 @@ SYNTHESIS_MARKER = re.compile(
 
 
 def read_dossiers(
-    root: Path, problems: Problems, languages: list[str], cache: ParseCache | None = None
+    root: Path,
+    problems: Problems,
+    languages: list[str],
+    cache: ParseCache | None = None,
+    reuse: Reuse | None = None,
 ) -> tuple[dict[str, Dossier], dict[str, Document]]:
+    """The dossiers and their documents; with `reuse`, those of files whose bytes are
+    the same as the previous build's are that build's (see `treillis.readers.reuse`)."""
+    reuse = reuse or Reuse(None, root, languages)
     folder = root / "dossiers"
     dossiers: dict[str, Dossier] = {}
     documents: dict[str, Document] = {}
@@ -41,7 +50,13 @@ def read_dossiers(
             problems.add(index, 1, "this dossier has no index.md (title, summary, principles)")
             _unread_dossier(dossier_dir, problems)
             continue
-        dossier = _read_dossier(index, dossier_dir.name, problems, languages, cache)
+        taken = reuse.take(index, problems)
+        if taken is not None:
+            dossier = replace(taken[0], documents=[])  # its reader fills a new list
+        else:
+            counts = len(problems.items), len(problems.warnings)
+            dossier = _read_dossier(index, dossier_dir.name, problems, languages, cache)
+            reuse.record(index, problems, *counts)
         if dossier is None:
             _unread_dossier(dossier_dir, problems)
             continue
@@ -53,7 +68,13 @@ def read_dossiers(
                 problems.add(path, 1, f"document file name: {problem}")
                 _unread(problems, "document", dossier.slug, path.stem)
                 continue
-            document = _read_document(path, dossier, problems, languages, cache)
+            taken = reuse.take(path, problems, dossier.lang)
+            if taken is not None:
+                document = taken[0]
+            else:
+                counts = len(problems.items), len(problems.warnings)
+                document = _read_document(path, dossier, problems, languages, cache)
+                reuse.record(path, problems, *counts)
             if document is None:
                 _unread(problems, "document", dossier.slug, path.stem)
             else:
