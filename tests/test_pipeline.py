@@ -3,6 +3,7 @@ both, with the mirror, run the same steps (`treillis.pipeline.run`)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -166,10 +167,12 @@ def test_the_atlas_files_are_made_again_only_when_the_atlas_changed(
     assert _written(output) == _written(tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize(("parallel", "workers"), [(False, "1"), (False, "2"), (True, "2")])
 def test_side_results_are_named_and_the_renderer_is_left_as_it_was(
-    small_site: Path, tmp_path: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch
+    small_site: Path, tmp_path: Path, parallel: bool, workers: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """With two cores, the side tasks run in a process of their own even when the pages
+    are rendered here (an edit's few pages): both at once."""
     from treillis.atlas import Atlas
     from treillis.build import load
     from treillis.diagrams import DiagramCache
@@ -178,7 +181,7 @@ def test_side_results_are_named_and_the_renderer_is_left_as_it_was(
     from treillis.views import Views, page_groups
     from treillis.workers import render_pages
 
-    monkeypatch.setenv("TREILLIS_WORKERS", "2")
+    monkeypatch.setenv("TREILLIS_WORKERS", workers)
     site = load(small_site)
     views = Views(site, Atlas(site))
     renderer = Renderer([DEFAULT_THEME], site.config)
@@ -190,10 +193,12 @@ def test_side_results_are_named_and_the_renderer_is_left_as_it_was(
             staging,
             DiagramCache(None),
             parallel=parallel,
-            side_tasks={"first": lambda: 1, "second": lambda: "two"},
+            side_tasks={"first": lambda: 1, "second": lambda: "two", "process": os.getpid},
         )
     finally:
         staging.abort()
     assert rendered.problems == [] and rendered.rendered == len(rendered.paths) > 3
+    process = rendered.side_results.pop("process")
     assert rendered.side_results == {"first": 1, "second": "two"}  # with workers or not
+    assert (process != os.getpid()) == (workers == "2")
     assert renderer.svgs == {}  # each group drew with its own pictures

@@ -10,7 +10,8 @@ pages it kept, which diagrams it drew and the problems it met. No process
 holds every page or every picture of the site at once, and both cores stay
 busy from the first page to the last; side tasks (the search index, the
 feeds) run in the same workers meanwhile. Without workers (a small site, or an
-output in memory), the same steps run in this process, one group after another.
+output in memory), the same steps run in this process, one group after another,
+and the side tasks in one forked process meanwhile when a core is free (a disk output).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import ctypes
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,16 +117,46 @@ def render_pages(
     job = _Job(groups, renderer, output, diagrams, previous or Previous(), side_tasks or {})
     workers = worker_count()
     total = Rendered()
-    if not parallel or not output.shared or workers < 2 or not _can_fork():
+    can_fork = output.shared and workers >= 2 and _can_fork()
+    if not parallel or not can_fork:
         job.diagram_workers = None  # the diagrams laid out by every core if many are new
-        for number in range(len(groups)):
-            total.add(_render_group(job, number))
-            if progress is not None:
-                progress(number + 1, len(groups))
-        total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
-        if not total.problems:
-            total.side_results = {name: task() for name, task in job.side_tasks.items()}
+        # An edit's few pages take about as long as the search index and the exports:
+        # with a core to spare, those run meanwhile in one process of their own.
+        with _forked(job, 1) if can_fork and job.side_tasks else nullcontext() as pool:
+            sides = (
+                {name: pool.submit(_side_in_worker, name) for name in job.side_tasks}
+                if pool
+                else {}
+            )
+            for number in range(len(groups)):
+                total.add(_render_group(job, number))
+                if progress is not None:
+                    progress(number + 1, len(groups))
+            total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
+            if not total.problems:
+                total.side_results = {
+                    name: sides[name].result() if sides else task()
+                    for name, task in job.side_tasks.items()
+                }
         return total
+    with _forked(job, workers) as pool:
+        sides = {name: pool.submit(_side_in_worker, name) for name in job.side_tasks}
+        tasks = {pool.submit(_group_in_worker, n): n for n in range(len(groups))}
+        done: dict[int, Rendered] = {}
+        for task in as_completed(tasks):
+            done[tasks[task]] = task.result()
+            if progress is not None:
+                progress(len(done), len(groups))
+        for number in range(len(groups)):  # in the order of the groups
+            total.add(done[number])
+        total.side_results = {name: side.result() for name, side in sides.items()}
+    total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
+    return total
+
+
+@contextmanager
+def _forked(job: _Job, workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of `workers` processes forked from this one, each holding `job`."""
     # What the parent holds is never collected while the workers run: the collector
     # would otherwise touch (and copy into each worker) every object it inherited.
     gc.freeze()
@@ -134,16 +166,7 @@ def render_pages(
             max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(job,)
         ) as pool:
             try:
-                sides = {name: pool.submit(_side_in_worker, name) for name in job.side_tasks}
-                tasks = {pool.submit(_group_in_worker, n): n for n in range(len(groups))}
-                done: dict[int, Rendered] = {}
-                for task in as_completed(tasks):
-                    done[tasks[task]] = task.result()
-                    if progress is not None:
-                        progress(len(done), len(groups))
-                for number in range(len(groups)):  # in the order of the groups
-                    total.add(done[number])
-                total.side_results = {name: side.result() for name, side in sides.items()}
+                yield pool
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)  # no more groups after an error
                 raise
@@ -155,8 +178,6 @@ def render_pages(
         ) from None
     finally:
         gc.unfreeze()
-    total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
-    return total
 
 
 def worker_count() -> int:
