@@ -286,9 +286,9 @@ def _remembered(t: Callable[..., str]) -> Callable[..., str]:
 
 # The characters of markup that one renderer's fragments hold at most, all languages
 # together; then the oldest are forgotten first. A site whose fragments fit (CITEGO's
-# take about a tenth of it) renders each once; in a 50,000-document site a card is
+# take about half of it, 8.5 M) renders each once; in a 50,000-document site a card is
 # mostly reused by nearby pages, and unbounded fragments made a worker hundreds of MB.
-MAX_FRAGMENT_CHARS = 48 * 2**20
+MAX_FRAGMENT_CHARS = 16 * 2**20
 
 
 class Held:
