@@ -808,6 +808,7 @@ def test_two_outputs_sharing_a_cache_keep_their_search_records_apart(
     from benchmarks.synthetic import write_site
     from treillis.search import index
 
+    monkeypatch.setenv("TREILLIS_WORKERS", "1")  # analysed here, where they are counted
     cache = tmp_path / "cache"
     other = write_site(tmp_path / "other", descriptors=4, documents=20, dossiers=2, families=2)
     build(content, tmp_path / "output", cache=cache)

@@ -174,6 +174,7 @@ def run(
                 views.paths,
                 search_state,
                 _previous_search(state, output),
+                output.write_text,
             )
         if not keep_exports:
             # Imported only when made (an edit of texts alone makes none of them).
@@ -228,15 +229,14 @@ def run(
             if keep_atlas:
                 kept |= set(ATLAS_FILES)
                 export_paths += ATLAS_FILES
-        search_texts: dict[str, str | None] = {}
+        search_paths: list[str] = []
         search_digests: dict[str, str] = {}
         if search:
-            (search_texts, search_digests), steps["search index"] = rendered.side_results["search"]
-            for path, text in search_texts.items():
-                if text is None:  # the same as the previous output's
-                    kept.add(path)
-                else:
-                    output.write_text(path, text)
+            # Written by the task (in a worker, most often); those the same as the previous
+            # output's kept.
+            made, steps["search index"] = rendered.side_results["search"]
+            search_paths, search_kept, search_digests = made
+            kept.update(search_kept)
         step("search and exports")
         published = static_files(site, themes, libraries)
         for output_path, source in published.items():
@@ -266,7 +266,7 @@ def run(
         dossiers=len(published_site.dossiers),
         documents=len(published_site.documents),
         descriptors=len(published_site.descriptors),
-        files=len(published) + len(search_texts),
+        files=len(published) + len(search_paths),
         seconds=time.perf_counter() - started,
         warnings=warnings(published_site, interface),
         steps=steps,
@@ -366,23 +366,39 @@ def search_outputs(site: Site, paths: Paths, state: SearchState | None = None) -
 
 
 def search_data(
-    site: Site, paths: Paths, state: SearchState | None, previous: dict[str, str] | None
-) -> tuple[dict[str, str | None], dict[str, str]]:
-    """The search data files of a site by output path, as `search_outputs` makes them,
-    None for those the same as in `previous` (output path → digest of the data of the
-    previous output's files still intact): they are kept, as unchanged pages are; and
-    every file's digest, for the next build (none without `previous`)."""
+    site: Site,
+    paths: Paths,
+    state: SearchState | None,
+    previous: dict[str, str] | None,
+    write: Callable[[str, str], None],
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """Write the search data files of a site (`write(path, text)`), as `search_outputs`
+    makes them, but those the same as in `previous` (output path → digest of the data
+    of the previous output's files still intact): they are kept, as unchanged pages
+    are. Every file's path, those kept, and every file's digest, for the next build
+    (none without `previous`). Each file is let go once written: their texts (a hundred MB at 50,000
+    documents) are never all held at once, nor sent back from a worker."""
     if previous is None:
-        return dict(search_outputs(site, paths, state)), {}
+        texts = search_outputs(site, paths, state)
+        for path, text in texts.items():
+            write(path, text)
+        return list(texts), [], {}
     by_name = {name: previous[SEARCH_DATA.format(name)] for name in _names(previous)}
-    texts: dict[str, str | None] = {}
+    every: list[str] = []
+    kept: list[str] = []
     digests: dict[str, str] = {}
-    for file in search_files(site, paths, state, by_name):
+    files = search_files(site, paths, state, by_name)
+    files.reverse()
+    while files:
+        file = files.pop()
         path = SEARCH_DATA.format(file.name)
+        every.append(path)
         digest = digests[path] = file.content_digest()
-        same = file.kept or previous.get(path) == digest
-        texts[path] = None if same else file.script()
-    return texts, digests
+        if file.kept or previous.get(path) == digest:
+            kept.append(path)
+        else:
+            write(path, file.script())
+    return every, kept, digests
 
 
 def _names(previous: dict[str, str]) -> list[str]:
