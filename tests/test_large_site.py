@@ -30,6 +30,8 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(build_module, "_WALKED_APART", 0)
     monkeypatch.setattr(build_module.os, "fork", counted)
+    # The pages and the search index made here: the only process forked is the walk's.
+    monkeypatch.setenv("TREILLIS_WORKERS", "1")
     return forked
 
 
