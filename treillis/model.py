@@ -45,7 +45,10 @@ class Text:
 class Origin:
     """Where an item was written: its file, its first line and each field's line."""
 
-    path: Path
+    # The file's path as the readers found it, as text: what problems quote and what the
+    # previous build's items are found by (a `Path` for each of 50,000 documents would
+    # be made again by every edit build that reads the model back).
+    path: str
     line: int = 1
     fields: dict[str, int] = field(default_factory=dict)
 

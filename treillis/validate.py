@@ -33,7 +33,7 @@ def validate(site: Site, problems: Problems, texts_checked: Collection[str] = ()
 
 
 def _checked(item: Document | Dossier, texts_checked: Collection[str]) -> bool:
-    return bool(texts_checked) and str(item.origin.path) in texts_checked
+    return bool(texts_checked) and item.origin.path in texts_checked
 
 
 def warnings(site: Site, interface: Translations | None = None) -> list[Problem]:
