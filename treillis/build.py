@@ -60,7 +60,8 @@ def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True
     if not content.is_dir():
         raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
     site = read_site(content, problems, cache, aligned=aligned)
-    validate(site, problems, cache.texts_checked if cache is not None else ())
+    previous = cache.previous[0] if cache is not None and cache.previous else None
+    validate(site, problems, cache.texts_checked if cache is not None else (), previous)
     problems.raise_if_any()
     complete_families(site)
     return site
