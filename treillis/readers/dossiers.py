@@ -67,26 +67,26 @@ def read_dossiers(
         for name in _markdown_names(dossier_dir):
             if name == "index.md":
                 continue
-            if id_problem(name[:-3]):  # `Path.stem` but for a name such as ".md"
-                path = dossier_dir / name
-                problems.add(path, 1, f"document file name: {id_problem(path.stem)}")
-                _unread(problems, "document", dossier.slug, path.stem)
-                continue
             # Known by its path as text until it must be read: a `Path` per document
             # would take longer than taking most of them from the previous build.
             taken = reuse.take(f"{directory}{os.sep}{name}", problems, dossier.lang)
             if taken is not None:
-                document = taken[0]
+                document = taken[0]  # its name is an id: the previous build read it
             else:
                 path = dossier_dir / name
+                if problem := id_problem(path.stem):
+                    problems.add(path, 1, f"document file name: {problem}")
+                    _unread(problems, "document", dossier.slug, path.stem)
+                    continue
                 counts = len(problems.items), len(problems.warnings)
                 document = _read_document(path, dossier, problems, languages, cache)
                 reuse.record(path, problems, *counts)
             if document is None:
                 _unread(problems, "document", dossier.slug, path.stem)
             else:
-                documents[document.key] = document
-                dossier.documents.append(document.key)
+                key = document.key
+                documents[key] = document
+                dossier.documents.append(key)
     return dossiers, documents
 
 
@@ -96,7 +96,7 @@ def _markdown_names(folder: Path) -> list[str]:
         names = fnmatch.filter(os.listdir(folder), "*.md")
     except (PermissionError, NotADirectoryError, FileNotFoundError):
         return []
-    return sorted(names, key=os.path.normcase)
+    return sorted(names, key=os.path.normcase) if os.name == "nt" else sorted(names)
 
 
 def _unread(problems: Problems, kind: str, *parts: str) -> None:

@@ -41,10 +41,15 @@ class Reuse:
         self.items: dict[str, list[Any]] = {}
         self.dossier_langs: dict[str, str] = {}
         if self.active:
+            items = self.items
             for kind in (site.dossiers, site.documents, site.descriptors):
                 for item in kind.values():
                     if item.origin is not None:
-                        self.items.setdefault(item.origin.path, []).append(item)
+                        listed = items.get(item.origin.path)
+                        if listed is None:
+                            items[item.origin.path] = [item]
+                        else:
+                            listed.append(item)
             self.dossier_langs = {slug: d.lang for slug, d in site.dossiers.items()}
 
     def take(
