@@ -257,10 +257,14 @@ def load_heavy(path: Path, state: BuildState) -> None:
     decoded until needed: see `ParseCache.lazy`). A model part missing, damaged or of
     another build: no model (every page is rendered)."""
     found = _decoded(_heavy_file(path), _MODEL_DECODER)
-    parts = _read_parts(path, found[4]) if found is not None and found[0] == state.token else None
+    documents: dict[str, Document] = {}
+    parts = (
+        _read_parts(path, found[4], documents)
+        if found is not None and found[0] == state.token
+        else None
+    )
     if found is not None and parts is not None and found[1] is not None:
         _token, site, state.reads, stored, _listed = found
-        documents = {d.key: d for _token, items in parts.values() for d in items}
         state.site = site = replace(site, documents=documents)
         state.parts = parts
         reads = state.reads
@@ -272,10 +276,11 @@ def load_heavy(path: Path, state: BuildState) -> None:
 
 
 def _read_parts(
-    path: Path, listed: list[tuple[str, str]]
+    path: Path, listed: list[tuple[str, str]], documents: dict[str, Document]
 ) -> dict[str, tuple[str, list[Document]]] | None:
     """The documents' parts the model lists (dossier → its token and documents), or None
-    when one is missing, damaged or of another build."""
+    when one is missing, damaged or of another build. Their documents are added to
+    `documents` by key, in order."""
     parts = {}
     files = [_part_file(path, dossier) for dossier, _token in listed]
     for (dossier, token), file, data in zip(listed, files, _sealed_ahead(files), strict=True):
@@ -283,6 +288,7 @@ def _read_parts(
         if found is None or found[0] != token:
             return None
         parts[dossier] = (token, list(found[1].values()))
+        documents.update(found[1])
     return parts
 
 
