@@ -255,6 +255,28 @@ def test_an_edit_build_checks_the_unchanged_documents_against_the_edited_files(
     )
 
 
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(content: Path, tmp_path: Path) -> None:
+    """The collector is off while a build reads, and what it read is frozen until the
+    build ends: after any build (full, edit, failed, no-op) it runs as before."""
+    import gc
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+
+    def as_before() -> bool:
+        return gc.isenabled() and gc.get_freeze_count() == 0
+
+    build(content, output, cache=cache)
+    assert as_before()
+    _append(content / DOCUMENT, "\nUn paragraphe de plus.\n")
+    build(content, output, cache=cache)
+    assert as_before()
+    assert build(content, output, cache=cache).up_to_date and as_before()
+    _edit(content / "atlas/families.yaml", 'colour: "#', 'colour: "#zz')
+    with pytest.raises(BuildError):
+        build(content, output, cache=cache)
+    assert as_before()
+
+
 def test_the_preview_replans_only_the_page_of_an_edited_text(content: Path, tmp_path: Path) -> None:
     site = LiveSite(content, cache=tmp_path / "cache")
     try:
