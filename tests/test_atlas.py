@@ -44,6 +44,15 @@ def test_documents_direct_and_including_narrower(small_site: Path) -> None:
     }
 
 
+def test_a_descriptor_written_twice_lists_its_document_once(small_site: Path) -> None:
+    site = load(small_site)
+    document = site.documents["essai/cas-un"]
+    budget = next(ref for ref in document.descriptors if ref.target == "budget")
+    document.descriptors = [budget, *document.descriptors, budget]
+    atlas = Atlas(site)
+    assert sorted(atlas.documents["budget"]) == ["essai/cas-deux", "essai/cas-un"]
+
+
 def test_find_cycles_reports_each_cycle_once() -> None:
     cycles = find_cycles({"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"], "e": ["e"]})
     assert cycles == [["a", "b", "c", "a"], ["e", "e"]]

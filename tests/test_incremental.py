@@ -18,6 +18,7 @@ from treillis.cachedir import read_sealed
 from treillis.errors import BuildError
 from treillis.incremental import (
     _context,
+    _document_parts,
     _heavy_file,
     _parsed_file,
     load_state,
@@ -226,6 +227,54 @@ def test_a_failed_incremental_build_keeps_the_output_and_the_next_one_catches_up
     build(content, output, cache=cache)
     build(content, tmp_path / "fresh", cache=False)
     assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_an_edit_build_checks_the_unchanged_documents_against_the_edited_files(
+    content: Path, tmp_path: Path
+) -> None:
+    """A document taken from the previous build is checked again when what it refers to
+    changed: a translation now in its own language, a descriptor renamed."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache=cache)
+    unchanged = "une-direction-generale-commune.md"  # lists the English one as translation
+    english = content / "dossiers/comite-de-direction-partage/a-shared-senior-management.md"
+    _edit(english, "lang: en", "lang: fr")
+    with pytest.raises(BuildError) as failed:
+        build(content, output, cache=cache)
+    assert any(
+        p.path.endswith(unchanged) and "same language" in p.message for p in failed.value.problems
+    )
+    _edit(english, "lang: fr", "lang: en")
+    build(content, output, cache=cache)
+    _edit(content / "atlas/descriptors/espace.yaml", "- id: plui\n", "- id: plui-2\n")
+    with pytest.raises(BuildError) as failed:
+        build(content, output, cache=cache)
+    assert any(
+        p.path.endswith("pays-de-brevanne.md") and "unknown descriptor 'plui'" in p.message
+        for p in failed.value.problems
+    )
+
+
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(content: Path, tmp_path: Path) -> None:
+    """The collector is off while a build reads, and what it read is frozen until the
+    build ends: after any build (full, edit, failed, no-op) it runs as before."""
+    import gc
+
+    output, cache = tmp_path / "output", tmp_path / "cache"
+
+    def as_before() -> bool:
+        return gc.isenabled() and gc.get_freeze_count() == 0
+
+    build(content, output, cache=cache)
+    assert as_before()
+    _append(content / DOCUMENT, "\nUn paragraphe de plus.\n")
+    build(content, output, cache=cache)
+    assert as_before()
+    assert build(content, output, cache=cache).up_to_date and as_before()
+    _edit(content / "atlas/families.yaml", 'colour: "#', 'colour: "#zz')
+    with pytest.raises(BuildError):
+        build(content, output, cache=cache)
+    assert as_before()
 
 
 def test_the_preview_replans_only_the_page_of_an_edited_text(content: Path, tmp_path: Path) -> None:
@@ -1129,3 +1178,26 @@ def test_an_edit_build_told_by_the_output_walk_still_mends_a_damaged_page(
     assert [path for path in looked if path.endswith(".html")]
     build(content, tmp_path / "fresh", cache=False)
     assert _differences(output, tmp_path / "fresh") == []
+
+
+def test_the_documents_are_saved_one_part_per_dossier_unless_out_of_order(tmp_path: Path) -> None:
+    from treillis.model import Document, Site, SiteConfig, Text
+
+    def site(*keys: str) -> Site:
+        documents = {}
+        for key in keys:
+            dossier, slug = key.split("/")
+            documents[key] = Document(dossier, slug, slug, "analysis", "2020", "fr")
+        return Site(tmp_path, SiteConfig(Text(), Text(), ["fr"]), documents=documents)
+
+    state = tmp_path / "x.state"
+    in_order = site("a/un", "a/deux", "b/un")
+    parts = _document_parts(state, in_order, {})
+    assert {d: [x.key for x in p[1]] for d, p in parts.items()} == {
+        "a": ["a/un", "a/deux"],
+        "b": ["b/un"],
+    }
+    # A part whose documents are the same objects is kept as it was (its token too).
+    assert _document_parts(state, in_order, parts) == parts
+    mixed = _document_parts(state, site("a/un", "b/un", "a/deux"), parts)
+    assert {d: [x.key for x in p[1]] for d, p in mixed.items()} == {"": ["a/un", "b/un", "a/deux"]}

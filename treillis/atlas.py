@@ -83,9 +83,12 @@ class Atlas:
         self.related = {d: _unique(items) for d, items in related.items()}
         self.documents: dict[str, list[str]] = {d: [] for d in known}
         for document in site.documents.values():
-            for descriptor_id in _unique(document.descriptor_ids):
-                if descriptor_id in self.documents:
-                    self.documents[descriptor_id].append(document.key)
+            key = document.key
+            for ref in document.descriptors:
+                listed = self.documents.get(ref.target)
+                # Once per document: a descriptor written twice finds it last on its list.
+                if listed is not None and (not listed or listed[-1] is not key):
+                    listed.append(key)
         # The network's records aligned with each descriptor (positions in `site.network`):
         # counted in the atlas like documents, said apart in words.
         self.records: dict[str, list[int]] = {d: [] for d in known}

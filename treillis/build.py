@@ -4,6 +4,7 @@ folder → swap into place; and what the preview and the mirror share with it
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -11,7 +12,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ from treillis.incremental import (
     save_state,
     search_state_file,
     state_file,
+    uncollected,
 )
 from treillis.model import Site
 from treillis.output import Staging, Stamp, check_output_folder, output_intact
@@ -58,7 +60,8 @@ def load(content: Path, cache: ParseCache | None = None, *, aligned: bool = True
     if not content.is_dir():
         raise BuildError([Problem(str(content), 1, "this content folder does not exist")])
     site = read_site(content, problems, cache, aligned=aligned)
-    validate(site, problems, cache.texts_checked if cache is not None else ())
+    previous = cache.previous[0] if cache is not None and cache.previous else None
+    validate(site, problems, cache.texts_checked if cache is not None else (), previous)
     problems.raise_if_any()
     complete_families(site)
     return site
@@ -112,7 +115,65 @@ def build(
     folder = default_cache(content) if cache is True else cache or None
     if base_url:
         base_url = checked_base_url(base_url)
-    state_path, state, inputs = None, None, {}
+    # What is made until the site is read is kept for the whole build (the state, the
+    # previous build's model, the site) and in no cycle: the cycle collector is off
+    # meanwhile, then never walks it again (at 50,000 documents, it would take a second).
+    with uncollected():
+        read = _read(content, output, base_url, theme, strict, folder, started)
+        gc.freeze()
+    if isinstance(read, BuildReport):
+        gc.unfreeze()
+        return read  # nothing changed
+    state, state_path, check = read.state, read.state_path, read.check
+    try:
+        report = publish(
+            read.site,
+            content,
+            output,
+            theme,
+            progress,
+            folder,
+            started=started,
+            strict=strict,
+            state=state,
+            output_intact=check.result if check is not None and check.pid else None,
+        )
+        if state is not None and state_path is not None:
+            state.inputs, state.stamps, state.stamped = read.inputs, read.stamps, read.stamped
+            state.report = report
+            save_state(state_path, state)
+    finally:
+        if check is not None:
+            check.cancel()
+        gc.unfreeze()
+    return report
+
+
+@dataclass
+class _Read:
+    """What `build` reads before it publishes: the site, and the state it goes with."""
+
+    site: Site
+    state: BuildState | None
+    state_path: Path | None
+    check: _OutputCheck | None  # whether the previous output is intact
+    inputs: dict[str, str]  # see `fingerprints`
+    stamps: dict[str, Stamp]
+    stamped: int
+
+
+def _read(
+    content: Path,
+    output: Path,
+    base_url: str | None,
+    theme: Path | None,
+    strict: bool,
+    folder: Path | None,
+    started: float,
+) -> _Read | BuildReport:
+    """The first part of `build`: the previous build's state, the content's fingerprints
+    and, unless nothing changed (then the previous build's report), the site read."""
+    state_path, state, inputs, stamps, stamped = None, None, {}, {}, 0
     check: _OutputCheck | None = None
     if folder is not None:
         open_cache(folder)  # refuses a folder holding files Treillis did not write
@@ -158,28 +219,13 @@ def build(
             state.parse_cache.known = inputs  # files just hashed are not read again
             forget_state(state_path)  # until this build succeeds, the old state is not valid
         site = load(content, state.parse_cache if state else None)
-        if base_url:
-            site.config.base_url = base_url
-        report = publish(
-            site,
-            content,
-            output,
-            theme,
-            progress,
-            folder,
-            started=started,
-            strict=strict,
-            state=state,
-            output_intact=check.result if check is not None and check.pid else None,
-        )
-    finally:
+    except BaseException:
         if check is not None:
             check.cancel()
-    if state is not None and state_path is not None:
-        state.inputs, state.stamps, state.stamped = inputs, stamps, stamped
-        state.report = report
-        save_state(state_path, state)
-    return report
+        raise
+    if base_url:
+        site.config.base_url = base_url
+    return _Read(site, state, state_path, check, inputs, stamps, stamped)
 
 
 # Below this many files, walking the output costs less than starting a process to.

@@ -106,11 +106,12 @@ def unseal(context: str, blob: bytes) -> bytes | None:
 def read_sealed(path: Path, context: str) -> bytes | None:
     """The data of a sealed file, or None. Only a regular file is read, never through a
     link at its end: a planted link to /dev/zero would fill the memory, a FIFO hang.
-    The seal and the data are read apart: a build state of hundreds of megabytes is
-    not copied once more to take its seal off."""
+    The seal and the data are read apart, unbuffered: a build state of hundreds of
+    megabytes is not copied once more to take its seal off, nor to join what a buffer
+    held to the rest."""
     try:
-        with open_regular(path, links=False) as file:
-            mac, data = file.read(_MAC_SIZE), file.read()
+        with open_regular(path, links=False, buffered=False) as file:
+            mac, data = file.read(_MAC_SIZE), file.readall()
     except OSError:
         return None
     if len(mac) < _MAC_SIZE or not hmac.compare_digest(mac, _mac(context, data)):

@@ -244,8 +244,9 @@ def read_bytes(path: Path, *, links: bool = True) -> bytes:
         return file.read()
 
 
-def open_regular(path: Path, *, links: bool = True) -> BinaryIO:
-    """A regular file opened to read (see `read_bytes`); OSError for anything else."""
+def open_regular(path: Path, *, links: bool = True, buffered: bool = True) -> BinaryIO:
+    """A regular file opened to read (see `read_bytes`); OSError for anything else.
+    `buffered` false: a raw file (`io.FileIO`), whose `readall` reads the rest at once."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     descriptor = os.open(path, flags if links else flags | os.O_NOFOLLOW)
     mode = os.fstat(descriptor).st_mode
@@ -255,7 +256,7 @@ def open_regular(path: Path, *, links: bool = True) -> BinaryIO:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         reason = "not a regular file (a pipe, a device or a socket)"
         raise OSError(errno.EINVAL, reason, str(path))
-    return open(descriptor, "rb")
+    return open(descriptor, "rb", buffering=-1 if buffered else 0)
 
 
 def read_text(path: Path) -> str:

@@ -17,23 +17,47 @@ from treillis.model import Document, Dossier, Ref, Site
 from treillis.urls import ATLAS_PAGES
 
 
-def validate(site: Site, problems: Problems, texts_checked: Collection[str] = ()) -> None:
+def validate(
+    site: Site,
+    problems: Problems,
+    texts_checked: Collection[str] = (),
+    previous: Site | None = None,
+) -> None:
     """Record every cross-reference problem of `site` in `problems`. `texts_checked`:
     the files (paths) whose texts a previous build found no refused link in, with the same
     settings (see `treillis.readers.reuse`): their [[links]] are checked, as they depend
-    on other files, but their other links are not looked for again."""
+    on other files, but their other links are not looked for again.
+
+    `previous`: the site of that build (which had no problem). When it names the same
+    items as `site` (the documents in the same languages), a document it had (the same
+    object) and among `texts_checked` has no problem now either: not checked again."""
     _check_families(site, problems)
     _check_family_axes(site, problems)
     _check_descriptors(site, problems)
     for dossier in site.dossiers.values():
         _check_dossier(site, dossier, problems, _checked(dossier, texts_checked))
-    for document in site.documents.values():
+    before = previous.documents if previous is not None and _same_names(previous, site) else {}
+    for key, document in site.documents.items():
+        if before.get(key) is document and document.origin.path in texts_checked:
+            continue
         _check_document(site, document, problems, _checked(document, texts_checked))
     _check_partners(site, problems)
 
 
+def _same_names(old: Site, new: Site) -> bool:
+    """Whether what a document may refer to is the same in both sites: the descriptors,
+    the partners, the dossiers, the documents and their languages."""
+    return (
+        old.descriptors.keys() == new.descriptors.keys()
+        and old.partners.keys() == new.partners.keys()
+        and old.dossiers.keys() == new.dossiers.keys()
+        and old.documents.keys() == new.documents.keys()
+        and all(d.lang == old.documents[k].lang for k, d in new.documents.items())
+    )
+
+
 def _checked(item: Document | Dossier, texts_checked: Collection[str]) -> bool:
-    return bool(texts_checked) and str(item.origin.path) in texts_checked
+    return bool(texts_checked) and item.origin.path in texts_checked
 
 
 def warnings(site: Site, interface: Translations | None = None) -> list[Problem]:

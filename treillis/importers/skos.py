@@ -358,7 +358,9 @@ def import_skos(
 
     # Merge what the atlas already has (same URI, or an exactMatch to one of its URIs).
     by_uri = {d.uri: d.id for d in existing.values() if d.uri}
-    own_file = {d.id for d in existing.values() if d.origin and d.origin.path == descriptors_file}
+    own_file = {
+        d.id for d in existing.values() if d.origin and d.origin.path == str(descriptors_file)
+    }
     merged: dict[str, str] = {}
     for uri, concept in concepts.items():
         for candidate in (uri, *concept.matches):

@@ -119,7 +119,7 @@ def read_families(
         for item in _items(path, problems, "families", "family", cache):
             fields = LabelFields(item, path, problems, "family", languages)
             family = Family(
-                **fields.values(), origin=Origin(path, item.line, fields.origin_fields())
+                **fields.values(), origin=Origin(str(path), item.line, fields.origin_fields())
             )
             _keep(families, family, "family", item, problems)
     return families
@@ -152,7 +152,7 @@ def read_descriptors(
             values = fields.values()
             values["family"] = values["family"] or Ref("", item.line)
             descriptor = Descriptor(
-                **values, origin=Origin(path, item.line, fields.origin_fields())
+                **values, origin=Origin(str(path), item.line, fields.origin_fields())
             )
             _keep(descriptors, descriptor, "descriptor", item, problems)
         reuse.record(path, problems, *counts)

@@ -40,7 +40,7 @@ def read_config(root: Path, problems: Problems, cache: ParseCache | None = None)
         languages=languages,
         partners=_partners(data.get("partners"), fields, path, problems, accepted),
         network=_network(fields, path, problems, accepted),
-        origin=Origin(path, 1, fields.origin_fields()),
+        origin=Origin(str(path), 1, fields.origin_fields()),
     )
 
 
@@ -122,7 +122,7 @@ def _partners(
             Partner(
                 **partner_fields.values("id") | {"id": partner_id},
                 colours=checked_colours,
-                origin=Origin(path, item.line, partner_fields.origin_fields()),
+                origin=Origin(str(path), item.line, partner_fields.origin_fields()),
             )
         )
     return partners

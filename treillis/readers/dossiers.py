@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -61,26 +63,40 @@ def read_dossiers(
             _unread_dossier(dossier_dir, problems)
             continue
         dossiers[dossier.slug] = dossier
-        for path in sorted(dossier_dir.glob("*.md")):
-            if path.name == "index.md":
+        directory = str(dossier_dir)
+        for name in _markdown_names(dossier_dir):
+            if name == "index.md":
                 continue
-            if problem := id_problem(path.stem):
-                problems.add(path, 1, f"document file name: {problem}")
-                _unread(problems, "document", dossier.slug, path.stem)
-                continue
-            taken = reuse.take(path, problems, dossier.lang)
+            # Known by its path as text until it must be read: a `Path` per document
+            # would take longer than taking most of them from the previous build.
+            taken = reuse.take(f"{directory}{os.sep}{name}", problems, dossier.lang)
             if taken is not None:
-                document = taken[0]
+                document = taken[0]  # its name is an id: the previous build read it
             else:
+                path = dossier_dir / name
+                if problem := id_problem(path.stem):
+                    problems.add(path, 1, f"document file name: {problem}")
+                    _unread(problems, "document", dossier.slug, path.stem)
+                    continue
                 counts = len(problems.items), len(problems.warnings)
                 document = _read_document(path, dossier, problems, languages, cache)
                 reuse.record(path, problems, *counts)
             if document is None:
                 _unread(problems, "document", dossier.slug, path.stem)
             else:
-                documents[document.key] = document
-                dossier.documents.append(document.key)
+                key = document.key
+                documents[key] = document
+                dossier.documents.append(key)
     return dossiers, documents
+
+
+def _markdown_names(folder: Path) -> list[str]:
+    """The names `folder.glob("*.md")` finds, in the order of their paths."""
+    try:
+        names = fnmatch.filter(os.listdir(folder), "*.md")
+    except (PermissionError, NotADirectoryError, FileNotFoundError):
+        return []
+    return sorted(names, key=os.path.normcase) if os.name == "nt" else sorted(names)
 
 
 def _unread(problems: Problems, kind: str, *parts: str) -> None:
@@ -117,7 +133,7 @@ def _read_dossier(
         synthesis=synthesis,
         introduction_line=source.body_line,
         synthesis_line=synthesis_line,
-        origin=Origin(path, 1, fields.origin_fields()),
+        origin=Origin(str(path), 1, fields.origin_fields()),
     )
 
 
@@ -178,7 +194,7 @@ def _read_document(
         source=_source(fields, path, problems, languages),
         body=source.body,
         body_line=source.body_line,
-        origin=Origin(path, 1, fields.origin_fields()),
+        origin=Origin(str(path), 1, fields.origin_fields()),
     )
 
 

@@ -41,13 +41,20 @@ class Reuse:
         self.items: dict[str, list[Any]] = {}
         self.dossier_langs: dict[str, str] = {}
         if self.active:
+            items = self.items
             for kind in (site.dossiers, site.documents, site.descriptors):
                 for item in kind.values():
                     if item.origin is not None:
-                        self.items.setdefault(str(item.origin.path), []).append(item)
+                        listed = items.get(item.origin.path)
+                        if listed is None:
+                            items[item.origin.path] = [item]
+                        else:
+                            listed.append(item)
             self.dossier_langs = {slug: d.lang for slug, d in site.dossiers.items()}
 
-    def take(self, path: Path, problems: Problems, dossier_lang: str = "") -> list[Any] | None:
+    def take(
+        self, path: Path | str, problems: Problems, dossier_lang: str = ""
+    ) -> list[Any] | None:
         """The previous build's items of the file `path` when its bytes are the same (its
         warnings said again, and noted for the next build), else None: read it.
         `dossier_lang`: the language of a document's dossier now, which it takes when it
@@ -59,8 +66,10 @@ class Reuse:
         items = self.items.get(key)
         if found is None or items is None or found[0] != self.cache.known.get(key):
             return None
-        if dossier_lang and any(self.dossier_langs.get(d.dossier) != dossier_lang for d in items):
-            return None
+        if dossier_lang:
+            for document in items:
+                if self.dossier_langs.get(document.dossier) != dossier_lang:
+                    return None
         for line, message in found[1]:
             problems.warn(path, line, message)
         self.cache.read[key] = found
