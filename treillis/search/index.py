@@ -467,27 +467,43 @@ def _edited(
             touched[term] = found
         return found
 
+    def fields_of(analysed: Analysed) -> list[tuple[dict[str, int], int]]:
+        """Each field's terms (term → how often) and length."""
+        return [
+            (dict(zip(field_terms, term_counts, strict=True)), sum(term_counts))
+            for field_terms, term_counts in zip(analysed.terms, analysed.counts, strict=True)
+        ]
+
+    taken: dict[int, list[tuple[dict[str, int], int]]] = {}
     for number, key in removed:
         record = kept.get(key)
         analysed = decoded(record) if record is not None else None
         if analysed is None:
             raise _Inconsistent(key)
-        for position, (field_terms, term_counts) in enumerate(
-            zip(analysed.terms, analysed.counts, strict=True)
+        taken[number] = fields_of(analysed)
+    put: dict[int, list[tuple[dict[str, int], int]]] = {
+        number: fields_of(analysis(key)) for number, key in added
+    }
+    empty: list[tuple[dict[str, int], int]] = [({}, 0)] * width
+    # A document edited (taken out and put in again) changes only the postings of the
+    # terms whose count, or whose field's length, changed: a title edited changes the
+    # postings of the title's terms, not those of the body's.
+    for number in sorted(taken.keys() | put.keys()):
+        for position, ((old, old_length), (new, new_length)) in enumerate(
+            zip(taken.get(number, empty), put.get(number, empty), strict=True)
         ):
-            lengths[position] -= sum(term_counts)
-            for term in field_terms:
-                if not _take_out(postings_of_term(term)[position], number):
-                    raise _Inconsistent(term)
-    for number, key in added:
-        analysed = analysis(key)
-        for position, (field_terms, term_counts) in enumerate(
-            zip(analysed.terms, analysed.counts, strict=True)
-        ):
-            length = sum(term_counts)
-            lengths[position] += length
-            for term, tf in zip(field_terms, term_counts, strict=True):
-                _put_in(postings_of_term(term)[position], number, tf, length)
+            lengths[position] += new_length - old_length
+            for term, tf in old.items():
+                if term not in new:
+                    if not _take_out(postings_of_term(term)[position], number):
+                        raise _Inconsistent(term)
+                elif new[term] != tf or new_length != old_length:
+                    found = postings_of_term(term)[position]
+                    if not _replace(found, number, new[term], new_length):
+                        raise _Inconsistent(term)
+            for term, tf in new.items():
+                if term not in old:
+                    _put_in(postings_of_term(term)[position], number, tf, new_length)
     for term in sorted(touched):
         found = touched[term]
         at = bisect_left(terms, term)
@@ -519,6 +535,17 @@ def _take_out(gaps: list[int], number: int) -> bool:
     del gaps[3 * at : 3 * at + 3]
     if 3 * at < len(gaps):
         gaps[3 * at] += gap  # the next document's gap is now from the one before
+    return True
+
+
+def _replace(gaps: list[int], number: int, tf: int, length: int) -> bool:
+    """Document `number`'s count and field length changed in a field's postings (see
+    `_gaps`): False if not there."""
+    numbers = list(accumulate(gaps[0::3]))
+    at = bisect_left(numbers, number)
+    if at >= len(numbers) or numbers[at] != number:
+        return False
+    gaps[3 * at + 1 : 3 * at + 3] = (tf, length)
     return True
 
 
