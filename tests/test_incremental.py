@@ -432,6 +432,7 @@ def _search_data(output: Path) -> dict[str, bytes]:
 
 
 NEW_DOCUMENT = "dossiers/comite-de-direction-partage/nouveau.md"
+ESPACE = "atlas/descriptors/espace.yaml"
 # Edits that change what the search index holds (its terms, or the records' numbers).
 SEARCH_EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("body", lambda c: _append(c / DOCUMENT, "\nLes coopératives ferroviaires arrivent.\n")),
@@ -450,6 +451,28 @@ SEARCH_EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ),
     ("removed document", lambda c: (c / NEW_DOCUMENT).unlink()),
     ("language", lambda c: _edit(c / DOCUMENT, "lang: fr", "lang: es")),
+    # What a document's row shows (its date) and its excerpt (its lead).
+    ("date", lambda c: _edit(c / DOCUMENT, "date: 2020-02", "date: 2019-11")),
+    ("lead", lambda c: _edit(c / DOCUMENT, "réunit seize communes", "réunit dix-sept communes")),
+    # A descriptor's label or synonyms: the record of every document indexed with it.
+    (
+        "descriptor label",
+        lambda c: _edit(c / ESPACE, "fr: Territoires ruraux", "fr: Territoires ruraux et bourgs"),
+    ),
+    (
+        "descriptor synonyms",
+        lambda c: _edit(c / ESPACE, "campagnes, espace rural]", "campagnes, bocage]"),
+    ),
+    # A descriptor added: the numbers of those after it in every row change.
+    (
+        "new descriptor",
+        lambda c: _edit(
+            c / ESPACE,
+            "- id: villes\n",
+            "- id: bocages\n  family: espace\n  label:\n    fr: Bocages\n    en: Hedgerows\n"
+            "    es: Bocajes\n  broader: [amenagement-territoire]\n\n- id: villes\n",
+        ),
+    ),
 ]
 
 

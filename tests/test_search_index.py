@@ -23,7 +23,7 @@ from treillis.search.index import (
     restrict,
     search_files,
 )
-from treillis.search.pipelines import LANGUAGES, index_words
+from treillis.search.pipelines import LANGUAGES, index_words, pipeline_of
 from treillis.search.state import SEARCH_STATE_VERSION, Analysed, SearchState
 from treillis.urls import Paths
 
@@ -226,13 +226,29 @@ def test_an_edit_changes_the_postings_of_its_terms_only(
     edits = [
         replace(document, body=document.body + "\n\nLes coopératives ferroviaires.\n"),
         replace(document, title="Vallée ferroviaire"),
+        replace(document, title="Vallée minière"),
         replace(document, descriptors=document.descriptors[1:]),
     ]
+    changed: list[set[str]] = []
+    edited_postings = index._edited
+    monkeypatch.setattr(
+        index,
+        "_edited",
+        lambda *a: (found := edited_postings(*a)) and (changed.append(found[1]) or found),
+    )
+    analyser = index.Analyser(pipeline_of(document.lang))
+    before = document
     for edited in edits:
         site = replace(content, documents={**content.documents, key: edited})
+        changed.clear()
         again = search_files(site, paths, SearchState(tmp_path / "search.state", "code"))
         assert made == [] and len(placed) <= 1, edited  # the phrases of the edited record
         assert again == search_files(site, paths), edited
+        if replace(before, title=edited.title) == edited:
+            # Only the postings of the title's words changed, not those of the body's.
+            titles = {*analyser(before.title), *analyser(edited.title)}
+            assert changed and all(terms <= titles for terms in changed), changed
+        before = edited
         made.clear()
         placed.clear()
 

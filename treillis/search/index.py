@@ -21,6 +21,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate, chain
 from operator import sub
 
@@ -40,6 +41,7 @@ from treillis.search.state import (
     Analysed,
     AtlasState,
     IndexState,
+    RowsState,
     SearchState,
     decoded,
     record_key,
@@ -465,27 +467,43 @@ def _edited(
             touched[term] = found
         return found
 
+    def fields_of(analysed: Analysed) -> list[tuple[dict[str, int], int]]:
+        """Each field's terms (term → how often) and length."""
+        return [
+            (dict(zip(field_terms, term_counts, strict=True)), sum(term_counts))
+            for field_terms, term_counts in zip(analysed.terms, analysed.counts, strict=True)
+        ]
+
+    taken: dict[int, list[tuple[dict[str, int], int]]] = {}
     for number, key in removed:
         record = kept.get(key)
         analysed = decoded(record) if record is not None else None
         if analysed is None:
             raise _Inconsistent(key)
-        for position, (field_terms, term_counts) in enumerate(
-            zip(analysed.terms, analysed.counts, strict=True)
+        taken[number] = fields_of(analysed)
+    put: dict[int, list[tuple[dict[str, int], int]]] = {
+        number: fields_of(analysis(key)) for number, key in added
+    }
+    empty: list[tuple[dict[str, int], int]] = [({}, 0)] * width
+    # A document edited (taken out and put in again) changes only the postings of the
+    # terms whose count, or whose field's length, changed: a title edited changes the
+    # postings of the title's terms, not those of the body's.
+    for number in sorted(taken.keys() | put.keys()):
+        for position, ((old, old_length), (new, new_length)) in enumerate(
+            zip(taken.get(number, empty), put.get(number, empty), strict=True)
         ):
-            lengths[position] -= sum(term_counts)
-            for term in field_terms:
-                if not _take_out(postings_of_term(term)[position], number):
-                    raise _Inconsistent(term)
-    for number, key in added:
-        analysed = analysis(key)
-        for position, (field_terms, term_counts) in enumerate(
-            zip(analysed.terms, analysed.counts, strict=True)
-        ):
-            length = sum(term_counts)
-            lengths[position] += length
-            for term, tf in zip(field_terms, term_counts, strict=True):
-                _put_in(postings_of_term(term)[position], number, tf, length)
+            lengths[position] += new_length - old_length
+            for term, tf in old.items():
+                if term not in new:
+                    if not _take_out(postings_of_term(term)[position], number):
+                        raise _Inconsistent(term)
+                elif new[term] != tf or new_length != old_length:
+                    found = postings_of_term(term)[position]
+                    if not _replace(found, number, new[term], new_length):
+                        raise _Inconsistent(term)
+            for term, tf in new.items():
+                if term not in old:
+                    _put_in(postings_of_term(term)[position], number, tf, new_length)
     for term in sorted(touched):
         found = touched[term]
         at = bisect_left(terms, term)
@@ -517,6 +535,17 @@ def _take_out(gaps: list[int], number: int) -> bool:
     del gaps[3 * at : 3 * at + 3]
     if 3 * at < len(gaps):
         gaps[3 * at] += gap  # the next document's gap is now from the one before
+    return True
+
+
+def _replace(gaps: list[int], number: int, tf: int, length: int) -> bool:
+    """Document `number`'s count and field length changed in a field's postings (see
+    `_gaps`): False if not there."""
+    numbers = list(accumulate(gaps[0::3]))
+    at = bisect_left(numbers, number)
+    if at >= len(numbers) or numbers[at] != number:
+        return False
+    gaps[3 * at + 1 : 3 * at + 3] = (tf, length)
     return True
 
 
@@ -790,8 +819,9 @@ def _search_files(
     # document's descriptors are indexed by their labels and synonyms in every language of
     # the site: a reader finds a case written in Spanish by the French label it is indexed with.
     # Each record is its fields' texts (`FULL_FIELDS`' order), a document's body as Markdown.
-    # Indexes by name ("fr", then `NETWORK` + "fr"), each with its language and records.
-    by_name: dict[str, tuple[str, list[tuple[int, tuple[str, ...], bool]]]] = {}
+    # Indexes by name ("fr", then `NETWORK` + "fr"), each with its language and records
+    # (number, key).
+    by_name: dict[str, tuple[str, list[tuple[int, str]]]] = {}
     # A descriptor's labels and synonyms in a document's language, then the site's: once
     # for each descriptor and language, not for each document.
     words_of: dict[tuple[str, str], tuple[list[str | None], list[str]] | None] = {}
@@ -810,61 +840,45 @@ def _search_files(
             words_of[descriptor_id, first] = found
         return found
 
-    descriptor_ids = [document.descriptor_ids for document in documents]  # (made on each call)
-    for number, document in enumerate(documents):
+    def document_texts(document: Document, ids: list[str]) -> tuple[str, ...]:
+        """A document's record: its title, its descriptors' labels and synonyms, its lead
+        and its body (Markdown)."""
         labels: dict[str | None, None] = {}
         synonyms: dict[str, None] = {}
-        for descriptor_id in descriptor_ids[number]:
+        for descriptor_id in ids:
             found = words(descriptor_id, document.lang)
             if found is not None:
                 labels.update(dict.fromkeys(found[0]))
                 synonyms.update(dict.fromkeys(found[1]))
-        texts = (
+        return (
             document.title,
             " ; ".join(label for label in labels if label),
             " ; ".join(synonym for synonym in synonyms if synonym not in labels),
             document.summary,
             document.body,
         )
-        by_name.setdefault(document.lang, (document.lang, []))[1].append((number, texts, True))
-    languages = sorted(by_name)
-    # The network's records, numbered after the documents, in indexes of their own (one per
-    # language): their statistics (how many records, how rare a word, how long a field) must
-    # not move the site's own documents' scores, and the browser loads them after the
-    # site's first results. Found by title, keywords' labels, lead and authors, in their
-    # language (else the site's first).
-    network = site.network
-    network_by_name: dict[str, tuple[str, list[tuple[int, tuple[str, ...], bool]]]] = {}
-    for number, entry in enumerate(network, start=len(documents)):
-        record = entry.record
-        texts = (
-            record.title,
-            " ; ".join(entry.keywords),
-            "",
-            record.lead,
-            " ; ".join(record.authors),
-        )
-        network_by_name.setdefault(NETWORK + entry.lang, (entry.lang, []))[1].append(
-            (number, texts, False)
-        )
-    network_languages = sorted(lang for lang, _records in network_by_name.values())
-    # The site's indexes first, each group by language.
-    by_name = {name: by_name[name] for name in languages} | dict(sorted(network_by_name.items()))
-    del network_by_name
+
     kept = state.records() if state is not None else {}
     # Each record met, by key: its analysis, or None when kept by the state (read and
-    # decoded only if needed, see `analysis`), and what it is made from.
+    # decoded only if needed, see `analysis`), and what it is made from (its language, a
+    # function giving its texts, its kind).
     used: dict[str, Analysed | None] = {}
-    sources: dict[str, tuple[str, tuple[str, ...], str]] = {}
+    sources: dict[str, tuple[str, Callable[[], tuple[str, ...]], str]] = {}
     analysers: dict[str, Analyser] = {}
 
     def keyed(lang: str, texts: tuple[str, ...], kind: str) -> str:
         """A record's key, its analysis kept from a previous build or made now."""
         key = record_key(lang, (*texts, kind))
         if key not in used:
-            sources[key] = (lang, texts, kind)
+            sources[key] = (lang, lambda: texts, kind)
             used[key] = None if key in kept else analysed_now(lang, texts, kind)
         return key
+
+    def known(key: str, lang: str, texts: Callable[[], tuple[str, ...]], kind: str) -> None:
+        """A record whose key is known (its texts made only if it must be analysed)."""
+        if key not in used:
+            sources[key] = (lang, texts, kind)
+            used[key] = None if key in kept else analysed_now(lang, texts(), kind)
 
     def analysed_now(lang: str, texts: tuple[str, ...], kind: str) -> Analysed:
         """A record analysed (a "markdown" record's last text is a document's body, whose
@@ -882,21 +896,61 @@ def _search_files(
             kept_record = kept.get(key)
             found = decoded(kept_record) if kept_record is not None else None
             if found is None:
-                found = analysed_now(*sources[key])
+                lang, texts, kind = sources[key]
+                found = analysed_now(lang, texts(), kind)
             used[key] = found
         return found
 
-    keyed_by_name = {
-        name: (
-            lang,
-            [
-                (number, keyed(lang, texts, "markdown" if markdown_body else "text"))
-                for number, texts, markdown_body in records
-            ],
+    # Each document's digest (`_item_digest`) says whether its record, row and excerpt are
+    # the previous build's: only the documents that changed are looked at further (their
+    # descriptors' words, their record's key), unless a descriptor's words changed.
+    kept_rows = state.rows() if state is not None else None
+    words_digest = _words_digest(site, descriptors)
+    context = _digest((dossiers, descriptors, partners, DOCUMENT_TYPES))
+    key_of: dict[bytes, str] = {}
+    if kept_rows is not None and kept_rows.words == words_digest:
+        key_of = dict(zip(kept_rows.items, kept_rows.keys, strict=False))
+    items: list[bytes] = []
+    document_keys: list[str] = []
+    descriptor_ids = []
+    for number, document in enumerate(documents):
+        ids = document.descriptor_ids
+        descriptor_ids.append(ids)
+        item = _item_digest(document, ids)
+        items.append(item)
+        key = key_of.get(item)
+        if key is None:
+            key = keyed(document.lang, document_texts(document, ids), "markdown")
+        else:
+            known(key, document.lang, partial(document_texts, document, ids), "markdown")
+        document_keys.append(key)
+        by_name.setdefault(document.lang, (document.lang, []))[1].append((number, key))
+    languages = sorted(by_name)
+    # The network's records, numbered after the documents, in indexes of their own (one per
+    # language): their statistics (how many records, how rare a word, how long a field) must
+    # not move the site's own documents' scores, and the browser loads them after the
+    # site's first results. Found by title, keywords' labels, lead and authors, in their
+    # language (else the site's first).
+    network = site.network
+    network_by_name: dict[str, tuple[str, list[tuple[int, str]]]] = {}
+    for number, entry in enumerate(network, start=len(documents)):
+        record = entry.record
+        texts = (
+            record.title,
+            " ; ".join(entry.keywords),
+            "",
+            record.lead,
+            " ; ".join(record.authors),
         )
-        for name, (lang, records) in by_name.items()
-    }
-    del by_name
+        network_by_name.setdefault(NETWORK + entry.lang, (entry.lang, []))[1].append(
+            (number, keyed(entry.lang, texts, "text"))
+        )
+    network_languages = sorted(lang for lang, _records in network_by_name.values())
+    # The site's indexes first, each group by language.
+    keyed_by_name = {name: by_name[name] for name in languages} | dict(
+        sorted(network_by_name.items())
+    )
+    del by_name, network_by_name
     # Each index as counts (see `Postings`): the full one, and its quick part (titles and
     # descriptors, with the full one's statistics: a result ranks there as in the full one).
     # Each record's part of its index's phrases file, kept from build to build.
@@ -998,39 +1052,35 @@ def _search_files(
         )
         files.append(atlas_file)
         atlas_states[lang] = AtlasState(inputs, atlas_file.content_digest(), keys)
-    if state is not None:
-        state.keep(used, index_states, phrases, atlas_states)
-
     # The shape of the display data and what each language needs in the browser.
-    files.append(SearchFile("schema", _compact(schema(search_languages(site)))))
+    found_languages = {*languages, *network_languages}
+    files.append(SearchFile("schema", _compact(schema(search_languages(site, found_languages)))))
 
     # Display data: what every result shows (excerpts come with the full index).
-    def partner_number(document: Document) -> int:
-        target = document.partner.target if document.partner else ""
-        return partners.index(target) if target in partners else -1
-
     dossier_number = {slug: number for number, slug in enumerate(dossiers)}
-    docs = [
-        doc_row(
+
+    def document_row(number: int) -> list:
+        document, ids = documents[number], descriptor_ids[number]
+        target = document.partner.target if document.partner else ""
+        return doc_row(
             slug=document.slug,
             title=document.title,
             type=DOCUMENT_TYPES.index(document.type),
             dossier=dossier_number[document.dossier],
             date=document.date,
             lang=document.lang,
-            partner=partner_number(document),
+            partner=partners.index(target) if target in partners else -1,
             descriptors=[
                 descriptor_number[d] for d in dict.fromkeys(ids) if d in descriptor_number
             ],
             bases=[0],
             url="",
         )
-        for document, ids in zip(documents, descriptor_ids, strict=True)
-    ]
+
     # The bases: the site itself first, then site.yaml's, by name in the site's first language.
     base_ids = [base.id for base in site.config.network]
     first = site.config.languages[0] if site.config.languages else ""
-    docs += [
+    network_rows = [
         doc_row(
             slug="",
             title=entry.record.title,
@@ -1045,8 +1095,22 @@ def _search_files(
         )
         for entry in network
     ]
-    excerpts = [_excerpt(d.summary) for d in documents]
-    excerpts += [_excerpt(entry.record.lead) for entry in network]
+    network_excerpts = [_excerpt(entry.record.lead) for entry in network]
+    items += [
+        hashlib.blake2b(_DIGESTED.encode((row, excerpt)), digest_size=16).digest()
+        for row, excerpt in zip(network_rows, network_excerpts, strict=True)
+    ]
+
+    def row(number: int) -> list:
+        if number < len(documents):
+            return document_row(number)
+        return network_rows[number - len(documents)]
+
+    def excerpt(number: int) -> str:
+        if number < len(documents):
+            return _excerpt(documents[number].summary)
+        return network_excerpts[number - len(documents)]
+
     store = {
         "languages": languages,
         "network": network_languages,
@@ -1058,21 +1122,57 @@ def _search_files(
             *(base.name.get(first) or base.id for base in site.config.network),
         ],
     }
+    blocks: list[tuple[str, str, str]] = []
     if not large:
-        files.append(SearchFile("store", _compact({**store, "docs": docs})))
-        files.append(SearchFile("excerpts", _compact(excerpts)))
+        every = range(len(items))
+        files.append(SearchFile("store", _compact({**store, "docs": [row(n) for n in every]})))
+        files.append(SearchFile("excerpts", _compact([excerpt(n) for n in every])))
     else:
-        # A large site: display data in blocks, loaded for the results shown.
-        store.update(count=len(docs), block=DOCUMENTS_PER_BLOCK)
+        # A large site: display data in blocks, loaded for the results shown. A block is
+        # made again only when one of its rows changed (or its files did in the output).
+        store.update(count=len(items), block=DOCUMENTS_PER_BLOCK)
         files.append(SearchFile("store", _compact(store)))
-        # What the filters need of every document, in one file loaded after the first
-        # results (shaped like the display data, without the slug and the title).
-        facets = [facet_row(doc) for doc in docs]
-        files.append(SearchFile("facets", _compact(facets)))
-        for number, start in enumerate(range(0, len(docs), DOCUMENTS_PER_BLOCK)):
+        same_blocks = (
+            kept_rows is not None
+            and previous is not None
+            and kept_rows.context == context
+            and kept_rows.block == DOCUMENTS_PER_BLOCK
+        )
+        for number, start in enumerate(range(0, len(items), DOCUMENTS_PER_BLOCK)):
             end = start + DOCUMENTS_PER_BLOCK
-            files.append(SearchFile(f"docs-{number}", _compact(docs[start:end])))
-            files.append(SearchFile(f"excerpts-{number}", _compact(excerpts[start:end])))
+            docs_name, excerpts_name = f"docs-{number}", f"excerpts-{number}"
+            if (
+                same_blocks
+                and number < len(kept_rows.blocks)
+                and kept_rows.items[start:end] == items[start:end]
+                and previous.get(docs_name) == kept_rows.blocks[number][0]
+                and previous.get(excerpts_name) == kept_rows.blocks[number][1]
+            ):
+                docs_digest, excerpts_digest, facets_part = kept_rows.blocks[number]
+                files.append(SearchFile(docs_name, None, docs_digest))
+                files.append(SearchFile(excerpts_name, None, excerpts_digest))
+            else:
+                rows = [row(n) for n in range(start, min(end, len(items)))]
+                docs_file = SearchFile(docs_name, _compact(rows))
+                excerpts_file = SearchFile(
+                    excerpts_name, _compact([excerpt(n) for n in range(start, start + len(rows))])
+                )
+                files += (docs_file, excerpts_file)
+                docs_digest, excerpts_digest = (
+                    docs_file.content_digest(),
+                    excerpts_file.content_digest(),
+                )
+                facets_part = _compact([facet_row(r) for r in rows])[1:-1]
+            blocks.append((docs_digest, excerpts_digest, facets_part))
+        # What the filters need of every document, in one file loaded after the first
+        # results (shaped like the display data, without the slug and the title): each
+        # block's part, joined.
+        files.append(SearchFile("facets", f"[{','.join(part for _d, _e, part in blocks)}]"))
+    if state is not None:
+        rows_state = RowsState(
+            words_digest, context, items, document_keys, DOCUMENTS_PER_BLOCK, blocks
+        )
+        state.keep(used, index_states, phrases, atlas_states, rows_state)
     # Labels of the atlas, one file per interface language.
     broader = [
         [descriptor_number[b] for b in site.descriptors[d].broader_ids if b in descriptor_number]
@@ -1099,6 +1199,47 @@ def _search_files(
         }
         files.append(SearchFile(f"labels-{lang}", _compact(labels)))
     return files
+
+
+_DIGESTED = msgspec.msgpack.Encoder()  # (what digests are made of: faster than JSON)
+
+
+def _digest(data: object) -> str:
+    return hashlib.blake2b(_DIGESTED.encode(data), digest_size=16).hexdigest()
+
+
+def _words_digest(site: Site, descriptors: list[str]) -> str:
+    """A digest of what documents' records take of the atlas: every descriptor's labels and
+    synonyms, and the site's languages (in that order, after a document's own)."""
+    return _digest(
+        (
+            site.config.languages,
+            [(d, site.descriptors[d].label, site.descriptors[d].synonyms) for d in descriptors],
+        )
+    )
+
+
+def _item_digest(document: Document, ids: list[str]) -> bytes:
+    """A digest of everything a document's record, row and excerpt are made of (besides
+    the atlas' words and numbers: see `RowsState`)."""
+    target = document.partner.target if document.partner else None
+    return hashlib.blake2b(
+        _DIGESTED.encode(
+            (
+                document.dossier,
+                document.slug,
+                document.lang,
+                document.title,
+                document.type,
+                document.date,
+                target,
+                ids,
+                document.summary,
+                document.body,
+            )
+        ),
+        digest_size=16,
+    ).digest()
 
 
 def _excerpt(text: str) -> str:

@@ -72,9 +72,11 @@ def _label(function: Any) -> str:
     return function.label  # set by lunr's Pipeline.register_function, the name lunr.js knows
 
 
-def search_languages(site: Site) -> list[str]:
-    """The languages the search data is written for: its documents', then the site's."""
-    found = {d.lang for d in site.documents.values()} | {entry.lang for entry in site.network}
+def search_languages(site: Site, found: set[str] | None = None) -> list[str]:
+    """The languages the search data is written for: its documents', then the site's.
+    `found`: the languages of the documents and of the network's records, when known."""
+    if found is None:
+        found = {d.lang for d in site.documents.values()} | {e.lang for e in site.network}
     return [*sorted(found), *site.config.languages]
 
 

@@ -38,7 +38,7 @@ import msgspec
 
 from treillis.cachedir import read_sealed, write_sealed
 
-SEARCH_STATE_VERSION = 4  # bumped whenever `Analysed`, `IndexState` or a key's meaning changes
+SEARCH_STATE_VERSION = 5  # bumped whenever the shape of what is kept or a key's meaning changes
 STATE_NAME = "build/search.state"
 
 
@@ -80,6 +80,25 @@ class AtlasState(msgspec.Struct, array_like=True):
     keys: list[str]
 
 
+class RowsState(msgspec.Struct, array_like=True):
+    """What the latest build's rows (documents, then network records) were made of, for the
+    next to look again only at those that changed: a digest of every descriptor's labels
+    and synonyms with the site's languages (`words`: a document's record is made of
+    them), a digest of what numbers a row's fields (`context`: dossiers, descriptors,
+    partners, types), each row's digest (`items`: everything of its document its record,
+    row and excerpt are made of; by number), each document's record key (`keys`, by
+    number), how many rows a block has (`block`) and, for a site whose display data comes
+    in blocks, each block's files' digests (rows, excerpts) and its part of the facets file
+    (`blocks`: the output's files are kept only when they still have these digests)."""
+
+    words: str
+    context: str
+    items: list[bytes]
+    keys: list[str]
+    block: int
+    blocks: list[tuple[str, str, str]] = []
+
+
 class _File(msgspec.Struct, array_like=True):
     version: int
     code: str
@@ -89,6 +108,7 @@ class _File(msgspec.Struct, array_like=True):
     indexes: dict[str, IndexState] = {}
     phrases: dict[str, tuple[str, str]] = {}
     atlas: dict[str, AtlasState] = {}
+    rows: RowsState | None = None
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -175,6 +195,7 @@ class SearchState:
         self._indexes: dict[str, IndexState] = {}
         self._phrases: dict[str, tuple[str, str]] = {}
         self._atlas: dict[str, AtlasState] = {}
+        self._rows: RowsState | None = None
 
     @classmethod
     def in_cache(cls, cache: Path | None, code: str) -> SearchState | None:
@@ -204,6 +225,11 @@ class SearchState:
         self.records()
         return self._atlas
 
+    def rows(self) -> RowsState | None:
+        """What the latest build's rows were made of (read with the records)."""
+        self.records()
+        return self._rows
+
     def _read(self) -> Mapping[str, Analysed | msgspec.Raw]:
         if self.path is None:
             return {}
@@ -231,6 +257,9 @@ class SearchState:
             if all(key in records for key in kept.keys)
         }
         self._phrases = found.phrases
+        rows = found.rows
+        if rows is not None and len(rows.keys) <= len(rows.items) and rows.block > 0:
+            self._rows = rows
         return records
 
     def keep(
@@ -239,10 +268,11 @@ class SearchState:
         indexes: dict[str, IndexState] | None = None,
         phrases: dict[str, tuple[str, str]] | None = None,
         atlas: dict[str, AtlasState] | None = None,
+        rows: RowsState | None = None,
     ) -> None:
         """Keep `records` (those of the latest build; None: the one kept under that key)
-        instead of the previous ones, and its `indexes`, `phrases` and `atlas` (None: the
-        same as before)."""
+        instead of the previous ones, and its `indexes`, `phrases`, `atlas` and `rows`
+        (None: the same as before)."""
         previous = self.records()
         if indexes is not None:
             self._indexes = indexes
@@ -250,6 +280,8 @@ class SearchState:
             self._phrases = phrases
         if atlas is not None:
             self._atlas = atlas
+        if rows is not None:
+            self._rows = rows
         if self.path is None:
             self._records = {
                 key: previous[key] if record is None else record for key, record in records.items()
@@ -268,12 +300,14 @@ class SearchState:
                     self._indexes,
                     self._phrases,
                     self._atlas,
+                    self._rows,
                 )
             )
             write_sealed(self.path, _context(), data)
         # The files hold them now: read again if ever asked for, not held meanwhile
         # (a build's search worker goes on rendering pages, with a smaller memory).
         self._records, self._indexes, self._phrases, self._atlas = None, {}, {}, {}
+        self._rows = None
 
     def _write_groups(
         self, previous: _Kept, records: Mapping[str, Analysed | msgspec.Raw | None]
