@@ -376,8 +376,8 @@ def search_data(
     makes them, but those the same as in `previous` (output path → digest of the data
     of the previous output's files still intact): they are kept, as unchanged pages
     are. Every file's path, those kept, and every file's digest, for the next build
-    (none without `previous`). Each file is let go once written: their texts (a hundred MB at 50,000
-    documents) are never all held at once, nor sent back from a worker."""
+    (none without `previous`). Each file is let go once written: their texts (a hundred
+    MB at 50,000 documents) are never all held at once, nor sent back from a worker."""
     if previous is None:
         texts = search_outputs(site, paths, state)
         for path, text in texts.items():
