@@ -5,6 +5,7 @@ documents of its neighbours), and the same site a build from nothing gives."""
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,6 +35,11 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def loaded(synthetic: Path) -> Site:
+    return load(synthetic)
+
+
 def _documents(content: Path) -> list[Path]:
     return sorted(p for p in (content / "dossiers").glob("*/*.md") if p.name != "index.md")
 
@@ -52,8 +58,8 @@ def _field(path: Path, name: str) -> str:
     return found.group(1)
 
 
-def test_the_lists_showing_a_document_are_found_by_walking_up(synthetic: Path) -> None:
-    site = load(synthetic)
+def test_the_lists_showing_a_document_are_found_by_walking_up(loaded: Site) -> None:
+    site = loaded
     views = Views(site, Atlas(site))
     atlas = views.atlas
     walked = shown = 0
@@ -73,9 +79,9 @@ def test_the_lists_showing_a_document_are_found_by_walking_up(synthetic: Path) -
 
 
 def test_newest_documents_are_ordered_alike_with_or_without_the_site_wide_tables(
-    synthetic: Path,
+    loaded: Site,
 ) -> None:
-    site = load(synthetic)
+    site = loaded
     # Ties: documents of one date and title are ordered by key (or as given).
     tied = list(site.documents)[::7]
     documents = dict(site.documents)
@@ -95,8 +101,8 @@ def test_newest_documents_are_ordered_alike_with_or_without_the_site_wide_tables
     assert Views(site, atlas).newest_documents("fr") == tables.document_cards(keys, "fr")[:8]
 
 
-def test_the_previous_atlas_is_made_from_the_new_one(synthetic: Path) -> None:
-    old = load(synthetic)
+def test_the_previous_atlas_is_made_from_the_new_one(loaded: Site) -> None:
+    old = loaded
     documents = dict(old.documents)
     first, second = list(documents)[10], list(documents)[20]
     descriptors = documents[second].descriptors
@@ -130,9 +136,11 @@ def test_an_edited_card_plans_only_the_lists_that_show_it(
     monkeypatch.setattr(
         workers, "view_digest", lambda page: planned.append(page.path) or digest(page)
     )
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
     output, cache = tmp_path / "output", tmp_path / "cache"
-    build(synthetic, output, cache=cache)
-    site = load(synthetic)
+    build(content, output, cache=cache)
+    site = load(content)
     # The oldest document the top descriptor does not index: its list (of 600
     # documents) does not show it.
     oldest = min(
@@ -140,7 +148,7 @@ def test_an_edited_card_plans_only_the_lists_that_show_it(
         key=lambda d: (d.date, d.title),
     )
     path = next(
-        p for p in _documents(synthetic) if p.stem == oldest.slug and oldest.dossier in str(p)
+        p for p in _documents(content) if p.stem == oldest.slug and oldest.dossier in str(p)
     )
     edits = [
         ("title", lambda: _replace_field(path, "title", "Révisé — " + oldest.title)),
@@ -152,7 +160,7 @@ def test_an_edited_card_plans_only_the_lists_that_show_it(
     for number, (name, edit) in enumerate(edits):
         edit()
         planned.clear()
-        rendered, pages = _edit_and_compare(synthetic, output, cache, tmp_path / f"fresh-{number}")
+        rendered, pages = _edit_and_compare(content, output, cache, tmp_path / f"fresh-{number}")
         lists = {p for p in planned if p.endswith("/all/index.html")}
         assert set(planned) >= rendered, name
         if name != "descriptors":
@@ -166,8 +174,8 @@ def test_an_edited_card_plans_only_the_lists_that_show_it(
     assert _field(path, "descriptors") == "[d29]"
 
 
-def test_a_neighbour_shows_an_edited_card_among_its_related_documents(synthetic: Path) -> None:
-    old = load(synthetic)
+def test_a_neighbour_shows_an_edited_card_among_its_related_documents(loaded: Site) -> None:
+    old = loaded
     views = Views(old, Atlas(old))
     from treillis.views.content import _related_documents
 
@@ -188,13 +196,11 @@ def test_a_neighbour_shows_an_edited_card_among_its_related_documents(synthetic:
     assert affected.documents == showing | {shown} | set(views.translations(shown))
 
 
-def test_whether_a_list_shows_a_document_is_told_without_ranking_it_all(
-    synthetic: Path,
-) -> None:
+def test_whether_a_list_shows_a_document_is_told_without_ranking_it_all(loaded: Site) -> None:
     from treillis.incremental import _among_newest
     from treillis.views.content import NEWEST_SHOWN, _related_documents, relates_any
 
-    site = load(synthetic)
+    site = loaded
     # Ties: two documents of one date and title, among the newest.
     documents = dict(site.documents)
     newest = max(documents.values(), key=lambda d: (d.date, d.title))
@@ -213,3 +219,36 @@ def test_whether_a_list_shows_a_document_is_told_without_ranking_it_all(
         assert relates_any(views, document, others) == bool(related & others)
         listed += len(related)
     assert listed > len(documents)
+
+
+@pytest.mark.parametrize("edit", ["date", "descriptors", "both"])
+def test_every_document_whose_related_ones_change_is_planned(loaded: Site, edit: str) -> None:
+    from treillis.views.content import _related_documents
+
+    old = loaded
+    documents = dict(old.documents)
+    # A document many others list among their related ones, made older or newer, or
+    # indexed otherwise.
+    before = Views(old, Atlas(old))
+    counts: dict[str, int] = {}
+    for d in documents.values():
+        for entry in _related_documents(before, d, d.lang):
+            counts[entry["card"].key] = counts.get(entry["card"].key, 0) + 1
+    key = max(counts, key=counts.__getitem__)
+    document = documents[key]
+    if edit in ("date", "both"):
+        document = replace(document, date="2031-01-01")
+    if edit in ("descriptors", "both"):
+        document = replace(document, descriptors=document.descriptors[1:])
+    documents[key] = document
+    new = replace(old, documents=documents)
+    after = Views(new, Atlas(new))
+    affected = affected_items(old, new)
+    assert affected is not None
+    differ = {
+        k
+        for k, d in new.documents.items()
+        if _related_documents(before, old.documents[k], d.lang)
+        != _related_documents(after, d, d.lang)
+    }
+    assert len(differ) > 5 and differ <= affected.documents

@@ -686,13 +686,19 @@ def affected_items(
         descriptors |= set().union(*(atlas.descendants(d) for d in counted))
         for descriptor in below:
             documents.update(before.atlas.documents[descriptor], atlas.documents[descriptor])
-    # The related documents of each document are ranked by shared descriptors and date:
-    # when no edit changed those (nor translations), each keeps its related ones, and
-    # shows something else only where one of them has another card.
-    ranked = all(not _differs(old.documents[key], new.documents[key], _RANKED) for key in changed)
+    # The related documents of another document are ranked by the descriptors shared
+    # with it and by date: an edit changes only the rank and card of the edited ones
+    # (`cards`: a dossier's title is on its documents') among them, so they show
+    # something else only where one of those is listed, before or after (when
+    # translations, which are never listed, are the same).
+    ranked = all(
+        old.documents[key].translations == new.documents[key].translations for key in changed
+    )
     for key in sorted(neighbours - documents):
         if ranked:
-            if shown and relates_any(after, new.documents[key], shown):
+            if relates_any(before, old.documents[key], cards) or relates_any(
+                after, new.documents[key], cards
+            ):
                 documents.add(key)
             continue
         lang = new.documents[key].lang
@@ -700,10 +706,14 @@ def affected_items(
             after, new.documents[key], lang
         ):
             documents.add(key)
-    for key, document in new.documents.items():
+    # A [[link]] shows its target's title: only where one of those changed is a text
+    # looked through for links (50,000 of them, for a title).
+    items = {**old.dossiers, **old.documents}, {**new.dossiers, **new.documents}
+    linked = {key for key in linked if _differs(items[0][key], items[1][key], _LINKED)}
+    for key, document in new.documents.items() if linked else ():
         if key not in documents and linked.intersection(link_targets(document.body)):
             documents.add(key)
-    for descriptor in new.descriptors.values():
+    for descriptor in new.descriptors.values() if linked else ():
         if any(linked.intersection(link_targets(note)) for note in descriptor.note.values.values()):
             descriptors.add(descriptor.id)
     site = _site_wide((old, before), (new, after), cards, dossiers, linked, counted, link_targets)
@@ -824,8 +834,6 @@ def _lists_showing(views: Views, key: str, indexing: set[str]) -> set[str]:
 _CARD = ("title", "lang", "type", "date", "summary", "partner")
 # What a [[link]] shows of its target (a document or a dossier).
 _LINKED = ("title", "lang")
-# What ranks a document among another's related ones (see `_related_documents`).
-_RANKED = ("descriptor_ids", "date", "translations")
 
 
 def _differs(old: object, new: object, names: tuple[str, ...]) -> bool:
@@ -850,10 +858,8 @@ def _site_wide(
     sites = (old_site, new_site)
     kinds: set[str] = set()
     cards = _shown_cards(old_site, new_site, cards, dossiers)
-    # A [[link]] to a document or a dossier shows its title.
-    items = {**old_site.dossiers, **old_site.documents}, {**new_site.dossiers, **new_site.documents}
-    linked = {key for key in linked if _differs(items[0][key], items[1][key], _LINKED)}
 
+    # (`linked`: those whose title a [[link]] shows changed.)
     def links(texts: Iterable[str]) -> bool:
         return any(linked.intersection(link_targets(text)) for text in texts)
 
