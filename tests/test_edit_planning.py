@@ -224,6 +224,7 @@ def test_whether_a_list_shows_a_document_is_told_without_ranking_it_all(loaded: 
 @pytest.mark.parametrize("edit", ["date", "descriptors", "both"])
 def test_every_document_whose_related_ones_change_is_planned(loaded: Site, edit: str) -> None:
     from treillis.views.content import _related_documents
+    from treillis.views.diagrams import indexing_diagram
 
     old = loaded
     documents = dict(old.documents)
@@ -252,3 +253,14 @@ def test_every_document_whose_related_ones_change_is_planned(loaded: Site, edit:
         != _related_documents(after, d, d.lang)
     }
     assert len(differ) > 5 and differ <= affected.documents
+    # And every one whose links or picture show another number of documents.
+    pictured = {
+        k
+        for k, d in new.documents.items()
+        if indexing_diagram(before, old.documents[k]) != indexing_diagram(after, d)
+        or before.descriptor_links(old.documents[k].descriptor_ids, d.lang)
+        != after.descriptor_links(d.descriptor_ids, d.lang)
+    }
+    assert pictured <= affected.documents
+    if edit != "date":
+        assert len(pictured) > 5

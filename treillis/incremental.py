@@ -684,8 +684,16 @@ def affected_items(
             descriptors.update(atlas.related[descriptor])
         below = set().union(*(atlas.descendants(d) for d in shown)) | shown
         descriptors |= set().union(*(atlas.descendants(d) for d in counted))
-        for descriptor in below:
-            documents.update(before.atlas.documents[descriptor], atlas.documents[descriptor])
+        # Of the documents below them, those whose links and picture show one of them.
+        indexed = set().union(
+            *(before.atlas.documents[d] for d in below), *(atlas.documents[d] for d in below)
+        )
+        above_cache: dict[str, set[str]] = {}
+        documents.update(
+            key
+            for key in indexed - documents
+            if shown.intersection(_pictured(atlas, new.documents[key], above_cache))
+        )
     # The related documents of another document are ranked by the descriptors shared
     # with it and by date: an edit changes only the rank and card of the edited ones
     # (`cards`: a dossier's title is on its documents') among them, so they show
@@ -718,6 +726,23 @@ def affected_items(
             descriptors.add(descriptor.id)
     site = _site_wide((old, before), (new, after), cards, dossiers, linked, counted, link_targets)
     return Affected(documents, descriptors, *site, all_lists=all_lists - descriptors)
+
+
+def _pictured(atlas: Atlas, document: Document, above: dict[str, set[str]]) -> set[str]:
+    """The descriptors a document's page shows with their number of documents: its own
+    (linked) and those of its indexing picture (see `indexing_diagram`). `above`: the
+    descriptors above each one, kept from call to call."""
+    from treillis.views.diagrams import MAX_INDEXING_NODES
+
+    own = [d for d in dict.fromkeys(document.descriptor_ids) if d in atlas.broader]
+    found: set[str] = set()
+    for descriptor in own:
+        if descriptor not in above:
+            above[descriptor] = atlas.ancestors(descriptor)
+        found |= above[descriptor]
+    if len(found) + len(own) > MAX_INDEXING_NODES:
+        found = {b for d in own for b in atlas.broader[d]}
+    return found | set(own)
 
 
 def _among_newest(site: Site, key: str) -> bool:
