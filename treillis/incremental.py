@@ -53,6 +53,7 @@ from treillis.sources import (
 )
 
 if TYPE_CHECKING:
+    from treillis.atlas import Atlas
     from treillis.views.common import Views
 
 STATE_VERSION = 7  # bumped whenever the state's shape or the meaning of a digest changes
@@ -610,7 +611,7 @@ def _text_only(old: dict, new: dict, names: tuple[str, ...]) -> set[str] | None:
     changed = set()
     for key, item in new.items():
         before = old[key]
-        if item != before:
+        if _edited(before, item):
             if not _same_but(before, item, names):
                 return None
             changed.add(key)
@@ -650,6 +651,9 @@ class Affected:
     site: set[str] | None = None
     dossiers: set[str] | None = None
     partners: set[str] | None = None  # the partners whose pages may
+    # The descriptors (not of `descriptors`) whose list of the documents including
+    # narrower ones may show something else, their other pages not.
+    all_lists: set[str] = field(default_factory=set)
 
 
 def affected_items(
@@ -670,7 +674,7 @@ def affected_items(
     from treillis.atlas import Atlas
     from treillis.markdown import link_targets
     from treillis.views.common import Views
-    from treillis.views.content import _related_documents
+    from treillis.views.content import _related_documents, relates_any
 
     if old is None or old.root != new.root:
         return None
@@ -683,11 +687,15 @@ def affected_items(
         return None
     if any(old.dossiers[s].documents != d.documents for s, d in new.dossiers.items()):
         return None
-    changed = {k for k, d in new.documents.items() if d != old.documents[k]}
-    dossiers = {s for s, d in new.dossiers.items() if d != old.dossiers[s]}
-    before = Views(old, Atlas(old), interface=interface)  # type: ignore[arg-type]
+    # (A document read again only when its file changed is the same object otherwise.)
+    changed = {k for k, d in new.documents.items() if _edited(old.documents[k], d)}
+    dossiers = {s for s, d in new.dossiers.items() if _edited(old.dossiers[s], d)}
     # The new site's views, when the build has them already (the same site, interface).
     after = views or Views(new, Atlas(new), interface=interface)  # type: ignore[arg-type]
+    previous = _previous_atlas(after.atlas, old, new, changed)
+    before = Views(old, previous, interface=interface)  # type: ignore[arg-type]
+    if all(old.documents[k].translations == new.documents[k].translations for k in changed):
+        before.translation_index = after.translation_index  # the same groups
     atlas = after.atlas  # the same lattice in both: the descriptors are the same
     documents = set(changed)
     linked = set(changed) | dossiers  # items whose title a [[link]] shows
@@ -703,16 +711,21 @@ def affected_items(
     descriptors: set[str] = set()
     counted: set[str] = set()  # descriptors indexing other documents than before
     neighbours: set[str] = set()  # documents sharing a descriptor with an edited one
+    # Documents whose card shows something else (see `_shown_cards`); the descriptors
+    # above theirs whose list including narrower ones shows one of them.
+    shown = _shown_cards(old, new, cards, dossiers)
+    all_lists: set[str] = set()
     for key in cards:
         documents.add(key)
         documents.update(before.translations(key), after.translations(key))
         was = {d for d in old.documents[key].descriptor_ids if d in atlas.broader}
         now = {d for d in new.documents[key].descriptor_ids if d in atlas.broader}
         counted |= was ^ now
+        descriptors |= was | now  # their lists show its card
         for descriptor in was | now:
-            descriptors.add(descriptor)
-            descriptors |= atlas.ancestors(descriptor)  # their full lists show it
             neighbours.update(before.atlas.documents[descriptor], atlas.documents[descriptor])
+        if key in shown:
+            all_lists |= _lists_showing(before, key, was) | _lists_showing(after, key, now)
     if counted:
         # The number of documents of a descriptor shows wherever it is linked; the total
         # of a descriptor above it wherever that one has no document of its own.
@@ -724,22 +737,174 @@ def affected_items(
             descriptors.update(atlas.related[descriptor])
         below = set().union(*(atlas.descendants(d) for d in shown)) | shown
         descriptors |= set().union(*(atlas.descendants(d) for d in counted))
-        for descriptor in below:
-            documents.update(before.atlas.documents[descriptor], atlas.documents[descriptor])
+        # Of the documents below them, those whose links and picture show one of them.
+        indexed = set().union(
+            *(before.atlas.documents[d] for d in below), *(atlas.documents[d] for d in below)
+        )
+        above_cache: dict[str, set[str]] = {}
+        documents.update(
+            key
+            for key in indexed - documents
+            if shown.intersection(_pictured(atlas, new.documents[key], above_cache))
+        )
+    # The related documents of another document are ranked by the descriptors shared
+    # with it and by date: an edit changes only the rank and card of the edited ones
+    # (`cards`: a dossier's title is on its documents') among them, so they show
+    # something else only where one of those is listed, before or after (when
+    # translations, which are never listed, are the same).
+    ranked = all(
+        old.documents[key].translations == new.documents[key].translations for key in changed
+    )
     for key in sorted(neighbours - documents):
+        if ranked:
+            if relates_any(before, old.documents[key], cards) or relates_any(
+                after, new.documents[key], cards
+            ):
+                documents.add(key)
+            continue
         lang = new.documents[key].lang
         if _related_documents(before, old.documents[key], lang) != _related_documents(
             after, new.documents[key], lang
         ):
             documents.add(key)
-    for key, document in new.documents.items():
+    # A [[link]] shows its target's title: only where one of those changed is a text
+    # looked through for links (50,000 of them, for a title).
+    items = {**old.dossiers, **old.documents}, {**new.dossiers, **new.documents}
+    linked = {key for key in linked if _differs(items[0][key], items[1][key], _LINKED)}
+    for key, document in new.documents.items() if linked else ():
         if key not in documents and linked.intersection(link_targets(document.body)):
             documents.add(key)
-    for descriptor in new.descriptors.values():
+    for descriptor in new.descriptors.values() if linked else ():
         if any(linked.intersection(link_targets(note)) for note in descriptor.note.values.values()):
             descriptors.add(descriptor.id)
     site = _site_wide((old, before), (new, after), cards, dossiers, linked, counted, link_targets)
-    return Affected(documents, descriptors, *site)
+    return Affected(documents, descriptors, *site, all_lists=all_lists - descriptors)
+
+
+def _pictured(atlas: Atlas, document: Document, above: dict[str, set[str]]) -> set[str]:
+    """The descriptors a document's page shows with their number of documents: its own
+    (linked) and those of its indexing picture (see `indexing_diagram`). `above`: the
+    descriptors above each one, kept from call to call."""
+    from treillis.views.diagrams import MAX_INDEXING_NODES
+
+    own = [d for d in dict.fromkeys(document.descriptor_ids) if d in atlas.broader]
+    found: set[str] = set()
+    for descriptor in own:
+        if descriptor not in above:
+            above[descriptor] = atlas.ancestors(descriptor)
+        found |= above[descriptor]
+    if len(found) + len(own) > MAX_INDEXING_NODES:
+        found = {b for d in own for b in atlas.broader[d]}
+    return found | set(own)
+
+
+def _among_newest(site: Site, key: str) -> bool:
+    """Whether the home's newest documents (`Views.newest_documents`) show the document
+    `key`, without ranking all: unless as many others come before it (newer, or of the
+    same date and title and before it in the site's order)."""
+    from treillis.views.content import NEWEST_SHOWN
+
+    mine = site.documents[key]
+    place = (mine.date, mine.title)
+    before = 0
+    passed = False
+    for other, document in site.documents.items():
+        if other == key:
+            passed = True
+            continue
+        found = (document.date, document.title)
+        if found > place or (found == place and not passed):
+            before += 1
+            if before >= NEWEST_SHOWN:
+                return False
+    return True
+
+
+def _edited(old: object, new: object) -> bool:
+    return old is not new and old != new
+
+
+def _previous_atlas(atlas: Atlas, old: Site, new: Site, changed: set[str]) -> Atlas:
+    """`Atlas(old)`, made from the new site's `atlas` when only the documents of
+    `changed` were edited (the descriptors, the network and the documents' order are
+    the same): the lists of documents of their descriptors before, made again."""
+    import copy
+
+    from treillis.atlas import Atlas
+
+    moved = {
+        key
+        for key in changed
+        if old.documents[key].descriptor_ids != new.documents[key].descriptor_ids
+    }
+    if not moved:
+        return atlas
+    if list(old.documents) != list(new.documents):
+        return Atlas(old)
+    previous = copy.copy(atlas)
+    previous.documents = dict(atlas.documents)
+    order = {key: number for number, key in enumerate(old.documents)}
+    touched = {
+        descriptor
+        for key in moved
+        for descriptor in (*old.documents[key].descriptor_ids, *new.documents[key].descriptor_ids)
+        if descriptor in atlas.documents
+    }
+    for descriptor in touched:
+        keys = [key for key in atlas.documents[descriptor] if key not in moved]
+        keys += [key for key in moved if descriptor in old.documents[key].descriptor_ids]
+        previous.documents[descriptor] = sorted(keys, key=order.__getitem__)
+    return previous
+
+
+def _shown_cards(old: Site, new: Site, cards: set[str], dossiers: set[str]) -> set[str]:
+    """The documents of `cards` whose card shows something else: not one whose
+    descriptors alone changed (its pages and its descriptors' are planned all the same)."""
+    return {
+        key
+        for key in cards
+        if new.documents[key].dossier in dossiers
+        or _differs(old.documents[key], new.documents[key], _CARD)
+    }
+
+
+def _lists_showing(views: Views, key: str, indexing: set[str]) -> set[str]:
+    """The descriptors above those of `indexing` (which index the document `key`) whose
+    list of the documents including narrower ones shows it (among the newest
+    `ALL_DOCUMENTS_SHOWN`). That list of a descriptor above another holds the other's
+    documents and more: above one whose list does not show it, none does (the walk up
+    stops there)."""
+    from treillis.views.atlas import ALL_DOCUMENTS_SHOWN
+
+    atlas, documents = views.atlas, views.site.documents
+    # Listed before it (see `Views.newest_rank`): newer, or of the same date and title
+    # with a smaller key.
+    document = documents[key]
+    place = (document.date, document.title)
+
+    def first(other: str) -> bool:
+        found = documents[other]
+        return (found.date, found.title) > place or (
+            (found.date, found.title) == place and other < key
+        )
+
+    found: set[str] = set()
+    seen: set[str] = set()
+    pending = [above for descriptor in indexing for above in atlas.broader[descriptor]]
+    while pending:
+        descriptor = pending.pop()
+        if descriptor in seen:
+            continue
+        seen.add(descriptor)
+        newer: set[str] = set()  # documents listed before it
+        for below in (descriptor, *atlas.descendants(descriptor)):
+            newer.update(filter(first, atlas.documents[below]))
+            if len(newer) >= ALL_DOCUMENTS_SHOWN:
+                break
+        else:
+            found.add(descriptor)
+            pending.extend(atlas.broader[descriptor])
+    return found
 
 
 # What a document's card (see `treillis.views.common.DocumentCard`) and a dossier's
@@ -770,30 +935,19 @@ def _site_wide(
     (old_site, before), (new_site, after) = old, new
     sites = (old_site, new_site)
     kinds: set[str] = set()
-    # The documents whose card shows something else: not one whose descriptors alone
-    # changed (their pages and their descriptors' are planned again all the same).
-    cards = {
-        key
-        for key in cards
-        if new_site.documents[key].dossier in dossiers
-        or _differs(old_site.documents[key], new_site.documents[key], _CARD)
-    }
-    # A [[link]] to a document or a dossier shows its title.
-    items = {**old_site.dossiers, **old_site.documents}, {**new_site.dossiers, **new_site.documents}
-    linked = {key for key in linked if _differs(items[0][key], items[1][key], _LINKED)}
+    cards = _shown_cards(old_site, new_site, cards, dossiers)
 
+    # (`linked`: those whose title a [[link]] shows changed.)
     def links(texts: Iterable[str]) -> bool:
         return any(linked.intersection(link_targets(text)) for text in texts)
 
     # The home: the dossiers' cards, the top descriptors' links (with their number of
     # documents), the newest documents' cards (the same in every language), the site's
     # description.
-    lang = new_site.config.languages[0]
-    newest = {card.key for views in (before, after) for card in views.newest_documents(lang)}
     if (
         dossiers
         or counted.intersection(after.atlas.top)
-        or cards & newest
+        or any(_among_newest(site, key) for site in sites for key in cards)
         or links(new_site.config.description.values.values())
     ):
         kinds.add("home")

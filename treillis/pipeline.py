@@ -142,6 +142,7 @@ def run(
             kinds=affected.site,
             dossiers=affected.dossiers,
             partners=affected.partners,
+            all_lists=affected.all_lists,
         )
     else:
         groups = page_groups(views)

@@ -88,13 +88,17 @@ def item_groups(
     kinds: set[str] | None = None,
     dossiers: set[str] | None = None,
     partners: set[str] | None = None,
+    all_lists: set[str] | None = None,
 ) -> list[PageGroup]:
-    """The site-wide pages (`site_pages`, of `kinds`, `dossiers` and `partners`), and the pages of
-    the documents of `keys` and of the descriptors of `ids` (None: all of them), in
+    """The site-wide pages (`site_pages`, of `kinds`, `dossiers` and `partners`), the pages of
+    the documents of `keys` and of the descriptors of `ids` (None: all of them), and the
+    lists including narrower descriptors of those of `all_lists` (not in `ids`), in
     groups as `page_groups`."""
     documents = [d for d in views.documents() if keys is None or d.key in keys]
     descriptors = [d for d in views.descriptors() if ids is None or d.id in ids]
     per_descriptor = max(1, size // max(1, len(views.languages)))
+    only_all = (all_lists or set()) - (ids if ids is not None else set(views.site.descriptors))
+    lists = [d for d in views.descriptors() if d.id in only_all] if only_all else []
     return [
         partial(site_pages, views, kinds, dossiers, partners),
         *(
@@ -104,6 +108,10 @@ def item_groups(
         *(
             partial(descriptor_pages, views, descriptors[start : start + per_descriptor])
             for start in range(0, len(descriptors), per_descriptor)
+        ),
+        *(
+            partial(descriptor_pages, views, lists[start : start + per_descriptor], True)
+            for start in range(0, len(lists), per_descriptor)
         ),
     ]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Callable, Iterator
 from itertools import groupby
@@ -206,32 +205,33 @@ DOCUMENTS_PER_PAGE = 100
 ALL_DOCUMENTS_SHOWN = 250
 
 
-def descriptor_pages(views: Views, descriptors: list[Descriptor] | None = None) -> Iterator[Page]:
-    """The pages of the site's descriptors (or of some of them), in every language."""
+def descriptor_pages(
+    views: Views, descriptors: list[Descriptor] | None = None, only_all: bool = False
+) -> Iterator[Page]:
+    """The pages of the site's descriptors (or of some of them), in every language.
+    `only_all`: only their lists of the documents including narrower ones (an edit of a
+    document's card shows there alone, on the descriptors above its own)."""
     atlas = views.atlas
     numbers = descriptor_numbers(views.site)
-    rank = views.newest_rank
+    documents = views.site.documents
     for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         direct = atlas.documents[descriptor.id]
         including = atlas.documents_including_narrower(descriptor.id)
-        listed = [key for key in including if key in rank]
+        listed = [key for key in including if key in documents]
         # The newest of them, in the order of `Views.document_cards` (the cards of all of
         # them are not made: a broad descriptor of a large site has most of the site).
-        newest = (
-            heapq.nsmallest(ALL_DOCUMENTS_SHOWN, listed, key=rank.__getitem__)
-            if len(including) > len(direct)
-            else []
-        )
+        newest = views.newest(listed, ALL_DOCUMENTS_SHOWN) if len(including) > len(direct) else []
         for lang in views.languages:
             # Newest first, made and sorted once for the descriptor's page and its next ones.
             cards = views.document_cards(direct, lang)
             first = descriptor_page(
                 views, descriptor, lang, alternates, cards, bool(newest), len(including)
             )
-            yield first
-            yield from list_pages(views, descriptor, lang, first, cards)
-            yield from network_pages(views, descriptor, lang, first)
+            if not only_all:
+                yield first
+                yield from list_pages(views, descriptor, lang, first, cards)
+                yield from network_pages(views, descriptor, lang, first)
             if newest:
                 all_cards = [views.document_card(key, lang) for key in newest]
                 yield from including_narrower_pages(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
@@ -185,6 +186,10 @@ class DocumentHeader:
         )
 
 
+def _date_and_title(document: Document) -> tuple[str, str]:
+    return document.date, document.title
+
+
 class Views:
     """What every view needs: the site, its atlas, its paths, and small helpers."""
 
@@ -212,6 +217,7 @@ class Views:
         self.languages = site.config.languages
         self._links: dict[tuple[str, str], DescriptorLink] = {}
         self._cards: dict[tuple[str, str], DocumentCard] = {}
+        self._sorted = 0  # documents sorted without the site-wide tables (see `_by_tables`)
 
     def messages(self, lang: str) -> Messages:
         """The interface's words in `lang`: `t(key, **values)`."""
@@ -223,6 +229,8 @@ class Views:
     # What this site publishes: everything, or a partner's part of it.
 
     def documents(self) -> list[Document]:
+        if self.scope is None:  # every one (50,000 keys not made to be looked up)
+            return list(self.site.documents.values())
         return [d for d in self.site.documents.values() if self._has("document", d.key)]
 
     def dossiers(self) -> list:
@@ -311,12 +319,33 @@ class Views:
     def document_cards(self, keys, lang: str) -> list[DocumentCard]:
         """Cards for documents, newest first (then by title, reversed; otherwise in the
         order of `keys`)."""
-        place = self._newest_first
-        ordered = sorted(
-            (k for k in dict.fromkeys(keys) if k in place), key=place.__getitem__, reverse=True
-        )
+        documents = self.site.documents
+        unique = [k for k in dict.fromkeys(keys) if k in documents]
+        if self._by_tables(len(unique)):
+            ordered = sorted(unique, key=self._newest_first.__getitem__, reverse=True)
+        else:  # the same order (`_newest_first` is that of dates and titles)
+            ordered = sorted(unique, key=lambda k: _date_and_title(documents[k]), reverse=True)
         card = self.document_card
         return [card(k, lang) for k in ordered]
+
+    def newest(self, keys: list[str], limit: int) -> list[str]:
+        """The first `limit` of `keys` (documents, each once) in the order of
+        `newest_rank`."""
+        if self._by_tables(len(keys)):
+            return heapq.nsmallest(limit, keys, key=self.newest_rank.__getitem__)
+        documents = self.site.documents
+        # `nlargest` orders as `sorted(reverse=True)`: ties as they come, by key.
+        return heapq.nlargest(limit, sorted(keys), key=lambda k: _date_and_title(documents[k]))
+
+    def _by_tables(self, count: int) -> bool:
+        """Whether to sort documents by the site-wide tables (`_newest_first`,
+        `newest_rank`: one sort of every document, then numbers) rather than by their
+        dates and titles, for `count` more of them: once the lists sorted hold as many
+        as the site has (a build of every page), not for an edit's few lists."""
+        if "_newest_first" in self.__dict__:
+            return True
+        self._sorted += count
+        return self._sorted > len(self.site.documents)
 
     @cached_property
     def _newest_first(self) -> dict[str, int]:
@@ -353,7 +382,12 @@ class Views:
         ]
 
     def newest_documents(self, lang: str, limit: int = 8) -> list[DocumentCard]:
-        return self.document_cards([d.key for d in self.documents()], lang)[:limit]
+        """The first `limit` of `document_cards` of every document published, without
+        making (and sorting) the cards of all of them: `nlargest` orders as
+        `sorted(reverse=True)` (ties as they come), and by date and title as
+        `_newest_first`."""
+        newest = heapq.nlargest(limit, self.documents(), key=_date_and_title)
+        return [self.document_card(d.key, lang) for d in newest]
 
     def render_markdown(self, text: str, page_path: str, lang: str, top_heading: int = 2) -> str:
         """Markdown to HTML for a page: `[[...]]` become relative links labelled in `lang`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import html as html_entities
 import re
 import unicodedata
@@ -26,6 +27,7 @@ from treillis.views.common import (
 from treillis.views.diagrams import indexing_diagram, principles_diagram
 
 RELATED_DOCUMENTS = 6
+NEWEST_SHOWN = 8  # the newest documents on the home
 # A document gets a table of contents from this many section headings (h2, h3) on.
 TOC_MIN_HEADINGS = 3
 
@@ -89,7 +91,7 @@ def home_pages(views: Views) -> Iterator[Page]:
                 "dossiers": [dossier_card(views, d, lang) for d in _dossiers_newest_first(views)],
                 "families": family_legend(views, lang),
                 "top_descriptors": views.descriptor_links(views.top_descriptors(), lang),
-                "newest": views.newest_documents(lang),
+                "newest": views.newest_documents(lang, NEWEST_SHOWN),
                 "partners": [partner_card(views, p, lang) for p in views.partners()],
                 # What this site publishes: a mirror counts its own part, not the main site's.
                 "counts": {
@@ -272,25 +274,55 @@ def document_page(views: Views, document: Document, principles: list[dict[str, A
 
 def _related_documents(views: Views, document: Document, lang: str) -> list[dict[str, Any]]:
     """Documents that share the most descriptors with this one (ties: newest first)."""
-    shared: Counter[str] = Counter()
-    for descriptor_id in dict.fromkeys(document.descriptor_ids):
-        for key in views.atlas.documents.get(descriptor_id, ()):
-            if key != document.key:
-                shared[key] += 1
-    for key in views.translations(document.key):
-        shared.pop(key, None)
+    shared = _shared_descriptors(views, document)
     t = views.messages(lang)
-    # Most shared descriptors first, then newest first, as document cards are ordered.
-    by_key = sorted(shared.items())
-    ranked = sorted(
-        by_key,
-        key=lambda item: (item[1], views.site.documents[item[0]].date),
-        reverse=True,
+    documents = views.site.documents
+    # Most shared descriptors first, then newest first, as document cards are ordered
+    # (`nlargest` orders as `sorted(reverse=True)`, ties by key).
+    ranked = heapq.nlargest(
+        RELATED_DOCUMENTS,
+        sorted(shared.items()),
+        key=lambda item: (item[1], documents[item[0]].date),
     )
     return [
         {"card": views.document_card(key, lang), "shared": t("shared_count", n=count)}
-        for key, count in ranked[:RELATED_DOCUMENTS]
+        for key, count in ranked
     ]
+
+
+def _shared_descriptors(views: Views, document: Document) -> Counter[str]:
+    """The documents that may be related to `document`: how many descriptors each
+    shares with it (neither itself nor its translations)."""
+    shared: Counter[str] = Counter()
+    indexed = views.atlas.documents
+    for descriptor_id in dict.fromkeys(document.descriptor_ids):
+        shared.update(indexed.get(descriptor_id, ()))
+    own = document.key
+    shared.pop(own, None)
+    for key in views.translations(own):
+        shared.pop(key, None)
+    return shared
+
+
+def relates_any(views: Views, document: Document, keys: set[str]) -> bool:
+    """Whether the related documents of `document` (`_related_documents`) list one of
+    `keys`, without ranking all: one is listed unless as many others as are listed
+    rank before it (more shared descriptors; as many, and newer; or the same date, and
+    a smaller key)."""
+    shared = _shared_descriptors(views, document)
+    documents = views.site.documents
+    for key in keys & shared.keys():
+        mine = (shared[key], documents[key].date)
+        before = 0
+        for other, count in shared.items():
+            rank = (count, documents[other].date)
+            if rank > mine or (rank == mine and other < key):
+                before += 1
+                if before >= RELATED_DOCUMENTS:
+                    break
+        else:
+            return True
+    return False
 
 
 def partner_pages(views: Views, ids: set[str] | None = None) -> Iterator[Page]:
