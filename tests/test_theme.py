@@ -92,6 +92,45 @@ def test_a_fragment_list_written_whole_is_one_fragment_a_line() -> None:
     assert page.render(rows=rows) == "<ol>\n<li>a&lt;b</li>\n<li>c</li>\n</ol>"
 
 
+def test_fragments_each_between_markup_is_what_a_loop_writes() -> None:
+    """`.each(before, after)` writes what `{% for f in ... %}before{{ f }}after` would."""
+    from jinja2 import Environment
+
+    from treillis.render import Fragments, _once_each
+
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    row = env.from_string("{% macro row(x) %}<a>{{ x.label }}</a>{% endmacro %}").module.row
+    looped = env.from_string(
+        "<ul>\n  {% for f in rows %}\n  <li>{{ f }}</li>\n  {% endfor %}\n</ul>"
+    )
+    whole = env.from_string('<ul>\n{{ rows.each("  <li>", "</li>\\n") }}</ul>')
+    for labels in ([], ["a<b"], ["a", "b", "c"]):
+        items = [type("Item", (), {"label": label})() for label in labels]
+        rows = _once_each(Fragments(), str, None, row, items)
+        assert whole.render(rows=rows) == looped.render(rows=rows)
+
+
+def test_a_shared_fragment_is_made_once_per_key() -> None:
+    """`once(macro, *key)`: the markup made for a key is reused for it, made anew for
+    another key, and never mixed up with another macro's."""
+    from jinja2 import Environment
+
+    from treillis.render import Fragments, _once
+
+    env = Environment(autoescape=True)
+    made: list[str] = []
+    module = env.from_string(
+        "{% macro header() %}{{ note('h') }}<h>{{ x }}</h>{% endmacro %}"
+        "{% macro footer() %}{{ note('f') }}<f>{{ x }}</f>{% endmacro %}"
+    ).make_module({"x": "a<b", "note": lambda name: made.append(name) or ""})
+    fragments = Fragments()
+    assert _once(fragments, module.header, "../") == "<h>a&lt;b</h>"
+    assert _once(fragments, module.header, "../") == "<h>a&lt;b</h>"
+    assert _once(fragments, module.footer, "../") == "<f>a&lt;b</f>"
+    assert _once(fragments, module.header, "../../") == "<h>a&lt;b</h>"
+    assert made == ["h", "f", "h"]
+
+
 def test_templates_write_values_escaped_as_markupsafe_does() -> None:
     """The renderer's cheaper output escaping writes what Jinja's own does, everywhere a
     value is written (a guard: the same text before and after the change)."""

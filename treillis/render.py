@@ -116,6 +116,9 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # A changed theme file makes a new renderer (`pipeline.Renderers`): no look
+            # at each template file's time for each of thousands of pages.
+            auto_reload=False,
             # `{% trans %}`, `_()` and `ngettext()`, bound to each page's language.
             extensions=["jinja2.ext.i18n"],
         )
@@ -165,6 +168,8 @@ class Renderer:
         return {
             **self.jinja_functions[lang],
             "once_each": partial(_once_each, self._fragments(lang), url, _link_prefix(page.path)),
+            "once": partial(_once, self._fragments(lang)),
+            "links": partial(_links, url),
             **page.context,
             **by_language,
             # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
@@ -212,6 +217,12 @@ class Renderer:
         """What every page in `lang` gets, the same on each (made once; only read)."""
         config, paths = self.config, self.paths
         t = self.messages[lang]
+        nav = [
+            {"label": t("home"), "path": paths.home(lang)},
+            {"label": t("atlas"), "path": paths.atlas(lang)},
+            {"label": t("basket"), "path": paths.basket(lang)},
+            {"label": t("history"), "path": paths.history(lang)},
+        ]
         strings = {
             "no_results": t("search_no_results"),
             "bare_wildcard": t("search_bare_wildcard"),
@@ -259,12 +270,14 @@ class Renderer:
                     self.env.from_string("{{ s | tojson | forceescape }}").render(s=strings)
                 ),
             },
-            "nav": [
-                {"label": t("home"), "path": paths.home(lang)},
-                {"label": t("atlas"), "path": paths.atlas(lang)},
-                {"label": t("basket"), "path": paths.basket(lang)},
-                {"label": t("history"), "path": paths.history(lang)},
-            ],
+            "nav": nav,
+            # What the site's header links to (with `links`, a key of `once`).
+            "header_paths": (
+                *(item["path"] for item in nav),
+                paths.home(lang),
+                paths.search(lang),
+                *([config.brand.logo] if config.brand is not None and config.brand.logo else []),
+            ),
         }
 
 
@@ -324,6 +337,38 @@ class FragmentList(list):
 
     def __html__(self) -> str:
         return "\n".join(self)
+
+    def each(self, before: str, after: str) -> Markup:
+        """Every fragment between `before` and `after` (markup written as it is), as a
+        loop `{% for f in ... %}{{ before }}{{ f }}{{ after }}{% endfor %}` writes them,
+        without a loop step per item (a page lists dozens of descriptors)."""
+        return Markup(before + (after + before).join(self) + after) if self else Markup()
+
+
+def _once(fragments: Fragments, macro: Any, *key: Any) -> Markup:
+    """`macro()` rendered once per page language and `key`, and reused by every page
+    with that key (the site's header: the same on thousands of pages).
+
+    The macro's markup may depend only on the hashable `key`, the page's language and
+    what is the same on every page in that language (`t`, `site_title`, `nav`…): the
+    template puts in `key` whatever else it shows (links made from the page, see `links`).
+    """
+    definition = getattr(getattr(macro, "_func", None), "__code__", None) or macro.name
+    made = fragments.by_macro.get((definition, "once"))
+    if made is None:
+        made = fragments.by_macro[(definition, "once")] = {}
+    found = made.get(key)
+    if found is None:
+        html = macro()
+        found = made[key] = (key, html if isinstance(html, Markup) else Markup(html))
+        fragments.count += 1
+        fragments.held.add(made, key, len(html))
+    return found[1]
+
+
+def _links(url: Callable[[str], str], paths: Iterable[str]) -> tuple[str, ...]:
+    """The links from the page to `paths`, for a key of `once`."""
+    return tuple(map(url, paths))
 
 
 def _once_each(
