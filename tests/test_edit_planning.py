@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import write_site
-from tests.test_incremental import _differences, _pages
+from tests.test_incremental import _differences, _pages, _planned_pages
 from treillis.atlas import Atlas
 from treillis.build import build, load
 from treillis.incremental import _lists_showing, _previous_atlas, affected_items
@@ -128,14 +128,7 @@ def _edit_and_compare(content: Path, output: Path, cache: Path, fresh: Path) -> 
 def test_an_edited_card_plans_only_the_lists_that_show_it(
     synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from treillis import workers
-
-    monkeypatch.setenv("TREILLIS_WORKERS", "1")  # planned here, where they are counted
-    planned: list[str] = []
-    digest = workers.view_digest
-    monkeypatch.setattr(
-        workers, "view_digest", lambda page: planned.append(page.path) or digest(page)
-    )
+    planned = _planned_pages(monkeypatch)
     content = tmp_path / "content"
     shutil.copytree(synthetic, content)
     output, cache = tmp_path / "output", tmp_path / "cache"

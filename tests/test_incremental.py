@@ -783,9 +783,8 @@ def _pages(output: Path) -> dict[str, int]:
     return {p.relative_to(output).as_posix(): p.stat().st_ino for p in output.rglob("*.html")}
 
 
-def test_one_edit_plans_and_renders_only_the_pages_that_show_it(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _planned_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages each build plans from now on (their view digested), in this process."""
     from treillis import workers
 
     monkeypatch.setenv("TREILLIS_WORKERS", "1")  # planned here, where they are counted
@@ -794,6 +793,13 @@ def test_one_edit_plans_and_renders_only_the_pages_that_show_it(
     monkeypatch.setattr(
         workers, "view_digest", lambda page: planned.append(page.path) or digest(page)
     )
+    return planned
+
+
+def test_one_edit_plans_and_renders_only_the_pages_that_show_it(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planned = _planned_pages(monkeypatch)
     output, cache = tmp_path / "output", tmp_path / "cache"
     build(content, output, cache=cache)
     for number, (name, edit, expected, targeted) in enumerate(ONE_EDITS):
