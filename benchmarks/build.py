@@ -215,8 +215,13 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         if run == 0:
             pages = output_size.measure(output)  # the cold build's output, by page kind
         if peer is not None:
-            # Alternating, in the same run: both see the same machine load.
-            hugos.append(timed(hugo.build_command(peer, scratch / name / "hugo-output")))
+            # Alternating, in the same run: both see the same machine load. Like Treillis
+            # just before, into no output: a destination left by the previous run would
+            # be overwritten in place (its files and folders already made), a cheaper
+            # write than a cold build's.
+            peer_output = scratch / name / "hugo-output"
+            shutil.rmtree(peer_output, ignore_errors=True)
+            hugos.append(timed(hugo.build_command(peer, peer_output)))
         noops.append(timed_build(content, output, cache))
         with document.open("a", encoding="utf-8") as text:
             text.write(f"\nUne phrase ajoutée pour mesurer la reconstruction ({run}).\n")
