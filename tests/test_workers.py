@@ -80,3 +80,43 @@ def test_boxes_kept_for_reuse_are_bounded_and_the_newest_kept(monkeypatch) -> No
     assert star._shape(nodes[0], (nodes[0].label,)) is not shapes[0]
     assert len(star._SHAPES) == 3
     star._SHAPES.clear()
+
+
+def _thresholds() -> tuple[int, int, int]:
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_workers_collect_cycles_rarely_and_leave_the_parents_frozen_objects_frozen(
+    tmp_path, monkeypatch
+) -> None:
+    """A worker's collector runs every `_WORKER_GC_THRESHOLDS[0]` allocations, not
+    Python's 700 (its young objects are freed by reference counting); the parent's own
+    thresholds are untouched, and what it froze before the pool stays frozen after it."""
+    import gc
+
+    from treillis import workers
+    from treillis.diagrams import DiagramCache
+    from treillis.output import Staging
+
+    monkeypatch.setenv("TREILLIS_WORKERS", "2")
+    renderer = Renderer([DEFAULT_THEME], read_site(DEMO_CONTENT, Problems()).config)
+    before = gc.get_threshold()
+    kept = [object() for _ in range(10)]  # something for the freeze to hold
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        done = workers.render_pages(
+            [],
+            renderer,
+            Staging(tmp_path / "output"),
+            DiagramCache(None),
+            side_tasks={"thresholds": _thresholds},
+        )
+        assert gc.get_freeze_count() >= frozen > 0
+    finally:
+        gc.unfreeze()
+    assert kept
+    assert done.side_results["thresholds"] == workers._WORKER_GC_THRESHOLDS
+    assert gc.get_threshold() == before != workers._WORKER_GC_THRESHOLDS
