@@ -177,15 +177,19 @@ class Messages:
     def __init__(self, translations: Translations, lang: str) -> None:
         self.translations = translations
         self.lang = lang
+        # Each text found once (views ask for the same words on thousands of pages).
+        self._texts: dict[tuple[str, int | None], str] = {}
 
     def t(self, key: str, **values: Any) -> str:
         """The text of `key`; with an integer `n`, in its plural form for n."""
         count = values.get("n")
-        if isinstance(count, int):
-            text = self.translations.text(key, self.lang, count)
+        if not isinstance(count, int):
+            count = None
+        text = self._texts.get((key, count))
+        if text is None:
+            text = self._texts[key, count] = self.translations.text(key, self.lang, count)
+        if count is not None:
             values["n"] = self._number(count)
-        else:
-            text = self.translations.text(key, self.lang)
         return _fill(text, values)
 
     def _number(self, count: int) -> str:
