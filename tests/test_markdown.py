@@ -65,3 +65,57 @@ def test_raw_html_when_allowed_is_sanitised() -> None:
     assert '<img src="x.png" alt="x">' in html
     assert '<a href="https://example.org">b</a>' in html
     assert "&lt;b&gt;" in render("<b>gras</b>")  # off by default: shown as text
+
+
+# Texts whose paragraphs end lines with spaces and tabs, start them with some, mix plain
+# lines with inline syntax, in every kind of block that holds inline text.
+_LINE_ENDS = [
+    "a  \nb",
+    "a \nb",
+    "a\n   b",
+    "a\t\nb",
+    "a \t \nb",
+    "a   \n  b  \n c",
+    "x\\\ny",
+    "é  \n\tà",
+    "# Titre  \n",
+    "| a | b |\n|---|---|\n| c  d | e |",
+    "> q  \n> r",
+    "- a  \n  b\n- c",
+    "un *mot* \nune ligne  \n[[plui]] et &amp; <b>",
+    "line one \nline two  \nline three",
+]
+
+
+def test_texts_without_inline_syntax_are_cut_into_lines_as_the_inline_rules_cut_them(
+    monkeypatch,
+) -> None:
+    """The shortcut for paragraphs with no inline syntax (`markdown._inline`) makes the very
+    tokens and markup of markdown-it's own rule, raw HTML allowed or not, on constructed
+    line ends and on the real French documents of ../shared/data when they are there."""
+    from markdown_it.rules_core.inline import inline as markdown_its_own
+
+    from tests.conftest import SHARED_DATA
+    from treillis import markdown
+
+    cut = []
+
+    def counted(content: str, children: list) -> None:
+        cut.append(content)
+        lines_of(content, children)
+
+    lines_of = markdown._lines_of
+    monkeypatch.setattr(markdown, "_lines_of", counted)
+    texts = list(_LINE_ENDS)
+    texts += [p.read_text(encoding="utf-8") for p in (SHARED_DATA / "service-public").rglob("*.md")]
+    for html in (False, True):
+        parser, reference = markdown._Parser(html=html), markdown._Parser(html=html)
+        reference.core.ruler.at("inline", markdown_its_own)
+        for text in texts:
+            tokens, expected = parser.parse(text, {}), reference.parse(text, {})
+            assert tokens == expected, text[:200]
+            assert parser.renderer.render(tokens, parser.options, {}) == reference.renderer.render(
+                expected, reference.options, {}
+            )
+    assert "line one \nline two  \nline three" in cut  # the shortcut was taken
+    assert not any("*" in content for content in cut)  # and only where it may be
