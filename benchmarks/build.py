@@ -204,7 +204,7 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
     output, cache = scratch / name / "output", scratch / name / "cache"
     colds, noops, edits, title_edits, hugos = [], [], [], [], []
     pages: dict[str, dict] = {}
-    peer = None
+    peer, peer_pages = None, 0
     if name in HUGO_PEER:
         peer = hugo.hugo_site(content, scratch / name / "hugo")
     document = _edited_document(content)
@@ -222,6 +222,8 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
             peer_output = scratch / name / "hugo-output"
             shutil.rmtree(peer_output, ignore_errors=True)
             hugos.append(timed(hugo.build_command(peer, peer_output)))
+            if run == 0:  # what it made, beside Treillis's pages (in every language)
+                peer_pages = sum(1 for _ in peer_output.rglob("*.html"))
         noops.append(timed_build(content, output, cache))
         with document.open("a", encoding="utf-8") as text:
             text.write(f"\nUne phrase ajoutée pour mesurer la reconstruction ({run}).\n")
@@ -243,6 +245,7 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         compared = {
             "hugo": hugo.version(),
             "hugo_cold_s": hugo_cold,
+            "hugo_pages": peer_pages,
             "cold_vs_hugo": round(median(colds, "seconds") / hugo_cold, 2),
         }
     return {
