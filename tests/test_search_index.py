@@ -485,3 +485,30 @@ def test_a_long_leads_excerpt_is_made_from_its_beginning_as_from_the_whole() -> 
     for _ in range(3000):
         text = "".join(chance.choice(pieces) for _ in range(chance.randrange(1, 400)))
         assert index._excerpt(text) == whole(text), repr(text)
+
+
+def test_search_data_writes_each_file_as_soon_as_it_is_made(
+    content, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexes' files are written before the display data is even made (a large
+    site's files are never all held at once), and the files written are those of
+    `search_outputs`, with their digests."""
+    from treillis.pipeline import search_data, search_outputs
+    from treillis.search.state import SearchState as State
+
+    paths = Paths(content.config.languages)
+    written: dict[str, str] = {}
+    at_keep: list[int] = []
+    keep = State.keep
+
+    def counted_keep(self: State, *args, **kwargs) -> None:
+        at_keep.append(len(written))  # the state is kept once the display data is made
+        keep(self, *args, **kwargs)
+
+    monkeypatch.setattr(State, "keep", counted_keep)
+    every, kept, digests = search_data(
+        content, paths, State(tmp_path / "search.state", "code"), {}, written.__setitem__
+    )
+    assert at_keep and 0 < at_keep[0] < len(written)
+    assert not kept and every == list(written) and digests.keys() == written.keys()
+    assert written == search_outputs(content, paths)

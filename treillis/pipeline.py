@@ -30,7 +30,7 @@ from treillis.model import Site, SiteConfig
 from treillis.output import Output, folder_files
 from treillis.render import Renderer
 from treillis.report import BuildReport
-from treillis.search import browser_libraries, search_files
+from treillis.search import browser_libraries, each_search_file, search_files
 from treillis.search.state import SearchState
 from treillis.sitecheck import check_site
 from treillis.urls import Paths
@@ -377,8 +377,9 @@ def search_data(
     makes them, but those the same as in `previous` (output path → digest of the data
     of the previous output's files still intact): they are kept, as unchanged pages
     are. Every file's path, those kept, and every file's digest, for the next build
-    (none without `previous`). Each file is let go once written: their texts (a hundred
-    MB at 50,000 documents) are never all held at once, nor sent back from a worker."""
+    (none without `previous`). Each file is written as soon as it is made, then let go:
+    their texts (a hundred MB at 50,000 documents) are never all held at once, nor sent
+    back from a worker."""
     if previous is None:
         texts = search_outputs(site, paths, state)
         for path, text in texts.items():
@@ -388,10 +389,7 @@ def search_data(
     every: list[str] = []
     kept: list[str] = []
     digests: dict[str, str] = {}
-    files = search_files(site, paths, state, by_name)
-    files.reverse()
-    while files:
-        file = files.pop()
+    for file in each_search_file(site, paths, state, by_name):
         path = SEARCH_DATA.format(file.name)
         every.append(path)
         digest = digests[path] = file.content_digest()

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from treillis.search.index import SearchFile, search_files
+from treillis.search.index import SearchFile, each_search_file, search_files
 from treillis.search.libraries import BROWSER_LIBRARIES, browser_libraries
 
-__all__ = ["BROWSER_LIBRARIES", "SearchFile", "browser_libraries", "search_files"]
+__all__ = [
+    "BROWSER_LIBRARIES",
+    "SearchFile",
+    "browser_libraries",
+    "each_search_file",
+    "search_files",
+]

@@ -13,13 +13,12 @@ a script calling `TreillisSearch.add(name, json)`, so it loads from disk
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import accumulate, chain
@@ -32,6 +31,7 @@ from lunr.idf import idf
 from lunr.pipeline import Pipeline
 
 from treillis import markdown
+from treillis.incremental import uncollected
 from treillis.model import DOCUMENT_TYPES, Document, Site
 from treillis.search.pipelines import Language, normalise, pipeline_of, tokens, word_and_parts
 from treillis.search.query import QUICK_FIELDS
@@ -45,6 +45,7 @@ from treillis.search.state import (
     SearchState,
     decoded,
     record_key,
+    utf8,
 )
 from treillis.urls import Paths
 
@@ -793,27 +794,35 @@ def search_files(
     (file name → digest: the previous build's files still intact, see
     `SearchFile.content_digest`), the shards the same as theirs are not encoded again,
     but given as kept (no data)."""
-    # Millions of small containers are made here and kept until the files are written, none
+    # Millions of small containers are made meanwhile and kept until the last file is, none
     # in a cycle: the cycle collector would walk them again and again (half of the time).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _search_files(site, paths, state, previous)
-    finally:
-        if enabled:
-            gc.enable()
+    with uncollected():
+        return list(_search_files(site, paths, state, previous))
+
+
+def each_search_file(
+    site: Site,
+    paths: Paths,
+    state: SearchState | None = None,
+    previous: Mapping[str, str] | None = None,
+) -> Iterator[SearchFile]:
+    """The files of `search_files`, one at a time, each as soon as it is made (and the
+    collector off until the last, as there)."""
+    with uncollected():
+        yield from _search_files(site, paths, state, previous)
 
 
 def _search_files(
     site: Site, paths: Paths, state: SearchState | None, previous: Mapping[str, str] | None
-) -> list[SearchFile]:
+) -> Iterator[SearchFile]:
+    """The files of `search_files`, each given as soon as it is made: the caller writes
+    and lets go of each (at 50,000 documents, they weigh a hundred MB together)."""
     documents = sorted(site.documents.values(), key=lambda d: d.key)
     descriptors = sorted(site.descriptors)
     descriptor_number = descriptor_numbers(site)
     families = sorted(site.families)
     dossiers = sorted(site.dossiers)
     partners = [p.id for p in site.config.partners]
-    files: list[SearchFile] = []
 
     # Documents: one full index per language of the documents, and its quick part. A
     # document's descriptors are indexed by their labels and synonyms in every language of
@@ -860,8 +869,8 @@ def _search_files(
 
     kept = state.records() if state is not None else {}
     # Each record met, by key: its analysis, or None when kept by the state (read and
-    # decoded only if needed, see `analysis`), and what it is made from (its language, a
-    # function giving its texts, its kind).
+    # decoded only if needed, see `analysis`), and what a kept one is made from, should it
+    # not be read (its language, a function giving its texts, its kind).
     used: dict[str, Analysed | None] = {}
     sources: dict[str, tuple[str, Callable[[], tuple[str, ...]], str]] = {}
     analysers: dict[str, Analyser] = {}
@@ -870,15 +879,21 @@ def _search_files(
         """A record's key, its analysis kept from a previous build or made now."""
         key = record_key(lang, (*texts, kind))
         if key not in used:
-            sources[key] = (lang, lambda: texts, kind)
-            used[key] = None if key in kept else analysed_now(lang, texts, kind)
+            if key in kept:
+                sources[key] = (lang, lambda: texts, kind)
+                used[key] = None
+            else:
+                used[key] = analysed_now(lang, texts, kind)
         return key
 
     def known(key: str, lang: str, texts: Callable[[], tuple[str, ...]], kind: str) -> None:
         """A record whose key is known (its texts made only if it must be analysed)."""
         if key not in used:
-            sources[key] = (lang, texts, kind)
-            used[key] = None if key in kept else analysed_now(lang, texts(), kind)
+            if key in kept:
+                sources[key] = (lang, texts, kind)
+                used[key] = None
+            else:
+                used[key] = analysed_now(lang, texts(), kind)
 
     def analysed_now(lang: str, texts: tuple[str, ...], kind: str) -> Analysed:
         """A record analysed (a "markdown" record's last text is a document's body, whose
@@ -982,8 +997,8 @@ def _search_files(
         ):
             shared = head(language, postings, fields)
             if not large:
-                files.append(
-                    SearchFile(file_name, _compact(shared | terms_part(postings, places, fields)))
+                yield SearchFile(
+                    file_name, _compact(shared | terms_part(postings, places, fields))
                 )
                 continue
             terms = [postings.terms[at] for at in places]
@@ -991,7 +1006,7 @@ def _search_files(
             firsts = [terms[start] for start, _end in runs]
             names = shard_names(firsts)
             shared.update(shards=firsts, files=names)
-            files.append(SearchFile(file_name, _compact(shared)))
+            yield SearchFile(file_name, _compact(shared))
             same = _unchanged_shards(
                 terms, runs, changes[name], previous_indexes.get(name), file_name
             )
@@ -1004,7 +1019,7 @@ def _search_files(
                 else:
                     part = terms_part(postings, places[start:end], fields)
                     data, digest = encoded(shard_file, part, previous)
-                files.append(SearchFile(shard_file, data, digest))
+                yield SearchFile(shard_file, data, digest)
                 digests.append(digest)
             index_states[name].shards[file_name] = (firsts, digests)
         if not large:
@@ -1017,7 +1032,7 @@ def _search_files(
                     part = phrase_part(record_positions(FULL_FIELDS, analysis(key)))
                 phrases[key] = part
                 parts.append((ref(number), part))
-            files.append(phrases_file(f"{name}-phrases", parts))
+            yield phrases_file(f"{name}-phrases", parts)
     del indexes, keyed_by_name
 
     # The atlas: descriptors by label and synonyms, in each language of the site. Its index
@@ -1042,7 +1057,7 @@ def _search_files(
             and previous.get(file_name) == before.digest
         ):
             used.update(dict.fromkeys(before.keys))  # (kept: `before` says so)
-            files.append(SearchFile(file_name, None, before.digest))
+            yield SearchFile(file_name, None, before.digest)
             atlas_states[lang] = before
             continue
         keys = [keyed(lang, texts, "atlas") for texts in texts_of]
@@ -1050,11 +1065,11 @@ def _search_files(
         atlas_file = SearchFile(
             file_name, _compact(index_of(pipeline_of(lang), ATLAS_FIELDS, atlas_records))
         )
-        files.append(atlas_file)
+        yield atlas_file
         atlas_states[lang] = AtlasState(inputs, atlas_file.content_digest(), keys)
     # The shape of the display data and what each language needs in the browser.
     found_languages = {*languages, *network_languages}
-    files.append(SearchFile("schema", _compact(schema(search_languages(site, found_languages)))))
+    yield SearchFile("schema", _compact(schema(search_languages(site, found_languages))))
 
     # Display data: what every result shows (excerpts come with the full index).
     dossier_number = {slug: number for number, slug in enumerate(dossiers)}
@@ -1125,13 +1140,13 @@ def _search_files(
     blocks: list[tuple[str, str, str]] = []
     if not large:
         every = range(len(items))
-        files.append(SearchFile("store", _compact({**store, "docs": [row(n) for n in every]})))
-        files.append(SearchFile("excerpts", _compact([excerpt(n) for n in every])))
+        yield SearchFile("store", _compact({**store, "docs": [row(n) for n in every]}))
+        yield SearchFile("excerpts", _compact([excerpt(n) for n in every]))
     else:
         # A large site: display data in blocks, loaded for the results shown. A block is
         # made again only when one of its rows changed (or its files did in the output).
         store.update(count=len(items), block=DOCUMENTS_PER_BLOCK)
-        files.append(SearchFile("store", _compact(store)))
+        yield SearchFile("store", _compact(store))
         same_blocks = (
             kept_rows is not None
             and previous is not None
@@ -1149,15 +1164,16 @@ def _search_files(
                 and previous.get(excerpts_name) == kept_rows.blocks[number][1]
             ):
                 docs_digest, excerpts_digest, facets_part = kept_rows.blocks[number]
-                files.append(SearchFile(docs_name, None, docs_digest))
-                files.append(SearchFile(excerpts_name, None, excerpts_digest))
+                yield SearchFile(docs_name, None, docs_digest)
+                yield SearchFile(excerpts_name, None, excerpts_digest)
             else:
                 rows = [row(n) for n in range(start, min(end, len(items)))]
                 docs_file = SearchFile(docs_name, _compact(rows))
                 excerpts_file = SearchFile(
                     excerpts_name, _compact([excerpt(n) for n in range(start, start + len(rows))])
                 )
-                files += (docs_file, excerpts_file)
+                yield docs_file
+                yield excerpts_file
                 docs_digest, excerpts_digest = (
                     docs_file.content_digest(),
                     excerpts_file.content_digest(),
@@ -1167,7 +1183,7 @@ def _search_files(
         # What the filters need of every document, in one file loaded after the first
         # results (shaped like the display data, without the slug and the title): each
         # block's part, joined.
-        files.append(SearchFile("facets", f"[{','.join(part for _d, _e, part in blocks)}]"))
+        yield SearchFile("facets", f"[{','.join(part for _d, _e, part in blocks)}]")
     if state is not None:
         rows_state = RowsState(
             words_digest, context, items, document_keys, DOCUMENTS_PER_BLOCK, blocks
@@ -1197,8 +1213,7 @@ def _search_files(
             # its narrower ones (`within`, from a descriptor's list including narrower ones).
             "broader": broader,
         }
-        files.append(SearchFile(f"labels-{lang}", _compact(labels)))
-    return files
+        yield SearchFile(f"labels-{lang}", _compact(labels))
 
 
 _DIGESTED = msgspec.msgpack.Encoder()  # (what digests are made of: faster than JSON)
@@ -1221,7 +1236,7 @@ def _words_digest(site: Site, descriptors: list[str]) -> str:
 
 def _item_digest(document: Document, ids: list[str]) -> bytes:
     """A digest of everything a document's record, row and excerpt are made of (besides
-    the atlas' words and numbers: see `RowsState`)."""
+    the atlas' words and numbers: see `RowsState`); its texts as bytes (see `utf8`)."""
     target = document.partner.target if document.partner else None
     return hashlib.blake2b(
         _DIGESTED.encode(
@@ -1229,13 +1244,11 @@ def _item_digest(document: Document, ids: list[str]) -> bytes:
                 document.dossier,
                 document.slug,
                 document.lang,
-                document.title,
                 document.type,
                 document.date,
                 target,
                 ids,
-                document.summary,
-                document.body,
+                utf8((document.title, document.summary, document.body)),
             )
         ),
         digest_size=16,
