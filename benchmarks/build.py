@@ -149,9 +149,12 @@ def _settle(content: Path) -> None:
     the 10,000 files the generator wrote last (of 50,000) were read again by the no-op
     build, measured at 1.06 s instead of 0.5 s."""
     newest = max(
-        os.stat(os.path.join(folder, name)).st_ctime_ns
-        for folder, _dirs, names in os.walk(content)
-        for name in names
+        (
+            os.stat(os.path.join(folder, name)).st_ctime_ns
+            for folder, _dirs, names in os.walk(content)
+            for name in names
+        ),
+        default=0,
     )
     time.sleep(max(0.0, (newest + _SETTLED_NS - time.time_ns()) / 1e9 + 0.1))
 

@@ -512,3 +512,16 @@ def test_search_data_writes_each_file_as_soon_as_it_is_made(
     assert at_keep and 0 < at_keep[0] < len(written)
     assert not kept and every == list(written) and digests.keys() == written.keys()
     assert written == search_outputs(content, paths)
+
+
+def test_making_the_search_data_leaves_the_sites_texts_as_they_were_in_memory(content) -> None:
+    """The texts digested are encoded as bytes: given as strings, the encoder made a UTF-8
+    copy of each that the string kept (every body twice over, in the search worker)."""
+    import sys
+
+    texts = [t for d in content.documents.values() for t in (d.title, d.summary, d.body)]
+    assert any(not text.isascii() for text in texts)
+    sizes = [sys.getsizeof(text) for text in texts]
+    search_files(content, Paths(content.config.languages))
+    assert [sys.getsizeof(text) for text in texts] == sizes
+

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -380,23 +381,27 @@ def search_data(
     (none without `previous`). Each file is written as soon as it is made, then let go:
     their texts (a hundred MB at 50,000 documents) are never all held at once, nor sent
     back from a worker."""
-    if previous is None:
-        texts = search_outputs(site, paths, state)
-        for path, text in texts.items():
-            write(path, text)
-        return list(texts), [], {}
-    by_name = {name: previous[SEARCH_DATA.format(name)] for name in _names(previous)}
+    by_name = (
+        {name: previous[SEARCH_DATA.format(name)] for name in _names(previous)}
+        if previous is not None
+        else None
+    )
     every: list[str] = []
     kept: list[str] = []
     digests: dict[str, str] = {}
-    for file in each_search_file(site, paths, state, by_name):
-        path = SEARCH_DATA.format(file.name)
-        every.append(path)
-        digest = digests[path] = file.content_digest()
-        if file.kept or previous.get(path) == digest:
-            kept.append(path)
-        else:
-            write(path, file.script())
+    # Closed whatever happens: the collector is off until the last file is made.
+    with closing(each_search_file(site, paths, state, by_name)) as files:
+        for file in files:
+            path = SEARCH_DATA.format(file.name)
+            every.append(path)
+            if previous is None:
+                write(path, file.script())
+                continue
+            digest = digests[path] = file.content_digest()
+            if file.kept or previous.get(path) == digest:
+                kept.append(path)
+            else:
+                write(path, file.script())
     return every, kept, digests
 
 

@@ -203,8 +203,10 @@ def _can_fork() -> bool:
 # A worker's collections, rarer than Python's (700 allocations): nearly all it makes (views,
 # parsed Markdown, a page's markup) is freed by reference counting as soon as the page is
 # written, and the collector walked these young objects again and again (1.2 s of the
-# workers' 20 s in a CITEGO-scale build; 0.6 s so).
-_WORKER_GC_THRESHOLDS = (100_000, 50, 100)
+# workers' 20 s in a CITEGO-scale build; 0.6 s so). Still a whole collection every ten
+# million allocations: cycles of a page's making (a template's context, an error and its
+# traceback) are let go within the build.
+_WORKER_GC_THRESHOLDS = (100_000, 10, 10)
 
 
 def _start_worker(job: _Job) -> None:

@@ -38,7 +38,7 @@ import msgspec
 
 from treillis.cachedir import read_sealed, write_sealed
 
-SEARCH_STATE_VERSION = 5  # bumped whenever the shape of what is kept or a key's meaning changes
+SEARCH_STATE_VERSION = 6  # bumped whenever the shape of what is kept or a key's meaning changes
 STATE_NAME = "build/search.state"
 
 
