@@ -525,3 +525,28 @@ def test_making_the_search_data_leaves_the_sites_texts_as_they_were_in_memory(co
     search_files(content, Paths(content.config.languages))
     assert [sys.getsizeof(text) for text in texts] == sizes
 
+
+
+def test_texts_split_into_tokens_as_lunr_js_splits_them() -> None:
+    """`tokens` splits with `str.split()` unless a text holds a character that is white
+    space to one of Python and JavaScript only: the same tokens as the split on
+    JavaScript's white space and hyphens, on the real documents and on those characters."""
+    import sys
+
+    from tests.conftest import SHARED_DATA
+    from treillis.search import pipelines
+
+    python_spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(pipelines.SPLIT_APART) == python_spaces ^ set(pipelines.JS_SPACES)
+
+    def as_lunr_js(text: str) -> list[str]:
+        lowered = pipelines.normalise(text).lower()
+        return [part for part in pipelines.SEPARATOR.split(lowered) if part]
+
+    texts = [p.read_text(encoding="utf-8") for p in (SHARED_DATA / "service-public").rglob("*.md")]
+    texts += ["Vingt-et-un  élus\u00a0: -- « oui »\u2009!", " -début fin- ", "A\u2003B\u3000c"]
+    texts += [f"un{c}deux - trois{c}" for c in pipelines.SPLIT_APART]
+    for text in texts:
+        assert pipelines.tokens(text) == as_lunr_js(text), text[:80]
+    assert pipelines.tokens("un\x1cdeux") == ["un\x1cdeux"]  # one word to lunr.js
+    assert pipelines.tokens("un\ufeffdeux") == ["un", "deux"]
