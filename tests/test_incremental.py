@@ -682,6 +682,35 @@ def test_a_page_digest_follows_every_value_of_its_shared_view_objects() -> None:
         assert view_digest(page(changed, card)) != view_digest(page(card, changed)), name
 
 
+
+def test_a_page_digest_follows_every_value_of_its_diagrams_by_their_keys(monkeypatch) -> None:
+    """A diagram stands in a page's digest by its key (a hash of all it shows): its nodes
+    are not pickled again, and any value of a node changed changes the digest."""
+    from dataclasses import fields, replace
+
+    from treillis.diagrams.spec import Diagram, Node
+    from treillis.incremental import view_digest
+    from treillis.views.common import Page
+
+    node = Node("c", "Habitat", "centre", "#123456", "../d/index.html", 3, False, "3", "docs")
+
+    def page(*nodes: Node) -> Page:
+        diagram = Diagram("neighbourhood", "T", "D", "fr", nodes=nodes)
+        return Page("atlas/d/index.html", "descriptor.html", "fr", "T", diagrams=[diagram])
+
+    digest = view_digest(page(node))
+
+    def unpicklable(self: Node, protocol: int) -> tuple:
+        raise AssertionError("a node pickled for a digest")
+
+    monkeypatch.setattr(Node, "__reduce_ex__", unpicklable)
+    assert view_digest(page(replace(node))) == digest
+    for field in fields(Node):
+        value = getattr(node, field.name)
+        other = not value if isinstance(value, bool) else value + (1 if isinstance(value, int) else "!")
+        assert view_digest(page(replace(node, **{field.name: other}))) != digest, field.name
+
+
 # A document its dossier's principles cite: from there, to another dossier.
 MOVED = (
     "conseils-citoyens-et-chartes",

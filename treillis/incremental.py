@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from operator import methodcaller
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_type_hints
@@ -537,6 +538,11 @@ def _digested(digest: bytes) -> None:
     """What a frozen view object is pickled as, for a digest (never unpickled)."""
 
 
+def _keyed_digest(obj: Any) -> tuple:
+    """An object of a view that says itself what it shows (`digest_key`), as that."""
+    return _digested, (obj.digest_key,)
+
+
 def _frozen_digest(obj: object) -> tuple:
     """A frozen view object as its digest, made once per object."""
     # Known by identity: the entry holds the object, so no other one takes its id.
@@ -558,15 +564,18 @@ def _frozen_digest(obj: object) -> tuple:
 
 
 class _Reducers(dict):
-    """How the view pickler reduces each class, found at its first object: a frozen view
-    object of plain values as its digest, any other object as pickle would (copyreg's
-    table, else its `__reduce_ex__`). A table rather than `reducer_override`: that is a
-    Python call for every object, classes and functions included; the table is only read
-    for objects of other classes than pickle's own, from C."""
+    """How the view pickler reduces each class, found at its first object: an object with
+    a `digest_key` (a diagram: a hash of all it shows, made for its picture anyway) as
+    that, a frozen view object of plain values as its digest, any other object as pickle
+    would (copyreg's table, else its `__reduce_ex__`). A table rather than
+    `reducer_override`: that is a Python call for every object, classes and functions
+    included; the table is only read for objects of other classes than pickle's own, from C."""
 
     def __missing__(self, kind: type) -> object:
         params = getattr(kind, "__dataclass_params__", None)
-        if (
+        if isinstance(getattr(kind, "digest_key", None), property | cached_property):
+            self[kind] = _keyed_digest
+        elif (
             params is not None
             and params.frozen
             and all(f.type in ("str", "int", "bool") for f in fields(kind))

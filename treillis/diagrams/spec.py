@@ -89,6 +89,12 @@ class Diagram:
         )
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
+    @property
+    def digest_key(self) -> str:
+        """What stands for the diagram in the digest of a page's view (see
+        `treillis.incremental.view_digest`): its `key`, made for its picture anyway."""
+        return self.key
+
 
 def wrap(label: str, width: int = WRAP_WIDTH) -> list[str]:
     """Lines of a label, cut at word boundaries only (a long word stays whole)."""
