@@ -794,10 +794,7 @@ def search_files(
     (file name → digest: the previous build's files still intact, see
     `SearchFile.content_digest`), the shards the same as theirs are not encoded again,
     but given as kept (no data)."""
-    # Millions of small containers are made meanwhile and kept until the last file is, none
-    # in a cycle: the cycle collector would walk them again and again (half of the time).
-    with uncollected():
-        return list(_search_files(site, paths, state, previous))
+    return list(each_search_file(site, paths, state, previous))
 
 
 def each_search_file(
@@ -806,8 +803,9 @@ def each_search_file(
     state: SearchState | None = None,
     previous: Mapping[str, str] | None = None,
 ) -> Iterator[SearchFile]:
-    """The files of `search_files`, one at a time, each as soon as it is made (and the
-    collector off until the last, as there)."""
+    """The files of `search_files`, one at a time, each as soon as it is made."""
+    # Millions of small containers are made meanwhile and kept until the last file is, none
+    # in a cycle: the cycle collector would walk them again and again (half of the time).
     with uncollected():
         yield from _search_files(site, paths, state, previous)
 
