@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Treillis needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,fast]'
 	@command -v npm >/dev/null || { echo "Treillis needs node and npm for the search libraries"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python -c 'from treillis.search.libraries import copy_from; copy_from("node_modules")'

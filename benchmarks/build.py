@@ -159,6 +159,22 @@ def _settle(content: Path) -> None:
     time.sleep(max(0.0, (newest + _SETTLED_NS - time.time_ns()) / 1e9 + 0.1))
 
 
+# How long an inode freed stays apart on a file system like this machine's (ext4 without a
+# journal: 30 s, 35 while its table block is unwritten), with a margin.
+_DELETED_INODES_S = 36.0
+
+
+def _wait_deleted_inodes(deleted_at: float | None) -> None:
+    """Wait until the files deleted at `deleted_at` (`time.monotonic()`) weigh no more
+    on making new ones. Without a journal, ext4 does not give again an inode freed less
+    than 30 s before, and checks each such one it meets, one by one, for every file it
+    makes: a cold build just after an edit build replaced 20,000 files spent seconds more
+    in the kernel (perf: `recently_deleted`, from `find_inode_bit`), the more the more
+    files the build makes. A user's cold build follows no such deletion."""
+    if deleted_at is not None:
+        time.sleep(max(0.0, deleted_at + _DELETED_INODES_S - time.monotonic()))
+
+
 def _edited_document(content: Path) -> Path:
     documents = sorted(p for p in (content / "dossiers").glob("*/*.md") if p.name != "index.md")
     return documents[len(documents) // 2]
@@ -219,7 +235,6 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
     started = time.perf_counter()
     content = CORPORA[name](scratch / name / "content")
     generated = time.perf_counter() - started
-    output, cache = scratch / name / "output", scratch / name / "cache"
     colds, noops, edits, title_edits, hugos = [], [], [], [], []
     pages: dict[str, dict] = {}
     peer, peer_pages = None, 0
@@ -227,19 +242,20 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         peer = hugo.hugo_site(content, scratch / name / "hugo")
     document = _edited_document(content)
     _settle(content)
+    deleted_at = None  # when the last build deleted files (an edit replaces the output)
     for run in range(repeat):
-        shutil.rmtree(output, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
+        # Each cold build, of either peer, into folders of its own, none deleted just before.
+        _wait_deleted_inodes(deleted_at)
+        output, cache = scratch / name / f"output-{run}", scratch / name / f"cache-{run}"
         colds.append(timed_build(content, output, cache))
         if run == 0:
             pages = output_size.measure(output)  # the cold build's output, by page kind
         if peer is not None:
             # Alternating, in the same run: both see the same machine load. Like Treillis
-            # just before, into no output: a destination left by the previous run would
+            # just before, into a new folder: a destination left by the previous run would
             # be overwritten in place (its files and folders already made), a cheaper
             # write than a cold build's.
-            peer_output = scratch / name / "hugo-output"
-            shutil.rmtree(peer_output, ignore_errors=True)
+            peer_output = scratch / name / f"hugo-output-{run}"
             hugos.append(timed(hugo.build_command(peer, peer_output)))
             if run == 0:  # what it made, beside Treillis's pages (in every language)
                 peer_pages = sum(1 for _ in peer_output.rglob("*.html"))
@@ -253,6 +269,7 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
             text.replace("\ntitle: ", f"\ntitle: Révisé {run} — ", 1), encoding="utf-8"
         )
         title_edits.append(timed_build(content, output, cache))
+        deleted_at = time.monotonic()
 
     def median(runs: list[dict], key: str) -> float:
         return statistics.median(r[key] for r in runs)

@@ -550,3 +550,28 @@ def test_texts_split_into_tokens_as_lunr_js_splits_them() -> None:
         assert pipelines.tokens(text) == as_lunr_js(text), text[:80]
     assert pipelines.tokens("un\x1cdeux") == ["un\x1cdeux"]  # one word to lunr.js
     assert pipelines.tokens("un\ufeffdeux") == ["un", "deux"]
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "classic"), [("french", "FrenchStemmer"), ("spanish", "SpanishStemmer")]
+)
+def test_the_c_stemmer_stems_as_the_pure_python_one(algorithm: str, classic: str) -> None:
+    """The index's stemmer is PyStemmer's C one when installed (`make test` installs it),
+    and gives the stems of snowballstemmer 2.2.0's (the ones lunr-languages gives): on
+    every distinct word of the real documents, folded as the French pipeline folds them."""
+    from importlib import import_module
+
+    from tests.conftest import SHARED_DATA
+    from treillis.search import pipelines
+
+    python = getattr(import_module(f"snowballstemmer.{algorithm}_stemmer"), classic)()
+    used = pipelines.snowball(algorithm, lambda: python)
+    assert used is not python and type(used).__module__ == "Stemmer"  # the C one
+    words: set[str] = set()
+    for path in (SHARED_DATA / "service-public").rglob("*.md"):
+        for word in pipelines.tokens(path.read_text(encoding="utf-8")):
+            words.add(word)
+            words.add(word.translate(pipelines._FRENCH_FOLD_TABLE))
+    assert len(words) > 50_000
+    ordered = sorted(words)
+    assert [used.stemWord(w) for w in ordered] == [python.stemWord(w) for w in ordered]

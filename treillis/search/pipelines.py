@@ -3,8 +3,8 @@
 French and Spanish reproduce lunr-languages 1.22.0 (pinned in package.json):
 its trimmer (word characters plus ASCII digits), its stop word lists, its
 French accent fold (the characters it lists, not Unicode decomposition) and
-the classic Snowball stemmers of snowballstemmer 2.2.0, whose French agrees
-with the JavaScript one once accents are folded. French adds `elision-fr`
+the classic Snowball stemmers of snowballstemmer 2.2.0 (or PyStemmer 2.2's, in C,
+which stem alike), whose French agrees with the JavaScript one once accents are folded. French adds `elision-fr`
 (l'habitant → habitant), registered in the browser by our `elision-fr.js`.
 Portuguese reproduces lunr-languages' too: its trimmer, its stop words and
 its stemmer (ported, see `stemmer_pt`: snowballstemmer's differs), and adds
@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from lunr.pipeline import Pipeline
 from lunr.stemmer import stemmer as english_stemmer
@@ -802,9 +803,31 @@ def _stop_word_filter(words: frozenset[str]) -> Callable[..., Token | None]:
     return stop_word_filter
 
 
-def _stemmer(
-    stemmer: FrenchStemmer | SpanishStemmer | LunrPortugueseStemmer,
-) -> Callable[..., Token]:
+class _WordStemmer(Protocol):
+    def stemWord(self, word: str) -> str: ...  # (snowballstemmer's and PyStemmer's name)
+
+
+def snowball(algorithm: str, classic: Callable[[], _WordStemmer]) -> _WordStemmer:
+    """A classic Snowball stemmer: PyStemmer's, in C, when it is the 2.2 one (the extra
+    `treillis[fast]`), else `classic`, snowballstemmer 2.2.0's pure Python one. Both come
+    from Snowball 2.2's algorithms and stem alike (the 73,585 distinct words of the real
+    documents: tests/test_search.py); PyStemmer 3 follows Snowball 3, whose stems differ
+    from lunr-languages' on some words, and is not used."""
+    try:
+        from importlib.metadata import version
+
+        import Stemmer  # type: ignore[import-not-found]
+
+        if not version("PyStemmer").startswith("2.2."):
+            return classic()
+    except ImportError:
+        return classic()
+    stemmer = Stemmer.Stemmer(algorithm)
+    stemmer.maxCacheSize = 0  # each word is stemmed once already (`_stemmer`)
+    return stemmer
+
+
+def _stemmer(stemmer: _WordStemmer) -> Callable[..., Token]:
     cache: dict[str, str] = {}
 
     def stem(token: Token, *_: object) -> Token:
@@ -820,8 +843,8 @@ def _stemmer(
 
 stop_word_filter_fr = _stop_word_filter(FRENCH_STOP_WORDS)
 stop_word_filter_es = _stop_word_filter(SPANISH_STOP_WORDS)
-stemmer_fr = _stemmer(FrenchStemmer())
-stemmer_es = _stemmer(SpanishStemmer())
+stemmer_fr = _stemmer(snowball("french", FrenchStemmer))
+stemmer_es = _stemmer(snowball("spanish", SpanishStemmer))
 stop_word_filter_pt = _stop_word_filter(PORTUGUESE_STOP_WORDS)
 stemmer_pt = _stemmer(LunrPortugueseStemmer())
 
