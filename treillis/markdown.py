@@ -221,6 +221,7 @@ def render(
     top_heading: int = 2,
     allow_html: bool = False,
     lang: str = "",
+    plain: Callable[[str], None] | None = None,
 ) -> str:
     """Render Markdown to HTML, resolving `[[...]]` links with `resolve`.
 
@@ -228,12 +229,15 @@ def render(
     `top_heading`: a text placed under a page's `<h2>` section starts at `<h3>`.
     Raw HTML is shown as text unless `allow_html`, and then sanitised. The text is
     typeset the way `lang` writes it (French spaces before `:` and the like).
+    `plain`, without raw HTML, is given the text's `plain_text`, from the same parse.
     """
     if not text.strip():
         return ""
     parser = _HTML_PARSER if allow_html else _PARSER
     env: dict = {}
     tokens = parser.parse(text, env)
+    if plain is not None and not allow_html:
+        plain(plain_text_of(tokens))  # (before the tokens are typeset and their links resolved)
     if resolve is not None and WIKILINK_OPEN in text:
         for token, _line in _wikilinks(tokens, 1):
             token.meta["link"] = resolve(token.meta["target"])
@@ -332,8 +336,13 @@ def plain_text(text: str) -> str:
     """
     if not text.strip():
         return ""
+    return plain_text_of(_PARSER.parse(text, {}))
+
+
+def plain_text_of(tokens: list[Token]) -> str:
+    """`plain_text` of a text parsed by `_PARSER` (its tokens as the parser made them)."""
     words: list[str] = []
-    for block in _PARSER.parse(text, {}):
+    for block in tokens:
         if block.type == "inline" and block.children:
             for child in block.children:
                 if child.type in ("text", "code_inline"):

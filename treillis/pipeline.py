@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -32,11 +32,12 @@ from treillis.output import Output, folder_files
 from treillis.render import Renderer
 from treillis.report import BuildReport
 from treillis.search import browser_libraries, each_search_file, search_files
+from treillis.search.bodies import PlainBodies, plain_bodies
 from treillis.search.state import SearchState
 from treillis.sitecheck import check_site
 from treillis.urls import Paths
 from treillis.validate import warnings
-from treillis.views import Views, item_groups, page_groups, text_pages
+from treillis.views import Views, document_groups_end, item_groups, page_groups, text_pages
 from treillis.views.common import Scope
 from treillis.workers import PARALLEL_PAGES, Previous, render_pages
 
@@ -132,6 +133,7 @@ def run(
     affected: Affected | None = None
     if changes is None and state and trusted and scope is None:
         affected = affected_items(state.site, site, interface, views)
+    groups_end: int | None = None  # every page made: where its groups of document pages end
     if changes is not None:
         # Only the text of some documents or dossiers changed: only their pages.
         groups: list = [partial(text_pages, views, *changes)]
@@ -147,6 +149,7 @@ def run(
         )
     else:
         groups = page_groups(views)
+        groups_end = document_groups_end(views)
     network = bool(site.config.network)
     # The network's files (harvested bases, alignments) are no content the cache follows:
     # with a network, the exports are always made again (`atlas_turtle` reads alignments).
@@ -163,11 +166,16 @@ def run(
         and all(path in state.exports and output.intact(path) for path in ATLAS_FILES)
     )
     step("pages")
+    stack = ExitStack()
     try:
         # The search index is built beside the pages; the feeds, the ScrutariData file
         # and the atlas files too, unless only texts changed (they show none). The sitemap needs the
         # page paths, known once the pages are planned: it is written after.
         side_tasks: dict[str, Callable] = {}
+        # Every page made: the search takes the documents' bodies as plain text from their
+        # pages' workers (one parse each), started after the groups of document pages.
+        bodies = stack.enter_context(plain_bodies(search and groups_end is not None))
+        views.plain_bodies = bodies
         if search:
             side_tasks["search"] = partial(
                 _timed,
@@ -177,6 +185,7 @@ def run(
                 search_state,
                 _previous_search(state, output),
                 output.write_text,
+                bodies,
             )
         if not keep_exports:
             # Imported only when made (an edit of texts alone makes none of them).
@@ -196,7 +205,11 @@ def run(
             progress,
             parallel=changes is None and _large(views, affected),
             side_tasks=side_tasks,
+            bodies=bodies,
+            side_after={"search": groups_end} if bodies is not None else None,
         )
+        views.plain_bodies = None
+        stack.close()  # (the bodies' folder: the search index is made)
         if rendered.problems:
             raise BuildError(rendered.problems)
         step("write")
@@ -253,6 +266,7 @@ def run(
         output.commit(kept)
         step("commit")
     except BaseException:
+        stack.close()
         output.abort()
         raise
     if state is not None:
@@ -373,14 +387,16 @@ def search_data(
     state: SearchState | None,
     previous: dict[str, str] | None,
     write: Callable[[str, str], None],
+    bodies: PlainBodies | None = None,
 ) -> tuple[list[str], list[str], dict[str, str]]:
     """Write the search data files of a site (`write(path, text)`), as `search_outputs`
     makes them, but those the same as in `previous` (output path → digest of the data
     of the previous output's files still intact): they are kept, as unchanged pages
     are. Every file's path, those kept, and every file's digest, for the next build
-    (none without `previous`). Each file is written as soon as it is made, then let go:
-    their texts (a hundred MB at 50,000 documents) are never all held at once, nor sent
-    back from a worker."""
+    (none without `previous`). Documents' bodies as plain text are taken from `bodies`
+    when the pages' workers made them there. Each file is written as soon as it is made,
+    then let go: their texts (a hundred MB at 50,000 documents) are never all held at
+    once, nor sent back from a worker."""
     by_name = (
         {name: previous[SEARCH_DATA.format(name)] for name in _names(previous)}
         if previous is not None
@@ -390,7 +406,7 @@ def search_data(
     kept: list[str] = []
     digests: dict[str, str] = {}
     # Closed whatever happens: the collector is off until the last file is made.
-    with closing(each_search_file(site, paths, state, by_name)) as files:
+    with closing(each_search_file(site, paths, state, by_name, bodies)) as files:
         for file in files:
             path = SEARCH_DATA.format(file.name)
             every.append(path)

@@ -33,6 +33,7 @@ from treillis.errors import Problem, SetupError
 from treillis.incremental import view_digest
 from treillis.output import Output
 from treillis.render import Renderer, TemplateProblem
+from treillis.search.bodies import PlainBodies
 from treillis.views import Page, PageGroup
 
 # Below this many pages, starting processes costs more than it saves.
@@ -89,6 +90,7 @@ class _Job:
     previous: Previous
     side_tasks: dict[str, Callable[[], Any]]
     diagram_workers: int | None = 1  # in a worker process: one (every core already works)
+    bodies: PlainBodies | None = None  # where the workers save bodies' plain texts
 
 
 # The job of a worker process: set when it starts (inherited, not pickled, when forked).
@@ -104,13 +106,17 @@ def render_pages(
     progress: Callable[[int, int], None] | None = None,
     parallel: bool = True,
     side_tasks: dict[str, Callable[[], Any]] | None = None,
+    bodies: PlainBodies | None = None,
+    side_after: dict[str, int] | None = None,
 ) -> Rendered:
     """Plan, draw, render and write the pages of `groups`, in order.
 
     `side_tasks` run meanwhile in the same workers, so that no core waits; without
     workers (`parallel` false, an output worker processes cannot write into, or a
     single core), they run after the pages. Their results are in `side_results`,
-    by name."""
+    by name. With workers, each side task of `side_after` starts once that many of the
+    first groups are done, and the workers save the plain texts of the bodies they render
+    into `bodies` after each group (for the search index, see `treillis.search.bodies`)."""
     # Fragments reused from page to page are this build's only (never an earlier view's).
     renderer = copy.copy(renderer)
     renderer.fragments = {}
@@ -139,17 +145,43 @@ def render_pages(
                     for name, task in job.side_tasks.items()
                 }
         return total
-    with _forked(job, workers) as pool:
-        sides = {name: pool.submit(_side_in_worker, name) for name in job.side_tasks}
-        tasks = {pool.submit(_group_in_worker, n): n for n in range(len(groups))}
-        done: dict[int, Rendered] = {}
-        for task in as_completed(tasks):
-            done[tasks[task]] = task.result()
-            if progress is not None:
-                progress(len(done), len(groups))
-        for number in range(len(groups)):  # in the order of the groups
-            total.add(done[number])
-        total.side_results = {name: side.result() for name, side in sides.items()}
+    # Workers take tasks in the order they are submitted: a task submitted after the first
+    # `after` groups and `workers - 1` more is taken once those `after` groups are done
+    # (the other workers are busy with at most the `workers - 1` groups just before it).
+    later = {
+        name: after + workers - 1
+        for name, after in (side_after or {}).items()
+        if name in job.side_tasks and after > 0
+    }
+    if bodies is not None:
+        job.bodies, bodies.active = bodies, True  # (inherited by the workers)
+    try:
+        with _forked(job, workers) as pool:
+            # Submitted in this order, each started by the first free worker.
+            sides = {
+                name: pool.submit(_side_in_worker, name)
+                for name in job.side_tasks
+                if name not in later
+            }
+            tasks = {}
+            for number in range(len(groups)):
+                tasks[pool.submit(_group_in_worker, number)] = number
+                for name, after in later.items():
+                    if after == number + 1:
+                        sides[name] = pool.submit(_side_in_worker, name)
+            for name in later.keys() - sides.keys():  # (after more groups than there are)
+                sides[name] = pool.submit(_side_in_worker, name)
+            done: dict[int, Rendered] = {}
+            for task in as_completed(tasks):
+                done[tasks[task]] = task.result()
+                if progress is not None:
+                    progress(len(done), len(groups))
+            for number in range(len(groups)):  # in the order of the groups
+                total.add(done[number])
+            total.side_results = {name: side.result() for name, side in sides.items()}
+    finally:
+        if bodies is not None:
+            bodies.active = False
     total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
     return total
 
@@ -223,6 +255,8 @@ def _side_in_worker(name: str) -> Any:
 def _group_in_worker(number: int) -> Rendered:
     assert _worker_job is not None, "started by render_pages"
     done = _render_group(_worker_job, number)
+    if _worker_job.bodies is not None:
+        _worker_job.bodies.save(str(number))
     _release_free_memory()
     return done
 

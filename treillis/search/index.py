@@ -33,6 +33,7 @@ from lunr.pipeline import Pipeline
 from treillis import markdown
 from treillis.incremental import uncollected
 from treillis.model import DOCUMENT_TYPES, Document, Site
+from treillis.search.bodies import PlainBodies
 from treillis.search.pipelines import Language, normalise, pipeline_of, tokens, word_and_parts
 from treillis.search.query import QUICK_FIELDS
 from treillis.search.schema import descriptor_numbers, doc_row, facet_row, schema, search_languages
@@ -802,16 +803,22 @@ def each_search_file(
     paths: Paths,
     state: SearchState | None = None,
     previous: Mapping[str, str] | None = None,
+    bodies: PlainBodies | None = None,
 ) -> Iterator[SearchFile]:
-    """The files of `search_files`, one at a time, each as soon as it is made."""
+    """The files of `search_files`, one at a time, each as soon as it is made; documents'
+    bodies as plain text from `bodies` when found there (made by the pages' workers)."""
     # Millions of small containers are made meanwhile and kept until the last file is, none
     # in a cycle: the cycle collector would walk them again and again (half of the time).
     with uncollected():
-        yield from _search_files(site, paths, state, previous)
+        yield from _search_files(site, paths, state, previous, bodies)
 
 
 def _search_files(
-    site: Site, paths: Paths, state: SearchState | None, previous: Mapping[str, str] | None
+    site: Site,
+    paths: Paths,
+    state: SearchState | None,
+    previous: Mapping[str, str] | None,
+    bodies: PlainBodies | None = None,
 ) -> Iterator[SearchFile]:
     """The files of `search_files`, each given as soon as it is made: the caller writes
     and lets go of each (at 50,000 documents, they weigh a hundred MB together)."""
@@ -872,6 +879,7 @@ def _search_files(
     used: dict[str, Analysed | None] = {}
     sources: dict[str, tuple[str, Callable[[], tuple[str, ...]], str]] = {}
     analysers: dict[str, Analyser] = {}
+    plain_text = bodies.plain_text if bodies is not None else markdown.plain_text
 
     def keyed(lang: str, texts: tuple[str, ...], kind: str) -> str:
         """A record's key, its analysis kept from a previous build or made now."""
@@ -897,7 +905,7 @@ def _search_files(
         """A record analysed (a "markdown" record's last text is a document's body, whose
         plain text is indexed)."""
         if kind == "markdown":
-            texts = (*texts[:-1], markdown.plain_text(texts[-1]))
+            texts = (*texts[:-1], plain_text(texts[-1]))
         if lang not in analysers:
             analysers[lang] = Analyser(pipeline_of(lang))
         return analyse(analysers[lang], texts)

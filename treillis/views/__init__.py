@@ -51,6 +51,12 @@ def page_groups(views: Views, size: int = 400) -> list[PageGroup]:
     return item_groups(views, None, None, size)
 
 
+def document_groups_end(views: Views, size: int = 400) -> int:
+    """How many of the first groups of `page_groups(views, size)` make every document page
+    (the site-wide pages' group, then the documents')."""
+    return 1 + -(-len(views.documents()) // size)
+
+
 # The kinds of site-wide pages (see `site_pages`), besides the dossiers' and partners'.
 SITE_KINDS = {
     "home": home_pages,

@@ -6,7 +6,7 @@ import heapq
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from treillis import markdown
 from treillis.atlas import Atlas
@@ -15,6 +15,9 @@ from treillis.i18n import Messages, Translations, default_translations, format_d
 from treillis.model import DOCUMENT_TYPES, Document, Dossier, NetworkEntry, Site
 from treillis.urls import MirrorPaths, Paths, relative
 from treillis.validate import resolve_document
+
+if TYPE_CHECKING:
+    from treillis.search.bodies import PlainBodies
 
 
 @dataclass
@@ -208,6 +211,9 @@ class Views:
         self.atlas = atlas
         # Rendered Markdown kept between rebuilds by the preview server (None: no cache).
         self.markdown_cache = markdown_cache
+        # Documents' bodies as plain text, by Markdown text, kept as their pages are made
+        # for a search index made meanwhile (`treillis.search.bodies`; None: not kept).
+        self.plain_bodies: PlainBodies | None = None
         self.scope = scope
         self.paths = (
             MirrorPaths(site.config.languages, scope.main_url, scope.has)
@@ -389,12 +395,17 @@ class Views:
         newest = heapq.nlargest(limit, self.documents(), key=_date_and_title)
         return [self.document_card(d.key, lang) for d in newest]
 
-    def render_markdown(self, text: str, page_path: str, lang: str, top_heading: int = 2) -> str:
-        """Markdown to HTML for a page: `[[...]]` become relative links labelled in `lang`."""
+    def render_markdown(
+        self, text: str, page_path: str, lang: str, top_heading: int = 2, body: bool = False
+    ) -> str:
+        """Markdown to HTML for a page: `[[...]]` become relative links labelled in `lang`.
+        A document's `body` is kept as plain text too, when asked (`plain_bodies`)."""
         resolve = partial(self._resolve_wikilink, page_path, lang)
         allow_html = self.site.config.allow_html
         if self.markdown_cache is None:
-            return markdown.render(text, resolve, top_heading, allow_html, lang)
+            kept = self.plain_bodies
+            plain = kept.keeper(text) if body and kept is not None else None
+            return markdown.render(text, resolve, top_heading, allow_html, lang, plain)
         # The HTML depends on the text, where it is shown, and what its [[links]] resolve to.
         links = tuple(resolve(target) for target in markdown.link_targets(text))
         key = (text, page_path, lang, top_heading, allow_html, links)

@@ -243,7 +243,7 @@ def document_page(views: Views, document: Document, principles: list[dict[str, A
         }
         for k in views.translations(document.key)
     ]
-    body, toc = outline(views.render_markdown(document.body, path, lang))
+    body, toc = outline(views.render_markdown(document.body, path, lang, body=True))
     return Page(
         path=path,
         template="document.html",

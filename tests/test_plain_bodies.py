@@ -1,0 +1,102 @@
+"""Documents' bodies parsed once per build: the page workers hand their plain texts to the
+search index (`treillis.search.bodies`), which finds the same texts as its own parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import write_site
+from treillis import markdown
+from treillis.build import build
+from treillis.search.bodies import PlainBodies, plain_bodies
+
+BODIES = [
+    "# Titre\n\nUn *paragraphe* avec [[d1|un lien]] et `du code`.\n\n- un\n- deux\n",
+    "Texte simple, sans rien d'autre.",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n",
+]
+
+
+def test_texts_saved_by_one_process_are_found_by_another_and_others_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = PlainBodies(tmp_path)
+    assert pages.keeper(BODIES[0]) is None  # outside the workers' pool: nothing kept
+    pages.active = True
+    for body in BODIES[:2]:
+        assert markdown.render(body, plain=pages.keeper(body)).startswith(("<h", "<p>"))
+    pages.save("1")
+    assert pages.made == {}
+    search = PlainBodies(tmp_path)
+    parsed: list[str] = []
+    search_parse = markdown.plain_text
+
+    def counted(text: str) -> str:
+        parsed.append(text)
+        return search_parse(text)
+
+    monkeypatch.setattr(markdown, "plain_text", counted)
+    assert [search.plain_text(b) for b in BODIES] == [search_parse(b) for b in BODIES]
+    assert parsed == [BODIES[2]]  # the one no page rendered
+
+
+def test_a_damaged_file_of_texts_is_left_and_the_bodies_parsed(tmp_path: Path) -> None:
+    (tmp_path / "1.msgpack").write_bytes(b"\x92not a map")
+    (tmp_path / "2.msgpack").write_bytes(b"")
+    assert PlainBodies(tmp_path).plain_text(BODIES[0]) == markdown.plain_text(BODIES[0])
+
+
+def test_the_folder_is_made_when_wanted_and_deleted_after() -> None:
+    with plain_bodies(False) as none:
+        assert none is None
+    with plain_bodies(True) as bodies:
+        assert bodies is not None and bodies.folder.is_dir()
+        folder = bodies.folder
+    assert not folder.exists()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # Enough pages for workers, and more than one group of documents (400 a group).
+    return write_site(
+        tmp_path_factory.mktemp("bodies") / "content",
+        descriptors=60,
+        documents=900,
+        dossiers=4,
+        families=3,
+    )
+
+
+def test_with_workers_the_search_parses_no_body_and_indexes_the_same(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers: the search starts once every group of document pages is done (see
+    `render_pages`), so it parses none of their bodies; its files are those of a build
+    in one process, which parses them all."""
+    log = tmp_path / "parsed.txt"
+    parse = markdown.plain_text
+
+    def logged(text: str) -> str:  # in whichever process parses (forked ones included)
+        if text.strip():
+            with log.open("a", encoding="utf-8") as out:
+                out.write("x\n")
+        return parse(text)
+
+    monkeypatch.setattr(markdown, "plain_text", logged)
+    monkeypatch.setenv("TREILLIS_WORKERS", "2")
+    build(site, tmp_path / "two", cache=tmp_path / "cache-two")
+    with_workers = log.read_text().count("x") if log.exists() else 0
+    log.unlink(missing_ok=True)
+    monkeypatch.setenv("TREILLIS_WORKERS", "1")
+    build(site, tmp_path / "one", cache=tmp_path / "cache-one")
+    alone = log.read_text().count("x")
+    assert alone >= 900
+    assert with_workers == 0
+    data = Path("assets/search/data")
+    two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two" / data).iterdir())
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / data).iterdir())
+    assert two == one
+    for path in one:
+        assert (tmp_path / "two" / path).read_bytes() == (tmp_path / "one" / path).read_bytes()
