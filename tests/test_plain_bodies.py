@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import write_site
-from treillis import markdown
+from treillis import markdown, pipeline
 from treillis.build import build
 from treillis.search.bodies import PlainBodies, plain_bodies
 
@@ -92,11 +92,19 @@ def test_with_workers_the_search_parses_no_body_and_indexes_the_same(
     monkeypatch.setenv("TREILLIS_WORKERS", "1")
     build(site, tmp_path / "one", cache=tmp_path / "cache-one")
     alone = log.read_text().count("x")
+    log.unlink()
+    # A larger site than `MAX_DOCUMENTS`: the search, started first, parses every body.
+    monkeypatch.setattr(pipeline, "MAX_DOCUMENTS", 500)
+    monkeypatch.setenv("TREILLIS_WORKERS", "2")
+    build(site, tmp_path / "large", cache=tmp_path / "cache-large")
+    large = log.read_text().count("x")
     assert alone >= 900
     assert with_workers == 0
+    assert large == alone
     data = Path("assets/search/data")
-    two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two" / data).iterdir())
     one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / data).iterdir())
-    assert two == one
-    for path in one:
-        assert (tmp_path / "two" / path).read_bytes() == (tmp_path / "one" / path).read_bytes()
+    for other in ("two", "large"):
+        files = sorted(p.relative_to(tmp_path / other) for p in (tmp_path / other / data).iterdir())
+        assert files == one
+        for path in one:
+            assert (tmp_path / other / path).read_bytes() == (tmp_path / "one" / path).read_bytes()

@@ -32,7 +32,7 @@ from treillis.output import Output, folder_files
 from treillis.render import Renderer
 from treillis.report import BuildReport
 from treillis.search import browser_libraries, each_search_file, search_files
-from treillis.search.bodies import PlainBodies, plain_bodies
+from treillis.search.bodies import MAX_DOCUMENTS, PlainBodies, plain_bodies
 from treillis.search.state import SearchState
 from treillis.sitecheck import check_site
 from treillis.urls import Paths
@@ -174,7 +174,8 @@ def run(
         side_tasks: dict[str, Callable] = {}
         # Every page made: the search takes the documents' bodies as plain text from their
         # pages' workers (one parse each), started after the groups of document pages.
-        bodies = stack.enter_context(plain_bodies(search and groups_end is not None))
+        handed = groups_end is not None and len(views.documents()) <= MAX_DOCUMENTS
+        bodies = stack.enter_context(plain_bodies(search and handed))
         views.plain_bodies = bodies
         if search:
             side_tasks["search"] = partial(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
+from operator import attrgetter
 
 from treillis.views.atlas import atlas_pages, descriptor_pages, legend_pages
 from treillis.views.common import Page, Views
@@ -100,7 +101,11 @@ def item_groups(
     the documents of `keys` and of the descriptors of `ids` (None: all of them), and the
     lists including narrower descriptors of those of `all_lists` (not in `ids`), in
     groups as `page_groups`."""
-    documents = [d for d in views.documents() if keys is None or d.key in keys]
+    # In the order of their keys, as the search index takes their bodies (see
+    # `treillis.search.bodies`: a group's texts are then used soon after they are read).
+    documents = sorted(
+        (d for d in views.documents() if keys is None or d.key in keys), key=attrgetter("key")
+    )
     descriptors = [d for d in views.descriptors() if ids is None or d.id in ids]
     per_descriptor = max(1, size // max(1, len(views.languages)))
     only_all = (all_lists or set()) - (ids if ids is not None else set(views.site.descriptors))
