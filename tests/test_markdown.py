@@ -119,3 +119,36 @@ def test_texts_without_inline_syntax_are_cut_into_lines_as_the_inline_rules_cut_
             )
     assert "line one \nline two  \nline three" in cut  # the shortcut was taken
     assert not any("*" in content for content in cut)  # and only where it may be
+
+
+# Lines that start, or almost start, each kind of block, in and after paragraphs and lists.
+_BLOCK_LINES = [
+    "# titre", "#titre", "####### sept", "> cité", ">", "- point", "-point", "* étoile",
+    "+ plus", "1. un", "1) un", "12345678901. trop", "***", "---", "___", "- - -", "```",
+    "~~~ py", "``", "[ref]: /lien", "[ref] :", "<div>", "<b>x</b>", "    code", "\t\tcode",
+    "| a | b |", "|---|---|", "a | b", "--- | ---", "===", "Titre", "texte", "", "  - sous",
+    "   > cité", "1.", "-", "#", "`code`", "[[lien]]", "é", " ",
+]
+
+
+def test_block_rules_tried_only_where_they_may_start_give_the_same_tokens() -> None:
+    """Block rules not tried at a line whose first character none of them takes
+    (`markdown._BLOCK_STARTS`): the very tokens of markdown-it tried with every rule,
+    raw HTML allowed or not, on every pair and triple of the lines above (in a list item
+    too) and on the real French documents of ../shared/data."""
+    import itertools
+
+    from tests.conftest import DEMO_CONTENT, SHARED_DATA
+    from treillis import markdown
+
+    texts = ["\n".join(lines) for lines in itertools.product(_BLOCK_LINES, repeat=2)]
+    texts += [
+        f"- {a}\n  {b}\n{c}" for a, b, c in itertools.product(_BLOCK_LINES[::3], repeat=3)
+    ]
+    texts += [p.read_text(encoding="utf-8") for p in (SHARED_DATA / "service-public").rglob("*.md")]
+    texts += [p.read_text(encoding="utf-8") for p in DEMO_CONTENT.rglob("*.md")]
+    for html in (False, True):
+        parser = markdown._Parser(html=html)
+        reference = markdown._Parser(html=html, quick_blocks=False)
+        for text in texts:
+            assert parser.parse(text, {}) == reference.parse(text, {}), text[:200]
