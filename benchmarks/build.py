@@ -164,15 +164,24 @@ def _settle(content: Path) -> None:
 _DELETED_INODES_S = 36.0
 
 
-def _wait_deleted_inodes(deleted_at: float | None) -> None:
-    """Wait until the files deleted at `deleted_at` (`time.monotonic()`) weigh no more
-    on making new ones. Without a journal, ext4 does not give again an inode freed less
-    than 30 s before, and checks each such one it meets, one by one, for every file it
-    makes: a cold build just after an edit build replaced 20,000 files spent seconds more
-    in the kernel (perf: `recently_deleted`, from `find_inode_bit`), the more the more
-    files the build makes. A user's cold build follows no such deletion."""
-    if deleted_at is not None:
-        time.sleep(max(0.0, deleted_at + _DELETED_INODES_S - time.monotonic()))
+class _Deletions:
+    """When files were last deleted (by the benchmark, or a build replacing its output),
+    for a cold build to wait until they weigh no more on making new ones. Without a
+    journal, ext4 does not give again an inode freed less than 30 s before, and checks each
+    such one it meets, one by one, for every file it makes: a cold build just after an
+    edit build replaced 20,000 files spent seconds more in the kernel (perf:
+    `recently_deleted`, from `find_inode_bit`), the more the more files the build makes.
+    A user's cold build follows no such deletion."""
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+
+    def now(self) -> None:
+        self.at = time.monotonic()
+
+    def wait(self) -> None:
+        if self.at is not None:
+            time.sleep(max(0.0, self.at + _DELETED_INODES_S - time.monotonic()))
 
 
 def _edited_document(content: Path) -> Path:
@@ -230,7 +239,7 @@ def search_first_result(output: Path) -> dict:
     return worst
 
 
-def measure(name: str, scratch: Path, repeat: int) -> dict:
+def measure(name: str, scratch: Path, repeat: int, deletions: _Deletions) -> dict:
     """Cold, no-op and one-edit builds, each `repeat` times: medians."""
     started = time.perf_counter()
     content = CORPORA[name](scratch / name / "content")
@@ -242,11 +251,16 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
         peer = hugo.hugo_site(content, scratch / name / "hugo")
     document = _edited_document(content)
     _settle(content)
-    deleted_at = None  # when the last build deleted files (an edit replaces the output)
+    made: list[Path] = []  # the previous run's folders
     for run in range(repeat):
         # Each cold build, of either peer, into folders of its own, none deleted just before.
-        _wait_deleted_inodes(deleted_at)
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
+        if made:
+            deletions.now()
+        deletions.wait()
         output, cache = scratch / name / f"output-{run}", scratch / name / f"cache-{run}"
+        made = [output, cache]
         colds.append(timed_build(content, output, cache))
         if run == 0:
             pages = output_size.measure(output)  # the cold build's output, by page kind
@@ -256,6 +270,7 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
             # be overwritten in place (its files and folders already made), a cheaper
             # write than a cold build's.
             peer_output = scratch / name / f"hugo-output-{run}"
+            made += [peer_output, hugo.cache_of(peer_output)]
             hugos.append(timed(hugo.build_command(peer, peer_output)))
             if run == 0:  # what it made, beside Treillis's pages (in every language)
                 peer_pages = sum(1 for _ in peer_output.rglob("*.html"))
@@ -269,7 +284,7 @@ def measure(name: str, scratch: Path, repeat: int) -> dict:
             text.replace("\ntitle: ", f"\ntitle: Révisé {run} — ", 1), encoding="utf-8"
         )
         title_edits.append(timed_build(content, output, cache))
-        deleted_at = time.monotonic()
+        deletions.now()
 
     def median(runs: list[dict], key: str) -> float:
         return statistics.median(r[key] for r in runs)
@@ -339,9 +354,11 @@ def main() -> None:
         print(f"service-public left out: {DATA} is missing")
         names.remove("service-public")
     rows = []
+    deletions = _Deletions()
     with tempfile.TemporaryDirectory(prefix="treillis-bench-") as folder:
         for name in names:
-            rows.append(measure(name, Path(folder), 1 if name == "large" else args.repeat))
+            repeat = 1 if name == "large" else args.repeat
+            rows.append(measure(name, Path(folder), repeat, deletions))
             print(f"measured {name}", flush=True)
         # Said before the folder goes: the large site's takes minutes to delete.
         report(rows, args.json)

@@ -139,9 +139,14 @@ def hugo_command() -> list[str]:
     return [str(binary)] if binary.is_file() else [shutil.which("hugo") or "hugo"]
 
 
+def cache_of(output: Path) -> Path:
+    """The folder `build_command` gives Hugo for its cache."""
+    return output.parent / f"{output.name}-hugo-cache"
+
+
 def build_command(site: Path, output: Path) -> list[str]:
     """Hugo's cold build of `site` into `output` (no cache kept between builds)."""
-    cache = output.parent / f"{output.name}-hugo-cache"
+    cache = cache_of(output)
     return [
         *hugo_command(),
         "--source", str(site), "--destination", str(output),

@@ -11,6 +11,7 @@ from benchmarks.synthetic import write_site
 from treillis import markdown, pipeline
 from treillis.build import build
 from treillis.search.bodies import PlainBodies, plain_bodies
+from treillis.views import GROUP_SIZE
 
 BODIES = [
     "# Titre\n\nUn *paragraphe* avec [[d1|un lien]] et `du code`.\n\n- un\n- deux\n",
@@ -30,6 +31,7 @@ def test_texts_saved_by_one_process_are_found_by_another_and_others_parsed(
     pages.save("1")
     assert pages.made == {}
     search = PlainBodies(tmp_path)
+    search.active = True  # (in a worker of the pool)
     parsed: list[str] = []
     search_parse = markdown.plain_text
 
@@ -43,9 +45,30 @@ def test_texts_saved_by_one_process_are_found_by_another_and_others_parsed(
 
 
 def test_a_damaged_file_of_texts_is_left_and_the_bodies_parsed(tmp_path: Path) -> None:
+    pages = PlainBodies(tmp_path)
+    pages.active = True
+    pages.made = {BODIES[1]: "planted"}  # the texts of a page worker: this one is found
+    pages.save("3")
     (tmp_path / "1.msgpack").write_bytes(b"\x92not a map")
     (tmp_path / "2.msgpack").write_bytes(b"")
-    assert PlainBodies(tmp_path).plain_text(BODIES[0]) == markdown.plain_text(BODIES[0])
+    assert pages.plain_text(BODIES[0]) == markdown.plain_text(BODIES[0])
+    assert pages.plain_text(BODIES[1]) == "planted"
+
+
+def test_a_body_met_twice_is_found_twice_and_few_files_are_held(tmp_path: Path) -> None:
+    pages = PlainBodies(tmp_path)
+    pages.active = True
+    for number, body in enumerate(BODIES):
+        pages.made[body] = f"texte {number}"
+        pages.save(str(number))
+    assert [pages.plain_text(b) for b in (BODIES[0], BODIES[0], BODIES[1])] == [
+        "texte 0",
+        "texte 0",
+        "texte 1",
+    ]
+    assert len(pages._found) <= 2
+    pages.active = False  # outside the pool: parsed, nothing read
+    assert pages.plain_text(BODIES[2]) == markdown.plain_text(BODIES[2])
 
 
 def test_the_folder_is_made_when_wanted_and_deleted_after() -> None:
@@ -59,7 +82,7 @@ def test_the_folder_is_made_when_wanted_and_deleted_after() -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # Enough pages for workers, and more than one group of documents (400 a group).
+    # Enough pages for workers, and more than one group of documents (`GROUP_SIZE`).
     return write_site(
         tmp_path_factory.mktemp("bodies") / "content",
         descriptors=60,
@@ -72,9 +95,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_with_workers_the_search_parses_no_body_and_indexes_the_same(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two workers: the search starts once every group of document pages is done (see
-    `render_pages`), so it parses none of their bodies; its files are those of a build
-    in one process, which parses them all."""
+    """Two workers: the search starts once every group of document pages has started, and
+    is taken after one more group (see `render_pages`): it parses at most the bodies of
+    one group still running, where a build in one process parses them all; its
+    files are the same."""
     log = tmp_path / "parsed.txt"
     parse = markdown.plain_text
 
@@ -99,7 +123,7 @@ def test_with_workers_the_search_parses_no_body_and_indexes_the_same(
     build(site, tmp_path / "large", cache=tmp_path / "cache-large")
     large = log.read_text().count("x")
     assert alone >= 900
-    assert with_workers == 0
+    assert with_workers <= GROUP_SIZE
     assert large == alone
     data = Path("assets/search/data")
     one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / data).iterdir())

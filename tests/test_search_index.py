@@ -564,6 +564,7 @@ def test_the_c_stemmer_stems_as_the_pure_python_one(algorithm: str, classic: str
     from tests.conftest import SHARED_DATA
     from treillis.search import pipelines
 
+    pytest.importorskip("Stemmer")  # `treillis[fast]` (no wheel for Python 3.14)
     python = getattr(import_module(f"snowballstemmer.{algorithm}_stemmer"), classic)()
     used = pipelines.snowball(algorithm, lambda: python)
     assert used is not python and type(used).__module__ == "Stemmer"  # the C one

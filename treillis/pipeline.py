@@ -267,8 +267,8 @@ def run(
         output.commit(kept)
         step("commit")
     except BaseException:
-        stack.close()
         output.abort()
+        stack.close()
         raise
     if state is not None:
         state.site = site

@@ -114,9 +114,10 @@ def render_pages(
     `side_tasks` run meanwhile in the same workers, so that no core waits; without
     workers (`parallel` false, an output worker processes cannot write into, or a
     single core), they run after the pages. Their results are in `side_results`,
-    by name. With workers, each side task of `side_after` starts once that many of the
-    first groups are done, and the workers save the plain texts of the bodies they render
-    into `bodies` after each group (for the search index, see `treillis.search.bodies`)."""
+    by name. With workers, each side task of `side_after` starts after that many of the
+    first groups (most often once they are done), and the workers save the plain texts of
+    the bodies they render into `bodies` after each group (for the search index, see
+    `treillis.search.bodies`)."""
     # Fragments reused from page to page are this build's only (never an earlier view's).
     renderer = copy.copy(renderer)
     renderer.fragments = {}
@@ -146,8 +147,8 @@ def render_pages(
                 }
         return total
     # Workers take tasks in the order they are submitted: a task submitted after the first
-    # `after` groups and `workers - 1` more is taken once those `after` groups are done
-    # (the other workers are busy with at most the `workers - 1` groups just before it).
+    # `after` groups and `workers - 1` more is taken once all of them have started, when
+    # the other workers are busy with at most `workers - 1` of them (most often the last).
     later = {
         name: after + workers - 1
         for name, after in (side_after or {}).items()

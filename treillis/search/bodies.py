@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -42,9 +43,11 @@ class PlainBodies:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.active = False  # set by the workers' pool: bodies are kept in its workers only
+        self.active = False  # set by the workers' pool: used in its workers only
         self.made: dict[str, str] = {}  # this process's, by Markdown text, not saved yet
-        self._found: dict[bytes, str] = {}  # read, not used yet (by the search)
+        # The texts of the last two files read (by the search): the documents come in the
+        # groups' order, so a group's texts are used soon after they are read.
+        self._found: deque[dict[bytes, str]] = deque(maxlen=2)
         self._read: set[str] = set()
 
     def keeper(self, text: str) -> Callable[[str], None] | None:
@@ -52,51 +55,68 @@ class PlainBodies:
         return partial(self.made.__setitem__, text) if self.active else None
 
     def save(self, name: str) -> None:
-        """Save the plain texts made since the last save (a group's), under `name`."""
+        """Save the plain texts made since the last save (a group's), under `name`; when
+        they cannot be (a full disk…), the search parses those bodies itself."""
         if not self.made:
             return
         data = _ENCODER.encode({_key(text): plain for text, plain in self.made.items()})
         self.made.clear()
-        partial = self.folder / f"{name}.part"
-        partial.write_bytes(data)
-        os.replace(partial, self.folder / f"{name}.msgpack")  # read whole, or not at all
+        written = self.folder / f"{name}.part"
+        try:
+            written.write_bytes(data)
+            os.replace(written, self.folder / f"{name}.msgpack")  # read whole, or not at all
+        except OSError:
+            written.unlink(missing_ok=True)
 
     def plain_text(self, body: str) -> str:
         """`markdown.plain_text(body)`: saved by a page worker, else made now."""
-        if not body.strip():
-            return ""  # (never saved: `markdown.render` makes nothing of it)
+        if not self.active or not body.strip():  # (a blank body is never saved)
+            return markdown.plain_text(body)
         key = _key(body)
-        found = self._found.pop(key, None)
+        found = self._find(key)
         if found is None:
-            # The groups' files one at a time, in their order (the documents'): only the
-            # texts of a group or two are held at once (at 50,000 documents, 150 MB in all).
-            for name in self._unread():
-                self._read.add(name)
-                try:
-                    self._found.update(_DECODER.decode((self.folder / name).read_bytes()))
-                except (OSError, msgspec.DecodeError):
-                    continue  # its bodies are parsed again: the same texts
-                found = self._found.pop(key, None)
+            for texts in self._unread():
+                self._found.append(texts)
+                found = texts.get(key)
                 if found is not None:
                     break
         return found if found is not None else markdown.plain_text(body)
 
-    def _unread(self) -> list[str]:
+    def _find(self, key: bytes) -> str | None:
+        for texts in self._found:
+            found = texts.get(key)
+            if found is not None:
+                return found
+        return None
+
+    def _unread(self) -> Iterator[dict[bytes, str]]:
+        """The texts of each file not read yet, in the groups' order."""
         try:
             names = os.listdir(self.folder)
         except OSError:
-            return []
-        return sorted(
+            return
+        for name in sorted(
             (n for n in names if n.endswith(".msgpack") and n not in self._read),
             key=lambda name: (len(name), name),  # "2" before "10"
-        )
+        ):
+            self._read.add(name)
+            try:
+                yield _DECODER.decode((self.folder / name).read_bytes())
+            except (OSError, msgspec.DecodeError):
+                continue  # its bodies are parsed again: the same texts
 
 
 @contextmanager
 def plain_bodies(wanted: bool) -> Iterator[PlainBodies | None]:
-    """A `PlainBodies` in a private temporary folder, deleted after (None: not `wanted`)."""
+    """A `PlainBodies` in a private temporary folder, deleted after (None: not `wanted`,
+    or no temporary folder can be made)."""
     if not wanted:
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="treillis-bodies-") as folder:
-        yield PlainBodies(Path(folder))
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="treillis-bodies-", ignore_cleanup_errors=True)
+    except OSError:
+        yield None
+        return
+    with folder:
+        yield PlainBodies(Path(folder.name))

@@ -811,7 +811,7 @@ def snowball(algorithm: str, classic: Callable[[], _WordStemmer]) -> _WordStemme
     """A classic Snowball stemmer: PyStemmer's, in C, when it is the 2.2 one (the extra
     `treillis[fast]`), else `classic`, snowballstemmer 2.2.0's pure Python one. Both come
     from Snowball 2.2's algorithms and stem alike (the 73,585 distinct words of the real
-    documents: tests/test_search.py); PyStemmer 3 follows Snowball 3, whose stems differ
+    documents: tests/test_search_index.py); PyStemmer 3 follows Snowball 3, whose stems differ
     from lunr-languages' on some words, and is not used."""
     try:
         from importlib.metadata import version

@@ -46,13 +46,17 @@ def all_pages(views: Views) -> Iterator[Page]:
     yield from reader_pages(views)
 
 
-def page_groups(views: Views, size: int = 400) -> list[PageGroup]:
+# Documents, or descriptors' pages in all languages, planned together (a worker's task).
+GROUP_SIZE = 400
+
+
+def page_groups(views: Views, size: int = GROUP_SIZE) -> list[PageGroup]:
     """Every page of the site (as `all_pages`), in groups that can be planned apart,
     by worker processes: the documents and descriptors `size` at a time."""
     return item_groups(views, None, None, size)
 
 
-def document_groups_end(views: Views, size: int = 400) -> int:
+def document_groups_end(views: Views, size: int = GROUP_SIZE) -> int:
     """How many of the first groups of `page_groups(views, size)` make every document page
     (the site-wide pages' group, then the documents')."""
     return 1 + -(-len(views.documents()) // size)
@@ -91,7 +95,7 @@ def item_groups(
     views: Views,
     keys: set[str] | None,
     ids: set[str] | None,
-    size: int = 400,
+    size: int = GROUP_SIZE,
     kinds: set[str] | None = None,
     dossiers: set[str] | None = None,
     partners: set[str] | None = None,
