@@ -323,6 +323,8 @@ def measure(name: str, scratch: Path, repeat: int, deletions: _Deletions) -> dic
         "output_mb": round(folder_bytes(output) / 2**20, 1),
         **search_first_result(output),
         "cold_steps": cold["steps"],
+        # Each run, in order (the medians move with the machine: see how far apart they are).
+        "runs_s": {"cold": [r["seconds"] for r in colds], "hugo_cold": [r["seconds"] for r in hugos]},
         "output_pages": pages,
     }
 
@@ -366,11 +368,16 @@ def main() -> None:
 
 def report(rows: list[dict], json_file: Path | None) -> None:
     print_table(
-        [{k: v for k, v in row.items() if k not in ("cold_steps", "output_pages")} for row in rows]
+        [
+            {k: v for k, v in row.items() if k not in ("cold_steps", "output_pages", "runs_s")}
+            for row in rows
+        ]
     )
     for row in rows:
         steps = ", ".join(f"{k} {v:.2f}" for k, v in row["cold_steps"].items())
         print(f"{row['site']} cold build steps (s): {steps}")
+        runs = "; ".join(f"{k} {v}" for k, v in row["runs_s"].items() if v)
+        print(f"{row['site']} each run (s): {runs}")
         output_size.print_report(row["output_pages"], row["site"])
     for row in rows:
         for line in verdicts(row):
