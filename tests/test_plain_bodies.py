@@ -10,7 +10,7 @@ import pytest
 from benchmarks.synthetic import write_site
 from treillis import markdown, pipeline
 from treillis.build import build
-from treillis.search.bodies import PlainBodies, plain_bodies
+from treillis.search.bodies import PlainBodies
 from treillis.views import GROUP_SIZE
 
 BODIES = [
@@ -23,15 +23,14 @@ BODIES = [
 def test_texts_saved_by_one_process_are_found_by_another_and_others_parsed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pages = PlainBodies(tmp_path)
+    pages = PlainBodies()
     assert pages.keeper(BODIES[0]) is None  # outside the workers' pool: nothing kept
-    pages.active = True
+    pages.folder = tmp_path
     for body in BODIES[:2]:
         assert markdown.render(body, plain=pages.keeper(body)).startswith(("<h", "<p>"))
     pages.save("1")
     assert pages.made == {}
-    search = PlainBodies(tmp_path)
-    search.active = True  # (in a worker of the pool)
+    search = PlainBodies(tmp_path)  # (in a worker of the pool)
     parsed: list[str] = []
     search_parse = markdown.plain_text
 
@@ -46,7 +45,6 @@ def test_texts_saved_by_one_process_are_found_by_another_and_others_parsed(
 
 def test_a_damaged_file_of_texts_is_left_and_the_bodies_parsed(tmp_path: Path) -> None:
     pages = PlainBodies(tmp_path)
-    pages.active = True
     pages.made = {BODIES[1]: "planted"}  # the texts of a page worker: this one is found
     pages.save("3")
     (tmp_path / "1.msgpack").write_bytes(b"\x92not a map")
@@ -57,7 +55,6 @@ def test_a_damaged_file_of_texts_is_left_and_the_bodies_parsed(tmp_path: Path) -
 
 def test_a_body_met_twice_is_found_twice_and_few_files_are_held(tmp_path: Path) -> None:
     pages = PlainBodies(tmp_path)
-    pages.active = True
     for number, body in enumerate(BODIES):
         pages.made[body] = f"texte {number}"
         pages.save(str(number))
@@ -67,16 +64,17 @@ def test_a_body_met_twice_is_found_twice_and_few_files_are_held(tmp_path: Path) 
         "texte 1",
     ]
     assert len(pages._found) <= 2
-    pages.active = False  # outside the pool: parsed, nothing read
+    pages.folder = None  # outside the pool: parsed, nothing read
     assert pages.plain_text(BODIES[2]) == markdown.plain_text(BODIES[2])
 
 
-def test_the_folder_is_made_when_wanted_and_deleted_after() -> None:
-    with plain_bodies(False) as none:
-        assert none is None
-    with plain_bodies(True) as bodies:
-        assert bodies is not None and bodies.folder.is_dir()
+def test_the_folder_is_made_while_shared_and_deleted_after() -> None:
+    bodies = PlainBodies()
+    assert bodies.folder is None
+    with bodies.shared():
+        assert bodies.folder is not None and bodies.folder.is_dir()
         folder = bodies.folder
+    assert bodies.folder is None
     assert not folder.exists()
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import ExitStack, closing
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -32,7 +32,7 @@ from treillis.output import Output, folder_files
 from treillis.render import Renderer
 from treillis.report import BuildReport
 from treillis.search import browser_libraries, each_search_file, search_files
-from treillis.search.bodies import MAX_DOCUMENTS, PlainBodies, plain_bodies
+from treillis.search.bodies import MAX_DOCUMENTS, PlainBodies
 from treillis.search.state import SearchState
 from treillis.sitecheck import check_site
 from treillis.urls import Paths
@@ -166,7 +166,6 @@ def run(
         and all(path in state.exports and output.intact(path) for path in ATLAS_FILES)
     )
     step("pages")
-    stack = ExitStack()
     try:
         # The search index is built beside the pages; the feeds, the ScrutariData file
         # and the atlas files too, unless only texts changed (they show none). The sitemap needs the
@@ -175,7 +174,7 @@ def run(
         # Every page made: the search takes the documents' bodies as plain text from their
         # pages' workers (one parse each), started after the groups of document pages.
         handed = groups_end is not None and len(views.documents()) <= MAX_DOCUMENTS
-        bodies = stack.enter_context(plain_bodies(search and handed))
+        bodies = PlainBodies() if search and handed else None
         views.plain_bodies = bodies
         if search:
             side_tasks["search"] = partial(
@@ -210,7 +209,6 @@ def run(
             side_after={"search": groups_end} if bodies is not None else None,
         )
         views.plain_bodies = None
-        stack.close()  # (the bodies' folder: the search index is made)
         if rendered.problems:
             raise BuildError(rendered.problems)
         step("write")
@@ -268,7 +266,6 @@ def run(
         step("commit")
     except BaseException:
         output.abort()
-        stack.close()
         raise
     if state is not None:
         state.site = site

@@ -154,35 +154,30 @@ def render_pages(
         for name, after in (side_after or {}).items()
         if name in job.side_tasks and after > 0
     }
-    if bodies is not None:
-        job.bodies, bodies.active = bodies, True  # (inherited by the workers)
-    try:
-        with _forked(job, workers) as pool:
-            # Submitted in this order, each started by the first free worker.
-            sides = {
-                name: pool.submit(_side_in_worker, name)
-                for name in job.side_tasks
-                if name not in later
-            }
-            tasks = {}
-            for number in range(len(groups)):
-                tasks[pool.submit(_group_in_worker, number)] = number
-                for name, after in later.items():
-                    if after == number + 1:
-                        sides[name] = pool.submit(_side_in_worker, name)
-            for name in later.keys() - sides.keys():  # (after more groups than there are)
-                sides[name] = pool.submit(_side_in_worker, name)
-            done: dict[int, Rendered] = {}
-            for task in as_completed(tasks):
-                done[tasks[task]] = task.result()
-                if progress is not None:
-                    progress(len(done), len(groups))
-            for number in range(len(groups)):  # in the order of the groups
-                total.add(done[number])
-            total.side_results = {name: side.result() for name, side in sides.items()}
-    finally:
-        if bodies is not None:
-            bodies.active = False
+    job.bodies = bodies
+    with bodies.shared() if bodies is not None else nullcontext(), _forked(job, workers) as pool:
+        # Submitted in this order, each started by the first free worker.
+        sides = {
+            name: pool.submit(_side_in_worker, name)
+            for name in job.side_tasks
+            if name not in later
+        }
+        tasks = {}
+        for number in range(len(groups)):
+            tasks[pool.submit(_group_in_worker, number)] = number
+            for name, after in later.items():
+                if after == number + 1:
+                    sides[name] = pool.submit(_side_in_worker, name)
+        for name in later.keys() - sides.keys():  # (after more groups than there are)
+            sides[name] = pool.submit(_side_in_worker, name)
+        done: dict[int, Rendered] = {}
+        for task in as_completed(tasks):
+            done[tasks[task]] = task.result()
+            if progress is not None:
+                progress(len(done), len(groups))
+        for number in range(len(groups)):  # in the order of the groups
+            total.add(done[number])
+        total.side_results = {name: side.result() for name, side in sides.items()}
     total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
     return total
 

@@ -2,12 +2,12 @@
 worker that makes the search index: each body is parsed once in a build, not twice.
 
 The page workers keep the plain text of each body they render (`Views.plain_bodies`) and
-save it after each group of pages into a folder of the build's own; the search, started
+save it after each group of pages into a folder of the pool's own; the search, started
 after the groups of document pages, takes each body's text from there, and parses the
 bodies it does not find there (a group not finished yet) itself: the same text either way
 (`markdown.plain_text`). The files are data (msgpack, checked when read) in a private
-temporary folder, deleted after the build. Only for a build of every page of a site of at
-most `MAX_DOCUMENTS` documents.
+temporary folder, made while the workers' pool runs (`PlainBodies.shared`) and deleted
+after. Only for a build of every page of a site of at most `MAX_DOCUMENTS` documents.
 """
 
 from __future__ import annotations
@@ -41,23 +41,41 @@ def _key(text: str) -> bytes:
 class PlainBodies:
     """The folder where page workers save bodies' plain texts, and the search reads them."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        # Where the texts are handed (None: not handed, outside the workers' pool).
         self.folder = folder
-        self.active = False  # set by the workers' pool: used in its workers only
         self.made: dict[str, str] = {}  # this process's, by Markdown text, not saved yet
         # The texts of the last two files read (by the search): the documents come in the
         # groups' order, so a group's texts are used soon after they are read.
         self._found: deque[dict[bytes, str]] = deque(maxlen=2)
         self._read: set[str] = set()
 
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Hand the texts through a private temporary folder meanwhile, deleted after (when
+        none can be made, nothing is handed: the search parses the bodies)."""
+        try:
+            folder = tempfile.TemporaryDirectory(
+                prefix="treillis-bodies-", ignore_cleanup_errors=True
+            )
+        except OSError:
+            yield
+            return
+        with folder:
+            self.folder = Path(folder.name)
+            try:
+                yield
+            finally:
+                self.folder = None
+
     def keeper(self, text: str) -> Callable[[str], None] | None:
         """What a page's rendering gives the plain text of its body `text` (None: kept not)."""
-        return partial(self.made.__setitem__, text) if self.active else None
+        return partial(self.made.__setitem__, text) if self.folder is not None else None
 
     def save(self, name: str) -> None:
         """Save the plain texts made since the last save (a group's), under `name`; when
         they cannot be (a full disk…), the search parses those bodies itself."""
-        if not self.made:
+        if not self.made or self.folder is None:
             return
         data = _ENCODER.encode({_key(text): plain for text, plain in self.made.items()})
         self.made.clear()
@@ -70,7 +88,7 @@ class PlainBodies:
 
     def plain_text(self, body: str) -> str:
         """`markdown.plain_text(body)`: saved by a page worker, else made now."""
-        if not self.active or not body.strip():  # (a blank body is never saved)
+        if self.folder is None or not body.strip():  # (a blank body is never saved)
             return markdown.plain_text(body)
         key = _key(body)
         found = self._find(key)
@@ -91,6 +109,7 @@ class PlainBodies:
 
     def _unread(self) -> Iterator[dict[bytes, str]]:
         """The texts of each file not read yet, in the groups' order."""
+        assert self.folder is not None
         try:
             names = os.listdir(self.folder)
         except OSError:
@@ -105,18 +124,3 @@ class PlainBodies:
             except (OSError, msgspec.DecodeError):
                 continue  # its bodies are parsed again: the same texts
 
-
-@contextmanager
-def plain_bodies(wanted: bool) -> Iterator[PlainBodies | None]:
-    """A `PlainBodies` in a private temporary folder, deleted after (None: not `wanted`,
-    or no temporary folder can be made)."""
-    if not wanted:
-        yield None
-        return
-    try:
-        folder = tempfile.TemporaryDirectory(prefix="treillis-bodies-", ignore_cleanup_errors=True)
-    except OSError:
-        yield None
-        return
-    with folder:
-        yield PlainBodies(Path(folder.name))
