@@ -73,9 +73,9 @@ def test_a_fragment_is_reused_only_for_the_macro_that_made_it() -> None:
     second = env.from_string("{% macro card(x) %}<li>{{ x.label }}</li>{% endmacro %}").module.card
     item = type("Item", (), {"label": "Budget"})()
     fragments = Fragments()
-    assert _once_each(fragments, str, None, first, [item]) == ["<p>Budget</p>"]
-    assert _once_each(fragments, str, None, second, [item]) == ["<li>Budget</li>"]
-    assert _once_each(fragments, str, None, first, [item]) == ["<p>Budget</p>"]
+    assert _once_each(fragments, (), first, [item]) == ["<p>Budget</p>"]
+    assert _once_each(fragments, (), second, [item]) == ["<li>Budget</li>"]
+    assert _once_each(fragments, (), first, [item]) == ["<p>Budget</p>"]
 
 
 def test_a_fragment_list_written_whole_is_one_fragment_a_line() -> None:
@@ -88,7 +88,7 @@ def test_a_fragment_list_written_whole_is_one_fragment_a_line() -> None:
     row = env.from_string("{% macro row(x) %}<li>{{ x.label }}</li>{% endmacro %}").module.row
     items = [type("Item", (), {"label": label})() for label in ("a<b", "c")]
     page = env.from_string("<ol>\n{{ rows }}\n</ol>")
-    rows = _once_each(Fragments(), str, None, row, items)
+    rows = _once_each(Fragments(), (), row, items)
     assert page.render(rows=rows) == "<ol>\n<li>a&lt;b</li>\n<li>c</li>\n</ol>"
 
 
@@ -106,7 +106,7 @@ def test_fragments_each_between_markup_is_what_a_loop_writes() -> None:
     whole = env.from_string('<ul>\n{{ rows.each("  <li>", "</li>\\n") }}</ul>')
     for labels in ([], ["a<b"], ["a", "b", "c"]):
         items = [type("Item", (), {"label": label})() for label in labels]
-        rows = _once_each(Fragments(), str, None, row, items)
+        rows = _once_each(Fragments(), (), row, items)
         assert whole.render(rows=rows) == looped.render(rows=rows)
 
 
@@ -250,8 +250,8 @@ def test_a_reused_fragment_has_the_links_of_the_page_it_is_on() -> None:
     but in another top folder (from where the item's path is near) get their own."""
     from jinja2 import Environment
 
-    from treillis.render import Fragments, _link_prefix, _once_each
-    from treillis.urls import links_from
+    from treillis.render import Fragments, _once_each
+    from treillis.urls import folders_of, links_from
 
     env = Environment(autoescape=True)
     template = env.from_string('{% macro card(x) %}<a href="{{ url(x.path) }}">a</a>{% endmacro %}')
@@ -261,7 +261,7 @@ def test_a_reused_fragment_has_the_links_of_the_page_it_is_on() -> None:
     def links(page: str) -> str:
         url = links_from(page)
         card = template.make_module({"url": url}).card
-        made = _once_each(fragments, url, _link_prefix(page), card, [item], links=("path",))
+        made = _once_each(fragments, folders_of(page), card, [item], links=("path",))
         return made.__html__()
 
     assert links("dossiers/x/index.html") == '<a href="../../atlas/d2/index.html">a</a>'
@@ -277,37 +277,41 @@ def test_a_reused_fragment_has_the_links_of_the_page_it_is_on() -> None:
     assert fragments.count == 5  # another descriptor's pages share those of the first
 
 
-def test_a_fragment_linking_into_the_pages_top_folder_is_found_without_its_links() -> None:
-    """An item whose path is in the page's top folder but not under the page's own folder
-    (a descriptor listed on another's page) is known by the page's depth: its links are
-    made only when its fragment is."""
+def test_a_fragment_is_found_without_its_links() -> None:
+    """An item is known by the deepest of the page's folders its path is in and the climb
+    to it (a descriptor listed on another's page, even under a language's folder): its
+    links are made only when its fragment is, then reused by pages alike."""
     from jinja2 import Environment
 
-    from treillis.render import Fragments, _link_prefix, _once_each
-    from treillis.urls import links_from
+    from treillis.render import Fragments, _once_each
+    from treillis.urls import folders_of, links_from
 
     env = Environment(autoescape=True)
     template = env.from_string('{% macro card(x) %}<a href="{{ url(x.path) }}">a</a>{% endmacro %}')
-    items = [type("Item", (), {"path": f"atlas/d{n}/index.html"})() for n in range(5)]
     fragments = Fragments()
-    made: list[str] = []
-    asks: list[list[str]] = []
-    for page in ("atlas/d0/index.html", "atlas/d1/index.html", "atlas/d2/index.html"):
-        asked: list[str] = []
-        url = links_from(page)
+    for top in ("", "en/"):
+        items = [type("Item", (), {"path": f"{top}atlas/d{n}/index.html"})() for n in range(5)]
+        made: list[str] = []
+        asks: list[list[str]] = []
+        for page in (
+            f"{top}atlas/d0/index.html",
+            f"{top}atlas/d1/index.html",
+            f"{top}atlas/d2/index.html",
+        ):
+            asked: list[str] = []
+            url = links_from(page)
 
-        def counted(target: str, url=url, asked=asked) -> str:
-            asked.append(target)
-            return url(target)
+            def counted(target: str, url=url, asked=asked) -> str:
+                asked.append(target)
+                return url(target)
 
-        card = template.make_module({"url": counted}).card
-        html = _once_each(fragments, counted, _link_prefix(page), card, items, links=("path",))
-        made.append(html.__html__())
-        asks.append(asked)
-    # Each item's link is made once, for its fragment, on the first page showing it from
-    # another descriptor's folder; a page's own item (under its folder) is found by its
-    # link, then made.
-    d = [f"atlas/d{n}/index.html" for n in range(5)]
-    assert asks == [[d[0], d[0], d[1], d[2], d[3], d[4]], [d[0], d[1], d[1]], [d[2], d[2]]]
-    assert made[1].split("\n")[2] == '<a href="../d2/index.html">a</a>'
-    assert made[2].split("\n")[2] == '<a href="index.html">a</a>'
+            card = template.make_module({"url": counted}).card
+            html = _once_each(fragments, folders_of(page), card, items, links=("path",))
+            made.append(html.__html__())
+            asks.append(asked)
+        # Each item's link is made once, for its fragment, on the first page showing it
+        # from another descriptor's folder; a page's own item (under its folder), on its page.
+        d = [f"{top}atlas/d{n}/index.html" for n in range(5)]
+        assert asks == [d, [d[0], d[1]], [d[2]]], (top, asks)
+        assert made[1].split("\n")[2] == '<a href="../d2/index.html">a</a>'
+        assert made[2].split("\n")[2] == '<a href="index.html">a</a>'

@@ -43,6 +43,10 @@ def test_the_links_of_one_page_are_those_relative_gives() -> None:
         "atlas/xy/index.html",
         "atlas/y#a/b",
         "atlas/x#a/b",
+        "en/atlas/y/index.html",
+        "en/atlas/x/all/index.html",
+        "en/atlasx/index.html",
+        "",
     ]
     for page in [*PATHS, "atlas/x/all/2/index.html", "en/atlas/x/2/index.html", "atlas/x.html"]:
         url = links_from(page)

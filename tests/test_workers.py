@@ -52,17 +52,17 @@ def test_a_renderers_fragments_hold_a_bounded_number_of_characters_in_all_langua
     card = _Card()
     items = [_Item(f"<p>{number:03}</p>" + "x" * 90) for number in range(30)]  # 100 each
     for lang in ("fr", "en"):
-        assert _once_each(renderer._fragments(lang), str, None, card, items) == [
+        assert _once_each(renderer._fragments(lang), (), card, items) == [
             item.text for item in items
         ]
     assert len(card.calls) == 60
     assert 900 <= _held(renderer) <= 1000
     card.calls.clear()
-    assert _once_each(renderer._fragments("en"), str, None, card, items[-9:]) == [
+    assert _once_each(renderer._fragments("en"), (), card, items[-9:]) == [
         item.text for item in items[-9:]
     ]
     assert card.calls == []  # the newest, reused
-    assert _once_each(renderer._fragments("fr"), str, None, card, items[:1]) == [items[0].text]
+    assert _once_each(renderer._fragments("fr"), (), card, items[:1]) == [items[0].text]
     assert card.calls == [items[0]]  # the oldest, forgotten: made again
     assert _held(renderer) <= 1000
 

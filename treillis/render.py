@@ -24,7 +24,7 @@ from treillis.errors import Problem
 from treillis.i18n import Translations
 from treillis.languages import REGISTRY
 from treillis.model import DOCUMENT_TYPES, SiteConfig
-from treillis.urls import Paths, links_from
+from treillis.urls import Paths, folders_of, links_from
 from treillis.views.common import Page, readable_accent
 
 try:
@@ -167,7 +167,7 @@ class Renderer:
             by_language = self._by_language[lang] = self._language_context(lang)
         return {
             **self.jinja_functions[lang],
-            "once_each": partial(_once_each, self._fragments(lang), url, _link_prefix(page.path)),
+            "once_each": partial(_once_each, self._fragments(lang), folders_of(page.path)),
             "once": partial(_once, self._fragments(lang)),
             "links": partial(_links, url),
             **page.context,
@@ -373,8 +373,7 @@ def _links(url: Callable[[str], str], paths: Iterable[str]) -> tuple[str, ...]:
 
 def _once_each(
     fragments: Fragments,
-    url: Callable[[str], str],
-    here: tuple[str, str, str] | None,
+    folders: tuple[tuple[str, str], ...],
     macro: Any,
     items: Iterable[Any],
     *args: Any,
@@ -385,8 +384,9 @@ def _once_each(
 
     The macro's markup may depend only on the item (a view object, never changed once
     made), the hashable `args`, the page's language and the links from this page to
-    the item's paths named in `links` (they differ with the page's folder). An item is
-    known by its identity: the fragment holds it, so no other object takes its id.
+    the item's paths named in `links` (they differ with the page's folders, `folders_of`).
+    An item is known by its identity: the fragment holds it, so no other object takes
+    its id.
     """
     # The macro's definition, not its name: two templates may define macros of one name.
     definition = getattr(getattr(macro, "_func", None), "__code__", None) or macro.name
@@ -398,25 +398,35 @@ def _once_each(
     append = found.append
     paths = attrgetter(*links) if links else None
     one = len(links) == 1
-    # From a page in a folder, a link to a path outside the page's top folder is the path
-    # under as many "../" as the page is deep, and one to a path in the top folder but not
-    # in the page's next one is that path less its top folder under one "../" less
-    # (`links_from`): items whose paths all are so (most of them) are known by that prefix
-    # (and the top folder, for the second kind), without making their links.
-    up, top, second = here if here is not None else ("", "", "")
+    # A link from the page climbs to the deepest of the page's folders its target is in,
+    # then goes down the rest of the target's path (`links_from`): an item is known by
+    # that folder and climb for each of its paths, without making its links, and its
+    # fragment is shared by the pages alike. Most paths are outside the page's top folder:
+    # all the page's folders are climbed (the last, the top folder "", takes any path).
+    outside = folders[-1] if folders else ("", "")
+    top = folders[-2][0] if len(folders) > 1 else ""
+
+    def where(target: str) -> tuple[str, str]:
+        for pair in folders:
+            if target.startswith(pair[0]):
+                return pair
+        return outside
+
     for item in items:
         # The key in the fewest, cheapest parts: hashed for every item of every list.
         if paths is None:
             key: tuple = (id(item),)
+        elif one:
+            target = paths(item)
+            key = (id(item), where(target) if target.startswith(top) else outside)
         else:
-            targets = (paths(item),) if one else paths(item)
-            key = (id(item), up)
-            for target in targets:  # (at the top, every path "starts with" top: "")
-                if target.startswith(top) or target.startswith("#") or "://" in target:
-                    if target.startswith(second) or target.startswith("#") or "://" in target:
-                        key = (id(item), None, *map(url, targets))
-                        break
-                    key = (id(item), up, top)
+            targets = paths(item)
+            for target in targets:
+                if target.startswith(top):
+                    key = (id(item), *map(where, targets))
+                    break
+            else:
+                key = (id(item), outside)
         fragment = made.get(key)
         if fragment is None:
             html = macro(item, *args)  # markup already, unless autoescape is off
@@ -425,17 +435,6 @@ def _once_each(
             fragments.held.add(made, key, len(html))
         append(fragment[1])
     return found
-
-
-def _link_prefix(path: str) -> tuple[str, str, str] | None:
-    """For a page in a folder, what its links outside its top folder start with, that
-    folder and the page's folder under it (the top folder again for a page one folder
-    deep; see `links_from`); None for a page at the top."""
-    folders = path.split("/")[:-1]
-    if not folders:
-        return None
-    top = folders[0] + "/"
-    return ("../" * len(folders), top, top + folders[1] + "/" if len(folders) > 1 else top)
 
 
 def _locate(error: Exception, template: str) -> Problem | None:

@@ -7,7 +7,7 @@ the site works in any sub-folder and opened from disk (file://).
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 
 # Pages of the atlas that live beside the descriptors' pages (atlas/<id>/index.html):
 # no descriptor may take their names.
@@ -101,28 +101,35 @@ def relative(from_page: str, target: str) -> str:
 
 
 def links_from(from_page: str) -> Callable[[str], str]:
-    """`relative` from one page, made for the hundreds of links of a page: a target
-    outside the page's top folder (most of them) is reached by climbing all its folders;
-    one in the top folder but not in the page's next one, by climbing all but one
-    (from a descriptor's page, `atlas/a/`, to another's, `atlas/b/`: `../b/`)."""
-    here = from_page.split("/")[:-1]
-    if not here:
-        return partial(relative, from_page)
-    up = "../" * len(here)
-    top = here[0] + "/"
-    # With one folder, every target in it is under the page's own folder.
-    second = top + here[1] + "/" if len(here) > 1 else top
+    """`relative` from one page, made for the hundreds of links of a page: a target is
+    reached by climbing from the page to the deepest of its folders the target is in
+    (`folders_of`), then down the rest of the target's path. From a descriptor's page,
+    `en/atlas/a/`, another's, `en/atlas/b/`, is `../b/`; a dossier's, `../../../dossiers/`."""
+    folders = folders_of(from_page)
 
     def link(target: str) -> str:
-        if target.startswith("#") or "://" in target:
+        if not target or target.startswith("#") or "://" in target:
             return relative(from_page, target)
-        if not target.startswith(top):
-            return up + target  # no folder in common: what `relative` gives
-        if not target.startswith(second):
-            return up[3:] + target[len(top) :]  # the top folder only in common
-        return relative(from_page, target)
+        for folder, climb in folders:  # noqa: B007 (the last, the top folder "", takes any path)
+            if target.startswith(folder):
+                break
+        return climb + target[len(folder) :]
 
     return link
+
+
+# Asked for a page by its renderer and its links, one after the other.
+@lru_cache(maxsize=256)
+def folders_of(page: str) -> tuple[tuple[str, str], ...]:
+    """The folders a page is in, the deepest first, each with the climb from the page to
+    it: `en/atlas/a/index.html` is in `en/atlas/a/` (""), `en/atlas/` ("../"), `en/`
+    ("../../") and the top folder, "" ("../../../")."""
+    parts = page.split("/")[:-1]
+    depth = len(parts)
+    return tuple(
+        ("".join(f"{part}/" for part in parts[:kept]), "../" * (depth - kept))
+        for kept in range(depth, -1, -1)
+    )
 
 
 class MirrorPaths(Paths):
