@@ -175,10 +175,11 @@ def test_templates_write_values_escaped_as_markupsafe_does() -> None:
 def test_templates_call_plain_functions_directly_and_the_rest_as_jinja_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A function, a partial or a macro a template calls is called as it is, without asking
-    it what it takes (a dozen calls a page); one marked to take the context, the
-    environment or the evaluation context, or a callable object, is called as Jinja calls
-    it: the same text as stock Jinja for every kind."""
+    """A function, a partial, a method (a fragment list's `each`), a built-in or a macro a
+    template calls is called as it is, without asking it what it takes (dozens of calls a
+    page); one marked to take the context, the environment or the evaluation context (a
+    method too), or a callable object, is called as Jinja calls it: the same text as stock
+    Jinja for every kind."""
     from functools import partial
 
     import jinja2
@@ -203,6 +204,13 @@ def test_templates_call_plain_functions_directly_and_the_rest_as_jinja_does(
         def __call__(self, context, value: str) -> str:
             return f"object {context.resolve('x')} {value}"
 
+        def plain(self, value: str) -> str:
+            return f"method {value}"
+
+        @jinja2.pass_context
+        def with_context(self, context, value: str) -> str:
+            return f"method {context.resolve('x')} {value}"
+
     def stops() -> str:
         raise StopIteration
 
@@ -216,6 +224,8 @@ def test_templates_call_plain_functions_directly_and_the_rest_as_jinja_does(
         "with_environment": with_environment,
         "with_eval_context": with_eval_context,
         "callable": Callable(),
+        "method": Callable().plain,
+        "method_with_context": Callable().with_context,
         "stops": stops,
         "x": "<x>",
     }
@@ -224,12 +234,14 @@ def test_templates_call_plain_functions_directly_and_the_rest_as_jinja_does(
         "{{ plain('a', b='c') }} {{ bound('q') }} {{ m('v') }} {% call m('w') %}in{% endcall %}"
         "{{ with_context('x') }} {{ with_environment('e') }} {{ with_eval_context('v') }}"
         "{{ callable('c') }} {{ stops() is undefined }} {{ marked('m') }}"
+        "{{ method('p') }} {{ method_with_context('c') }} {{ '-'.join(['a', x]) }}"
         "{% for y in ['1'] %}{% set z = y %}{{ with_context('z') }}{{ plain(y) }}{% endfor %}"
         "{% block b %}{% set w = 'bw' %}{{ with_context('w') }}{{ plain(x) }}{% endblock %}"
     )
     options = {"autoescape": True, "undefined": jinja2.StrictUndefined}
     expected = jinja2.Environment(**options).from_string(source).render(values)
     assert "x=&lt;x&gt;" in expected and "[win]" in expected and "m:True" in expected
+    assert "method p method &lt;x&gt; c a-&lt;x&gt;" in expected
     assert _Environment(**options).from_string(source).render(values) == expected
     asked: list[object] = []
     real = _PassArg.from_obj
@@ -239,9 +251,12 @@ def test_templates_call_plain_functions_directly_and_the_rest_as_jinja_does(
         return real(obj)
 
     monkeypatch.setattr(_PassArg, "from_obj", counted)
-    plain = _Environment(**options).from_string("{% for i in n %}{{ f(i) }}{{ g(i) }}{% endfor %}")
-    assert plain.render(n=range(9), f=lambda i: i, g=partial(lambda a, i: a, "")) == "012345678"
-    assert plain.render(n=range(3), f=lambda i: i * 2, g=partial(lambda a, i: a, "")) == "024"
+    plain = _Environment(**options).from_string(
+        "{% for i in n %}{{ f(i) }}{{ g(i) }}{{ h('') }}{{ k('') }}{% endfor %}"
+    )
+    more = {"g": partial(lambda a, i: a, ""), "h": Callable().plain, "k": "".join}
+    assert plain.render(n=range(3), f=lambda i: i, **more) == "0method 1method 2method "
+    assert plain.render(n=range(2), f=lambda i: i * 2, **more) == "0method 2method "
     assert asked == []
 
 

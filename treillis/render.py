@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from types import FunctionType
+from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
 import jinja2
@@ -67,10 +67,13 @@ class _CodeGenerator(CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
-# What a template calls dozens of times a page (`url`, `t`, `once_each`, macros): objects
-# of these types take no context unless marked so (`pass_context` and the like), which
-# `_Context.call` tells with one look where Jinja's `call` takes three.
-_PLAIN_CALLABLES = frozenset({FunctionType, partial, jinja2.runtime.Macro})
+# What a template calls dozens of times a page (`url`, `t`, `once_each`, macros, a fragment
+# list's `each`): objects of these types take no context unless marked so (`pass_context`
+# and the like, which a method forwards from its function), which `_Context.call` tells
+# with one look where Jinja's `call` takes three.
+_PLAIN_CALLABLES = frozenset(
+    {FunctionType, MethodType, BuiltinFunctionType, partial, jinja2.runtime.Macro}
+)
 _NO_STOP = "value was undefined because a callable raised a StopIteration exception"
 
 
@@ -418,7 +421,13 @@ def _once_each(
             key: tuple = (id(item),)
         elif one:
             target = paths(item)
-            key = (id(item), where(target) if target.startswith(top) else outside)
+            if target.startswith(top):
+                for pair in folders:
+                    if target.startswith(pair[0]):
+                        break
+                key = (id(item), pair)
+            else:
+                key = (id(item), outside)
         else:
             targets = paths(item)
             for target in targets:
