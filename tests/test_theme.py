@@ -172,6 +172,43 @@ def test_templates_write_values_escaped_as_markupsafe_does() -> None:
         cheaper.from_string("{{ missing }}").render()
 
 
+def test_a_dicts_items_are_read_as_jinja_reads_them() -> None:
+    """`x.name` on a dict finds its item without trying an attribute first, and still
+    prefers the dict's own attributes (`d.items`) and says what is missing, as Jinja does."""
+    import jinja2
+
+    from treillis.render import _Environment
+
+    class Both(dict):
+        label = "attribute"
+
+    values = {
+        "d": {"label": "<L>", "items": "item", "n": 0, "none": None},
+        "both": Both(label="item"),
+        "o": type("O", (), {"label": "object"})(),
+        "s": "text",
+    }
+    source = (
+        "{{ d.label }} {{ d.n }} {{ d.none }} {{ d['items'] }} {{ d.items is callable }}"
+        " {{ d.missing is undefined }} {{ both.label }} {{ o.label }} {{ s.upper() }}"
+        " {{ s.nothing is undefined }} {{ d.get('label') }}"
+    )
+    for undefined in (jinja2.Undefined, jinja2.StrictUndefined):
+        options = {"autoescape": True, "undefined": undefined}
+        expected = jinja2.Environment(**options).from_string(source).render(values)
+        assert expected == "&lt;L&gt; 0 None item True True attribute object TEXT True &lt;L&gt;"
+        assert _Environment(**options).from_string(source).render(values) == expected
+        for missing in ("{{ d.missing }}", "{{ d.missing.deeper }}", "{{ both.missing }}"):
+            outcomes = []
+            for environment in (jinja2.Environment(**options), _Environment(**options)):
+                try:
+                    outcomes.append(environment.from_string(missing).render(values))
+                except jinja2.UndefinedError as error:
+                    outcomes.append(f"error: {error}")
+            assert outcomes[0] == outcomes[1], missing
+            assert "has no attribute 'missing'" in outcomes[0] or outcomes[0] == ""
+
+
 def test_templates_call_plain_functions_directly_and_the_rest_as_jinja_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -91,10 +91,32 @@ class _Context(jinja2.runtime.Context):
             return __self.environment.undefined(_NO_STOP)
 
 
+# A dict's own attributes, which `x.name` prefers to its item (`d.items` is the method).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class _Environment(jinja2.Environment):
     code_generator_class = _CodeGenerator
     context_class = _Context
     output_escape = staticmethod(_output_escape)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja's `x.name`: the attribute, else the item; a dict's item found first
+        when the dict has no such attribute (the same value, without the exception a
+        failed attribute raises: a page's links and switches are dicts)."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
 
 class Renderer:
