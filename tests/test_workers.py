@@ -118,3 +118,46 @@ def test_workers_collect_cycles_rarely_and_leave_the_parents_frozen_objects_froz
         gc.unfreeze()
     assert done.side_results["thresholds"] == workers._WORKER_GC_THRESHOLDS
     assert gc.get_threshold() == before != workers._WORKER_GC_THRESHOLDS
+
+
+def test_a_rendered_pages_data_is_let_go_without_the_cycle_collector(tmp_path) -> None:
+    """The contexts a page's rendering makes hold their macros, which hold them: they are
+    let go when the page is made, and the page's data with them, without waiting for the
+    cycle collector (a worker's collections walked thousands of pages' data). A module
+    imported without context, which Jinja keeps, still works on the next page."""
+    import gc
+    import weakref
+
+    from treillis.views.common import Page
+
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "page.html").write_text(
+        '{% from "macros.html" import item with context %}'
+        '{% import "plain.html" as plain %}'
+        "{% macro own(x) %}<b>{{ x }}</b>{% endmacro %}"
+        "{{ own(title) }}{{ item(title) }}{{ plain.tree(2) }}",
+        encoding="utf-8",
+    )
+    (theme / "templates" / "macros.html").write_text(
+        "{% macro item(x) %}<i>{{ lang }}:{{ x }}</i>{% endmacro %}", encoding="utf-8"
+    )
+    (theme / "templates" / "plain.html").write_text(
+        "{% macro tree(n) %}({% if n %}{{ tree(n - 1) }}{% endif %}){% endmacro %}",
+        encoding="utf-8",
+    )
+    renderer = Renderer([theme], read_site(DEMO_CONTENT, Problems()).config)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for title in ("A", "B"):
+            view = _Item(title)
+            context = {"title": view.text, "view": view}
+            page = Page("a/index.html", "page.html", "fr", title, context=context)
+            assert renderer.render(page) == f"<b>{title}</b><i>fr:{title}</i>((()))"
+            held = weakref.ref(page)
+            del page, context
+            assert held() is None
+    finally:
+        if collecting:
+            gc.enable()
