@@ -93,10 +93,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_with_workers_the_search_parses_no_body_and_indexes_the_same(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two workers: the search starts once every group of document pages has started, and
-    is taken after one more group (see `render_pages`): it parses at most the bodies of
-    one group still running, where a build in one process parses them all; its
-    files are the same."""
+    """Two workers: the search waits in the queue of the worker of the documents' pages,
+    after them (see `render_pages`): it parses at most the bodies of one group another
+    worker took and still runs, where a build in one process parses them all; its files
+    are the same."""
     log = tmp_path / "parsed.txt"
     parse = markdown.plain_text
 

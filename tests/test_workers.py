@@ -161,3 +161,32 @@ def test_a_rendered_pages_data_is_let_go_without_the_cycle_collector(tmp_path) -
     finally:
         if collecting:
             gc.enable()
+
+
+def test_each_languages_groups_go_to_one_worker_and_an_idle_one_takes_the_last_left() -> None:
+    """A language's groups (its lane) go to one worker; the first language's to the first
+    worker, the others' to the others in turn. A worker done with its own takes the side
+    tasks and the groups of no lane, then the last group of the longest queue, never a
+    side task waiting there for the groups before it (the search, after the documents)."""
+    from types import SimpleNamespace
+
+    from treillis.views import PageGroup
+    from treillis.workers import _Lanes
+
+    lanes = ["fr", "fr", "fr", "fr", "en", "en", "es", "es"]
+    groups = [PageGroup(list), *(PageGroup(list, lane) for lane in lanes)]
+    job = SimpleNamespace(groups=groups, side_tasks={"feeds": print, "search": print})
+    two = _Lanes(job, [None, None])  # type: ignore[arg-type]
+    two._place({"search": 3})  # after the site's group and two of the documents'
+    g = [("group", number) for number in range(len(groups))]
+    search = ("side", "search")
+    assert list(two.queues[0]) == [g[1], g[2], search, g[3], g[4]]
+    assert list(two.queues[1]) == [g[5], g[6], g[7], g[8]]
+    assert list(two.shared) == [("side", "feeds"), g[0]]
+    taken = [two._next(1) for _ in range(8)]
+    assert taken == [g[5], g[6], g[7], g[8], ("side", "feeds"), g[0], g[4], g[3]]
+    assert [two._next(0) for _ in range(4)] == [g[1], g[2], search, None]
+    three = _Lanes(job, [None, None, None])  # type: ignore[arg-type]
+    three._place({})
+    assert [list(queue) for queue in three.queues] == [g[1:5], g[5:7], g[7:9]]
+    assert list(three.shared) == [("side", "feeds"), ("side", "search"), g[0]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 
@@ -31,7 +32,18 @@ __all__ = [
     "text_pages",
 ]
 
-PageGroup = Callable[[], Iterable[Page]]
+
+@dataclass(frozen=True)
+class PageGroup:
+    """Pages planned together (a worker's task), and their `lane`: the language whose
+    fragments and pictures they share with the other groups of that lane (None: any),
+    which the workers then make once (`treillis.workers`)."""
+
+    pages: Callable[[], Iterable[Page]]
+    lane: str | None = None
+
+    def __call__(self) -> Iterable[Page]:
+        return self.pages()
 
 
 def all_pages(views: Views) -> Iterator[Page]:
@@ -46,7 +58,7 @@ def all_pages(views: Views) -> Iterator[Page]:
     yield from reader_pages(views)
 
 
-# Documents, or descriptors' pages in all languages, planned together (a worker's task).
+# Documents, or descriptors' pages in one language, planned together (a worker's task).
 GROUP_SIZE = 400
 
 
@@ -111,22 +123,22 @@ def item_groups(
         (d for d in views.documents() if keys is None or d.key in keys), key=attrgetter("key")
     )
     descriptors = [d for d in views.descriptors() if ids is None or d.id in ids]
-    per_descriptor = max(1, size // max(1, len(views.languages)))
     only_all = (all_lists or set()) - (ids if ids is not None else set(views.site.descriptors))
     lists = [d for d in views.descriptors() if d.id in only_all] if only_all else []
+    # The documents' pages in the site's first language's lane (nearly all of them are in
+    # it, and they show its descriptors' links); the descriptors' in their language's.
+    first = views.languages[0]
     return [
-        partial(site_pages, views, kinds, dossiers, partners),
+        PageGroup(partial(site_pages, views, kinds, dossiers, partners)),
         *(
-            partial(document_pages, views, documents[start : start + size])
+            PageGroup(partial(document_pages, views, documents[start : start + size]), first)
             for start in range(0, len(documents), size)
         ),
         *(
-            partial(descriptor_pages, views, descriptors[start : start + per_descriptor])
-            for start in range(0, len(descriptors), per_descriptor)
-        ),
-        *(
-            partial(descriptor_pages, views, lists[start : start + per_descriptor], True)
-            for start in range(0, len(lists), per_descriptor)
+            PageGroup(partial(descriptor_pages, views, part, only, [lang]), lang)
+            for lang in views.languages
+            for items, only in ((descriptors, False), (lists, True))
+            for part in (items[start : start + size] for start in range(0, len(items), size))
         ),
     ]
 

@@ -206,11 +206,14 @@ ALL_DOCUMENTS_SHOWN = 250
 
 
 def descriptor_pages(
-    views: Views, descriptors: list[Descriptor] | None = None, only_all: bool = False
+    views: Views,
+    descriptors: list[Descriptor] | None = None,
+    only_all: bool = False,
+    languages: list[str] | None = None,
 ) -> Iterator[Page]:
-    """The pages of the site's descriptors (or of some of them), in every language.
-    `only_all`: only their lists of the documents including narrower ones (an edit of a
-    document's card shows there alone, on the descriptors above its own)."""
+    """The pages of the site's descriptors (or of some of them), in every language (or in
+    `languages`). `only_all`: only their lists of the documents including narrower ones
+    (an edit of a document's card shows there alone, on the descriptors above its own)."""
     atlas = views.atlas
     numbers = descriptor_numbers(views.site)
     documents = views.site.documents
@@ -222,7 +225,7 @@ def descriptor_pages(
         # The newest of them, in the order of `Views.document_cards` (the cards of all of
         # them are not made: a broad descriptor of a large site has most of the site).
         newest = views.newest(listed, ALL_DOCUMENTS_SHOWN) if len(including) > len(direct) else []
-        for lang in views.languages:
+        for lang in views.languages if languages is None else languages:
             # Newest first, made and sorted once for the descriptor's page and its next ones.
             cards = views.document_cards(direct, lang)
             first = descriptor_page(
