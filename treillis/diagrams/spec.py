@@ -7,10 +7,11 @@ an unchanged neighbourhood is never laid out again.
 from __future__ import annotations
 
 import hashlib
-import json
 import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
+
+import msgspec
 
 # Bump when the layout code changes what it draws: every cached picture is redone.
 LAYOUT_VERSION = 11
@@ -58,7 +59,9 @@ class Diagram:
     @cached_property
     def key(self) -> str:
         """A hash of exactly what the picture shows (and of the layout code's version)."""
-        data = json.dumps(
+        # msgpack: every value's type and length written, so two diagrams that differ in
+        # anything hash apart (and a tenth of the time of JSON, for thousands a build).
+        data = msgspec.msgpack.encode(
             [
                 LAYOUT_VERSION,
                 self.name,
@@ -84,10 +87,9 @@ class Diagram:
                 self.same_rank,
                 self.legend,
                 self.legend_title,
-            ],
-            ensure_ascii=False,
+            ]
         )
-        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+        return hashlib.sha256(data).hexdigest()
 
     @property
     def digest_key(self) -> str:
