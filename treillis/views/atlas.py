@@ -216,20 +216,15 @@ def descriptor_pages(
     (an edit of a document's card shows there alone, on the descriptors above its own)."""
     atlas = views.atlas
     numbers = descriptor_numbers(views.site)
-    documents = views.site.documents
     for descriptor in views.descriptors() if descriptors is None else descriptors:
         alternates = {lang: views.paths.descriptor(descriptor.id, lang) for lang in views.languages}
         direct = atlas.documents[descriptor.id]
-        including = atlas.documents_including_narrower(descriptor.id)
-        listed = [key for key in including if key in documents]
-        # The newest of them, in the order of `Views.document_cards` (the cards of all of
-        # them are not made: a broad descriptor of a large site has most of the site).
-        newest = views.newest(listed, ALL_DOCUMENTS_SHOWN) if len(including) > len(direct) else []
+        including, listed, newest = _including_narrower(views, descriptor.id)
         for lang in views.languages if languages is None else languages:
             # Newest first, made and sorted once for the descriptor's page and its next ones.
             cards = views.document_cards(direct, lang)
             first = descriptor_page(
-                views, descriptor, lang, alternates, cards, bool(newest), len(including)
+                views, descriptor, lang, alternates, cards, bool(newest), including
             )
             if not only_all:
                 yield first
@@ -238,8 +233,25 @@ def descriptor_pages(
             if newest:
                 all_cards = [views.document_card(key, lang) for key in newest]
                 yield from including_narrower_pages(
-                    views, descriptor, lang, first, all_cards, len(listed), numbers
+                    views, descriptor, lang, first, all_cards, listed, numbers
                 )
+
+
+def _including_narrower(views: Views, descriptor_id: str) -> tuple[int, int, list[str]]:
+    """How many documents a descriptor and its narrower ones index, how many of them the
+    site has, and the newest of those (none when it has no more than its own): found
+    once for all its languages' pages, whichever group each is in."""
+    found = views.including_narrower.get(descriptor_id)
+    if found is None:
+        including = views.atlas.documents_including_narrower(descriptor_id)
+        documents = views.site.documents
+        listed = [key for key in including if key in documents]
+        # In the order of `Views.document_cards` (the cards of all of them are not made: a
+        # broad descriptor of a large site has most of the site).
+        shown = len(including) > len(views.atlas.documents[descriptor_id])
+        newest = views.newest(listed, ALL_DOCUMENTS_SHOWN) if shown else []
+        found = views.including_narrower[descriptor_id] = (len(including), len(listed), newest)
+    return found
 
 
 def _pager(

@@ -221,6 +221,9 @@ class Views:
             else Paths(site.config.languages)
         )
         self.languages = site.config.languages
+        # Each descriptor's documents including its narrower ones' (`descriptor_pages`):
+        # how many, how many of the site, the newest (at most 250) of those.
+        self.including_narrower: dict[str, tuple[int, int, list[str]]] = {}
         self._links: dict[tuple[str, str], DescriptorLink] = {}
         self._cards: dict[tuple[str, str], DocumentCard] = {}
         self._sorted = 0  # documents sorted without the site-wide tables (see `_by_tables`)
