@@ -47,6 +47,9 @@ def test_the_links_of_one_page_are_those_relative_gives() -> None:
         "en/atlas/x/all/index.html",
         "en/atlasx/index.html",
         "",
+        "en/atlas/",
+        "atlas/x/",
+        "atlas/",
     ]
     for page in [*PATHS, "atlas/x/all/2/index.html", "en/atlas/x/2/index.html", "atlas/x.html"]:
         url = links_from(page)

@@ -165,9 +165,10 @@ def test_a_rendered_pages_data_is_let_go_without_the_cycle_collector(tmp_path) -
 
 def test_each_languages_groups_go_to_one_worker_and_an_idle_one_takes_the_last_left() -> None:
     """A language's groups (its lane) go to one worker; the first language's to the first
-    worker, the others' to the others in turn. A worker done with its own takes the side
-    tasks and the groups of no lane, then the last group of the longest queue, never a
-    side task waiting there for the groups before it (the search, after the documents)."""
+    worker, the others' to the others in turn. A worker takes the side tasks and the
+    groups of no lane first, then its own; done, the last group of the queue with the
+    most groups after its last side task: never a side task, nor a group it waits for
+    (the search, after the documents' pages)."""
     from types import SimpleNamespace
 
     from treillis.views import PageGroup
@@ -183,10 +184,34 @@ def test_each_languages_groups_go_to_one_worker_and_an_idle_one_takes_the_last_l
     assert list(two.queues[0]) == [g[1], g[2], search, g[3], g[4]]
     assert list(two.queues[1]) == [g[5], g[6], g[7], g[8]]
     assert list(two.shared) == [("side", "feeds"), g[0]]
-    taken = [two._next(1) for _ in range(8)]
-    assert taken == [g[5], g[6], g[7], g[8], ("side", "feeds"), g[0], g[4], g[3]]
+    taken = [two._next(1) for _ in range(9)]
+    assert taken == [("side", "feeds"), g[0], g[5], g[6], g[7], g[8], g[4], g[3], None]
     assert [two._next(0) for _ in range(4)] == [g[1], g[2], search, None]
+    lone = _Lanes(SimpleNamespace(groups=[], side_tasks={"search": print}), [None, None])  # type: ignore[arg-type]
+    lone._place({"search": 3})  # no group to wait for
+    assert list(lone.shared) == [search]
     three = _Lanes(job, [None, None, None])  # type: ignore[arg-type]
     three._place({})
     assert [list(queue) for queue in three.queues] == [g[1:5], g[5:7], g[7:9]]
     assert list(three.shared) == [("side", "feeds"), ("side", "search"), g[0]]
+
+
+def test_a_worker_given_no_task_stops_with_its_pool() -> None:
+    """A pool's process is forked as soon as the pool is made (before any pool starts
+    its threads); one given no task (more workers than groups, an error first) still
+    stops when its pool does."""
+    from types import SimpleNamespace
+
+    from treillis.workers import _forked
+
+    with _forked(SimpleNamespace(), 1) as pool:  # type: ignore[arg-type]
+        processes = list(pool._processes.values())
+        assert processes and all(process.is_alive() for process in processes)
+    try:
+        for process in processes:
+            process.join(timeout=20)
+        assert not any(process.is_alive() for process in processes)
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()

@@ -37,7 +37,14 @@ from treillis.search.state import SearchState
 from treillis.sitecheck import check_site
 from treillis.urls import Paths
 from treillis.validate import warnings
-from treillis.views import Views, document_groups_end, item_groups, page_groups, text_pages
+from treillis.views import (
+    PageGroup,
+    Views,
+    document_groups_end,
+    item_groups,
+    page_groups,
+    text_pages,
+)
 from treillis.views.common import Scope
 from treillis.workers import PARALLEL_PAGES, Previous, render_pages
 
@@ -136,7 +143,7 @@ def run(
     groups_end: int | None = None  # every page made: where its groups of document pages end
     if changes is not None:
         # Only the text of some documents or dossiers changed: only their pages.
-        groups: list = [partial(text_pages, views, *changes)]
+        groups: list = [PageGroup(partial(text_pages, views, *changes))]
     elif affected is not None:
         groups = item_groups(
             views,

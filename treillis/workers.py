@@ -10,9 +10,9 @@ pages it kept, which diagrams it drew and the problems it met. No process
 holds every page or every picture of the site at once, and both cores stay
 busy from the first page to the last; side tasks (the search index, the
 feeds) run in the same workers meanwhile. The groups of one language go to one
-worker as long as it has some left: the words, links and boxes its pages share
-are made by that worker only, and stay in its memory (three languages' in each
-worker made them again and again: a CITEGO-scale build's workers, 16.5 → 11.6 s). Without workers (a small site, or an
+worker as long as it has some left (`_Lanes`): the words, links and boxes its
+pages share are made by that worker only, and stay in its memory (each worker
+made every language's again). Without workers (a small site, or an
 output in memory), the same steps run in this process, one group after another,
 and the side tasks in one forked process meanwhile when a core is free (a disk output).
 """
@@ -119,10 +119,10 @@ def render_pages(
     workers (`parallel` false, an output worker processes cannot write into, or a
     single core), they run after the pages. Their results are in `side_results`,
     by name. With workers, each group goes to the worker of its lane (`_Lanes`), each
-    side task of `side_after` starts after that many of the first groups, once that
-    worker is done with them, and the workers save the plain texts of the bodies they
-    render into `bodies` after each group (for the search index, see
-    `treillis.search.bodies`)."""
+    side task of `side_after` waits in the queue of the worker of the last of that many
+    first groups, after them (most often they are done when it starts), and the workers
+    save the plain texts of the bodies they render into `bodies` after each group (for
+    the search index, see `treillis.search.bodies`)."""
     # Fragments reused from page to page are this build's only (never an earlier view's).
     renderer = copy.copy(renderer)
     renderer.fragments = {}
@@ -166,14 +166,25 @@ def render_pages(
 _IN_FLIGHT = 2
 
 
+def _after_last_side(queue: deque[tuple[str, Any]]) -> int:
+    """How many groups a queue holds after its last side task."""
+    count = 0
+    for kind, _ in reversed(queue):
+        if kind != "group":
+            break
+        count += 1
+    return count
+
+
 class _Lanes:
     """The groups and side tasks of a job among workers (each a pool of one process).
 
     The groups of a lane (a language) go to one worker, which then makes their shared
     fragments (its words, its descriptors' links and boxes) once: the first lane to the
-    first worker, the others to the others in turn. A worker with nothing left of its
-    own takes the side tasks and the groups of no lane first, then the last groups of
-    the longest lane."""
+    first worker, the others to the others in turn. A worker takes the side tasks and
+    the groups of no lane first, then its own; with nothing left, the last group of the
+    queue with the most groups after its last side task (a side task waits for the
+    groups before it: they are never taken from it)."""
 
     def __init__(self, job: _Job, pools: list[ProcessPoolExecutor]) -> None:
         self.job, self.pools = job, pools
@@ -187,7 +198,7 @@ class _Lanes:
         (the search index, once the documents' pages have saved their bodies' texts)."""
         after: dict[int, list[str]] = {}
         for name, count in side_after.items():
-            if name in self.job.side_tasks and count > 0:
+            if name in self.job.side_tasks and count > 0 and self.job.groups:
                 after.setdefault(min(count, len(self.job.groups)) - 1, []).append(name)
         placed = {name for names in after.values() for name in names}
         self.shared.extend(("side", name) for name in self.job.side_tasks if name not in placed)
@@ -203,18 +214,14 @@ class _Lanes:
             queue.extend(("side", name) for name in after.get(number, ()))
 
     def _next(self, worker: int) -> tuple[str, Any] | None:
-        if self.queues[worker]:
-            return self.queues[worker].popleft()
         if self.shared:
             return self.shared.popleft()
-        # The last group of the longest queue (a side task there waits for its groups).
-        longest = max(self.queues, key=lambda queue: sum(kind == "group" for kind, _ in queue))
-        for index in range(len(longest) - 1, -1, -1):
-            if longest[index][0] == "group":
-                task = longest[index]
-                del longest[index]
-                return task
-        return None
+        if self.queues[worker]:
+            return self.queues[worker].popleft()
+        # The groups of a queue after its last side task can be taken.
+        free = [_after_last_side(queue) for queue in self.queues]
+        most = max(range(len(free)), key=free.__getitem__)
+        return self.queues[most].pop() if free[most] else None
 
     def run(
         self, side_after: dict[str, int], progress: Callable[[int, int], None] | None
@@ -267,11 +274,18 @@ def _forked(job: _Job, workers: int) -> Iterator[ProcessPoolExecutor]:
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(job,)
         ) as pool:
+            # Forked now, before any pool starts its threads (a pool forks at its first
+            # task, then starts threads: another pool's fork would copy them half-way).
+            early = all(hasattr(pool, name) for name in _EARLY_FORK)
+            if early:
+                pool._launch_processes()
             try:
                 yield pool
             except BaseException:
+                _started(pool, early)
                 pool.shutdown(wait=True, cancel_futures=True)  # no more groups after an error
                 raise
+            _started(pool, early)
     except BrokenProcessPool:
         raise SetupError(
             "a build process stopped unexpectedly (killed, or out of memory?); "
@@ -281,6 +295,18 @@ def _forked(job: _Job, workers: int) -> Iterator[ProcessPoolExecutor]:
     finally:
         if not frozen_before:
             gc.unfreeze()
+
+
+# What forking a pool's processes early takes (CPython 3.9 to 3.14's pools; without it,
+# each forks at its first task).
+_EARLY_FORK = ("_launch_processes", "_executor_manager_thread")
+
+
+def _started(pool: ProcessPoolExecutor, early: bool) -> None:
+    """A pool whose process was forked early but was given no task has no thread yet to
+    tell it to stop when the pool shuts down: a task that does nothing starts one."""
+    if early and pool._executor_manager_thread is None:  # type: ignore[attr-defined]
+        pool.submit(int)
 
 
 def worker_count() -> int:
@@ -304,8 +330,9 @@ def _can_fork() -> bool:
 # parsed Markdown, a page's markup) is freed by reference counting as soon as the page is
 # written, and the collector walked these young objects again and again (1.2 s of the
 # workers' 20 s in a CITEGO-scale build; 0.6 s so). Still a whole collection every ten
-# million allocations: cycles of a page's making (a template's context, an error and its
-# traceback) are let go within the build.
+# million allocations: cycles of a page's making (an error and its traceback, a macro
+# calling itself; a template's contexts are let go by `Renderer.render`) are let go
+# within the build.
 _WORKER_GC_THRESHOLDS = (100_000, 10, 10)
 
 
