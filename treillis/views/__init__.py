@@ -64,7 +64,7 @@ GROUP_SIZE = 400
 
 def page_groups(views: Views, size: int = GROUP_SIZE) -> list[PageGroup]:
     """Every page of the site (as `all_pages`), in groups that can be planned apart,
-    by worker processes: the documents and descriptors `size` at a time."""
+    by worker processes: the documents `size` at a time, the descriptors half as many."""
     return item_groups(views, None, None, size)
 
 
@@ -128,6 +128,10 @@ def item_groups(
     # The documents' pages in the site's first language's lane (nearly all of them are in
     # it, and they show its descriptors' links); the descriptors' in their language's.
     first = views.languages[0]
+    # The descriptors' groups half as large: they come last, and a worker with nothing
+    # left waits for the last group another one took (by half as long: 0.2 s rather than
+    # 0.5 s at the end of a CITEGO-scale build).
+    half = (size + 1) // 2
     return [
         PageGroup(partial(site_pages, views, kinds, dossiers, partners)),
         *(
@@ -138,7 +142,7 @@ def item_groups(
             PageGroup(partial(descriptor_pages, views, part, only, [lang]), lang)
             for lang in views.languages
             for items, only in ((descriptors, False), (lists, True))
-            for part in (items[start : start + size] for start in range(0, len(items), size))
+            for part in (items[start : start + half] for start in range(0, len(items), half))
         ),
     ]
 
