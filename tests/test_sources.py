@@ -108,3 +108,75 @@ def test_a_file_is_valid_or_not_whatever_else_it_contains() -> None:
         with pytest.raises(SourceError):
             parse_yaml(text)
     assert parse_yaml("title: R&D\n") == parse_yaml("title: 'R&D'\n") == {"title": "R&D"}
+
+
+def test_files_parsed_ahead_by_a_forked_process_read_as_they_would_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large site's files are parsed by this process and a forked one, each taking
+    the next few in turn: the site read, and its problems, are what parsing them all
+    here gives, broken files included (their values come back as data)."""
+    import os
+    import shutil
+    import time
+
+    from tests.conftest import DEMO_CONTENT
+    from treillis import sources
+    from treillis.errors import Problems
+    from treillis.readers import read_site
+
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    folder = content / "dossiers" / "cooperation-rural-urbain"
+    (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    (folder / "latin1.md").write_bytes("---\ntitle: Été\n---\n".encode("latin-1"))
+
+    def read(ahead: int) -> tuple:
+        monkeypatch.setattr(sources, "_AHEAD_MIN", ahead)
+        problems = Problems()
+        site = read_site(content, problems, sources.ParseCache())
+        said = [str(problem) for problem in problems.items]
+        return site.documents, site.dossiers, site.descriptors, said
+
+    expected = read(10**9)  # all parsed here, when asked for
+    assert len(expected[0]) > 30 and len(expected[3]) == 2
+    # This process takes one chunk, then waits until the other has taken all the others.
+    monkeypatch.setattr(sources._Chunks, "SIZE", 3)
+    made: list[sources._Chunks] = []
+    init = sources._Chunks.__init__
+    monkeypatch.setattr(
+        sources._Chunks, "__init__", lambda self, count: made.append(self) or init(self, count)
+    )
+    here, parsed_file = os.getpid(), sources._parsed_file
+    mine: list[str] = []
+
+    def parse(path: str, parser: object) -> object:
+        if os.getpid() == here:
+            mine.append(path)
+            counter = made[0].counter
+            while int.from_bytes(counter[:8], "little") < made[0].count:
+                time.sleep(0.005)
+        return parsed_file(path, parser)
+
+    monkeypatch.setattr(sources, "_parsed_file", parse)
+    assert read(2) == expected
+    assert len(mine) == 3 and made[0].count > 40  # the other process parsed the rest
+
+
+def test_processes_taking_chunks_in_turn_leave_none(tmp_path: Path) -> None:
+    import os
+
+    from treillis.sources import _Chunks
+
+    chunks = _Chunks(100)
+    items = list(range(100))
+    pid = os.fork()
+    if pid == 0:
+        taken = list(chunks.taken(items))
+        (tmp_path / "child").write_text(" ".join(map(str, taken)))
+        os._exit(0)
+    taken = list(chunks.taken(items))
+    os.waitpid(pid, 0)
+    theirs = [int(n) for n in (tmp_path / "child").read_text().split()]
+    assert sorted(set(taken) | set(theirs)) == items
+    chunks.close()

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import mmap
 import os
 import re
+import signal
 import stat
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Union
@@ -388,6 +391,9 @@ class ParseCache:
         # and what decodes them, on the first `get` of a file whose entry is among them.
         self.stored: dict[str, str] = {}
         self._loader: Callable[[], dict[str, tuple[str, ParsedData]]] | None = None
+        # Files parsed before they were asked for (see `parse_ahead`): path → (parser,
+        # digest, value, the value as data when it came as such).
+        self._ahead: dict[str, tuple[Callable[[str], Any], str, object, ParsedData | None]] = {}
 
     @classmethod
     def lazy(
@@ -424,20 +430,81 @@ class ParseCache:
         ):
             self._load()
         entry = self._entries.get(path)
+        if entry is None and key in self._ahead:
+            entry = self._take_ahead(path, parse)
         if entry is None or entry[0] != self.known.get(str(path)):
             data = read_bytes(path)
             digest = content_digest(data)
             if entry is None or entry[0] != digest:
-                try:
-                    value: object = parse(decode_text(data))
-                except SourceError as error:
-                    value = error
-                entry = self._entries[path] = (digest, value)
+                entry = self._entries[path] = (digest, _parsed(data, parse))
                 self._data.pop(path, None)
         self.digests[key] = entry[0]
         if isinstance(entry[1], SourceError):
             raise entry[1]
         return entry[1]
+
+    def parse_ahead(self, files: list[tuple[str, Callable[[str], Any]]]) -> None:
+        """Parse `files` (path, parser) before the readers ask for them (`get`, with the
+        same parser), with a forked process meanwhile: parsing YAML is most of reading a
+        large site, and the other core would wait. Both take the next few files in turn
+        (the largest first, to end together). Only when there are many files and this
+        process has no other thread (a fork copies none); a file the other process could
+        not parse, or changed since, is parsed by `get`."""
+        files = [(path, parse) for path, parse in files if Path(path) not in self._entries]
+        if len(files) < _AHEAD_MIN or threading.active_count() > 1 or not hasattr(os, "fork"):
+            return
+        chunks = _Chunks(len(files))
+        reader, writer = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            return
+        if pid == 0:  # the child: parses its files, sends them as data, and leaves
+            try:
+                os.close(reader)
+                parsed = [
+                    (path, found[0], _to_data(found[1]))
+                    for path, parse in chunks.taken(files)
+                    if (found := _parsed_file(path, parse)) is not None
+                ]
+                with open(writer, "wb") as stream:
+                    stream.write(_AHEAD_ENCODER.encode(parsed))
+            finally:
+                os._exit(0)
+        os.close(writer)
+        try:
+            with open(reader, "rb") as stream:
+                for path, parse in chunks.taken(files):
+                    if (found := _parsed_file(path, parse)) is not None:
+                        self._ahead[path] = (parse, *found, None)
+                payload = stream.read()
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            raise
+        finally:
+            os.waitpid(pid, 0)
+            chunks.close()
+        try:
+            theirs = _AHEAD_DECODER.decode(payload)
+        except msgspec.DecodeError:  # it failed: `get` parses its files
+            return
+        parsers = dict(files)
+        for path, digest, data in theirs:
+            if path in parsers and path not in self._ahead:
+                self._ahead[path] = (parsers[path], digest, _from_data(data), data)
+
+    def _take_ahead(self, path: Path, parse: Callable[[str], Any]) -> tuple[str, object] | None:
+        """The entry `parse_ahead` made for `path` with `parse`, now the cache's, if any."""
+        found = self._ahead.pop(str(path))
+        if found[0] is not parse:
+            return None
+        _, digest, value, data = found
+        entry = self._entries[path] = (digest, value)
+        if data is not None:
+            self._data[path] = (digest, data)
+        return entry
 
     def to_data(self) -> dict[str, tuple[str, ParsedData]]:
         """The parsed files as plain data (see `ParsedData`), to keep between builds
@@ -456,6 +523,52 @@ class ParseCache:
             path: (digest, _from_data(value)) for path, (digest, value) in cache._data.items()
         }
         return cache
+
+
+def _parsed(data: bytes, parse: Callable[[str], Any]) -> object:
+    """What `parse` makes of a file's bytes: its value, or the SourceError saying why none."""
+    try:
+        return parse(decode_text(data))
+    except SourceError as error:
+        return error
+
+
+def _parsed_file(path: str, parse: Callable[[str], Any]) -> tuple[str, object] | None:
+    """The digest of a file's bytes and what `parse` makes of them; None if unreadable."""
+    try:
+        data = read_bytes(Path(path))
+    except OSError:
+        return None
+    return content_digest(data), _parsed(data, parse)
+
+
+# Below this many files to parse, forking a process costs more than it saves.
+_AHEAD_MIN = 200
+
+
+class _Chunks:
+    """The next few of `count` items, taken in turn by this process and the ones it
+    forks: a counter in memory they share. Two processes may take the same chunk
+    (one reads the counter as the other writes it): some work done twice, none left."""
+
+    SIZE = 16
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.counter = mmap.mmap(-1, 8)  # anonymous, shared: seen by forked processes
+
+    def taken(self, items: list[Any]) -> Iterator[Any]:
+        """The items of each chunk this process takes, until none is left."""
+        while (start := self._take()) < self.count:
+            yield from items[start : start + self.SIZE]
+
+    def _take(self) -> int:
+        start = int.from_bytes(self.counter[:8], "little")
+        self.counter[:8] = (start + self.SIZE).to_bytes(8, "little")
+        return start
+
+    def close(self) -> None:
+        self.counter.close()
 
 
 # The parsed files as data: what `parse_yaml` and `split_front_matter` return, with
@@ -490,6 +603,9 @@ class Unreadable(msgspec.Struct, tag="e", array_like=True):
 FileRead = tuple[str, list[tuple[int, str]]]
 YamlValue = Union[str, None, YamlMapping, YamlSequence]  # noqa: UP007 (msgspec resolves it)
 ParsedData = Union[str, None, YamlMapping, YamlSequence, FrontMatter, Unreadable]  # noqa: UP007
+# What `ParseCache.parse_ahead`'s other process sends: (path, digest, parsed data) of each file.
+_AHEAD_ENCODER = msgspec.msgpack.Encoder()
+_AHEAD_DECODER = msgspec.msgpack.Decoder(list[tuple[str, str, ParsedData]])
 
 
 def _to_data(value: object) -> ParsedData:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from treillis.errors import Problems
 from treillis.model import LANGUAGES, Descriptor, Family, Origin, Site
@@ -10,7 +12,7 @@ from treillis.readers.atlas import read_descriptors, read_families
 from treillis.readers.config import read_config
 from treillis.readers.dossiers import read_dossiers
 from treillis.readers.reuse import Reuse
-from treillis.sources import ParseCache
+from treillis.sources import ParseCache, parse_yaml, split_front_matter
 
 
 def read_site(
@@ -29,6 +31,9 @@ def read_site(
         languages = list(dict.fromkeys([*languages, *LANGUAGES]))
     # The items of files unchanged since the previous build are that build's.
     reuse = Reuse(cache, root, languages, config.allow_html)
+    if cache is None:
+        cache = ParseCache()  # for this reading only: its files parsed ahead
+    cache.parse_ahead([(path, parse) for path, parse in _item_files(root) if not reuse.takes(path)])
     dossiers, documents = read_dossiers(root, problems, languages, cache, reuse)
     families = read_families(root, problems, languages, small)
     descriptors = read_descriptors(root, problems, languages, cache, reuse)
@@ -51,6 +56,20 @@ def read_site(
         network=network,
         warnings=problems.warnings,
     )
+
+
+def _item_files(root: Path) -> list[tuple[str, Callable[[str], Any]]]:
+    """The files of the descriptors (YAML, often large: first) and of the dossiers
+    (Markdown), with their parsers, as the readers find them (a name they refuse is
+    refused then)."""
+    files: list[tuple[str, Callable[[str], Any]]] = []
+    for folder, pattern, parse in (
+        (root / "atlas" / "descriptors", "*.y*ml", parse_yaml),
+        (root / "dossiers", "*/*.md", split_front_matter),
+    ):
+        if folder.is_dir():
+            files += ((str(path), parse) for path in sorted(folder.glob(pattern)))
+    return files
 
 
 def _unpublished_labels(

@@ -77,6 +77,18 @@ class Reuse:
             self.cache.texts_checked.add(key)
         return items
 
+    def takes(self, path: str) -> bool:
+        """Whether `take` would most likely give the previous build's items of `path`
+        (its bytes are the same), so that it needs no parsing."""
+        found = self.reads.get(path)
+        return (
+            self.active
+            and self.cache is not None
+            and found is not None
+            and path in self.items
+            and found[0] == self.cache.known.get(path)
+        )
+
     def record(self, path: Path, problems: Problems, errors: int, warnings: int) -> None:
         """Note what reading `path` gave (the digest of the bytes read, the warnings said
         since there were `warnings`), for the next build; nothing when it had a problem
