@@ -1,7 +1,7 @@
-"""Diagram benchmark: time per diagram, cold and warm diagram steps, dot against twopi.
+"""Diagram benchmark: time per diagram with Graphviz (dot, twopi) against drawing directly.
 
-The per-diagram times lay out every kind with Graphviz, neighbourhoods included, for
-comparison; the cold and warm steps are what builds do (neighbourhoods drawn directly).
+The per-diagram times lay out a sample of every kind with Graphviz, for comparison;
+the drawing step is what builds do: every picture drawn directly, each once.
 
     python -m benchmarks.diagrams [--json FILE]
 
@@ -19,14 +19,14 @@ from benchmarks.report import REPO, run
 from benchmarks.synthetic import write_site
 from treillis.atlas import Atlas
 from treillis.build import load
-from treillis.diagrams import DiagramCache, render_diagrams
+from treillis.diagrams import render_diagrams
 from treillis.diagrams.layout import layout
 from treillis.views import Views, all_pages
 
 SAMPLE = 300
 
 
-def measure(name: str, content: Path, scratch: Path) -> dict:
+def measure(name: str, content: Path) -> dict:
     site = load(content)
     pages = list(all_pages(Views(site, Atlas(site))))
     diagrams = [d for page in pages for d in page.diagrams]
@@ -42,26 +42,19 @@ def measure(name: str, content: Path, scratch: Path) -> dict:
             "median_ms": statistics.median(times),
             "p90_ms": statistics.quantiles(times, n=10)[-1],
         }
-    cache = DiagramCache(scratch / name)
     started = time.perf_counter()
-    _, cold = render_diagrams(diagrams, cache)
-    cold_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    _, warm = render_diagrams(diagrams, cache)
-    warm_seconds = time.perf_counter() - started
-    assert warm.laid_out == [] and warm.cached == len(cold.laid_out)
+    drawn = render_diagrams(diagrams)
+    draw_seconds = time.perf_counter() - started
     return {
         "site": name,
         "descriptors": len(site.descriptors),
         "diagrams": len(diagrams),
-        "drawn": cold.drawn,  # neighbourhoods, drawn directly every time (star.py)
-        "laid_out": len(cold.laid_out),  # by Graphviz, then from the cache
+        "drawn": len(drawn),  # each picture once
         "sample": len(sample),
         "dot_median_ms": round(per_diagram["dot"]["median_ms"], 2),
         "dot_p90_ms": round(per_diagram["dot"]["p90_ms"], 2),
         "twopi_median_ms": round(per_diagram["twopi"]["median_ms"], 2),
-        "cold_s": round(cold_seconds, 2),
-        "warm_s": round(warm_seconds, 2),
+        "draw_s": round(draw_seconds, 2),
     }
 
 
@@ -69,8 +62,8 @@ def main() -> None:
     def measure_all(scratch: Path) -> list[dict]:
         synthetic = write_site(scratch / "synthetic", descriptors=1800, documents=1600)
         return [
-            measure("demo", REPO / "content", scratch / "cache"),
-            measure("synthetic-1800", synthetic, scratch / "cache"),
+            measure("demo", REPO / "content"),
+            measure("synthetic-1800", synthetic),
         ]
 
     run(__doc__, measure_all)

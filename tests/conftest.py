@@ -228,7 +228,7 @@ def preview(tmp_path: Path) -> Iterator[serve.Preview]:
     """`treillis serve` on a copy of the demo, on a free port."""
     content = tmp_path / "content"
     shutil.copytree(DEMO_CONTENT, content)
-    running = serve.start(content, port=0, cache=tmp_path / "cache")
+    running = serve.start(content, port=0)
     try:
         yield running
     finally:

@@ -29,8 +29,8 @@ from treillis.scaffold import ScaffoldError, new_descriptor, new_dossier
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 
-def _diagram_files(cache: Path) -> list[Path]:
-    return sorted((cache / "diagrams").rglob("*.diagram"))
+def _state_files(cache: Path) -> list[Path]:
+    return sorted((cache / "build").glob("*.state"))
 
 
 def _limited() -> None:
@@ -43,7 +43,7 @@ def test_a_cache_file_linked_to_an_endless_device_or_a_fifo_is_not_read(
 ) -> None:
     cache = tmp_path / "cache"
     build(small_site, tmp_path / "output", cache=cache)
-    endless, fifo = _diagram_files(cache)[:2]
+    endless, fifo = _state_files(cache)[:2]
     endless.unlink()
     endless.symlink_to("/dev/zero")  # read whole, it would fill the memory
     fifo.unlink()
@@ -51,7 +51,7 @@ def test_a_cache_file_linked_to_an_endless_device_or_a_fifo_is_not_read(
     for planted in (endless, fifo):
         reading = (
             "import sys; from pathlib import Path; from treillis.cachedir import read_sealed;"
-            "sys.exit(read_sealed(Path(sys.argv[1]), 'diagram') is not None)"
+            "sys.exit(read_sealed(Path(sys.argv[1]), 'state') is not None)"
         )
         run = subprocess.run(
             [sys.executable, "-c", reading, str(planted)],
@@ -61,7 +61,7 @@ def test_a_cache_file_linked_to_an_endless_device_or_a_fifo_is_not_read(
         )
         assert run.returncode == 0, run.stderr.decode()[-300:]
     with _alarm(30):
-        build(small_site, tmp_path / "second", cache=cache)  # both laid out again
+        build(small_site, tmp_path / "second", cache=cache)  # from nothing
     assert (tmp_path / "second/index.html").is_file()
 
 
@@ -147,7 +147,7 @@ def test_a_folder_name_cannot_split_the_preview_redirect(small_site: Path, tmp_p
     folder = small_site / "static" / injected
     folder.mkdir(parents=True)
     (folder / "index.html").write_text("<p>page</p>")
-    preview = serve.start(small_site, port=0, cache=tmp_path / "cache")
+    preview = serve.start(small_site, port=0)
     try:
         port = preview.server.server_address[1]
         with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:

@@ -140,25 +140,42 @@ def test_diagram_markup_is_rebuilt_from_a_parse(picture: str) -> None:
     assert sanitise(rebuilt) == rebuilt
 
 
-def test_a_planted_diagram_never_reaches_a_page(small_site: Path, tmp_path: Path) -> None:
+def test_an_earlier_versions_pictures_are_removed_and_never_reach_a_page(
+    small_site: Path, tmp_path: Path
+) -> None:
+    """Earlier versions kept laid-out diagrams in the cache's `diagrams/` folder: a build
+    draws every picture itself, never reads one there, and removes what they wrote
+    (files named as they named them, nothing else)."""
     cache, output = tmp_path / "cache", tmp_path / "output"
     build(small_site, output, cache=cache)
-    pictures = list((cache / "diagrams").glob("*/*.diagram"))
-    assert pictures
+    tag = (cache / cachedir.TAG_NAME).read_text(encoding="utf-8")
+    assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55")
     planted = (
         '<svg class="diagram"><a href="&#106;avascript:alert(1)">x</a></svg>'
         '<img src="x"onerror="alert(2)">'
     )
+    pictures = [
+        cache / "diagrams" / "ab" / f"{'c' * 64}.diagram",
+        cache / "diagrams" / "ab" / f"{'d' * 64}.svg",
+        cache / "diagrams" / "pruned.stamp",
+    ]
     for picture in pictures:
+        picture.parent.mkdir(parents=True, exist_ok=True)
         picture.write_text(planted, encoding="utf-8")
-        picture.with_suffix(".svg").write_text(planted, encoding="utf-8")  # old name
-    report = build(small_site, tmp_path / "other", cache=cache)
-    assert len(report.diagrams.laid_out) == len(pictures)
+    build(small_site, tmp_path / "other", cache=cache)
+    assert not (cache / "diagrams").exists()
     for page in (tmp_path / "other").rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "alert(" not in text and "avascript" not in text
-    # Cached and freshly laid-out pictures give the same pages.
     assert _pages(tmp_path / "other") == _pages(output)
+    # A file of someone else's there stays, and its folders.
+    for picture in pictures:
+        picture.parent.mkdir(parents=True, exist_ok=True)
+        picture.write_text(planted, encoding="utf-8")
+    notes = cache / "diagrams" / "ab" / "notes.txt"
+    notes.write_text("mine\n", encoding="utf-8")
+    build(small_site, output, cache=cache)
+    assert [p for p in (cache / "diagrams").rglob("*") if p.is_file()] == [notes]
 
 
 def test_a_folder_of_someone_elses_is_refused_as_a_cache(small_site: Path, tmp_path: Path) -> None:
@@ -166,31 +183,12 @@ def test_a_folder_of_someone_elses_is_refused_as_a_cache(small_site: Path, tmp_p
     photo = mine / "diagrams" / "2020" / "holidays.svg"
     photo.parent.mkdir(parents=True)
     photo.write_text("<svg/>", encoding="utf-8")
-    os.utime(photo, (0, 0))  # old: the pruning of unused pictures would have removed it
+    os.utime(photo, (0, 0))  # old: nothing of someone else's is removed, however old
     with pytest.raises(OutputError, match=r"refusing to use .*mydocs as a cache folder"):
         build(small_site, tmp_path / "output", cache=mine)
     assert photo.read_text(encoding="utf-8") == "<svg/>"
     assert not (tmp_path / "output").exists()
     assert not (mine / cachedir.TAG_NAME).exists()
-
-
-def test_pruning_removes_only_the_caches_own_files(small_site: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    build(small_site, tmp_path / "output", cache=cache)
-    assert (
-        (cache / cachedir.TAG_NAME)
-        .read_text(encoding="utf-8")
-        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    )
-    pictures = list((cache / "diagrams").glob("*/*.diagram"))
-    foreign = cache / "diagrams" / pictures[0].parent.name / "notes.svg"
-    foreign.write_text("mine", encoding="utf-8")
-    for path in [*pictures, foreign]:
-        os.utime(path, (0, 0))
-    build(small_site, tmp_path / "other", cache=cache, strict=True)
-    assert foreign.read_text(encoding="utf-8") == "mine"
-    # The pictures this build used were kept (used again), the unused ones went.
-    assert all(p.exists() for p in pictures)
 
 
 def test_a_cache_made_by_an_earlier_version_is_adopted(small_site: Path, tmp_path: Path) -> None:

@@ -278,7 +278,7 @@ def test_a_build_leaves_the_cycle_collector_as_it_found_it(content: Path, tmp_pa
 
 
 def test_the_preview_replans_only_the_page_of_an_edited_text(content: Path, tmp_path: Path) -> None:
-    site = LiveSite(content, cache=tmp_path / "cache")
+    site = LiveSite(content)
     try:
         site.rebuild(search_in_background=False)
         _append(content / DOCUMENT, "\nUne phrase vue en direct.\n")
@@ -1182,32 +1182,6 @@ def test_files_read_again_after_a_change_of_languages_come_parsed_from_the_state
     assert Path(DOCUMENT).name in checked and "index.md" in checked
     build(content, tmp_path / "fresh", cache=False)
     assert _differences(output, tmp_path / "fresh") == []
-
-
-def test_the_diagrams_cache_is_pruned_once_a_day_not_at_every_edit(
-    content: Path, tmp_path: Path
-) -> None:
-    """Pruning walks every picture of the cache: a build does it when the last pruning
-    is a day old, and then removes the pictures unused for weeks."""
-    import os
-    import time
-
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    build(content, output, cache=cache)
-    unused = cache / "diagrams" / "ab" / f"{'c' * 64}.diagram"
-    unused.parent.mkdir(parents=True, exist_ok=True)
-    unused.write_bytes(b"old")
-    weeks_ago = time.time() - 60 * 86400
-    os.utime(unused, (weeks_ago, weeks_ago))
-    _append(content / DOCUMENT, "\nUne phrase.\n")
-    assert build(content, output, cache=cache).rendered == 1
-    assert unused.exists()
-    stamp = cache / "diagrams" / "pruned.stamp"
-    two_days_ago = time.time() - 2 * 86400
-    os.utime(stamp, (two_days_ago,) * 2)
-    _append(content / DOCUMENT, "\nEncore une.\n")
-    build(content, output, cache=cache)
-    assert not unused.exists() and stamp.stat().st_mtime > two_days_ago + 86400  # renewed
 
 
 def test_an_edit_build_told_by_the_output_walk_still_mends_a_damaged_page(

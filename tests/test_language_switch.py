@@ -66,7 +66,7 @@ def test_cards_in_another_language_show_a_badge(demo_output: Path) -> None:
 
 
 def test_the_overlay_words_follow_the_sites_first_language(small_site: Path) -> None:
-    site = LiveSite(small_site, cache=small_site.parent / "cache")
+    site = LiveSite(small_site)
     try:
         site.rebuild(search_in_background=False)
         assert site.overlay_words["lang"] == "fr"

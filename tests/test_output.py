@@ -126,22 +126,6 @@ def test_a_symbolic_link_out_of_the_content_is_not_published(
     assert not (tmp_path / "output/static/leak.txt").exists()
 
 
-def test_a_tampered_diagram_cache_is_not_trusted(small_site: Path, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    output = tmp_path / "output"
-    build(small_site, output, cache=cache)
-    pictures = list((cache / "diagrams").glob("*/*.diagram"))
-    assert pictures
-    for picture in pictures:
-        picture.write_text('<svg class="diagram"><script>alert(1)</script></svg>', encoding="utf-8")
-    # Into a new folder, so that every page is rendered (and every picture needed).
-    output = tmp_path / "other-output"
-    report = build(small_site, output, cache=cache)
-    assert len(report.diagrams.laid_out) == len(pictures)
-    for page in output.rglob("*.html"):
-        assert "<script>alert(1)" not in page.read_text(encoding="utf-8")
-
-
 def test_a_static_folder_linked_out_of_the_content_is_not_published(
     small_site: Path, tmp_path: Path
 ) -> None:

@@ -76,7 +76,7 @@ def content(tmp_path: Path) -> Path:
 def test_the_preview_serves_exactly_what_a_fresh_build_writes_after_each_edit(
     content: Path, tmp_path: Path
 ) -> None:
-    site = LiveSite(content, cache=tmp_path / "cache")
+    site = LiveSite(content)
     try:
         for number, (name, edit) in enumerate(EDITS):
             edit(content)
@@ -109,7 +109,7 @@ def test_build_preview_and_mirror_run_the_same_pipeline(
     monkeypatch.setattr(pipeline, "run", spy)
     build(content, tmp_path / "output", cache=False)
     mirror(content, "igl", tmp_path / "igl", main_url="https://example.org/", cache=False)
-    site = LiveSite(content, cache=tmp_path / "cache")
+    site = LiveSite(content)
     try:
         assert site.rebuild(search_in_background=False).problems == []
     finally:
@@ -134,7 +134,7 @@ def test_a_failing_template_is_the_same_problem_for_the_build_and_the_preview(
     with pytest.raises(BuildError) as error:  # not a traceback
         build(small_site, output, theme=theme, cache=False)
     assert _written(output) == before
-    site = LiveSite(small_site, theme=theme, cache=tmp_path / "cache")
+    site = LiveSite(small_site, theme=theme)
     try:
         update = site.rebuild(search_in_background=False)
     finally:
@@ -175,7 +175,6 @@ def test_side_results_are_named_and_the_renderer_is_left_as_it_was(
     are rendered here (an edit's few pages): both at once."""
     from treillis.atlas import Atlas
     from treillis.build import load
-    from treillis.diagrams import DiagramCache
     from treillis.output import Staging
     from treillis.render import DEFAULT_THEME, Renderer
     from treillis.views import Views, page_groups
@@ -191,7 +190,6 @@ def test_side_results_are_named_and_the_renderer_is_left_as_it_was(
             page_groups(views, size=1),
             renderer,
             staging,
-            DiagramCache(None),
             parallel=parallel,
             side_tasks={"first": lambda: 1, "second": lambda: "two", "process": os.getpid},
         )

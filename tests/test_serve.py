@@ -287,7 +287,7 @@ def test_a_static_folder_linked_out_of_the_content_is_not_served(
     (theme / "static").mkdir(parents=True)
     (theme / "static/secret.txt").symlink_to(elsewhere / "secret.txt")
     (theme / "static/own.txt").write_text("the theme's own", encoding="utf-8")
-    preview = serve.start(small_site, port=0, theme=theme, cache=tmp_path / "cache")
+    preview = serve.start(small_site, port=0, theme=theme)
     try:
         assert preview.site.problems == []
         for path in ("/static/secret.txt", "/assets/secret.txt"):
@@ -412,7 +412,7 @@ def test_a_burst_of_saves_makes_one_rebuild(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(DEMO_CONTENT, content)
     timers = ManualTimers()
-    preview = serve.start(content, port=0, cache=tmp_path / "cache", timer=timers)
+    preview = serve.start(content, port=0, timer=timers)
     try:
         events = EventStream(preview.server.server_address[1])
         document = preview.site.content / DOCUMENT

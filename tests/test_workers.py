@@ -97,7 +97,6 @@ def test_workers_collect_cycles_rarely_and_leave_the_parents_frozen_objects_froz
     import gc
 
     from treillis import workers
-    from treillis.diagrams import DiagramCache
     from treillis.output import Staging
 
     monkeypatch.setenv("TREILLIS_WORKERS", "2")
@@ -110,7 +109,6 @@ def test_workers_collect_cycles_rarely_and_leave_the_parents_frozen_objects_froz
             [],
             renderer,
             Staging(tmp_path / "output"),
-            DiagramCache(None),
             side_tasks={"thresholds": _thresholds},
         )
         assert gc.get_freeze_count() >= frozen > 0

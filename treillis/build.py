@@ -16,9 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from treillis.cachedir import PRUNED_STAMP, open_cache
+from treillis.cachedir import open_cache
 from treillis.default_theme import DEFAULT_THEME
-from treillis.diagrams import DiagramCache, DiagramReport
 from treillis.errors import BuildError, Problem, Problems
 from treillis.incremental import (
     BuildState,
@@ -107,8 +106,8 @@ def build(
     `strict`: check the built site (links, anchors, titles, languages, descriptions)
     before putting it in place, and fail on any problem.
 
-    `cache` is the folder kept between builds (laid-out diagrams, and what the
-    previous build read and wrote, see `treillis.incremental`): True for
+    `cache` is the folder kept between builds (what the previous build read and
+    wrote, see `treillis.incremental`): True for
     `.treillis-cache` beside the content folder, False or None for no cache.
     """
     started = time.perf_counter()
@@ -208,8 +207,7 @@ def _read(
                 seconds=time.perf_counter() - started,
                 steps={},
                 rendered=0,
-                diagrams=DiagramReport(),
-                laid_out={},
+                diagrams=0,
                 up_to_date=True,
             )
     try:
@@ -362,7 +360,6 @@ def publish(
     # The output must not overlap the content, a user theme or the cache (whose build
     # state would then be published, and wiped by the next build).
     check_output_folder(output, protected=[content, *themes[:-1], *filter(None, [cache_folder])])
-    diagrams = DiagramCache(cache_folder)
     # What the search index analysed, for this output's next build: records analysed by
     # this code only, each under a digest of its texts, right whatever failed.
     search_state = None
@@ -373,7 +370,6 @@ def publish(
         themes,
         Staging(output, state.output if state else None),
         state,
-        diagrams,
         scope=scope,
         progress=progress,
         strict=strict,
@@ -381,34 +377,9 @@ def publish(
         started=started,
         output_intact=output_intact,
     )
-    if cache_folder is not None:
-        _prune_daily(diagrams, cache_folder)
     return replace(result.report, output=output)
 
 
-# Pruning the diagrams' cache walks every picture in it: done once a day at most (it
-# removes the pictures unused for weeks), not at every edit.
-_PRUNE_EVERY_S = 86_400
-
-
-def _prune_daily(diagrams: DiagramCache, folder: Path) -> None:
-    """Prune the diagrams' cache once a build is done (the preview does not, at every
-    save), unless it was pruned less than a day ago (the stamp file's time says when)."""
-    stamp = folder / PRUNED_STAMP
-    try:
-        if time.time() - stamp.lstat().st_mtime < _PRUNE_EVERY_S and not stamp.is_symlink():
-            return
-    except OSError:
-        pass  # never pruned
-    diagrams.prune()
-    try:
-        stamp.unlink(missing_ok=True)  # never written through a link planted there
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.touch()
-    except OSError:
-        pass
-
-
 def default_cache(content: Path) -> Path:
-    """The cache folder (build state, laid-out diagrams): beside the content folder."""
+    """The cache folder (the build state): beside the content folder."""
     return content.resolve().parent / ".treillis-cache"

@@ -1,11 +1,11 @@
 """The cache folder, and what makes its files data that nobody else can plant.
 
 Builds keep work for the next ones in a cache folder (`.treillis-cache/` beside
-the content by default): the build state and laid-out diagrams. That folder
+the content by default): the build state. That folder
 often sits inside the site's repository, where anyone who can commit could
 put a file. So:
 
-- every file Treillis keeps there is data (msgpack or SVG text), never code;
+- every file Treillis keeps there is data (msgpack), never code;
 - each is sealed with a keyed hash whose key lives in the user's own cache
   folder (`~/.cache/treillis/key` on Linux), outside any repository: a file
   that was not written by this user's builds does not verify and is ignored,
@@ -17,6 +17,7 @@ put a file. So:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -35,7 +36,8 @@ TAG = (
     "# This folder is a cache made by Treillis. It can be deleted at any time.\n"
 )
 # Names of the files Treillis writes in a cache folder, relative to it; earlier
-# versions wrote the same names (with pickles in build/) and no tag.
+# versions wrote the same names (with pickles in build/, and pictures in diagrams/)
+# and no tag.
 OWN_FILES = re.compile(
     r"(diagrams/[0-9a-f]{2}/[0-9a-f]{64}\.(?:svg|diagram)"
     r"|build/[0-9a-f]{24}(?:\.model|\.parsed|\.search|\.documents\.[0-9a-f]{16})?"
@@ -44,8 +46,6 @@ OWN_FILES = re.compile(
     r"|diagrams/pruned\.stamp"
     r"|.*\.[0-9]+\.tmp)"
 )
-# When the diagrams' cache was last pruned (its time; empty).
-PRUNED_STAMP = "diagrams/pruned.stamp"
 
 _MAC_SIZE = 32
 
@@ -148,6 +148,7 @@ def open_cache(folder: Path) -> Path:
                 "link, and Treillis follows no link in its cache (writing or pruning through "
                 "it would reach files elsewhere). Delete the link, or the whole cache folder."
             )
+        _remove_pictures(folder)
         return folder
     if folder.is_dir():
         foreign = _foreign_files(folder)
@@ -159,9 +160,26 @@ def open_cache(folder: Path) -> Path:
             )
         for old_state in (folder / "build").glob("*.pickle"):
             old_state.unlink()  # an earlier version's build state: code, never read now
+        _remove_pictures(folder)
     folder.mkdir(parents=True, exist_ok=True)
     tag.write_text(TAG, encoding="utf-8")
     return folder
+
+
+def _remove_pictures(folder: Path) -> None:
+    """Remove the diagrams earlier versions kept in `diagrams/` (now drawn at every
+    build, faster than read back): only files named as they named them, and the
+    folders that are then empty. Called once the folder is known to hold no link."""
+    diagrams = folder / "diagrams"
+    if not diagrams.is_dir():
+        return
+    for directory, _dirs, files in os.walk(diagrams, topdown=False):
+        for name in files:
+            relative = os.path.relpath(os.path.join(directory, name), folder)
+            if OWN_FILES.fullmatch(relative.replace(os.sep, "/")):
+                os.unlink(os.path.join(directory, name))
+        with contextlib.suppress(OSError):  # a file Treillis did not write stays, and its folder
+            os.rmdir(directory)
 
 
 def _linked_folders(folder: Path) -> list[str]:

@@ -192,10 +192,10 @@ def _web_address(
     "cache_dir",
     default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder keeping laid-out diagrams between builds [default: .treillis-cache "
-    "beside CONTENT].",
+    help="Folder keeping what a build read and wrote, for the next one [default: "
+    ".treillis-cache beside CONTENT].",
 )
-@click.option("--no-cache", is_flag=True, help="Lay out every diagram again and keep nothing.")
+@click.option("--no-cache", is_flag=True, help="Start from nothing and keep nothing.")
 @click.option(
     "--strict",
     is_flag=True,
@@ -238,11 +238,7 @@ def build(
             "the others unchanged).",
             markup=False,
         )
-        diagrams = report.diagrams
-        out.print(
-            f"Diagrams: {diagrams.drawn} drawn, {len(diagrams.laid_out)} laid out, "
-            f"{diagrams.cached} from the cache."
-        )
+        out.print(f"Diagrams: {report.diagrams} drawn.")
         out.print(f"Open {(report.output / 'index.html').resolve().as_uri()}", markup=False)
 
 

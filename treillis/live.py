@@ -3,8 +3,7 @@
 Each rebuild runs the pipeline of `treillis build` (`treillis.pipeline.run`)
 into memory (`treillis.output.Memory`) instead of a folder, with what it keeps
 from the previous rebuild: the build state (parsed files, the model, a digest
-of every page's view), rendered Markdown, compiled templates, and laid-out
-diagrams in the cache folder. Pages are rendered again only when their view
+of every page's view), rendered Markdown and compiled templates. Pages are rendered again only when their view
 changed, so a document edit re-renders that document, its dossier, the pages
 of its descriptors and the lists that show it, not the whole site. What is
 the preview's own is here: the search data refreshed in the background,
@@ -27,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from treillis import pipeline
-from treillis.build import default_cache, load, theme_folders
-from treillis.diagrams import DiagramCache
+from treillis.build import load, theme_folders
 from treillis.errors import BuildError, Problem
 from treillis.i18n import Messages, Translations, translator
 from treillis.incremental import BuildState, fingerprints
@@ -55,12 +53,11 @@ class Update:
 class LiveSite:
     """Pages, static files and search data of a content folder, in memory."""
 
-    def __init__(self, content: Path, theme: Path | None = None, cache: Path | None = None) -> None:
+    def __init__(self, content: Path, theme: Path | None = None) -> None:
         self.content = content
         self.theme = theme
         self.parse_cache = ParseCache()
         self.markdown_cache: dict[tuple, str] = {}
-        self.diagram_cache = DiagramCache(cache if cache is not None else default_cache(content))
         self.output = Memory()  # the last good rebuild's files
         self.search: dict[str, bytes] = {}
         self.problems: list[Problem] = []
@@ -119,7 +116,6 @@ class LiveSite:
                 themes,
                 self.output,
                 self._state,
-                self.diagram_cache,
                 renderers=self._renderers,
                 markdown_cache=self.markdown_cache,
                 search=False,  # made in the background, below

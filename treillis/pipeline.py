@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from treillis.atlas import Atlas
-from treillis.diagrams import DiagramCache
 from treillis.errors import BuildError
 from treillis.i18n import Translations
 from treillis.incremental import Affected, BuildState, affected_items, fingerprints, text_changes
@@ -86,7 +85,6 @@ def run(
     themes: list[Path],
     output: Output,
     state: BuildState | None,
-    diagram_cache: DiagramCache,
     *,
     scope: Scope | None = None,
     progress: Progress | None = None,
@@ -207,7 +205,6 @@ def run(
             groups,
             renderer,
             output,
-            diagram_cache,
             Previous(previous, intact, keep_digests=state is not None),
             progress,
             parallel=changes is None and _large(views, affected),
@@ -293,7 +290,6 @@ def run(
         steps=steps,
         diagrams=rendered.diagrams,
         rendered=rendered.rendered,
-        laid_out=rendered.laid_out,
     )
     return Result(report, published_site, views.paths, page_paths, rendered.written)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from treillis.diagrams import DiagramReport
 from treillis.errors import Problem
 
 
@@ -25,9 +24,7 @@ class BuildReport:
     # write (diagrams and pages), search index (beside the pages), search and exports
     # (writing them), check (--strict), commit
     steps: dict[str, float] = field(default_factory=dict)
-    diagrams: DiagramReport = field(default_factory=DiagramReport)
-    # page path → key of each diagram laid out (not taken from the cache) in this build
-    laid_out: dict[str, list[str]] = field(default_factory=dict)
+    diagrams: int = 0  # pictures drawn (for the pages rendered)
     # pages rendered by this build (the others were unchanged)
     rendered: int = 0
     # True when nothing changed since the previous build, which was kept as it is

@@ -37,13 +37,12 @@ def start(
     content: Path,
     port: int = 0,
     theme: Path | None = None,
-    cache: Path | None = None,
     report: Callable[[Update], None] | None = None,
     timer: TimerFactory = thread_timer,
 ) -> Preview:
     """Build the site in memory, then serve and watch it (until `stop()`); `timer`
     makes the timers that merge a burst of saves into one rebuild."""
-    site = LiveSite(content, theme, cache)
+    site = LiveSite(content, theme)
     first = site.rebuild(search_in_background=False)
     if report is not None:
         report(first)

@@ -4,9 +4,9 @@ The site's pages come in groups (`treillis.views.page_groups`). Workers are
 forked once the site is loaded, so each inherits the model and the job in
 memory (copy-on-write) and nothing is pickled on the way in. For each group a worker
 plans the pages, compares each plan with the previous build's (a digest), and
-for the pages that changed gets their diagrams (from the cache, or laid out
-there and then), renders and writes them. It sends back only digests, which
-pages it kept, which diagrams it drew and the problems it met. No process
+for the pages that changed draws their diagrams, renders and writes them. It
+sends back only digests, which pages it kept, how many pictures it drew and the
+problems it met. No process
 holds every page or every picture of the site at once, and both cores stay
 busy from the first page to the last; side tasks (the search index, the
 feeds) run in the same workers meanwhile. The groups of one language go to one
@@ -32,7 +32,7 @@ from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from treillis.diagrams import DiagramCache, DiagramReport, render_diagrams
+from treillis.diagrams import render_diagrams
 from treillis.errors import Problem, SetupError
 from treillis.incremental import view_digest
 from treillis.output import Output
@@ -63,8 +63,7 @@ class Rendered:
     digests: dict[str, str] = field(default_factory=dict)
     kept: set[str] = field(default_factory=set)  # planned, unchanged: not rendered
     rendered: int = 0
-    laid_out: dict[str, list[str]] = field(default_factory=dict)  # page → diagrams drawn
-    diagrams: DiagramReport = field(default_factory=DiagramReport)
+    diagrams: int = 0  # pictures drawn
     problems: list[Problem] = field(default_factory=list)
     side_results: dict[str, Any] = field(default_factory=dict)  # of the side tasks, by name
 
@@ -78,10 +77,7 @@ class Rendered:
         self.digests.update(other.digests)
         self.kept |= other.kept
         self.rendered += other.rendered
-        self.laid_out.update(other.laid_out)
-        self.diagrams.cached += other.diagrams.cached
-        self.diagrams.laid_out += other.diagrams.laid_out
-        self.diagrams.drawn += other.diagrams.drawn
+        self.diagrams += other.diagrams
         self.problems += other.problems
 
 
@@ -90,10 +86,8 @@ class _Job:
     groups: list[PageGroup]
     renderer: Renderer
     output: Output
-    diagrams: DiagramCache
     previous: Previous
     side_tasks: dict[str, Callable[[], Any]]
-    diagram_workers: int | None = 1  # in a worker process: one (every core already works)
     bodies: PlainBodies | None = None  # where the workers save bodies' plain texts
 
 
@@ -105,7 +99,6 @@ def render_pages(
     groups: list[PageGroup],
     renderer: Renderer,
     output: Output,
-    diagrams: DiagramCache,
     previous: Previous | None = None,
     progress: Callable[[int, int], None] | None = None,
     parallel: bool = True,
@@ -126,12 +119,11 @@ def render_pages(
     # Fragments reused from page to page are this build's only (never an earlier view's).
     renderer = copy.copy(renderer)
     renderer.fragments = {}
-    job = _Job(groups, renderer, output, diagrams, previous or Previous(), side_tasks or {})
+    job = _Job(groups, renderer, output, previous or Previous(), side_tasks or {})
     workers = worker_count()
     total = Rendered()
     can_fork = output.shared and workers >= 2 and _can_fork()
     if not parallel or not can_fork:
-        job.diagram_workers = None  # the diagrams laid out by every core if many are new
         # An edit's few pages take about as long as the search index and the exports:
         # with a core to spare, those run meanwhile in one process of their own.
         with _forked(job, 1) if can_fork and job.side_tasks else nullcontext() as pool:
@@ -386,14 +378,12 @@ def _render_group(job: _Job, number: int) -> Rendered:
                 done.kept.add(page.path)
                 continue
         to_render.append(page)
-    svgs, done.diagrams = render_diagrams(
-        (d for page in to_render for d in page.diagrams), job.diagrams, job.diagram_workers
-    )
+    svgs = render_diagrams(d for page in to_render for d in page.diagrams)
+    done.diagrams = len(svgs)
     # This group's pictures only (nobody holds all of them), in a renderer of its own
     # that shares the compiled templates: the job's is never changed.
     renderer = copy.copy(job.renderer)
     renderer.svgs = svgs
-    fresh = set(done.diagrams.laid_out)
     for page in to_render:
         try:
             html = renderer.render(page)
@@ -404,9 +394,6 @@ def _render_group(job: _Job, number: int) -> Rendered:
             continue
         job.output.write_text(page.path, html)
         done.rendered += 1
-        drawn = [d.key for d in page.diagrams if d.key in fresh]
-        if drawn:
-            done.laid_out[page.path] = drawn
     return done
 
 

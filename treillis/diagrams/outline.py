@@ -9,8 +9,7 @@ phones, a narrow variant lists each principle with the cases supporting it.
 Both carry a key: what their colours and borders mean.
 
 Like neighbourhoods (see `star`), they are written in the form `svgsafe` writes,
-every value escaped and every link checked, and not parsed again when drawn; a
-picture read back from the cache is sanitised (see `treillis.diagrams`).
+every value escaped and every link checked, and not parsed again when drawn.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What a diagram shows, as plain data: nodes, edges, ranks, and its accessible text.
 
-A `Diagram` is everything its picture depends on, so its hash is the cache key:
-an unchanged neighbourhood is never laid out again.
+A `Diagram` is everything its picture depends on, so its hash (`key`) names the
+picture: drawn once per group of pages, and standing for it in a page's digest.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from functools import cached_property
 
 import msgspec
 
-# Bump when the layout code changes what it draws: every cached picture is redone.
-LAYOUT_VERSION = 11
 WRAP_WIDTH = 22
 
 
@@ -58,12 +56,11 @@ class Diagram:
 
     @cached_property
     def key(self) -> str:
-        """A hash of exactly what the picture shows (and of the layout code's version)."""
+        """A hash of exactly what the picture shows."""
         # msgpack: every value's type and length written, so two diagrams that differ in
         # anything hash apart (and a tenth of the time of JSON, for thousands a build).
         data = msgspec.msgpack.encode(
             [
-                LAYOUT_VERSION,
                 self.name,
                 self.title,
                 self.description,

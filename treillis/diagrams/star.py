@@ -20,8 +20,8 @@ writes SVG without a font library.
 The markup is written here, every value from the content escaped as `svgsafe`
 escapes it and every link checked as it checks them, in the form it writes: a
 picture is what `svgsafe.sanitise` would make of it, without the parse (6 % of a
-cold build). It is drawn on every build and never leaves the process (never
-cached); `tests/test_diagrams.py` checks that sanitising changes none of them.
+cold build). It is drawn on every build and never leaves the process;
+`tests/test_diagrams.py` checks that sanitising changes none of them.
 
 A box's measures and markup depend only on what its node shows (every field but
 its id) and its label's lines: a box is drawn where it stands by a `translate`, so
