@@ -159,8 +159,38 @@ def test_files_parsed_ahead_by_a_forked_process_read_as_they_would_here(
         return parsed_file(path, parser)
 
     monkeypatch.setattr(sources, "_parsed_file", parse)
+    # (Threads other tests left in this process would stop it from forking.)
+    monkeypatch.setattr(sources.threading, "active_count", lambda: 1)
     assert read(2) == expected
     assert len(mine) == 3 and made[0].count > 40  # the other process parsed the rest
+
+
+def test_nothing_is_parsed_ahead_by_a_process_with_other_threads(tmp_path: Path) -> None:
+    """A fork copies none of the other threads (nor what they were doing): a process
+    running some (the preview's server) parses every file itself, when asked for."""
+    import threading
+
+    from treillis.sources import ParseCache
+
+    files = []
+    for number in range(300):
+        path = tmp_path / f"{number}.yaml"
+        path.write_text(f"- id: d{number}\n", encoding="utf-8")
+        files.append((str(path), parse_yaml))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        cache = ParseCache()
+        cache.parse_ahead(files)
+        assert cache._ahead == {}
+    finally:
+        release.set()
+        other.join()
+    if threading.active_count() == 1:  # none left by other tests: this one parses ahead
+        cache.parse_ahead(files)
+        assert len(cache._ahead) == len(files)
+        assert cache.get(tmp_path / "7.yaml", parse_yaml) == [{"id": "d7"}]
 
 
 def test_processes_taking_chunks_in_turn_leave_none(tmp_path: Path) -> None:

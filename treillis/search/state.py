@@ -323,12 +323,14 @@ class SearchState:
         """The groups of `records`, each group whose records changed written again."""
         assert self.path is not None
         new, old = records.keys(), previous.keys_kept
-        added, gone = new - old, old - new
-        changed = {key[:2] for key in added} | {key[:2] for key in gone} | previous.damaged
+        added_to: dict[str, list[str]] = {}  # the keys added, by group (one pass over them)
+        for key in new - old:
+            added_to.setdefault(key[:2], []).append(key)
+        changed = {*added_to, *(key[:2] for key in old - new), *previous.damaged}
         groups = dict(previous.groups)
         for name in sorted(changed):
             keys = [key for key in previous.groups.get(name, ("", []))[1] if key in new]
-            keys = sorted({*keys, *(key for key in added if key[:2] == name)})
+            keys = sorted({*keys, *added_to.get(name, ())})
             kept: dict[str, Analysed | msgspec.Raw] = {}
             for key in keys:
                 record = records[key]
