@@ -191,13 +191,20 @@ def test_an_edit_build_keeps_the_files_treillis_did_not_write(
     assert not any(output.rglob("nouveau*"))
 
 
-def test_the_saved_output_list_is_the_output_treillis_wrote(content: Path, tmp_path: Path) -> None:
-    """The stamps of the output a build saves are made from what it wrote, without
-    walking the output: they must be what a walk finds (a page damaged since is then
-    seen, and rewritten, by the next build)."""
+def test_the_saved_output_list_is_the_output_treillis_wrote(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stamps of the output a build saves are made from what it wrote (in worker
+    processes too), without walking the output: they must be what a walk finds (a page
+    damaged since is then seen, and rewritten, by the next build)."""
+    from treillis import pipeline
+
+    monkeypatch.setenv("TREILLIS_WORKERS", "2")
+    monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 10)
     output, cache = tmp_path / "output", tmp_path / "cache"
     build(content, output, cache=cache)
     path = state_file(cache, output, _options(None, None, False))
+    assert load_state(path, _options(None, None, False)).output == output_manifest(output)
     for name, edit in EDITS:
         edit(content)
         build(content, output, cache=cache)

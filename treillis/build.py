@@ -7,9 +7,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import re
 import signal
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -37,6 +35,7 @@ from treillis.model import Site
 from treillis.output import Staging, Stamp, check_output_folder, output_intact
 from treillis.report import BuildReport
 from treillis.sources import ParseCache
+from treillis.versions import library_versions
 
 if TYPE_CHECKING:
     from treillis.pipeline import Progress
@@ -294,32 +293,6 @@ def code_version() -> str:
     versions = library_versions(("jinja2", "markdown-it-py", "lunr", "nh3", "rdflib", "PyYAML"))
     text = repr(sorted((p, d) for p, d in files.items() if "__pycache__" not in p)) + repr(versions)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def library_versions(names: tuple[str, ...]) -> list[str]:
-    """`name=version` of each installed distribution (`name=?` when not found), as
-    `importlib.metadata.version` finds it (the first on `sys.path`), from the names of
-    the metadata folders alone: importing `importlib.metadata` takes longer than a no-op
-    build's other work."""
-    wanted = {_normal_name(name) for name in names}
-    found: dict[str, str] = {}
-    for entry in sys.path:
-        try:
-            listing = os.listdir(entry or ".")
-        except OSError:  # a zip file, a folder gone
-            continue
-        for item in listing:
-            if item.endswith((".dist-info", ".egg-info")):
-                name, _, version = item.rsplit(".", 1)[0].partition("-")
-                key = _normal_name(name)
-                if key in wanted and key not in found:
-                    found[key] = version
-    return [f"{name}={found.get(_normal_name(name), '?')}" for name in names]
-
-
-def _normal_name(name: str) -> str:
-    """A distribution's name as its metadata folder may write it (PEP 503, '_' for '-')."""
-    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def checked_base_url(base_url: str) -> str:

@@ -35,7 +35,7 @@ from typing import Any
 from treillis.diagrams import render_diagrams
 from treillis.errors import Problem, SetupError
 from treillis.incremental import view_digest
-from treillis.output import Output
+from treillis.output import Output, Stamp
 from treillis.render import Renderer, TemplateProblem
 from treillis.search.bodies import PlainBodies
 from treillis.views import Page, PageGroup
@@ -139,7 +139,7 @@ def render_pages(
             total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
             if not total.problems:
                 total.side_results = {
-                    name: sides[name].result() if sides else task()
+                    name: _received(job.output, sides[name].result()) if sides else task()
                     for name, task in job.side_tasks.items()
                 }
         return total
@@ -239,12 +239,13 @@ class _Lanes:
                 for future in finished:
                     worker, (kind, what) = running.pop(future)
                     self.in_flight[worker] -= 1
+                    result = _received(self.job.output, future.result())
                     if kind == "group":
-                        done[what] = future.result()
+                        done[what] = result
                         if progress is not None:
                             progress(len(done), len(self.job.groups))
                     else:
-                        side_results[what] = future.result()
+                        side_results[what] = result
                     feed(worker)
         except BaseException:
             for future in running:
@@ -334,18 +335,29 @@ def _start_worker(job: _Job) -> None:
     gc.set_threshold(*_WORKER_GC_THRESHOLDS)
 
 
-def _side_in_worker(name: str) -> Any:
+def _side_in_worker(name: str) -> tuple[Any, dict[str, Stamp]]:
+    """A side task's result, and the stamps of the files it wrote (see `_received`)."""
     assert _worker_job is not None, "started by render_pages"
-    return _worker_job.side_tasks[name]()
+    result = _worker_job.side_tasks[name]()
+    return result, _worker_job.output.take_stamps()
 
 
-def _group_in_worker(number: int) -> Rendered:
+def _group_in_worker(number: int) -> tuple[Rendered, dict[str, Stamp]]:
+    """A group's pages made, and the stamps of the files written (see `_received`)."""
     assert _worker_job is not None, "started by render_pages"
     done = _render_group(_worker_job, number)
     if _worker_job.bodies is not None:
         _worker_job.bodies.save(str(number))
     _release_free_memory()
-    return done
+    return done, _worker_job.output.take_stamps()
+
+
+def _received(output: Output, sent: tuple[Any, dict[str, Stamp]]) -> Any:
+    """What a worker sent back: its result, once the stamps of the files it wrote are
+    the output's (a full build's manifest is then known without walking the output)."""
+    result, stamps = sent
+    output.add_stamps(stamps)
+    return result
 
 
 def _release_free_memory() -> None:

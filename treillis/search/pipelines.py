@@ -20,6 +20,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from importlib import import_module
 from typing import Protocol
 
 from lunr.pipeline import Pipeline
@@ -27,11 +29,9 @@ from lunr.stemmer import stemmer as english_stemmer
 from lunr.stop_word_filter import WORDS as ENGLISH_STOP_WORDS
 from lunr.stop_word_filter import stop_word_filter as english_stop_word_filter
 from lunr.token import Token
-from snowballstemmer.french_stemmer import FrenchStemmer
-from snowballstemmer.spanish_stemmer import SpanishStemmer
 
 from treillis.languages import REGISTRY
-from treillis.search.stemmer_pt import LunrPortugueseStemmer
+from treillis.versions import installed_versions
 
 # JavaScript's \s (what lunr.js splits on, with "-"): Python's \s differs.
 JS_SPACES = (
@@ -814,26 +814,29 @@ def snowball(algorithm: str, classic: Callable[[], _WordStemmer]) -> _WordStemme
     documents: tests/test_search_index.py); PyStemmer 3 follows Snowball 3, whose stems differ
     from lunr-languages' on some words, and is not used."""
     try:
-        from importlib.metadata import version
-
         import Stemmer  # type: ignore[import-not-found]
-
-        if not version("PyStemmer").startswith("2.2."):
-            return classic()
     except ImportError:
+        return classic()
+    if not installed_versions(("PyStemmer",)).get("PyStemmer", "").startswith("2.2."):
         return classic()
     stemmer = Stemmer.Stemmer(algorithm)
     stemmer.maxCacheSize = 0  # each word is stemmed once already (`_stemmer`)
     return stemmer
 
 
-def _stemmer(stemmer: _WordStemmer) -> Callable[..., Token]:
+def _stemmer(make: Callable[[], _WordStemmer]) -> Callable[..., Token]:
+    """A pipeline function stemming with the stemmer `make` makes at its first word (a
+    build that stems nothing in a language never imports its stemmer: snowballstemmer
+    imports every language's, a tenth of a build's start)."""
     cache: dict[str, str] = {}
+    made: list[_WordStemmer] = []
 
     def stem(token: Token, *_: object) -> Token:
         def change(text: str, _m: object = None) -> str:
             if text not in cache:
-                cache[text] = stemmer.stemWord(text)
+                if not made:
+                    made.append(make())
+                cache[text] = made[0].stemWord(text)
             return cache[text]
 
         return token.update(change)
@@ -841,12 +844,28 @@ def _stemmer(stemmer: _WordStemmer) -> Callable[..., Token]:
     return stem
 
 
+def _classic(algorithm: str) -> Callable[[], _WordStemmer]:
+    """snowballstemmer's stemmer for `algorithm` (french…), imported when made."""
+
+    def make() -> _WordStemmer:
+        module = import_module(f"snowballstemmer.{algorithm}_stemmer")
+        return getattr(module, f"{algorithm.capitalize()}Stemmer")()
+
+    return make
+
+
+def _portuguese() -> _WordStemmer:
+    from treillis.search.stemmer_pt import LunrPortugueseStemmer
+
+    return LunrPortugueseStemmer()
+
+
 stop_word_filter_fr = _stop_word_filter(FRENCH_STOP_WORDS)
 stop_word_filter_es = _stop_word_filter(SPANISH_STOP_WORDS)
-stemmer_fr = _stemmer(snowball("french", FrenchStemmer))
-stemmer_es = _stemmer(snowball("spanish", SpanishStemmer))
+stemmer_fr = _stemmer(partial(snowball, "french", _classic("french")))
+stemmer_es = _stemmer(partial(snowball, "spanish", _classic("spanish")))
 stop_word_filter_pt = _stop_word_filter(PORTUGUESE_STOP_WORDS)
-stemmer_pt = _stemmer(LunrPortugueseStemmer())
+stemmer_pt = _stemmer(_portuguese)
 
 for function, label in (
     (trimmer, "trimmer-fr"),
