@@ -213,3 +213,33 @@ def test_a_worker_given_no_task_stops_with_its_pool() -> None:
         for process in processes:
             if process.is_alive():
                 process.terminate()
+
+
+def test_the_pages_time_ends_with_the_last_page_not_with_the_side_tasks(
+    tmp_path, monkeypatch
+) -> None:
+    """A side task (the search index) may end after the pages (an edit's few): when the
+    last page was written is said apart (`pages_done`), so that the pages' time is theirs."""
+    import time
+
+    from treillis import workers
+    from treillis.atlas import Atlas
+    from treillis.build import load
+    from treillis.output import Staging
+    from treillis.views import Views, page_groups
+
+    monkeypatch.setenv("TREILLIS_WORKERS", "1")  # the side tasks run after the pages, here
+    site = load(DEMO_CONTENT)
+    staging = Staging(tmp_path / "output")
+    started: list[float] = []
+    try:
+        done = workers.render_pages(
+            page_groups(Views(site, Atlas(site)))[:2],
+            Renderer([DEFAULT_THEME], site.config),
+            staging,
+            side_tasks={"search": lambda: started.append(time.perf_counter())},
+        )
+    finally:
+        staging.abort()
+    assert done.rendered > 10 and len(started) == 1
+    assert 0 < done.pages_done <= started[0]

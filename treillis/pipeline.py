@@ -111,9 +111,9 @@ def run(
     steps: dict[str, float] = {}
     clock = started
 
-    def step(name: str) -> None:
+    def step(name: str, at: float | None = None) -> None:
         nonlocal clock
-        now = time.perf_counter()
+        now = at or time.perf_counter()
         steps[name] = now - clock
         clock = now
 
@@ -215,7 +215,9 @@ def run(
         views.plain_bodies = None
         if rendered.problems:
             raise BuildError(rendered.problems)
-        step("write")
+        # The pages are written; the search index and the exports beside them may have
+        # taken longer (an edit's): waiting for them is theirs.
+        step("write", rendered.pages_done)
         if changes is not None:
             page_paths = list(previous)
             kept = (intact - set(rendered.paths)) | rendered.kept

@@ -21,8 +21,9 @@ class BuildReport:
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
     # seconds spent in each step (see `treillis.pipeline.run`): read, pages (planning),
-    # write (diagrams and pages), search index (beside the pages), search and exports
-    # (writing them), check (--strict), commit
+    # write (diagrams and pages, until the last page is written), search index (beside
+    # the pages), search and exports (what they took beyond the pages, and writing
+    # them), check (--strict), commit
     steps: dict[str, float] = field(default_factory=dict)
     diagrams: int = 0  # pictures drawn (for the pages rendered)
     # pages rendered by this build (the others were unchanged)

@@ -24,6 +24,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -66,6 +67,8 @@ class Rendered:
     diagrams: int = 0  # pictures drawn
     problems: list[Problem] = field(default_factory=list)
     side_results: dict[str, Any] = field(default_factory=dict)  # of the side tasks, by name
+    # When (`time.perf_counter()`) the last page was written: the side tasks may end later.
+    pages_done: float = 0.0
 
     @property
     def written(self) -> list[str]:
@@ -136,6 +139,7 @@ def render_pages(
                 total.add(_render_group(job, number))
                 if progress is not None:
                     progress(number + 1, len(groups))
+            total.pages_done = time.perf_counter()
             total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
             if not total.problems:
                 total.side_results = {
@@ -149,7 +153,7 @@ def render_pages(
         done, side_results = lanes.run(side_after or {}, progress)
         for number in range(len(groups)):  # in the order of the groups
             total.add(done[number])
-        total.side_results = side_results
+        total.side_results, total.pages_done = side_results, lanes.pages_done
     total.problems = sorted(set(total.problems))[:MAX_TEMPLATE_PROBLEMS]
     return total
 
@@ -183,6 +187,7 @@ class _Lanes:
         self.queues: list[deque[tuple[str, Any]]] = [deque() for _ in pools]
         self.shared: deque[tuple[str, Any]] = deque()
         self.in_flight = [0] * len(pools)
+        self.pages_done = 0.0  # when the last group was done (see `Rendered.pages_done`)
 
     def _place(self, side_after: dict[str, int]) -> None:
         """Every task in its queue. A side task of `side_after` goes after that many of
@@ -231,6 +236,8 @@ class _Lanes:
 
         done: dict[int, Rendered] = {}
         side_results: dict[str, Any] = {}
+        if not self.job.groups:
+            self.pages_done = time.perf_counter()
         try:
             for worker in range(len(self.pools)):
                 feed(worker)
@@ -242,6 +249,8 @@ class _Lanes:
                     result = _received(self.job.output, future.result())
                     if kind == "group":
                         done[what] = result
+                        if len(done) == len(self.job.groups):
+                            self.pages_done = time.perf_counter()
                         if progress is not None:
                             progress(len(done), len(self.job.groups))
                     else:
