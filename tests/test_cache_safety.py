@@ -168,14 +168,27 @@ def test_an_earlier_versions_pictures_are_removed_and_never_reach_a_page(
         text = page.read_text(encoding="utf-8")
         assert "alert(" not in text and "avascript" not in text
     assert _pages(tmp_path / "other") == _pages(output)
-    # A file of someone else's there stays, and its folders.
+    # Files of someone else's there stay, and their folders; a link named as a picture
+    # is not followed (nor removed).
     for picture in pictures:
         picture.parent.mkdir(parents=True, exist_ok=True)
         picture.write_text(planted, encoding="utf-8")
-    notes = cache / "diagrams" / "ab" / "notes.txt"
-    notes.write_text("mine\n", encoding="utf-8")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    theirs = [
+        cache / "diagrams" / "ab" / "notes.txt",
+        cache / "diagrams" / "ab" / "backup.2024.tmp",
+        cache / "diagrams" / "mine" / f"{'e' * 64}.svg",
+    ]
+    for path in theirs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("mine\n", encoding="utf-8")
+    link = cache / "diagrams" / "cd" / f"{'f' * 64}.diagram"
+    link.parent.mkdir()
+    link.symlink_to(victim)
     build(small_site, output, cache=cache)
-    assert [p for p in (cache / "diagrams").rglob("*") if p.is_file()] == [notes]
+    left = sorted(p for p in (cache / "diagrams").rglob("*") if p.is_file() or p.is_symlink())
+    assert left == sorted([*theirs, link]) and victim.read_text(encoding="utf-8") == "precious\n"
 
 
 def test_a_folder_of_someone_elses_is_refused_as_a_cache(small_site: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Diagrams as readers meet them: inline, accessible, linked, never cut, laid out once."""
+"""Diagrams as readers meet them: inline, accessible, linked, never cut, drawn once each."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -110,15 +111,25 @@ def test_a_file_is_valid_or_not_whatever_else_it_contains() -> None:
     assert parse_yaml("title: R&D\n") == parse_yaml("title: 'R&D'\n") == {"title": "R&D"}
 
 
+def _wait_for(done: Callable[[], bool]) -> None:
+    """Until `done()`: a bound against a hang only (never reached unless broken)."""
+    import time
+
+    deadline = time.monotonic() + 60
+    while not done():
+        assert time.monotonic() < deadline, "the other process never went on"
+        time.sleep(0.005)
+
+
 def test_files_parsed_ahead_by_a_forked_process_read_as_they_would_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A large site's files are parsed by this process and a forked one, each taking
     the next few in turn: the site read, and its problems, are what parsing them all
-    here gives, broken files included (their values come back as data)."""
+    here gives, broken files included (their values come back as data), and this
+    process parses none of the other's files again."""
     import os
     import shutil
-    import time
 
     from tests.conftest import DEMO_CONTENT
     from treillis import sources
@@ -130,15 +141,29 @@ def test_files_parsed_ahead_by_a_forked_process_read_as_they_would_here(
     folder = content / "dossiers" / "cooperation-rural-urbain"
     (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
     (folder / "latin1.md").write_bytes("---\ntitle: Été\n---\n".encode("latin-1"))
+    here, parsed = os.getpid(), sources._parsed
+    parsed_here: list[object] = []  # the files this process parsed (ahead or when asked)
+
+    def parse_here(data: bytes, parser: Callable[[str], object]) -> object:
+        if os.getpid() == here:
+            parsed_here.append(parser)
+        return parsed(data, parser)
+
+    monkeypatch.setattr(sources, "_parsed", parse_here)
+    monkeypatch.setenv("TREILLIS_WORKERS", "2")
+    # (Threads other tests left in this process would stop it from forking.)
+    monkeypatch.setattr(sources.threading, "active_count", lambda: 1)
 
     def read(ahead: int) -> tuple:
         monkeypatch.setattr(sources, "_AHEAD_MIN", ahead)
+        parsed_here.clear()
         problems = Problems()
         site = read_site(content, problems, sources.ParseCache())
         said = [str(problem) for problem in problems.items]
         return site.documents, site.dossiers, site.descriptors, said
 
     expected = read(10**9)  # all parsed here, when asked for
+    every = len(parsed_here)
     assert len(expected[0]) > 30 and len(expected[3]) == 2
     # This process takes one chunk, then waits until the other has taken all the others.
     monkeypatch.setattr(sources._Chunks, "SIZE", 3)
@@ -147,29 +172,29 @@ def test_files_parsed_ahead_by_a_forked_process_read_as_they_would_here(
     monkeypatch.setattr(
         sources._Chunks, "__init__", lambda self, count: made.append(self) or init(self, count)
     )
-    here, parsed_file = os.getpid(), sources._parsed_file
-    mine: list[str] = []
+    parsed_file = sources._parsed_file
 
-    def parse(path: str, parser: object) -> object:
+    def parse_file(path: str, parser: Callable[[str], object]) -> object:
         if os.getpid() == here:
-            mine.append(path)
             counter = made[0].counter
-            while int.from_bytes(counter[:8], "little") < made[0].count:
-                time.sleep(0.005)
+            _wait_for(lambda: int.from_bytes(counter[:8], "little") >= made[0].count)
         return parsed_file(path, parser)
 
-    monkeypatch.setattr(sources, "_parsed_file", parse)
-    # (Threads other tests left in this process would stop it from forking.)
-    monkeypatch.setattr(sources.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sources, "_parsed_file", parse_file)
     assert read(2) == expected
-    assert len(mine) == 3 and made[0].count > 40  # the other process parsed the rest
+    # Here: one chunk, and the files not parsed ahead (site.yaml, the families).
+    assert made[0].count > 40 and len(parsed_here) == every - made[0].count + 3
 
 
-def test_nothing_is_parsed_ahead_by_a_process_with_other_threads(tmp_path: Path) -> None:
+def test_nothing_is_parsed_ahead_by_a_process_with_other_threads_or_one_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A fork copies none of the other threads (nor what they were doing): a process
-    running some (the preview's server) parses every file itself, when asked for."""
+    running some (the preview's server) parses every file itself, when asked for; so
+    does one told to use one process (`TREILLIS_WORKERS=1`)."""
     import threading
 
+    from treillis import sources
     from treillis.sources import ParseCache
 
     files = []
@@ -177,6 +202,7 @@ def test_nothing_is_parsed_ahead_by_a_process_with_other_threads(tmp_path: Path)
         path = tmp_path / f"{number}.yaml"
         path.write_text(f"- id: d{number}\n", encoding="utf-8")
         files.append((str(path), parse_yaml))
+    monkeypatch.setenv("TREILLIS_WORKERS", "2")
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
@@ -187,10 +213,17 @@ def test_nothing_is_parsed_ahead_by_a_process_with_other_threads(tmp_path: Path)
     finally:
         release.set()
         other.join()
-    if threading.active_count() == 1:  # none left by other tests: this one parses ahead
-        cache.parse_ahead(files)
-        assert len(cache._ahead) == len(files)
-        assert cache.get(tmp_path / "7.yaml", parse_yaml) == [{"id": "d7"}]
+    # (Threads other tests left in this process would stop it from forking.)
+    monkeypatch.setattr(sources.threading, "active_count", lambda: 1)
+    monkeypatch.setenv("TREILLIS_WORKERS", "1")
+    cache.parse_ahead(files)
+    assert cache._ahead == {}
+    monkeypatch.setenv("TREILLIS_WORKERS", "2")
+    cache.parse_ahead(files)
+    assert len(cache._ahead) == len(files)
+    assert cache.get(tmp_path / "7.yaml", parse_yaml) == [{"id": "d7"}]
+    cache.drop_ahead()
+    assert cache._ahead == {}
 
 
 def test_processes_taking_chunks_in_turn_leave_none(tmp_path: Path) -> None:
@@ -202,11 +235,15 @@ def test_processes_taking_chunks_in_turn_leave_none(tmp_path: Path) -> None:
     items = list(range(100))
     pid = os.fork()
     if pid == 0:
-        taken = list(chunks.taken(items))
-        (tmp_path / "child").write_text(" ".join(map(str, taken)))
-        os._exit(0)
+        try:
+            taken = list(chunks.taken(items))
+            (tmp_path / "child").write_text(" ".join(map(str, taken)))
+        finally:
+            os._exit(0)
+    # Both take some: this process starts once the other has taken its first chunk.
+    _wait_for(lambda: int.from_bytes(chunks.counter[:8], "little") > 0)
     taken = list(chunks.taken(items))
     os.waitpid(pid, 0)
     theirs = [int(n) for n in (tmp_path / "child").read_text().split()]
-    assert sorted(set(taken) | set(theirs)) == items
+    assert theirs and sorted(set(taken) | set(theirs)) == items
     chunks.close()

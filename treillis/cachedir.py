@@ -12,7 +12,7 @@ put a file. So:
   which costs at worst a full rebuild;
 - the folder is marked with a `CACHEDIR.TAG` (the Cache Directory Tagging
   convention, which backup tools honour); a folder holding other files is
-  refused, so pruning can never delete a file Treillis did not write.
+  refused, so Treillis can never delete a file there that it did not write.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import os
 import re
+import stat
 from functools import cache
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def open_cache(folder: Path) -> Path:
         if linked:
             raise OutputError(
                 f"refusing to use {folder} as a cache folder: {', '.join(linked)} in it is a "
-                "link, and Treillis follows no link in its cache (writing or pruning through "
+                "link, and Treillis follows no link in its cache (writing or removing through "
                 "it would reach files elsewhere). Delete the link, or the whole cache folder."
             )
         _remove_pictures(folder)
@@ -166,25 +167,45 @@ def open_cache(folder: Path) -> Path:
     return folder
 
 
+# What earlier versions wrote in `diagrams/`: pictures (and their temporary files), in
+# folders named by two hexadecimal digits, and the stamp of their last pruning.
+_PICTURES = re.compile(
+    r"[0-9a-f]{2}/[0-9a-f]{64}\.(?:svg|diagram)(?:\.[0-9]+\.tmp)?|pruned\.stamp"
+)
+
+
 def _remove_pictures(folder: Path) -> None:
     """Remove the diagrams earlier versions kept in `diagrams/` (now drawn at every
-    build, faster than read back): only files named as they named them, and the
-    folders that are then empty. Called once the folder is known to hold no link."""
+    build, faster than read back): only regular files named as they named them, then
+    their folders if nothing else is left in them. Called once `diagrams/` and its
+    folders are known to be no links (`_linked_folders`)."""
     diagrams = folder / "diagrams"
     if not diagrams.is_dir():
         return
-    for directory, _dirs, files in os.walk(diagrams, topdown=False):
-        for name in files:
-            relative = os.path.relpath(os.path.join(directory, name), folder)
-            if OWN_FILES.fullmatch(relative.replace(os.sep, "/")):
-                os.unlink(os.path.join(directory, name))
-        with contextlib.suppress(OSError):  # a file Treillis did not write stays, and its folder
-            os.rmdir(directory)
+    folders = [p for p in diagrams.iterdir() if _PICTURES_FOLDER.fullmatch(p.name)]
+    for directory in [*folders, diagrams]:
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            path = directory / name
+            relative = path.relative_to(diagrams).as_posix()
+            # Another build sharing this cache may remove it first; a read-only one stays.
+            with contextlib.suppress(FileNotFoundError, PermissionError):
+                if _PICTURES.fullmatch(relative) and stat.S_ISREG(path.lstat().st_mode):
+                    path.unlink()
+        with contextlib.suppress(OSError):  # not empty: something Treillis did not write
+            directory.rmdir()
+
+
+_PICTURES_FOLDER = re.compile("[0-9a-f]{2}")
 
 
 def _linked_folders(folder: Path) -> list[str]:
-    """The folders the cache writes in (`build`, `diagrams` and its subfolders) that are
-    links, e.g. committed to the repository along with a `CACHEDIR.TAG`."""
+    """The folders the cache writes in or removes from (`build`, and `diagrams` and its
+    subfolders, of earlier versions) that are links, e.g. committed to the repository
+    along with a `CACHEDIR.TAG`."""
     linked = [name for name in ("build", "diagrams") if (folder / name).is_symlink()]
     diagrams = folder / "diagrams"
     if "diagrams" not in linked and diagrams.is_dir():

@@ -216,7 +216,7 @@ class Renderer:
             "links": partial(_links, url),
             **page.context,
             **by_language,
-            # Laid-out diagrams are SVG made by Treillis, every text in them escaped.
+            # Diagrams are SVG drawn by Treillis, every text in them escaped.
             "diagrams": {d.name: Markup(self.svgs[d.key]) for d in page.diagrams},
             "page": page,
             "lang": lang,

@@ -6,7 +6,9 @@ check can report `path:line: message`.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import gc
 import hashlib
 import mmap
 import os
@@ -22,7 +24,8 @@ from typing import Any, BinaryIO, Union
 import msgspec
 import yaml
 
-from treillis.errors import Problems
+from treillis.errors import Problems, SetupError
+from treillis.processes import worker_count
 
 
 @dataclass(frozen=True)
@@ -443,16 +446,30 @@ class ParseCache:
             raise entry[1]
         return entry[1]
 
+    def needs_parsing(self, path: str) -> bool:
+        """Whether `get` would parse this file (as far as the digests the build just
+        made say: see `known`): no entry of its bytes, here or kept on disk."""
+        digest = self.known.get(path)
+        entry = self._entries.get(Path(path))
+        if entry is not None and (digest is None or entry[0] == digest):
+            return False
+        return digest is None or self.stored.get(path) != digest
+
     def parse_ahead(self, files: list[tuple[str, Callable[[str], Any]]]) -> None:
         """Parse `files` (path, parser) before the readers ask for them (`get`, with the
         same parser), with a forked process meanwhile: parsing YAML is most of reading a
         large site, and the other core would wait. Both take the next few files in turn
-        (the largest first, to end together). Only when there are many files and this
-        process has no other thread (a fork copies none); a file the other process could
-        not parse, or changed since, is parsed by `get`."""
-        files = [(path, parse) for path, parse in files if Path(path) not in self._entries]
+        (the descriptors' first: the largest). Only for many files, with a core to spare
+        (see `worker_count`) and no other thread in this process (a fork copies none); a
+        file the other process could not parse, or changed since, is parsed by `get`.
+        What the readers did not ask for is let go by `drop_ahead`."""
         if len(files) < _AHEAD_MIN or threading.active_count() > 1 or not hasattr(os, "fork"):
             return
+        try:
+            if worker_count() < 2:
+                return
+        except SetupError:
+            return  # said when the pages are made
         chunks = _Chunks(len(files))
         reader, writer = os.pipe()
         try:
@@ -460,15 +477,18 @@ class ParseCache:
         except OSError:
             os.close(reader)
             os.close(writer)
+            chunks.close()
             return
         if pid == 0:  # the child: parses its files, sends them as data, and leaves
             try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it
+                gc.freeze()  # what it inherited is not walked (nor copied) by the collector
                 os.close(reader)
-                parsed = [
-                    (path, found[0], _to_data(found[1]))
-                    for path, parse in chunks.taken(files)
-                    if (found := _parsed_file(path, parse)) is not None
-                ]
+                parsed = []
+                for path, parse in chunks.taken(files):
+                    with contextlib.suppress(Exception):  # `get` parses it, and says why
+                        if (found := _parsed_file(path, parse)) is not None:
+                            parsed.append((path, found[0], _to_data(found[1])))
                 with open(writer, "wb") as stream:
                     stream.write(_AHEAD_ENCODER.encode(parsed))
             finally:
@@ -494,6 +514,10 @@ class ParseCache:
         for path, digest, data in theirs:
             if path in parsers and path not in self._ahead:
                 self._ahead[path] = (parsers[path], digest, _from_data(data), data)
+
+    def drop_ahead(self) -> None:
+        """Let go of the files parsed ahead that were not asked for."""
+        self._ahead.clear()
 
     def _take_ahead(self, path: Path, parse: Callable[[str], Any]) -> tuple[str, object] | None:
         """The entry `parse_ahead` made for `path` with `parse`, now the cache's, if any."""

@@ -5,8 +5,9 @@ forked once the site is loaded, so each inherits the model and the job in
 memory (copy-on-write) and nothing is pickled on the way in. For each group a worker
 plans the pages, compares each plan with the previous build's (a digest), and
 for the pages that changed draws their diagrams, renders and writes them. It
-sends back only digests, which pages it kept, how many pictures it drew and the
-problems it met. No process
+sends back only digests, which pages it kept, how many pictures it drew, the
+problems it met and the stamps of the files it wrote (the output's manifest). No
+process
 holds every page or every picture of the site at once, and both cores stay
 busy from the first page to the last; side tasks (the search index, the
 feeds) run in the same workers meanwhile. The groups of one language go to one
@@ -23,7 +24,6 @@ import copy
 import ctypes
 import gc
 import multiprocessing
-import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -37,6 +37,7 @@ from treillis.diagrams import render_diagrams
 from treillis.errors import Problem, SetupError
 from treillis.incremental import view_digest
 from treillis.output import Output, Stamp
+from treillis.processes import worker_count
 from treillis.render import Renderer, TemplateProblem
 from treillis.search.bodies import PlainBodies
 from treillis.views import Page, PageGroup
@@ -311,19 +312,6 @@ def _started(pool: ProcessPoolExecutor, early: bool) -> None:
         pool.submit(int)
 
 
-def worker_count() -> int:
-    """How many processes render pages: TREILLIS_WORKERS, else (unset, empty or 0) one
-    per core. Never more than four per core: each one is forked at once."""
-    value = os.environ.get("TREILLIS_WORKERS", "").strip()
-    if value and not (value.isascii() and value.isdigit()):
-        raise SetupError(
-            f"TREILLIS_WORKERS='{value}' is not a number of processes: write a whole number "
-            "such as TREILLIS_WORKERS=1, or leave it empty for one per core"
-        )
-    cores = os.cpu_count() or 1
-    return min(int(value or 0) or cores, 4 * cores)
-
-
 def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -341,6 +329,7 @@ _WORKER_GC_THRESHOLDS = (100_000, 10, 10)
 def _start_worker(job: _Job) -> None:
     global _worker_job
     _worker_job = job
+    job.output.take_stamps()  # the parent's, as it was forked: not this worker's to send
     gc.set_threshold(*_WORKER_GC_THRESHOLDS)
 
 
@@ -413,14 +402,26 @@ def _render_group(job: _Job, number: int) -> Rendered:
             done.problems.append(template_problem(error, page))
             if len(done.problems) >= MAX_TEMPLATE_PROBLEMS:
                 break
-    # Written together once the group's pages are made: the system calls (a folder, a
-    # file) one after another take half the time they took each between two pages'
-    # rendering, whose work leaves none of the kernel's data in the processor's caches
-    # (1.6 → 1.1 s of a CITEGO-scale build's). A group's pages weigh a few megabytes.
-    for path, html in made:
-        job.output.write_text(path, html)
-    done.rendered = len(made)
+        if len(made) == _WRITTEN_TOGETHER:
+            _write(job.output, made)
+            done.rendered += len(made)
+            made = []
+    _write(job.output, made)
+    done.rendered += len(made)
     return done
+
+
+# Pages written together once made: the system calls (a folder, a file) one after
+# another take half the time they took each between two pages' rendering, whose work
+# leaves little of the kernel's data in the processor's caches (1.6 → 1.1 s of a
+# CITEGO-scale build's). At most this many pages held (a few megabytes; an edit of
+# thousands of texts is one group).
+_WRITTEN_TOGETHER = 400
+
+
+def _write(output: Output, made: list[tuple[str, str]]) -> None:
+    for path, html in made:
+        output.write_text(path, html)
 
 
 def template_problem(error: Exception, page: Page) -> Problem:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ def read_site(
     reuse = Reuse(cache, root, languages, config.allow_html)
     if cache is None:
         cache = ParseCache()  # for this reading only: its files parsed ahead
-    cache.parse_ahead([(path, parse) for path, parse in _item_files(root) if not reuse.takes(path)])
+    cache.parse_ahead(_to_parse(root, cache, reuse))
     dossiers, documents = read_dossiers(root, problems, languages, cache, reuse)
     families = read_families(root, problems, languages, small)
     descriptors = read_descriptors(root, problems, languages, cache, reuse)
@@ -46,6 +48,7 @@ def read_site(
 
         alignments = read_alignments(root, config, descriptors, problems) if aligned else {}
         network = read_network(root, config, problems, alignments)
+    cache.drop_ahead()
     return Site(
         root=root,
         config=config,
@@ -58,18 +61,39 @@ def read_site(
     )
 
 
-def _item_files(root: Path) -> list[tuple[str, Callable[[str], Any]]]:
-    """The files of the descriptors (YAML, often large: first) and of the dossiers
-    (Markdown), with their parsers, as the readers find them (a name they refuse is
-    refused then)."""
+# Where the readers find the files of items, with their parsers: the descriptors' (YAML,
+# often large: first), then the dossiers' (Markdown).
+_ITEM_FILES = (
+    (Path("atlas", "descriptors"), "*.y*ml", parse_yaml),
+    (Path("dossiers"), "*/*.md", split_front_matter),
+)
+
+
+def _to_parse(
+    root: Path, cache: ParseCache, reuse: Reuse
+) -> list[tuple[str, Callable[[str], Any]]]:
+    """The files of the descriptors and of the dossiers the readers will parse (not taken
+    from the previous build, nor parsed already), with their parsers. Found among the
+    files the build just hashed (`known`) when it did: an edit lists no folder again."""
     files: list[tuple[str, Callable[[str], Any]]] = []
-    for folder, pattern, parse in (
-        (root / "atlas" / "descriptors", "*.y*ml", parse_yaml),
-        (root / "dossiers", "*/*.md", split_front_matter),
-    ):
-        if folder.is_dir():
-            files += ((str(path), parse) for path in sorted(folder.glob(pattern)))
-    return files
+    for folder, pattern, parse in _ITEM_FILES:
+        if not cache.known:  # as the readers find them (a name they refuse is refused then)
+            if (root / folder).is_dir():
+                files += ((str(path), parse) for path in sorted((root / folder).glob(pattern)))
+            continue
+        prefix = f"{root / folder}{os.sep}"
+        files += sorted(
+            (path, parse)
+            for path in cache.known
+            if path.startswith(prefix)
+            and path.count(os.sep, len(prefix)) == pattern.count("/")
+            and fnmatch.fnmatch(path[len(prefix) :], pattern)
+        )
+    return [
+        (path, parse)
+        for path, parse in files
+        if not reuse.takes(path) and cache.needs_parsing(path)
+    ]
 
 
 def _unpublished_labels(
