@@ -33,6 +33,7 @@ from treillis.incremental import (
 )
 from treillis.model import Site
 from treillis.output import Staging, Stamp, check_output_folder, output_intact
+from treillis.processes import fork_piped
 from treillis.report import BuildReport
 from treillis.sources import ParseCache
 from treillis.versions import library_versions
@@ -239,23 +240,18 @@ class _OutputCheck:
         self.pid, self.reader = 0, -1
         if len(manifest) < _WALKED_APART or not hasattr(os, "fork"):
             return
-        reader, writer = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(reader)
-            os.close(writer)
+        forked = fork_piped()
+        if forked is None:
             return
+        pid, pipe = forked
         if pid == 0:  # the child: only walks, answers, and leaves without cleaning up
             answer = b"0"
             try:
-                os.close(reader)
                 answer = b"1" if output_intact(output, manifest) else b"0"
             finally:
-                os.write(writer, answer)
+                os.write(pipe, answer)
                 os._exit(0)
-        os.close(writer)
-        self.pid, self.reader = pid, reader
+        self.pid, self.reader = pid, pipe
 
     def result(self) -> bool:
         if not self.pid:

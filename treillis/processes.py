@@ -1,4 +1,4 @@
-"""How many processes a build runs at once."""
+"""The processes a build runs at once, and how it forks them."""
 
 from __future__ import annotations
 
@@ -18,3 +18,21 @@ def worker_count() -> int:
         )
     cores = os.cpu_count() or 1
     return min(int(value or 0) or cores, 4 * cores)
+
+
+def fork_piped() -> tuple[int, int] | None:
+    """A process forked with a pipe from it: in the child, (0, the pipe's end to write
+    to); in this process, (the child's pid, the end to read from). None when no process
+    could be forked (nothing is left open)."""
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:
+        os.close(reader)
+        return 0, writer
+    os.close(writer)
+    return pid, reader

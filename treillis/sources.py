@@ -25,7 +25,7 @@ import msgspec
 import yaml
 
 from treillis.errors import Problems, SetupError
-from treillis.processes import worker_count
+from treillis.processes import fork_piped, worker_count
 
 
 @dataclass(frozen=True)
@@ -471,31 +471,26 @@ class ParseCache:
         except SetupError:
             return  # said when the pages are made
         chunks = _Chunks(len(files))
-        reader, writer = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(reader)
-            os.close(writer)
+        forked = fork_piped()
+        if forked is None:
             chunks.close()
             return
+        pid, pipe = forked
         if pid == 0:  # the child: parses its files, sends them as data, and leaves
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it
                 gc.freeze()  # what it inherited is not walked (nor copied) by the collector
-                os.close(reader)
                 parsed = []
                 for path, parse in chunks.taken(files):
                     with contextlib.suppress(Exception):  # `get` parses it, and says why
                         if (found := _parsed_file(path, parse)) is not None:
                             parsed.append((path, found[0], _to_data(found[1])))
-                with open(writer, "wb") as stream:
+                with open(pipe, "wb") as stream:
                     stream.write(_AHEAD_ENCODER.encode(parsed))
             finally:
                 os._exit(0)
-        os.close(writer)
         try:
-            with open(reader, "rb") as stream:
+            with open(pipe, "rb") as stream:
                 for path, parse in chunks.taken(files):
                     if (found := _parsed_file(path, parse)) is not None:
                         self._ahead[path] = (parse, *found, None)
