@@ -648,7 +648,7 @@
       if (!query && !filtered) {
         resultsBox.textContent = facetsBox.textContent = atlasBox.textContent = "";
         showCorrected(null);
-        if (store) status.textContent = "";
+        if (store) showStatus("");
         return Promise.resolve();
       }
       /* On a large site: the shards of the query, the filters' data if filters are
@@ -678,7 +678,7 @@
           return Promise.all(later).then(function () { if (mine === generation) draw(query, found); });
         }
       }).catch(function (error) {
-        if (mine === generation) status.textContent = strings.failed + " (" + error.message + ")";
+        if (mine === generation) showStatus(strings.failed + " (" + error.message + ")");
       });
     }
 
@@ -742,6 +742,21 @@
       return dates.date.replace("{day}", day).replace("{month}", month).replace("{year}", year);
     }
 
+    /* The count on one line whatever the width: the note that the full indexes are on
+     * their way, there a moment, gives way (cut short) rather than wrap onto a second line
+     * and push the results down twice. */
+    function showStatus(text) {
+      status.className = "";
+      status.textContent = text;
+    }
+
+    function showCount(count, note) {
+      status.className = "search-status--count";
+      status.textContent = "";
+      status.appendChild(el("span", "", count));
+      if (note) status.appendChild(el("span", "search-status__note", " " + note));
+    }
+
     /* "Results for …" with the corrected words, or nothing. */
     function showCorrected(searched) {
       if (!correctedLine) return;
@@ -761,14 +776,14 @@
       atlasBox.textContent = "";
       var matching = found.matching;
       if (found.empty && query.indexOf("*") !== -1) {
-        status.textContent = strings.bare_wildcard;
+        showStatus(strings.bare_wildcard);
       } else {
         /* The language's plural form of the count, from the table the build gives
            (0 to 199; beyond, a number takes the form of 100 + n % 100). */
         var n = matching.length;
         var form = strings.plural[n < 200 ? n : 100 + n % 100];
-        status.textContent = strings.count[Math.min(form, strings.count.length - 1)].replace("{n}", n) +
-          (found.complete ? "" : " " + strings.partial);
+        showCount(strings.count[Math.min(form, strings.count.length - 1)].replace("{n}", n),
+          found.complete ? null : strings.partial);
       }
       showCorrected(query && found.results.length ? corrected(store, query, found) : null);
       if (hasFacets(store)) renderFacets(found.results);
@@ -968,7 +983,7 @@
       clearTimeout(timer);
       timer = setTimeout(render, DEBOUNCE_MS);
     });
-    status.textContent = strings.loading;
+    showStatus(strings.loading);
     loadQuick().then(function (loaded) {
       store = loaded;
       FACETS.forEach(function (facet) { selected[facet] = params.getAll(facet); });
@@ -981,7 +996,7 @@
       mark("treillis-search-full");
       render();
     }).catch(function (error) {
-      status.textContent = strings.failed + " (" + error.message + ")";
+      showStatus(strings.failed + " (" + error.message + ")");
     });
   }
 
