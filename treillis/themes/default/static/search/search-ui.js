@@ -742,14 +742,15 @@
       return dates.date.replace("{day}", day).replace("{month}", month).replace("{year}", year);
     }
 
-    /* The count on one line whatever the width: the note that the full indexes are on
-     * their way, there a moment, gives way (cut short) rather than wrap onto a second line
-     * and push the results down twice. */
+    /* A message of the status line (loading, an error…): it wraps as a sentence does. */
     function showStatus(text) {
       status.className = "";
       status.textContent = text;
     }
 
+    /* The count on one line whatever the width: the note that the full indexes are on
+     * their way, there a moment, gives way (cut short) rather than wrap onto a second line
+     * and push the results down twice. */
     function showCount(count, note) {
       status.className = "search-status--count";
       status.textContent = "";
